@@ -1,0 +1,1 @@
+"""Client side of the dataaccess gRPC API: generated stubs in ``dataaccess.v1``."""
