@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Protobuf toolchain for dataaccess: generate, check, lint and breaking-change checks.
+#
+#   scripts/proto.sh generate   regenerate every language's code from proto/**/*.proto
+#   scripts/proto.sh check      fail (exit 1) if the committed generated code is stale
+#   scripts/proto.sh lint       buf lint (STANDARD rules, see proto/buf.yaml)
+#   scripts/proto.sh breaking   buf breaking against the previous commit (HEAD~1)
+#
+# Environment:
+#   PYTHON                    interpreter with grpcio-tools and mypy-protobuf
+#                             (default: <repo>/.venv/bin/python)
+#   PROTO_BREAKING_AGAINST    git revision `breaking` compares with (default: HEAD~1)
+#
+# Adding a language: write <lang>_out_dir, <lang>_generated_files, <lang>_clean and
+# <lang>_generate (see the Python ones below) and add <lang> to LANGUAGES.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PROTO_DIR="$ROOT/proto"
+BUF="$ROOT/node_modules/.bin/buf"
+LANGUAGES=(python)
+
+# Byte-for-byte reproducible output: fixed collation for every sort and glob.
+export LC_ALL=C
+
+die() {
+    echo "proto.sh: $*" >&2
+    exit 1
+}
+
+# Every .proto under proto/, relative to proto/ (protoc names outputs after these paths).
+proto_files() {
+    (cd "$PROTO_DIR" && find . -type f -name '*.proto' | sed 's|^\./||' | sort)
+}
+
+# --- Python: clients/python/src/<package path>/{*_pb2.py,*_pb2_grpc.py,*.pyi} ----------
+
+PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+
+python_out_dir() {
+    echo "$ROOT/clients/python/src"
+}
+
+# Generated files under $1, one relative path per line, sorted.
+python_generated_files() {
+    (cd "$1" && find . -type f \( -name '*_pb2.py' -o -name '*_pb2_grpc.py' \
+        -o -name '*_pb2.pyi' -o -name '*_pb2_grpc.pyi' \) | sed 's|^\./||' | sort)
+}
+
+# The __init__.py written into each generated package directory ($1: dir relative to out).
+python_package_init() {
+    printf '"""Generated protobuf messages and gRPC stubs of %s (run `make proto`)."""\n' \
+        "${1//\//.}"
+}
+
+# Remove what python_generate wrote into $1: the stubs, then each package __init__.py
+# still exactly as generated, then directories left empty. Hand-written files stay.
+python_clean() {
+    local out="$1" f dir
+    python_generated_files "$out" | while IFS= read -r f; do rm -f -- "$out/$f"; done
+    find "$out" -mindepth 2 -type f -name '__init__.py' | sort | while IFS= read -r f; do
+        dir="${f#"$out"/}"
+        dir="${dir%/__init__.py}"
+        if [[ "$(cat -- "$f")" == "$(python_package_init "$dir")" ]]; then
+            rm -f -- "$f"
+        fi
+    done
+    find "$out" -mindepth 1 -type d -empty -delete
+}
+
+python_generate() {
+    local out="$1" python="$PYTHON" bindir dir
+    mkdir -p "$out"
+    # The mypy-protobuf plugins are installed next to the interpreter (venv bin/).
+    if [[ "$python" != */* ]]; then
+        python="$(command -v "$python")" || die "PYTHON=$PYTHON: not found on PATH"
+    fi
+    [[ -x "$python" ]] || die "no Python at $python (create .venv or set PYTHON)"
+    bindir="$(dirname "$python")"
+    [[ -x "$bindir/protoc-gen-mypy" && -x "$bindir/protoc-gen-mypy_grpc" ]] ||
+        die "mypy-protobuf plugins missing from $bindir (pip install mypy-protobuf)"
+    local -a protos
+    mapfile -t protos < <(proto_files)
+    ((${#protos[@]})) || die "no .proto files under $PROTO_DIR"
+    (
+        cd "$PROTO_DIR"
+        "$python" -m grpc_tools.protoc \
+            --proto_path=. \
+            --plugin=protoc-gen-mypy="$bindir/protoc-gen-mypy" \
+            --plugin=protoc-gen-mypy_grpc="$bindir/protoc-gen-mypy_grpc" \
+            --python_out="$out" \
+            --grpc_python_out="$out" \
+            --mypy_out=quiet:"$out" \
+            --mypy_grpc_out=quiet:"$out" \
+            "${protos[@]}"
+    )
+    # Each directory that received stubs is a regular package (hatchling, mypy).
+    python_generated_files "$out" | sed 's|/[^/]*$||' | sort -u | while IFS= read -r dir; do
+        [[ -e "$out/$dir/__init__.py" ]] || python_package_init "$dir" >"$out/$dir/__init__.py"
+    done
+}
+
+# --- subcommands ------------------------------------------------------------------------
+
+cmd_generate() {
+    local lang out
+    for lang in "${LANGUAGES[@]}"; do
+        out="$("${lang}_out_dir")"
+        "${lang}_clean" "$out"
+        "${lang}_generate" "$out"
+        echo "proto.sh: generated $lang code in ${out#"$ROOT"/}"
+    done
+}
+
+cmd_check() {
+    local lang out tmp stale=0 f
+    tmp="$(mktemp -d)"
+    # shellcheck disable=SC2064  # expand $tmp now
+    trap "rm -rf -- '$tmp'" EXIT
+    for lang in "${LANGUAGES[@]}"; do
+        out="$("${lang}_out_dir")"
+        "${lang}_generate" "$tmp/$lang"
+        # Union of both file lists: catches changed, missing and left-over files.
+        while IFS= read -r f; do
+            if [[ ! -f "$out/$f" ]]; then
+                echo "missing:   ${out#"$ROOT"/}/$f" >&2
+                stale=1
+            elif [[ ! -f "$tmp/$lang/$f" ]]; then
+                echo "stale:     ${out#"$ROOT"/}/$f (no .proto generates it)" >&2
+                stale=1
+            elif ! cmp -s "$out/$f" "$tmp/$lang/$f"; then
+                echo "differs:   ${out#"$ROOT"/}/$f" >&2
+                stale=1
+            fi
+        done < <(sort -u <("${lang}_generated_files" "$out") \
+            <("${lang}_generated_files" "$tmp/$lang"))
+    done
+    if ((stale)); then
+        die "generated code is out of date with proto/; run \`make proto\` (scripts/proto.sh generate) and commit the result"
+    fi
+    echo "proto.sh: generated code is up to date"
+}
+
+ensure_buf() {
+    [[ -x "$BUF" ]] && return 0
+    command -v npm >/dev/null 2>&1 ||
+        die "buf is not installed and npm is missing: install Node.js 20+ and run \`npm ci\` in $ROOT"
+    echo "proto.sh: installing the pinned buf (npm ci)" >&2
+    (cd "$ROOT" && npm ci --no-audit --no-fund >&2)
+    [[ -x "$BUF" ]] || die "npm ci did not install $BUF"
+}
+
+cmd_lint() {
+    ensure_buf
+    (cd "$ROOT" && "$BUF" lint proto) || die "buf lint failed (rules: proto/buf.yaml)"
+    echo "proto.sh: buf lint passed"
+}
+
+cmd_breaking() {
+    local rev="${PROTO_BREAKING_AGAINST:-HEAD~1}" sha git_dir
+    cd "$ROOT"
+    if ! sha="$(git rev-parse --verify --quiet "$rev^{commit}")"; then
+        if [[ "$(git rev-parse --is-shallow-repository)" == true ]]; then
+            echo "proto.sh: $rev is not in this shallow clone; nothing to compare against" \
+                "(fetch full history, e.g. actions/checkout fetch-depth: 0)"
+        else
+            echo "proto.sh: $rev does not exist; nothing to compare against"
+        fi
+        return 0
+    fi
+    if ! git cat-file -e "$sha:proto/buf.yaml" 2>/dev/null; then
+        echo "proto.sh: $rev ($sha) has no proto/buf.yaml; nothing to compare against"
+        return 0
+    fi
+    ensure_buf
+    # buf reads the repository itself; in a linked worktree .git is a file, so point at
+    # the common git directory instead.
+    git_dir=".git"
+    [[ -d .git ]] || git_dir="$(git rev-parse --path-format=absolute --git-common-dir)"
+    "$BUF" breaking proto --against "$git_dir#format=git,ref=$sha,subdir=proto" ||
+        die "breaking changes against $rev ($sha); see above"
+    echo "proto.sh: no breaking changes against $rev ($sha)"
+}
+
+usage() {
+    sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+    exit 2
+}
+
+(($# == 1)) || usage
+case "$1" in
+    generate) cmd_generate ;;
+    check) cmd_check ;;
+    lint) cmd_lint ;;
+    breaking) cmd_breaking ;;
+    -h | --help | help) usage ;;
+    *) usage ;;
+esac

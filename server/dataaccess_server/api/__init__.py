@@ -1,0 +1,1 @@
+"""Transport layer: servicers, conversion, status mapping. The only package importing grpc."""

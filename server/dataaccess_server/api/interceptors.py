@@ -1,0 +1,59 @@
+"""Server interceptors: the boundary where errors become gRPC statuses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
+
+import grpc
+from grpc import aio
+
+from dataaccess_server import errors
+from dataaccess_server.api.status import to_status
+
+log = logging.getLogger(__name__)
+
+Request = TypeVar("Request")
+Response = TypeVar("Response")
+# The stubs describe synchronous behaviours; under grpc.aio they are coroutines.
+_AsyncUnary = Callable[[Any, aio.ServicerContext[Any, Any]], Awaitable[Any]]
+
+
+class ErrorInterceptor(aio.ServerInterceptor):
+    """Turns service errors into their gRPC status, and anything else into a bare
+    INTERNAL (logged with its traceback here, never sent to the caller)."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Request, Response] | None]
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Request, Response] | None:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            # Streaming handlers are wrapped once the first streaming RPC exists.
+            return handler
+        method = handler_call_details.method
+        behaviour = cast(_AsyncUnary, handler.unary_unary)
+
+        async def guarded(request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
+            try:
+                return await behaviour(request, context)
+            except aio.AbortError:
+                raise  # the servicer chose its status already
+            except errors.DataAccessError as exc:
+                await context.abort_with_status(to_status(exc))
+            except Exception:  # the one boundary that must catch everything (logged)
+                log.exception("unexpected error in %s", method)
+                await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+
+        return cast(
+            "grpc.RpcMethodHandler[Request, Response]",
+            grpc.unary_unary_rpc_method_handler(
+                cast(Any, guarded),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            ),
+        )

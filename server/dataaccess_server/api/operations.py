@@ -1,0 +1,27 @@
+"""OperationsService: thin servicer over the domain's operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dataaccess.v1 import operations_pb2 as ops_pb2
+from dataaccess.v1 import operations_pb2_grpc as ops_grpc
+from grpc import aio
+
+from dataaccess_server.api.convert import database_status_to_proto
+from dataaccess_server.domain.operations import OperationsService
+
+
+class OperationsServicer(ops_grpc.OperationsServiceServicer):
+    """``dataaccess.v1.OperationsService``."""
+
+    def __init__(self, operations: OperationsService) -> None:
+        self._operations = operations
+
+    async def GetDatabaseStatus(
+        self,
+        request: ops_pb2.GetDatabaseStatusRequest,
+        context: aio.ServicerContext[Any, Any],
+    ) -> ops_pb2.GetDatabaseStatusResponse:
+        status = await self._operations.database_status(timeout=context.time_remaining())
+        return database_status_to_proto(status)

@@ -1,0 +1,70 @@
+"""Assembly of the gRPC server: servicers, health, reflection, interceptors."""
+
+from __future__ import annotations
+
+from dataaccess.v1 import operations_pb2 as ops_pb2
+from dataaccess.v1 import operations_pb2_grpc as ops_grpc
+from grpc import aio
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from dataaccess_server.api.health import HealthReporter
+from dataaccess_server.api.interceptors import ErrorInterceptor
+from dataaccess_server.api.operations import OperationsServicer
+from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.domain.operations import OperationsService
+
+# Every dataaccess API service, by full name: health reports one status per name.
+API_SERVICES: tuple[str, ...] = (
+    ops_pb2.DESCRIPTOR.services_by_name["OperationsService"].full_name,
+)
+
+_OPTIONS = (
+    # Two servers must not silently share one port; workers opt in explicitly.
+    ("grpc.so_reuseport", 0),
+    # Callers behind load balancers keep connections for long: let them ping.
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+)
+
+
+class ListenError(Exception):
+    """The listen address cannot be bound."""
+
+
+class GrpcServer:
+    """The gRPC side of the service: every servicer, health and reflection."""
+
+    def __init__(self, cluster: Cluster, operations: OperationsService) -> None:
+        self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
+        servicer = health.aio.HealthServicer()
+        self._health = HealthReporter(servicer, cluster, API_SERVICES)
+        ops_grpc.add_OperationsServiceServicer_to_server(
+            OperationsServicer(operations), self._server
+        )
+        health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
+        reflection.enable_server_reflection(
+            (
+                *API_SERVICES,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ),
+            self._server,
+        )
+
+    async def start(self, listen: str) -> int:
+        """Publish health, bind ``listen`` (host:port, port 0 picks one), start serving;
+        return the bound port. Raises ListenError if the address cannot be bound."""
+        await self._health.start()
+        try:
+            port = self._server.add_insecure_port(listen)
+        except RuntimeError as exc:
+            raise ListenError(f"cannot listen on {listen}: {exc}") from exc
+        await self._server.start()
+        return port
+
+    async def stop(self, grace: float) -> None:
+        """Health NOT_SERVING for everything, refuse new calls, and give in-flight calls
+        ``grace`` seconds to finish before cancelling them."""
+        await self._health.shutdown()
+        await self._server.stop(grace)

@@ -1,0 +1,149 @@
+"""The running service: start-up and shutdown in a known order.
+
+Start: (embedded PostgreSQL) → wait for the primary → migrate or verify the schema →
+pools and monitors → health → gRPC server. Stop: health NOT_SERVING → stop accepting
+and drain in-flight calls for the grace period → close pools → (stop embedded PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import replace
+
+from dataaccess_server.api.server import GrpcServer, ListenError
+from dataaccess_server.config import Settings
+from dataaccess_server.db import embedded
+from dataaccess_server.db.admin import ensure_database
+from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
+from dataaccess_server.domain.operations import OperationsService
+from dataaccess_server.errors import DataAccessError
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DATABASE = "dataaccess"
+
+
+class StartupError(DataAccessError):
+    """The service cannot start; the message says why and what to do."""
+
+
+class Application:
+    """One server process: ``await start()``, then ``await stop()``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port: int | None = None
+        self._postgres: embedded.PostgresInstance | None = None
+        self._cluster: Cluster | None = None
+        self._server: GrpcServer | None = None
+
+    async def start(self) -> int:
+        """Bring the service up and return the bound port.
+
+        Raises StartupError (embedded database, unreachable primary, schema not at the
+        version this code needs, listen address taken).
+        """
+        settings = self.settings
+        if settings.embedded:
+            settings = await self._start_embedded()
+            self.settings = settings
+        assert settings.primary_dsn is not None
+
+        cluster = Cluster(
+            settings.primary_dsn,
+            settings.replica_dsns,
+            schema=settings.schema,
+            pool=settings.pool,
+            monitor_interval=settings.monitor_interval,
+        )
+        try:
+            await cluster.wait_for_primary(settings.startup_timeout)
+        except DataAccessError as exc:
+            raise StartupError(str(exc)) from exc
+        known = await self._prepare_schema(settings)
+        await cluster.open()
+        self._cluster = cluster
+
+        self._server = GrpcServer(cluster, OperationsService(cluster, known))
+        try:
+            port = await self._server.start(settings.listen)
+        except ListenError as exc:
+            raise StartupError(str(exc)) from exc
+        self.port = port
+        host = settings.listen.rsplit(":", 1)[0]
+        log.info("dataaccess serving gRPC on %s:%d", host, port)
+        return port
+
+    async def stop(self) -> None:
+        """Stop in order; in-flight calls get ``shutdown_grace`` seconds to finish."""
+        if self._server is not None:
+            log.info("draining in-flight calls (grace %.1fs)", self.settings.shutdown_grace)
+            await self._server.stop(self.settings.shutdown_grace)
+            self._server = None
+        if self._cluster is not None:
+            await self._cluster.close(timeout=5.0)
+            self._cluster = None
+        if self._postgres is not None:
+            await asyncio.to_thread(self._postgres.stop)
+            self._postgres = None
+        log.info("dataaccess stopped")
+
+    async def serve_until_signal(self) -> None:
+        """Run until SIGTERM or SIGINT, then stop gracefully."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
+        try:
+            await self.start()
+            await stopping.wait()
+            log.info("shutdown requested")
+        finally:
+            await self.stop()
+
+    async def _start_embedded(self) -> Settings:
+        directory = self.settings.data_dir or embedded.default_data_dir()
+        instance = embedded.PostgresInstance(directory, major=self.settings.embedded_pg_major)
+        try:
+            await asyncio.to_thread(instance.init)
+            await asyncio.to_thread(instance.start)
+        except embedded.EmbeddedPostgresError as exc:
+            raise StartupError(f"embedded PostgreSQL: {exc}") from exc
+        self._postgres = instance
+        await ensure_database(instance.dsn("postgres"), EMBEDDED_DATABASE)
+        log.warning(
+            "DEVELOPMENT DATABASE: embedded PostgreSQL %d in %s on 127.0.0.1:%d "
+            "(set DATABASE_URL to use a real one)",
+            instance.major,
+            directory,
+            instance.port,
+        )
+        return replace(self.settings, primary_dsn=instance.dsn(EMBEDDED_DATABASE))
+
+    async def _prepare_schema(self, settings: Settings) -> tuple[MigrationFile, ...]:
+        assert settings.primary_dsn is not None
+        migrator = Migrator(settings.primary_dsn, schema=settings.schema)
+        try:
+            if settings.auto_migrate:
+                applied = await migrator.up()
+                if applied:
+                    log.info("applied %d migration(s)", len(applied))
+            status = await migrator.status()
+        except DataAccessError as exc:
+            raise StartupError(str(exc)) from exc
+        _require_current(status)
+        return status.known
+
+
+def _require_current(status: MigrationStatus) -> None:
+    if status.drifted:
+        names = ", ".join(f"{m.version:04d}_{m.name}" for m in status.drifted)
+        raise StartupError(f"applied migrations changed on disk since: {names}")
+    if status.pending:
+        raise StartupError(
+            f"the schema is at version {status.current_version} but this server needs "
+            f"{status.latest_version}: run `dataaccess migrate up` or set DB_AUTO_MIGRATE=true"
+        )

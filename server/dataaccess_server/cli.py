@@ -1,0 +1,209 @@
+"""The ``dataaccess`` command: serve, migrate, version.
+
+Exit codes: 0 success, 1 failure (database unreachable, migration refused, start-up
+failed), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+from dataaccess_server import __version__
+from dataaccess_server.app import EMBEDDED_DATABASE, Application, StartupError
+from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_settings
+from dataaccess_server.db import embedded
+from dataaccess_server.db.admin import ensure_database
+from dataaccess_server.db.migrations import (
+    MigrationStatus,
+    Migrator,
+    create_files,
+    default_directory,
+)
+from dataaccess_server.errors import DataAccessError
+from dataaccess_server.logs import configure_logging
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    environment = "\n".join(f"  {name:<30} {text}" for name, text in VARIABLES.items())
+    parser = argparse.ArgumentParser(
+        prog="dataaccess",
+        description="gRPC data-access service on PostgreSQL.",
+        epilog="Configuration comes from the environment; `dataaccess serve --help` lists it.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the gRPC server",
+        description=(
+            "Run the gRPC server until SIGTERM/SIGINT. With no DATABASE_URL/DB_PRIMARY it "
+            "starts a private development PostgreSQL (needs the 'embedded' extra) and "
+            "applies migrations."
+        ),
+        epilog=f"environment:\n{environment}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="apply, revert, inspect or create schema migrations",
+        description=(
+            "Schema migrations on the database of DATABASE_URL (or the embedded one), in "
+            "DB_SCHEMA. Concurrent runs are serialised by an advisory lock."
+        ),
+    )
+    steps = migrate.add_subparsers(dest="action", required=True, metavar="ACTION")
+    up = steps.add_parser("up", help="apply pending migrations")
+    up.add_argument("--to", type=int, metavar="N", help="stop after version N")
+    up.set_defaults(handler=_migrate_up)
+    down = steps.add_parser("down", help="revert the latest applied migrations")
+    down.add_argument("--steps", type=int, default=1, metavar="N", help="how many (default 1)")
+    down.set_defaults(handler=_migrate_down)
+    status = steps.add_parser("status", help="list applied, pending and changed migrations")
+    status.set_defaults(handler=_migrate_status)
+    create = steps.add_parser("create", help="create the next NNNN_name.up/down.sql pair")
+    create.add_argument("name", help="lowercase_snake_case name")
+    create.add_argument(
+        "--dir", type=Path, default=None, help="migrations directory (default: the project's)"
+    )
+    create.set_defaults(handler=_migrate_create)
+
+    version = commands.add_parser("version", help="print the version")
+    version.set_defaults(handler=lambda _args: print(f"dataaccess {__version__}") or 0)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except ConfigError as exc:
+        print(f"dataaccess: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (DataAccessError, embedded.EmbeddedPostgresError) as exc:
+        print(f"dataaccess: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    return code
+
+
+def _settings() -> Settings:
+    settings = load_settings(os.environ)
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def _serve(_args: argparse.Namespace) -> int:
+    app = Application(_settings())
+    try:
+        asyncio.run(app.serve_until_signal())
+    except StartupError as exc:
+        print(f"dataaccess: cannot start: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    return 0
+
+
+@contextlib.asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[str]:
+    """The DSN to migrate: DATABASE_URL, or the embedded database (started for the
+    duration of the command if no server has it running)."""
+    if settings.primary_dsn is not None:
+        yield settings.primary_dsn
+        return
+    instance = embedded.PostgresInstance(
+        settings.data_dir or embedded.default_data_dir(), major=settings.embedded_pg_major
+    )
+    started_here = not instance.is_running()
+    if started_here:
+        await asyncio.to_thread(instance.init)
+        await asyncio.to_thread(instance.start)
+    try:
+        await ensure_database(instance.dsn("postgres"), EMBEDDED_DATABASE)
+        yield instance.dsn(EMBEDDED_DATABASE)
+    finally:
+        if started_here:
+            await asyncio.to_thread(instance.stop)
+
+
+def _migrate_up(args: argparse.Namespace) -> int:
+    settings = _settings()
+
+    async def run() -> int:
+        async with _database(settings) as dsn:
+            applied = await Migrator(dsn, schema=settings.schema).up(target=args.to)
+        for item in applied:
+            print(f"applied {item.version:04d}_{item.name}")
+        if not applied:
+            print("nothing to apply: the schema is up to date")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _migrate_down(args: argparse.Namespace) -> int:
+    settings = _settings()
+
+    async def run() -> int:
+        async with _database(settings) as dsn:
+            reverted = await Migrator(dsn, schema=settings.schema).down(steps=args.steps)
+        for item in reverted:
+            print(f"reverted {item.version:04d}_{item.name}")
+        if not reverted:
+            print("nothing to revert: no migration is applied")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _migrate_status(_args: argparse.Namespace) -> int:
+    settings = _settings()
+
+    async def run() -> MigrationStatus:
+        async with _database(settings) as dsn:
+            return await Migrator(dsn, schema=settings.schema).status()
+
+    print(format_status(asyncio.run(run())))
+    return 0
+
+
+def format_status(status: MigrationStatus) -> str:
+    """The table `migrate status` prints."""
+    applied = {row.version: row for row in status.applied}
+    drifted = {item.version for item in status.drifted}
+    lines = [f"{'version':<8} {'name':<32} {'state':<8} applied at"]
+    for item in status.known:
+        row = applied.get(item.version)
+        state = "changed" if item.version in drifted else "applied" if row else "pending"
+        when = row.applied_at.isoformat(timespec="seconds") if row else ""
+        lines.append(f"{item.version:04d}     {item.name:<32} {state:<8} {when}")
+    for row in status.unknown_applied:
+        when = row.applied_at.isoformat(timespec="seconds")
+        lines.append(f"{row.version:04d}     {row.name:<32} {'unknown':<8} {when}")
+    lines.append(
+        f"schema version {status.current_version} of {status.latest_version}; "
+        f"{len(status.pending)} pending"
+        + (f"; {len(status.drifted)} changed since applied (refused)" if status.drifted else "")
+        + (
+            f"; {len(status.unknown_applied)} applied with no file here"
+            if status.unknown_applied
+            else ""
+        )
+    )
+    return "\n".join(lines)
+
+
+def _migrate_create(args: argparse.Namespace) -> int:
+    up, down = create_files(args.dir or default_directory(), args.name)
+    print(f"created {up}\ncreated {down}")
+    return 0

@@ -1,0 +1,1 @@
+"""Domain layer: the rules of each resource. Imports neither grpc nor psycopg."""

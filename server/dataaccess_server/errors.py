@@ -1,0 +1,78 @@
+"""The errors every layer speaks.
+
+The storage layer translates driver errors into these once, at its boundary; the API
+layer maps them to gRPC status codes in one place (``api/status.py``). Messages are
+written for developers: they never carry secrets, SQL or stack traces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class DataAccessError(Exception):
+    """Base class of every error the service raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldViolation:
+    """One invalid field of a request: its path (``page_size``, ``records[537].model``)
+    and what is wrong with it."""
+
+    field: str
+    description: str
+
+
+class InvalidArgumentError(DataAccessError):
+    """The request is malformed; nothing was written."""
+
+    def __init__(self, violations: Sequence[FieldViolation]) -> None:
+        if not violations:
+            raise ValueError("InvalidArgumentError needs at least one violation")
+        self.violations = tuple(violations)
+        super().__init__("; ".join(f"{v.field}: {v.description}" for v in self.violations))
+
+    @classmethod
+    def single(cls, field: str, description: str) -> InvalidArgumentError:
+        """An error about one field."""
+        return cls([FieldViolation(field, description)])
+
+
+class NotFoundError(DataAccessError):
+    """The addressed resource does not exist."""
+
+
+class AlreadyExistsError(DataAccessError):
+    """A resource with the same identity exists already."""
+
+
+class ConflictError(DataAccessError):
+    """An optimistic-concurrency check (etag) failed; nothing changed."""
+
+
+class FailedPreconditionError(DataAccessError):
+    """The request is valid but the system is not in a state to perform it."""
+
+
+class ResourceExhaustedError(DataAccessError):
+    """A limit was hit; ``retry_after`` (seconds) says when trying again makes sense."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DatabaseUnavailableError(DataAccessError):
+    """No database node could serve the call (down, unreachable, pool exhausted).
+
+    Safe to retry: the operation either did not start or was rolled back.
+    """
+
+
+class DeadlineExceededError(DataAccessError):
+    """The caller's deadline ran out before the work finished."""
+
+
+class MigrationError(DataAccessError):
+    """A schema migration could not be applied, rolled back or verified."""
