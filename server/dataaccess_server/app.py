@@ -106,8 +106,8 @@ class Application:
 
     async def _start_embedded(self) -> Settings:
         directory = self.settings.data_dir or embedded.default_data_dir()
-        instance = embedded.PostgresInstance(directory, major=self.settings.embedded_pg_major)
         try:
+            instance = embedded.PostgresInstance(directory, major=self.settings.embedded_pg_major)
             await asyncio.to_thread(instance.init)
             await asyncio.to_thread(instance.start)
         except embedded.EmbeddedPostgresError as exc:

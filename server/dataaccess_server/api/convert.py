@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataaccess.v1 import operations_pb2 as ops_pb2
 from google.protobuf import duration_pb2, timestamp_pb2
 
+from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess_server.db.cluster import NodeStatus, Role
 from dataaccess_server.domain.operations import DatabaseStatus
 

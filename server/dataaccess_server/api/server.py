@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataaccess.v1 import operations_pb2 as ops_pb2
-from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from dataaccess.v1 import operations_pb2 as ops_pb2
+from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.operations import OperationsServicer

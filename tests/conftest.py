@@ -1,0 +1,123 @@
+"""Fixtures shared by all tests.
+
+Sections:
+    PostgreSQL  a session primary with a template database, a fresh database per test,
+                and factories for dedicated instances and streaming replicas.
+    Server      the real service on port 0 against the test's database, and a channel.
+"""
+
+from __future__ import annotations
+
+# Before anything imports grpc: see dataaccess_server/__init__.py.
+import dataaccess_server  # noqa: F401  # isort: skip
+
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import pytest
+from grpc import aio
+
+from dataaccess_server.app import Application
+from dataaccess_server.db.embedded import PostgresInstance
+from tests.harness.postgres import (
+    TEMPLATE_DATABASE,
+    InstanceFactory,
+    create_template,
+    discard_instance,
+    fresh_database,
+    pg_major_under_test,
+    start_instance,
+)
+from tests.harness.server import server_settings
+
+# --- PostgreSQL ------------------------------------------------------------------------
+# Major version from $DATAACCESS_TEST_PG_MAJOR (18 by default; 16 is supported too).
+
+
+@pytest.fixture(scope="session")
+def pg_major() -> int:
+    """The PostgreSQL major version every instance of this session runs."""
+    return pg_major_under_test()
+
+
+@pytest.fixture(scope="session")
+def pg_primary(pg_major: int) -> Iterator[PostgresInstance]:
+    """The session's running, non-durable primary; discarded at the end of the session.
+
+    Shared by all tests: do not stop it (use ``pg_instance_factory`` for that).
+    """
+    instance = start_instance(major=pg_major)
+    try:
+        yield instance
+    finally:
+        discard_instance(instance)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_primary: PostgresInstance) -> str:
+    """Name of the template database, created and prepared once per session."""
+    create_template(pg_primary)
+    return TEMPLATE_DATABASE
+
+
+@pytest.fixture
+def pg_database(pg_primary: PostgresInstance, pg_template: str) -> Iterator[str]:
+    """DSN of a fresh copy of the template on ``pg_primary``, dropped after the test."""
+    with fresh_database(pg_primary) as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def pg_instance_factory(pg_major: int) -> Iterator[InstanceFactory]:
+    """Call it for a dedicated started instance (own directory and port).
+
+    ``pg_instance_factory(settings=..., start=False)`` gives an initialised, stopped one.
+    All are stopped and deleted after the test.
+    """
+    factory = InstanceFactory(pg_major)
+    try:
+        yield factory
+    finally:
+        factory.close()
+
+
+@pytest.fixture
+def pg_replica_factory(pg_major: int) -> Iterator[Callable[[PostgresInstance], PostgresInstance]]:
+    """Call it with a running primary for a started streaming hot standby of it.
+
+    All replicas are stopped and deleted after the test.
+    """
+    factory = InstanceFactory(pg_major)
+    try:
+        yield factory.replica
+    finally:
+        factory.close()
+
+
+# --- Server ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def server(pg_database: str) -> AsyncIterator[Application]:
+    """The real service, started in this test's event loop on 127.0.0.1:<free port>.
+
+    Blocking calls in a test would block it too: use asyncio.to_thread for those.
+    """
+    app = Application(server_settings(pg_database))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+@pytest.fixture
+def server_target(server: Application) -> str:
+    """``host:port`` of the ``server`` fixture."""
+    return f"127.0.0.1:{server.port}"
+
+
+@pytest.fixture
+async def channel(server_target: str) -> AsyncIterator[aio.Channel]:
+    """An asyncio channel to the ``server`` fixture."""
+    async with aio.insecure_channel(server_target) as chan:
+        yield chan

@@ -1,0 +1,104 @@
+"""The real service for tests: an Application on port 0, and the running CLI as a process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import grpc
+from grpc import aio
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from dataaccess_server.config import PoolSettings, Settings, load_settings
+
+HEALTH_CHECK = "/grpc.health.v1.Health/Check"
+
+
+def server_settings(dsn: str, **overrides: object) -> Settings:
+    """Settings for an in-process server on ``dsn``: port 0, small pools, fast monitor."""
+    settings = load_settings({"DATABASE_URL": dsn})
+    settings = replace(
+        settings,
+        listen="127.0.0.1:0",
+        pool=PoolSettings(min_size=1, max_size=4, timeout=2.0, health_check_interval=1.0),
+        monitor_interval=0.1,
+        shutdown_grace=2.0,
+        startup_timeout=10.0,
+    )
+    return replace(settings, **overrides)  # type: ignore[arg-type]
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without any dataaccess or database setting, plus ``extra``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DB_", "DATAACCESS_", "PG")) and key != "DATABASE_URL"
+    }
+    env.update(extra)
+    return env
+
+
+def dataaccess_command(*args: str) -> list[str]:
+    """The ``dataaccess`` CLI as run from this interpreter."""
+    return [sys.executable, "-m", "dataaccess_server", *args]
+
+
+def run_cli(
+    *args: str, env: Mapping[str, str], timeout: float = 120.0
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI to completion and capture its output."""
+    return subprocess.run(
+        dataaccess_command(*args),
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def wait_for(condition: Callable[[], bool], *, what: str, timeout: float = 30.0) -> None:
+    """Poll ``condition`` until true; AssertionError naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
+        time.sleep(0.05)
+
+
+def health_stub(channel: grpc.Channel | aio.Channel) -> Any:
+    """A grpc.health.v1 stub. Typed Any: the published stubs declare none of its methods."""
+    return health_pb2_grpc.HealthStub(channel)
+
+
+def health_status(target: str, service: str = "", timeout: float = 1.0) -> str:
+    """The health status name of ``service`` at ``target`` ("UNREACHABLE" if no answer)."""
+    with grpc.insecure_channel(target) as channel:
+        stub = health_stub(channel)
+        try:
+            reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        except grpc.RpcError:
+            return "UNREACHABLE"
+    return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+
+
+def listen_port_from_log(path: Path, timeout: float = 60.0) -> int:
+    """The port a ``dataaccess serve`` process logged it serves on."""
+    found: list[int] = []
+
+    def logged() -> bool:
+        for line in path.read_text(errors="replace").splitlines():
+            if "serving gRPC on" in line:
+                found.append(int(line.rsplit(":", 1)[1]))
+                return True
+        return False
+
+    wait_for(logged, what=f"'serving gRPC on' in {path}", timeout=timeout)
+    return found[0]

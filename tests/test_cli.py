@@ -1,0 +1,172 @@
+"""The README's run command on the embedded database, end to end, and the CLI surface."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from dataaccess_server import __version__
+from tests.harness.server import (
+    clean_environment,
+    dataaccess_command,
+    health_status,
+    listen_port_from_log,
+    run_cli,
+    wait_for,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    # Not pytest's tmp_path: its parent is 0700 and the database's OS user must reach it.
+    directory = Path(tempfile.mkdtemp(prefix="dataaccess-cli-"))
+    directory.chmod(0o755)
+    yield directory / "data"
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def grpcurl() -> str:
+    found = shutil.which("grpcurl") or shutil.which("grpcurl", path=str(REPO / ".tools"))
+    assert found, "grpcurl is missing: `make test` installs it into .tools/"
+    return found
+
+
+class Serve:
+    """`dataaccess serve` as a process with its log in a file."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.log_path = log_path
+        self.started = time.monotonic()
+        with log_path.open("w") as log:
+            self.process = subprocess.Popen(dataaccess_command("serve"), env=env, stderr=log)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=30)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def test_version_and_help() -> None:
+    env = clean_environment()
+    assert run_cli("version", env=env).stdout.strip() == f"dataaccess {__version__}"
+    serve_help = run_cli("serve", "--help", env=env).stdout
+    assert "DATABASE_URL" in serve_help
+    assert "DB_POOL_MAX_CONNS" in serve_help
+    for command in (["migrate", "--help"], ["migrate", "up", "--help"], ["--help"]):
+        assert run_cli(*command, env=env).returncode == 0
+    assert run_cli("nonsense", env=env).returncode == 2
+
+
+def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    env = clean_environment(DATAACCESS_DATA_DIR=str(data_dir), DATAACCESS_LISTEN="127.0.0.1:0")
+    first = Serve(env, tmp_path / "first.log")
+    try:
+        target = f"127.0.0.1:{listen_port_from_log(first.log_path)}"
+        wait_for(lambda: health_status(target) == "SERVING", what="SERVING", timeout=60)
+        assert time.monotonic() - first.started < 60
+        log = first.log_path.read_text()
+        assert "DEVELOPMENT DATABASE" in log
+        assert "applied migration 0001_initial_schema" in log
+
+        # Leave a mark in the embedded database, to find it after a restart.
+        status = json.loads(
+            subprocess.run(
+                [
+                    grpcurl(),
+                    "-plaintext",
+                    target,
+                    "dataaccess.v1.OperationsService/GetDatabaseStatus",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            ).stdout
+        )
+        # Shown without password; the embedded database trusts local connections.
+        dsn = status["nodes"][0]["dsn"]
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("CREATE TABLE restart_mark (id int)")
+        assert first.stop() == 0
+    finally:
+        first.kill()
+
+    second = Serve(env, tmp_path / "second.log")
+    try:
+        target = f"127.0.0.1:{listen_port_from_log(second.log_path)}"
+        wait_for(lambda: health_status(target) == "SERVING", what="SERVING again", timeout=60)
+        assert "applied migration" not in second.log_path.read_text()
+        with psycopg.connect(dsn) as conn:
+            assert conn.execute("SELECT to_regclass('restart_mark') IS NOT NULL").fetchone() == (
+                True,
+            )
+        assert second.stop() == 0
+    finally:
+        second.kill()
+
+
+@pytest.fixture
+def external_serve(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`dataaccess serve` on DATABASE_URL: its target and its log."""
+    env = clean_environment(DATABASE_URL=pg_database, DATAACCESS_LISTEN="127.0.0.1:0")
+    serve = Serve(env, tmp_path / "serve.log")
+    try:
+        target = f"127.0.0.1:{listen_port_from_log(serve.log_path)}"
+        wait_for(lambda: health_status(target) == "SERVING", what="SERVING")
+        yield target, serve.log_path
+        assert serve.stop() == 0
+    finally:
+        serve.kill()
+
+
+def test_grpcurl_session_from_the_readme(external_serve: tuple[str, Path]) -> None:
+    target, _ = external_serve
+    listed = _grpcurl("-plaintext", target, "list")
+    assert set(listed.split()) >= {
+        "dataaccess.v1.OperationsService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1alpha.ServerReflection",
+    }
+    described = _grpcurl("-plaintext", target, "describe", "dataaccess.v1.OperationsService")
+    assert "rpc GetDatabaseStatus" in described
+    health = json.loads(_grpcurl("-plaintext", target, "grpc.health.v1.Health/Check"))
+    assert health == {"status": "SERVING"}
+    status = json.loads(
+        _grpcurl(
+            "-plaintext", "-d", "{}", target, "dataaccess.v1.OperationsService/GetDatabaseStatus"
+        )
+    )
+    assert status["nodes"][0]["name"] == "primary"
+    assert status["nodes"][0]["reachable"] is True
+    assert int(status["schema"]["current_version"]) >= 1
+
+
+def _grpcurl(*args: str) -> str:
+    result = subprocess.run([grpcurl(), *args], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_serve_with_database_url_starts_no_embedded_database(
+    external_serve: tuple[str, Path],
+) -> None:
+    _, log_path = external_serve
+    assert "DEVELOPMENT DATABASE" not in log_path.read_text()
+    assert "applied migration" not in log_path.read_text()  # DB_AUTO_MIGRATE is off

@@ -1,0 +1,138 @@
+"""Configuration: defaults, parsing, and one clear line + exit code 2 for each bad value."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dataaccess_server.config import ConfigError, load_settings, parse_duration
+
+GOOD_DSN = "postgresql://app:secret@db.internal:5432/dataaccess"
+
+
+def test_no_database_configured_selects_embedded_mode_with_auto_migrate() -> None:
+    settings = load_settings({})
+    assert settings.embedded
+    assert settings.auto_migrate
+    assert settings.listen == "127.0.0.1:50051"
+    assert (settings.pool.min_size, settings.pool.max_size) == (5, 20)
+    assert settings.pool.max_lifetime == 3600.0
+    assert settings.pool.max_idle == 1800.0
+    assert settings.pool.health_check_interval == 60.0
+
+
+def test_external_database_does_not_auto_migrate_by_default() -> None:
+    settings = load_settings({"DATABASE_URL": GOOD_DSN, "DB_REPLICAS": f"{GOOD_DSN}, {GOOD_DSN}"})
+    assert not settings.embedded
+    assert not settings.auto_migrate
+    assert settings.replica_dsns == (GOOD_DSN, GOOD_DSN)
+
+
+def test_db_primary_is_a_synonym_of_database_url() -> None:
+    assert load_settings({"DB_PRIMARY": GOOD_DSN}).primary_dsn == GOOD_DSN
+    both = {"DB_PRIMARY": GOOD_DSN, "DATABASE_URL": GOOD_DSN}
+    assert load_settings(both).primary_dsn == GOOD_DSN
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30", 30.0), ("0.5", 0.5), ("1500ms", 1.5), ("30s", 30.0), ("5m", 300.0), ("1h30m", 5400.0)],
+)
+def test_durations_accept_seconds_and_go_style_units(text: str, seconds: float) -> None:
+    assert parse_duration("X", text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "abc", "5 m", "1h-2m", "m5", "1d"])
+def test_malformed_durations_are_refused(text: str) -> None:
+    with pytest.raises(ConfigError, match="X: must be a duration"):
+        parse_duration("X", text)
+
+
+def test_empty_values_count_as_unset() -> None:
+    settings = load_settings({"DB_POOL_MAX_CONNS": "", "DATABASE_URL": " "})
+    assert settings.pool.max_size == 20
+    assert settings.embedded
+
+
+# Each bad value, the variable the message must name, and a fragment of the reason.
+BAD_VALUES = [
+    ({"DB_POOL_MAX_CONNS": "abc"}, "DB_POOL_MAX_CONNS", "whole number"),
+    ({"DB_POOL_MAX_CONNS": "0"}, "DB_POOL_MAX_CONNS", "between"),
+    ({"DB_POOL_MIN_CONNS": "-1"}, "DB_POOL_MIN_CONNS", "between"),
+    ({"DB_POOL_MIN_CONNS": "30", "DB_POOL_MAX_CONNS": "10"}, "DB_POOL_MIN_CONNS", "exceed"),
+    ({"DB_POOL_MAX_CONN_LIFETIME": "forever"}, "DB_POOL_MAX_CONN_LIFETIME", "duration"),
+    ({"DB_POOL_MAX_CONN_IDLE_TIME": "0"}, "DB_POOL_MAX_CONN_IDLE_TIME", "at least"),
+    ({"DB_POOL_HEALTH_CHECK": "1x"}, "DB_POOL_HEALTH_CHECK", "duration"),
+    ({"DB_POOL_TIMEOUT": "-5"}, "DB_POOL_TIMEOUT", "duration"),
+    ({"DATABASE_URL": "postgresql://u@h:5432/db?nosuchoption=1"}, "DATABASE_URL", "valid"),
+    ({"DATABASE_URL": "host=a port"}, "DATABASE_URL", "valid"),
+    ({"DB_PRIMARY": GOOD_DSN, "DATABASE_URL": GOOD_DSN + "x"}, "DB_PRIMARY", "differs"),
+    ({"DATABASE_URL": GOOD_DSN, "DB_REPLICAS": f"{GOOD_DSN},,"}, "DB_REPLICAS", "empty"),
+    ({"DATABASE_URL": GOOD_DSN, "DB_REPLICAS": "host=a port"}, "DB_REPLICAS", "valid"),
+    ({"DB_REPLICAS": GOOD_DSN}, "DB_REPLICAS", "needs DATABASE_URL"),
+    ({"DB_SCHEMA": "Robert'); DROP TABLE students;--"}, "DB_SCHEMA", "identifier"),
+    ({"DB_SCHEMA": "pg_catalog"}, "DB_SCHEMA", "identifier"),
+    ({"DB_SCHEMA": "1abc"}, "DB_SCHEMA", "identifier"),
+    ({"DB_AUTO_MIGRATE": "maybe"}, "DB_AUTO_MIGRATE", "true or false"),
+    ({"DB_MONITOR_INTERVAL": "0ms"}, "DB_MONITOR_INTERVAL", "at least"),
+    ({"DATAACCESS_LISTEN": "50051"}, "DATAACCESS_LISTEN", "host:port"),
+    ({"DATAACCESS_LISTEN": "0.0.0.0:70000"}, "DATAACCESS_LISTEN", "65535"),
+    ({"DATAACCESS_SHUTDOWN_GRACE": "soon"}, "DATAACCESS_SHUTDOWN_GRACE", "duration"),
+    ({"DATAACCESS_STARTUP_TIMEOUT": "x"}, "DATAACCESS_STARTUP_TIMEOUT", "duration"),
+    ({"DATAACCESS_EMBEDDED_PG_MAJOR": "15"}, "DATAACCESS_EMBEDDED_PG_MAJOR", "one of"),
+    ({"DATAACCESS_LOG_LEVEL": "LOUD"}, "DATAACCESS_LOG_LEVEL", "one of"),
+    ({"DATAACCESS_LOG_FORMAT": "xml"}, "DATAACCESS_LOG_FORMAT", "one of"),
+    (
+        {"DATABASE_URL": GOOD_DSN, "DATAACCESS_DATA_DIR": "/tmp/x"},
+        "DATAACCESS_DATA_DIR",
+        "embedded",
+    ),
+]
+
+
+@pytest.mark.parametrize(("env", "variable", "reason"), BAD_VALUES)
+def test_bad_value_is_refused_naming_the_variable(
+    env: dict[str, str], variable: str, reason: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env)
+    assert caught.value.variable == variable
+    assert reason in caught.value.problem
+
+
+def test_dsn_errors_do_not_echo_the_password() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DATABASE_URL": "host=db password=hunter2 port"})
+    assert "hunter2" not in str(caught.value)
+
+
+def _serve_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATAACCESS_"))}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "dataaccess_server", "serve"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable", "reason"),
+    # One process per variable: the CLI contract is the same for all of them.
+    list({variable: (env, variable, reason) for env, variable, reason in BAD_VALUES}.values()),
+)
+def test_serve_exits_2_with_one_line_naming_the_variable(
+    env: dict[str, str], variable: str, reason: str
+) -> None:
+    result = _serve_with(env)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"dataaccess: configuration error: {variable}: ")
+    assert reason in lines[0]

@@ -1,0 +1,86 @@
+"""SIGTERM while a call is in flight: the call completes, new calls are refused, exit 0."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import grpc
+import psycopg
+import pytest
+
+from dataaccess.v1 import operations_pb2 as ops_pb2
+from dataaccess.v1 import operations_pb2_grpc as ops_grpc
+from tests.harness.server import (
+    clean_environment,
+    dataaccess_command,
+    health_status,
+    listen_port_from_log,
+    wait_for,
+)
+
+# GetDatabaseStatus reads schema_migrations: holding this lock keeps the call in flight.
+BLOCK_STATUS = "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE"
+WAITING_CALLS = """
+SELECT count(*) FROM pg_stat_activity
+WHERE wait_event_type = 'Lock' AND query LIKE '%%schema_migrations%%'
+  AND datname = current_database()
+"""
+
+
+def test_sigterm_drains_in_flight_calls_refuses_new_ones_and_exits_0(
+    pg_database: str, tmp_path: Path
+) -> None:
+    log_path = tmp_path / "serve.log"
+    env = clean_environment(
+        DATABASE_URL=pg_database,
+        DATAACCESS_LISTEN="127.0.0.1:0",
+        DATAACCESS_SHUTDOWN_GRACE="20",
+        DB_MONITOR_INTERVAL="0.1",
+    )
+    with log_path.open("w") as log:
+        process = subprocess.Popen(dataaccess_command("serve"), env=env, stderr=log)
+    try:
+        port = listen_port_from_log(log_path)
+        target = f"127.0.0.1:{port}"
+        wait_for(lambda: health_status(target) == "SERVING", what="SERVING")
+
+        with psycopg.connect(pg_database) as blocker, grpc.insecure_channel(target) as channel:
+            blocker.execute(BLOCK_STATUS)
+            stub = ops_grpc.OperationsServiceStub(channel)
+            in_flight = stub.GetDatabaseStatus.future(
+                ops_pb2.GetDatabaseStatusRequest(), timeout=30
+            )
+            with psycopg.connect(pg_database, autocommit=True) as observer:
+                wait_for(
+                    lambda: observer.execute(WAITING_CALLS).fetchone() == (1,),
+                    what="the call to wait on the lock",
+                )
+
+            process.send_signal(signal.SIGTERM)
+            wait_for(lambda: health_status(target) != "SERVING", what="health to stop serving")
+            assert not in_flight.done()
+
+            # A new call on a new connection is refused while the old call drains.
+            with grpc.insecure_channel(target) as fresh, pytest.raises(grpc.RpcError) as refused:
+                ops_grpc.OperationsServiceStub(fresh).GetDatabaseStatus(
+                    ops_pb2.GetDatabaseStatusRequest(), timeout=2
+                )
+            assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+
+            released = threading.Timer(0.2, blocker.rollback)
+            released.start()
+            reply = in_flight.result(timeout=15)
+            released.join()
+        assert reply.nodes[0].reachable
+        assert reply.schema.known
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = log_path.read_text()
+    assert "shutdown requested" in text
+    assert "dataaccess stopped" in text
