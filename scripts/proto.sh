@@ -36,6 +36,8 @@ proto_files() {
 # --- Python: clients/python/src/<package path>/{*_pb2.py,*_pb2_grpc.py,*.pyi} ----------
 
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+# A relative path is relative to where the script was called from.
+if [[ "$PYTHON" == */* && "$PYTHON" != /* ]]; then PYTHON="$PWD/$PYTHON"; fi
 
 python_out_dir() {
     echo "$ROOT/clients/python/src"

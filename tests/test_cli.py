@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -16,10 +15,9 @@ import pytest
 
 from dataaccess_server import __version__
 from tests.harness.server import (
+    Serve,
     clean_environment,
-    dataaccess_command,
     health_status,
-    listen_port_from_log,
     run_cli,
     wait_for,
 )
@@ -42,25 +40,6 @@ def grpcurl() -> str:
     return found
 
 
-class Serve:
-    """`dataaccess serve` as a process with its log in a file."""
-
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.log_path = log_path
-        self.started = time.monotonic()
-        with log_path.open("w") as log:
-            self.process = subprocess.Popen(dataaccess_command("serve"), env=env, stderr=log)
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
 def test_version_and_help() -> None:
     env = clean_environment()
     assert run_cli("version", env=env).stdout.strip() == f"dataaccess {__version__}"
@@ -78,10 +57,10 @@ def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
     env = clean_environment(DATAACCESS_DATA_DIR=str(data_dir), DATAACCESS_LISTEN="127.0.0.1:0")
     first = Serve(env, tmp_path / "first.log")
     try:
-        target = f"127.0.0.1:{listen_port_from_log(first.log_path)}"
+        target = first.target()
         wait_for(lambda: health_status(target) == "SERVING", what="SERVING", timeout=60)
         assert time.monotonic() - first.started < 60
-        log = first.log_path.read_text()
+        log = first.log()
         assert "DEVELOPMENT DATABASE" in log
         assert "applied migration 0001_initial_schema" in log
 
@@ -110,9 +89,9 @@ def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
 
     second = Serve(env, tmp_path / "second.log")
     try:
-        target = f"127.0.0.1:{listen_port_from_log(second.log_path)}"
+        target = second.target()
         wait_for(lambda: health_status(target) == "SERVING", what="SERVING again", timeout=60)
-        assert "applied migration" not in second.log_path.read_text()
+        assert "applied migration" not in second.log()
         with psycopg.connect(dsn) as conn:
             assert conn.execute("SELECT to_regclass('restart_mark') IS NOT NULL").fetchone() == (
                 True,
@@ -128,7 +107,7 @@ def external_serve(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, Path
     env = clean_environment(DATABASE_URL=pg_database, DATAACCESS_LISTEN="127.0.0.1:0")
     serve = Serve(env, tmp_path / "serve.log")
     try:
-        target = f"127.0.0.1:{listen_port_from_log(serve.log_path)}"
+        target = serve.target()
         wait_for(lambda: health_status(target) == "SERVING", what="SERVING")
         yield target, serve.log_path
         assert serve.stop() == 0

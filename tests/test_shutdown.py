@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 from pathlib import Path
 
@@ -13,13 +12,7 @@ import pytest
 
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
-from tests.harness.server import (
-    clean_environment,
-    dataaccess_command,
-    health_status,
-    listen_port_from_log,
-    wait_for,
-)
+from tests.harness.server import Serve, clean_environment, health_status, wait_for
 
 # GetDatabaseStatus reads schema_migrations: holding this lock keeps the call in flight.
 BLOCK_STATUS = "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE"
@@ -33,18 +26,15 @@ WHERE wait_event_type = 'Lock' AND query LIKE '%%schema_migrations%%'
 def test_sigterm_drains_in_flight_calls_refuses_new_ones_and_exits_0(
     pg_database: str, tmp_path: Path
 ) -> None:
-    log_path = tmp_path / "serve.log"
     env = clean_environment(
         DATABASE_URL=pg_database,
         DATAACCESS_LISTEN="127.0.0.1:0",
         DATAACCESS_SHUTDOWN_GRACE="20",
         DB_MONITOR_INTERVAL="0.1",
     )
-    with log_path.open("w") as log:
-        process = subprocess.Popen(dataaccess_command("serve"), env=env, stderr=log)
+    serve = Serve(env, tmp_path / "serve.log")
     try:
-        port = listen_port_from_log(log_path)
-        target = f"127.0.0.1:{port}"
+        target = serve.target()
         wait_for(lambda: health_status(target) == "SERVING", what="SERVING")
 
         with psycopg.connect(pg_database) as blocker, grpc.insecure_channel(target) as channel:
@@ -59,7 +49,7 @@ def test_sigterm_drains_in_flight_calls_refuses_new_ones_and_exits_0(
                     what="the call to wait on the lock",
                 )
 
-            process.send_signal(signal.SIGTERM)
+            serve.process.send_signal(signal.SIGTERM)
             wait_for(lambda: health_status(target) != "SERVING", what="health to stop serving")
             assert not in_flight.done()
 
@@ -76,11 +66,26 @@ def test_sigterm_drains_in_flight_calls_refuses_new_ones_and_exits_0(
             released.join()
         assert reply.nodes[0].reachable
         assert reply.schema.known
-        assert process.wait(timeout=15) == 0
+        assert serve.process.wait(timeout=15) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    text = log_path.read_text()
-    assert "shutdown requested" in text
-    assert "dataaccess stopped" in text
+        serve.kill()
+    assert "shutdown requested" in serve.log()
+    assert "dataaccess stopped" in serve.log()
+
+
+def test_sigterm_while_waiting_for_the_primary_exits_promptly(tmp_path: Path) -> None:
+    env = clean_environment(
+        DATABASE_URL="postgresql://nobody@127.0.0.1:1/none",
+        DATAACCESS_LISTEN="127.0.0.1:0",
+        DATAACCESS_STARTUP_TIMEOUT="60",
+    )
+    serve = Serve(env, tmp_path / "serve.log")
+    try:
+        wait_for(
+            lambda: "waiting for the primary database" in serve.log(),
+            what="the server to wait for its primary",
+        )
+        assert serve.stop(timeout=10) == 0
+    finally:
+        serve.kill()
+    assert "serving gRPC" not in serve.log()

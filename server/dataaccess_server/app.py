@@ -8,6 +8,7 @@ and drain in-flight calls for the grace period → close pools → (stop embedde
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from dataclasses import replace
@@ -52,7 +53,7 @@ class Application:
             self.settings = settings
         assert settings.primary_dsn is not None
 
-        cluster = Cluster(
+        cluster = self._cluster = Cluster(
             settings.primary_dsn,
             settings.replica_dsns,
             schema=settings.schema,
@@ -65,7 +66,6 @@ class Application:
             raise StartupError(str(exc)) from exc
         known = await self._prepare_schema(settings)
         await cluster.open()
-        self._cluster = cluster
 
         self._server = GrpcServer(cluster, OperationsService(cluster, known))
         try:
@@ -92,16 +92,29 @@ class Application:
         log.info("dataaccess stopped")
 
     async def serve_until_signal(self) -> None:
-        """Run until SIGTERM or SIGINT, then stop gracefully."""
+        """Run until SIGTERM or SIGINT, then stop gracefully.
+
+        A signal during start-up (say, while waiting for the primary) abandons the
+        start and stops what was started so far.
+        """
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stopping.set)
+        starting = asyncio.create_task(self.start())
+        signalled = asyncio.create_task(stopping.wait())
         try:
-            await self.start()
-            await stopping.wait()
+            await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
+            if starting.done():
+                starting.result()  # raises StartupError
+                await signalled
+            else:
+                starting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await starting
             log.info("shutdown requested")
         finally:
+            signalled.cancel()
             await self.stop()
 
     async def _start_embedded(self) -> Settings:

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 
 from dataaccess_server import __version__
@@ -20,6 +20,7 @@ from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_sett
 from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.migrations import (
+    MigrationFile,
     MigrationStatus,
     Migrator,
     create_files,
@@ -137,33 +138,36 @@ async def _database(settings: Settings) -> AsyncIterator[str]:
 
 
 def _migrate_up(args: argparse.Namespace) -> int:
-    settings = _settings()
-
-    async def run() -> int:
-        async with _database(settings) as dsn:
-            applied = await Migrator(dsn, schema=settings.schema).up(target=args.to)
-        for item in applied:
-            print(f"applied {item.version:04d}_{item.name}")
-        if not applied:
-            print("nothing to apply: the schema is up to date")
-        return 0
-
-    return asyncio.run(run())
+    return _change_schema(
+        lambda migrator: migrator.up(target=args.to),
+        done="applied",
+        nothing="nothing to apply: the schema is up to date",
+    )
 
 
 def _migrate_down(args: argparse.Namespace) -> int:
+    return _change_schema(
+        lambda migrator: migrator.down(steps=args.steps),
+        done="reverted",
+        nothing="nothing to revert: no migration is applied",
+    )
+
+
+def _change_schema(
+    change: Callable[[Migrator], Awaitable[list[MigrationFile]]], *, done: str, nothing: str
+) -> int:
     settings = _settings()
 
-    async def run() -> int:
+    async def run() -> list[MigrationFile]:
         async with _database(settings) as dsn:
-            reverted = await Migrator(dsn, schema=settings.schema).down(steps=args.steps)
-        for item in reverted:
-            print(f"reverted {item.version:04d}_{item.name}")
-        if not reverted:
-            print("nothing to revert: no migration is applied")
-        return 0
+            return await change(Migrator(dsn, schema=settings.schema))
 
-    return asyncio.run(run())
+    changed = asyncio.run(run())
+    for item in changed:
+        print(f"{done} {item.version:04d}_{item.name}")
+    if not changed:
+        print(nothing)
+    return 0
 
 
 def _migrate_status(_args: argparse.Namespace) -> int:

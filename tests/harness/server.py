@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -102,3 +103,32 @@ def listen_port_from_log(path: Path, timeout: float = 60.0) -> int:
 
     wait_for(logged, what=f"'serving gRPC on' in {path}", timeout=timeout)
     return found[0]
+
+
+class Serve:
+    """``dataaccess serve`` as a process, its stderr in ``log_path``."""
+
+    def __init__(self, env: Mapping[str, str], log_path: Path) -> None:
+        self.log_path = log_path
+        self.started = time.monotonic()
+        with log_path.open("w") as log:
+            self.process = subprocess.Popen(dataaccess_command("serve"), env=dict(env), stderr=log)
+
+    def log(self) -> str:
+        """Everything logged so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def target(self, timeout: float = 60.0) -> str:
+        """``127.0.0.1:port`` once the server logged that it serves."""
+        return f"127.0.0.1:{listen_port_from_log(self.log_path, timeout)}"
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM, then the exit code."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        """Make sure the process is gone (test teardown)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

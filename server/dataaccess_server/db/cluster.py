@@ -209,9 +209,11 @@ class Node:
                 await conn.close()
 
     async def close(self, timeout: float) -> None:
-        """Close the pool (waiting up to ``timeout`` for lent connections) and the probe."""
+        """Close the probe connection and the pool, if it was opened (waiting up to
+        ``timeout`` for lent connections)."""
         await self._drop_probe_connection()
-        await self.pool.close(timeout=timeout)
+        if not self.pool.closed:
+            await self.pool.close(timeout=timeout)
 
 
 def _describe(exc: BaseException) -> str:
@@ -287,7 +289,10 @@ class Cluster:
         self._tasks.append(asyncio.create_task(self._check_pools(), name="pool-health-check"))
 
     async def close(self, timeout: float = 5.0) -> None:
-        """Stop the monitors, then close every pool within ``timeout`` seconds."""
+        """Stop the monitors, then close every pool within ``timeout`` seconds.
+
+        Safe on a cluster that was never opened (it closes the probe connections).
+        """
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
