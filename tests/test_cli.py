@@ -52,16 +52,20 @@ def test_version_and_help() -> None:
 
 
 def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
-    data_dir: Path, tmp_path: Path
+    data_dir: Path, tmp_path: Path, pg_major: int
 ) -> None:
-    env = clean_environment(DATAACCESS_DATA_DIR=str(data_dir), DATAACCESS_LISTEN="127.0.0.1:0")
+    env = clean_environment(
+        DATAACCESS_DATA_DIR=str(data_dir),
+        DATAACCESS_LISTEN="127.0.0.1:0",
+        DATAACCESS_EMBEDDED_PG_MAJOR=str(pg_major),
+    )
     first = Serve(env, tmp_path / "first.log")
     try:
         target = first.target()
         wait_for(lambda: health_status(target) == "SERVING", what="SERVING", timeout=60)
         assert time.monotonic() - first.started < 60
         log = first.log()
-        assert "DEVELOPMENT DATABASE" in log
+        assert f"DEVELOPMENT DATABASE: embedded PostgreSQL {pg_major}" in log
         assert "applied migration 0001_initial_schema" in log
 
         # Leave a mark in the embedded database, to find it after a restart.
