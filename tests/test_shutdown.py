@@ -51,9 +51,7 @@ def test_sigterm_drains_in_flight_calls_refuses_new_ones_and_exits_0(
 
             serve.process.send_signal(signal.SIGTERM)
             # Health flips to NOT_SERVING first, then the listener closes: wait for that.
-            wait_for(
-                lambda: health_status(target) == "UNREACHABLE", what="new connections refused"
-            )
+            wait_for(lambda: health_status(target) == "UNREACHABLE", what="new connections refused")
             assert not in_flight.done()
 
             # A new call on a new connection is refused while the old call drains.

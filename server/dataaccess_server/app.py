@@ -41,6 +41,11 @@ class Application:
         self._cluster: Cluster | None = None
         self._server: GrpcServer | None = None
 
+    @property
+    def cluster(self) -> Cluster | None:
+        """The database cluster, once start() has built it."""
+        return self._cluster
+
     async def start(self) -> int:
         """Bring the service up and return the bound port.
 
@@ -59,6 +64,7 @@ class Application:
             schema=settings.schema,
             pool=settings.pool,
             monitor_interval=settings.monitor_interval,
+            replica_max_lag=settings.replica_max_lag,
         )
         try:
             await cluster.wait_for_primary(settings.startup_timeout)
@@ -67,7 +73,9 @@ class Application:
         known = await self._prepare_schema(settings)
         await cluster.open()
 
-        self._server = GrpcServer(cluster, OperationsService(cluster, known))
+        self._server = GrpcServer(
+            cluster, OperationsService(cluster, known), default_deadline=settings.default_deadline
+        )
         try:
             port = await self._server.start(settings.listen)
         except ListenError as exc:

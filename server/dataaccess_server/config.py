@@ -50,6 +50,8 @@ class Settings:
     pool: PoolSettings = PoolSettings()
     auto_migrate: bool = False
     monitor_interval: float = 1.0
+    replica_max_lag: float = 5.0
+    default_deadline: float = 10.0
     listen: str = "127.0.0.1:50051"
     shutdown_grace: float = 15.0
     startup_timeout: float = 60.0
@@ -78,8 +80,10 @@ VARIABLES: dict[str, str] = {
     "DB_POOL_HEALTH_CHECK": "idle connections are checked this often (default 60s)",
     "DB_POOL_TIMEOUT": "longest wait for a pooled connection (default 5s)",
     "DB_MONITOR_INTERVAL": "each node is probed this often for health (default 1s)",
+    "DB_REPLICA_MAX_LAG": "a replica further behind leaves read rotation (default 5s)",
     "DB_AUTO_MIGRATE": "serve applies pending migrations (default: true if embedded)",
     "DATAACCESS_LISTEN": "gRPC listen address host:port (default 127.0.0.1:50051)",
+    "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
     "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
     "DATAACCESS_DATA_DIR": "embedded database directory (default: per-user data dir)",
@@ -241,6 +245,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         pool=pool,
         auto_migrate=read.boolean("DB_AUTO_MIGRATE", primary is None),
         monitor_interval=read.duration("DB_MONITOR_INTERVAL", 1.0, minimum=0.05),
+        replica_max_lag=read.duration("DB_REPLICA_MAX_LAG", 5.0),
+        default_deadline=read.duration("DATAACCESS_DEFAULT_DEADLINE", 10.0),
         listen=listen,
         shutdown_grace=read.duration("DATAACCESS_SHUTDOWN_GRACE", 15.0, minimum=0.0),
         startup_timeout=read.duration("DATAACCESS_STARTUP_TIMEOUT", 60.0),

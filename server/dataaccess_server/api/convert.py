@@ -5,7 +5,7 @@ from __future__ import annotations
 from google.protobuf import duration_pb2, timestamp_pb2
 
 from dataaccess.v1 import operations_pb2 as ops_pb2
-from dataaccess_server.db.cluster import NodeStatus, Role
+from dataaccess_server.db.cluster import NodeStatus, Role, format_lsn
 from dataaccess_server.domain.operations import DatabaseStatus
 
 _ROLES = {Role.PRIMARY: ops_pb2.NODE_ROLE_PRIMARY, Role.REPLICA: ops_pb2.NODE_ROLE_REPLICA}
@@ -45,6 +45,9 @@ def node_to_proto(node: NodeStatus) -> ops_pb2.DatabaseNode:
         last_error=node.last_error,
         server_version=node.server_version,
         pool=ops_pb2.PoolStats(**node.pool_stats),
+        in_rotation=node.in_rotation,
+        rotation_reason=node.rotation_reason,
+        wal_lsn=format_lsn(node.wal_lsn) if node.wal_lsn is not None else "",
     )
     if node.last_check_time is not None:
         message.last_check_time.CopyFrom(_timestamp(node.last_check_time.timestamp()))

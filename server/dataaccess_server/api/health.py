@@ -1,9 +1,10 @@
 """grpc.health.v1 statuses that tell the truth about the database.
 
-``""`` and every API service are SERVING only while the primary answers the monitor's
-probe. ``liveness`` is SERVING for as long as the process runs: Kubernetes liveness
-probes use it, so that a database outage takes pods out of rotation without
-restarting them.
+````""`` and every service that writes are SERVING only while a primary answers the
+monitor's probe; read-only services stay SERVING while any node answers (a replica
+serves them when the primary is down). ``liveness`` is SERVING for as long as the
+process runs: Kubernetes liveness probes use it, so that a database outage takes pods
+out of rotation without restarting them.
 """
 
 from __future__ import annotations
@@ -22,11 +23,17 @@ class HealthReporter:
     """Drives a health servicer from the cluster's reachability events."""
 
     def __init__(
-        self, servicer: health.aio.HealthServicer, cluster: Cluster, services: Sequence[str]
+        self,
+        servicer: health.aio.HealthServicer,
+        cluster: Cluster,
+        *,
+        write_services: Sequence[str],
+        read_services: Sequence[str] = (),
     ) -> None:
         self._servicer = servicer
         self._cluster = cluster
-        self._services = (OVERALL, *services)
+        self._write_services = (OVERALL, *write_services)
+        self._read_services = tuple(read_services)
 
     async def start(self) -> None:
         """Publish the current state and follow the cluster's changes from now on."""
@@ -38,15 +45,21 @@ class HealthReporter:
         """Report NOT_SERVING for everything, for good: the server is going away."""
         await self._servicer.enter_graceful_shutdown()
 
-    async def _on_change(self, node: Node) -> None:
-        if node is self._cluster.primary:
-            await self._publish()
+    async def _on_change(self, _node: Node) -> None:
+        await self._publish()
 
     async def _publish(self) -> None:
-        status = (
-            health_pb2.HealthCheckResponse.SERVING
-            if self._cluster.primary.reachable
-            else health_pb2.HealthCheckResponse.NOT_SERVING
-        )
-        for name in self._services:
-            await self._servicer.set(name, status)
+        writable = _status(self._cluster.writer() is not None)
+        readable = _status(self._cluster.any_reachable())
+        for name in self._write_services:
+            await self._servicer.set(name, writable)
+        for name in self._read_services:
+            await self._servicer.set(name, readable)
+
+
+def _status(serving: bool) -> int:
+    return (
+        health_pb2.HealthCheckResponse.SERVING
+        if serving
+        else health_pb2.HealthCheckResponse.NOT_SERVING
+    )

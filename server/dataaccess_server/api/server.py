@@ -14,10 +14,13 @@ from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.domain.operations import OperationsService
 
-# Every dataaccess API service, by full name: health reports one status per name.
-API_SERVICES: tuple[str, ...] = (
+# Every dataaccess API service by full name, with what it needs to serve: services that
+# write need a primary; read-only ones (analytics) need any node. Health reports each.
+WRITE_SERVICES: tuple[str, ...] = (
     ops_pb2.DESCRIPTOR.services_by_name["OperationsService"].full_name,
 )
+READ_SERVICES: tuple[str, ...] = ()
+API_SERVICES = WRITE_SERVICES + READ_SERVICES
 
 _OPTIONS = (
     # Two servers must not silently share one port; workers opt in explicitly.
@@ -35,12 +38,16 @@ class ListenError(Exception):
 class GrpcServer:
     """The gRPC side of the service: every servicer, health and reflection."""
 
-    def __init__(self, cluster: Cluster, operations: OperationsService) -> None:
+    def __init__(
+        self, cluster: Cluster, operations: OperationsService, *, default_deadline: float
+    ) -> None:
         self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
         servicer = health.aio.HealthServicer()
-        self._health = HealthReporter(servicer, cluster, API_SERVICES)
+        self._health = HealthReporter(
+            servicer, cluster, write_services=WRITE_SERVICES, read_services=READ_SERVICES
+        )
         ops_grpc.add_OperationsServiceServicer_to_server(
-            OperationsServicer(operations), self._server
+            OperationsServicer(operations, default_deadline=default_deadline), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

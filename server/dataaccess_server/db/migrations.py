@@ -26,6 +26,7 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from dataaccess_server.db.cluster import Cluster, Intent
+from dataaccess_server.deadline import Deadline
 from dataaccess_server.errors import DatabaseUnavailableError, MigrationError
 
 log = logging.getLogger(__name__)
@@ -408,20 +409,22 @@ def _first_line(exc: BaseException) -> str:
 
 
 async def read_status(
-    cluster: Cluster, known: Sequence[MigrationFile], *, timeout: float
+    cluster: Cluster, known: Sequence[MigrationFile], *, deadline: Deadline
 ) -> MigrationStatus:
     """Compare ``known`` files with the rows recorded on the primary, through the pool.
 
-    Raises DatabaseUnavailableError when the primary cannot answer within ``timeout``.
+    Raises DatabaseUnavailableError when the primary cannot answer in time.
     """
-    async with cluster.connection(Intent.WRITE, timeout=timeout) as conn:
+
+    async def read(conn: Connection) -> tuple[AppliedMigration, ...]:
         cursor = await conn.execute(MIGRATIONS_TABLE_EXISTS, {"schema": cluster.schema})
         exists = await cursor.fetchone()
         if exists is None or not exists[0]:
-            return MigrationStatus(tuple(known), ())
+            return ()
         cursor = await conn.execute(SELECT_APPLIED)
-        rows = await cursor.fetchall()
-    return MigrationStatus(tuple(known), _applied_rows(rows))
+        return _applied_rows(await cursor.fetchall())
+
+    return MigrationStatus(tuple(known), await cluster.run(Intent.WRITE, read, deadline=deadline))
 
 
 def _applied_rows(rows: Sequence[TupleRow]) -> tuple[AppliedMigration, ...]:

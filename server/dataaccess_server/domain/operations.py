@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from dataaccess_server.db.cluster import Cluster, NodeStatus
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, read_status
-from dataaccess_server.errors import DatabaseUnavailableError
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
 
 # The schema part of the status is best effort: an operator asking during an outage
 # wants the node list at once, not a call that waits for the pool.
@@ -29,18 +30,18 @@ class OperationsService:
         self._cluster = cluster
         self._migrations = migrations
 
-    async def database_status(self, timeout: float | None = None) -> DatabaseStatus:
+    async def database_status(self, deadline: Deadline) -> DatabaseStatus:
         """Snapshot the nodes and read the applied migrations from the primary.
 
         Never fails for a database outage: ``schema`` is None when the primary could not
-        be read within ``timeout`` (default 2 s).
+        be read within the deadline (at most 2 s of it).
         """
-        budget = SCHEMA_READ_TIMEOUT if timeout is None else min(timeout, SCHEMA_READ_TIMEOUT)
+        budget = deadline.capped(SCHEMA_READ_TIMEOUT)
         schema: MigrationStatus | None = None
-        if self._cluster.primary.reachable:
+        if self._cluster.writer() is not None:
             try:
-                schema = await read_status(self._cluster, self._migrations, timeout=budget)
-            except DatabaseUnavailableError:
+                schema = await read_status(self._cluster, self._migrations, deadline=budget)
+            except (DatabaseUnavailableError, DeadlineExceededError):
                 schema = None
         return DatabaseStatus(
             nodes=self._cluster.status(),

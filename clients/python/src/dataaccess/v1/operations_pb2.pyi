@@ -101,6 +101,9 @@ class DatabaseNode(_message.Message):
     REPLAY_LAG_BYTES_FIELD_NUMBER: _builtins.int
     SERVER_VERSION_FIELD_NUMBER: _builtins.int
     POOL_FIELD_NUMBER: _builtins.int
+    IN_ROTATION_FIELD_NUMBER: _builtins.int
+    ROTATION_REASON_FIELD_NUMBER: _builtins.int
+    WAL_LSN_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Stable name: "primary", "replica-1", "replica-2", ..."""
     dsn: _builtins.str
@@ -117,6 +120,14 @@ class DatabaseNode(_message.Message):
     """Replicas: WAL received but not yet replayed, in bytes, when known."""
     server_version: _builtins.str
     """PostgreSQL server version, e.g. "18.1"; empty if never reached."""
+    in_rotation: _builtins.bool
+    """Whether reads are routed to this node: a reachable replica whose replay lag is
+    within DB_REPLICA_MAX_LAG. The primary serves reads only when no replica is.
+    """
+    rotation_reason: _builtins.str
+    """Why the node is not in read rotation; empty when it is."""
+    wal_lsn: _builtins.str
+    """Replay position on a replica, current WAL position on a primary ("16/B374D848")."""
     @_builtins.property
     def last_check_time(self) -> _timestamp_pb2.Timestamp:
         """When the node was last checked."""
@@ -143,10 +154,13 @@ class DatabaseNode(_message.Message):
         replay_lag_bytes: _builtins.int | None = ...,
         server_version: _builtins.str = ...,
         pool: Global___PoolStats | None = ...,
+        in_rotation: _builtins.bool = ...,
+        rotation_reason: _builtins.str = ...,
+        wal_lsn: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_replay_lag_bytes", b"_replay_lag_bytes", "last_check_time", b"last_check_time", "pool", b"pool", "replay_lag", b"replay_lag", "replay_lag_bytes", b"replay_lag_bytes"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_replay_lag_bytes", b"_replay_lag_bytes", "configured_role", b"configured_role", "dsn", b"dsn", "last_check_time", b"last_check_time", "last_error", b"last_error", "name", b"name", "observed_role", b"observed_role", "pool", b"pool", "reachable", b"reachable", "replay_lag", b"replay_lag", "replay_lag_bytes", b"replay_lag_bytes", "server_version", b"server_version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_replay_lag_bytes", b"_replay_lag_bytes", "configured_role", b"configured_role", "dsn", b"dsn", "in_rotation", b"in_rotation", "last_check_time", b"last_check_time", "last_error", b"last_error", "name", b"name", "observed_role", b"observed_role", "pool", b"pool", "reachable", b"reachable", "replay_lag", b"replay_lag", "replay_lag_bytes", b"replay_lag_bytes", "rotation_reason", b"rotation_reason", "server_version", b"server_version", "wal_lsn", b"wal_lsn"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__replay_lag_bytes: _TypeAlias = _typing.Literal["replay_lag_bytes"]  # noqa: Y015
     _WhichOneofArgType__replay_lag_bytes: _TypeAlias = _typing.Literal["_replay_lag_bytes", b"_replay_lag_bytes"]  # noqa: Y015
