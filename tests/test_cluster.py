@@ -320,8 +320,15 @@ async def eventually_async(probe: object, expected: int, timeout: float = 10.0) 
 async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers(
     replicated: Replicated,
 ) -> None:
-    cluster = make_cluster(replicated, PoolSettings(min_size=1, max_size=2, timeout=30.0))
-    await cluster.open()
+    settings = server_settings(
+        replicated.primary.dsn(),
+        pool=PoolSettings(min_size=1, max_size=2, timeout=30.0),
+        monitor_interval=MONITOR_INTERVAL,
+    )
+    app = Application(settings)
+    await app.start()
+    cluster = app.cluster
+    assert cluster is not None
     try:
 
         async def hold(conn: Connection) -> None:
@@ -331,19 +338,34 @@ async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers
             asyncio.create_task(cluster.run(Intent.WRITE, hold, deadline=soon(10)))
             for _ in range(2)
         ]
-        await asyncio.sleep(0.3)  # both connections are lent out now
+        await eventually(
+            lambda: (
+                cluster.primary.status().pool_stats["pool_available"] == 0
+                and cluster.primary.status().pool_stats["pool_size"] == 2
+            ),
+            what="both connections lent out",
+        )
         started = time.monotonic()
         with pytest.raises(DatabaseUnavailableError, match="no connection to primary"):
             await cluster.run(Intent.WRITE, server_port, deadline=soon(0.5))
         elapsed = time.monotonic() - started
         assert 0.4 < elapsed < 1.5, elapsed  # at its deadline, not at the 30 s pool timeout
-        assert cluster.writer() is cluster.primary  # the monitor's own connection still works
+
+        # Meanwhile the server is healthy: health answers from the monitor's own connection.
+        async with aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+            reply = await health_stub(channel).Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=2
+            )
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
         await asyncio.gather(*holders)
         assert await cluster.run(Intent.WRITE, server_port, deadline=soon()) == (
             replicated.primary.port
         )
+        primary = (await node_status(app))["primary"]
+        assert primary.pool.requests_errors >= 1
+        assert primary.pool.requests_queued >= 1
     finally:
-        await cluster.close()
+        await app.stop()
 
 
 async def test_deadline_cancels_the_statement_on_the_server(
