@@ -20,6 +20,7 @@ from pathlib import Path
 import grpc
 
 from dataaccess_server.db.embedded import PostgresInstance
+from dataaccess_server.domain.crypto import Keyring
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def server_process(dsn: str, **env: str) -> Iterator[str]:
         "DATABASE_URL": dsn,
         "DB_AUTO_MIGRATE": "true",
         "DATAACCESS_LISTEN": "127.0.0.1:0",
+        # A throwaway keyring: benchmarks store only generated data.
+        "DATAACCESS_ENCRYPTION_KEYS": Keyring.generate("bench").serialize(),
         # INFO: the bound port is read from the start-up line.
         "DATAACCESS_LOG_LEVEL": "INFO",
         **env,

@@ -109,6 +109,32 @@ def test_dsn_errors_do_not_echo_the_password() -> None:
     assert "hunter2" not in str(caught.value)
 
 
+def test_serve_needs_a_keyring_outside_embedded_mode() -> None:
+    result = _serve_with({"DATABASE_URL": GOOD_DSN})
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "dataaccess: configuration error: DATAACCESS_ENCRYPTION_KEYS: is required"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("nocolon", "id:base64key"),
+        ("a:!!!notbase64", "not valid base64"),
+        ("a:" + "QUJD", "32 bytes"),
+        ("a:" + "a" * 44 + ",a:" + "a" * 44, "twice"),
+        ("bad id:" + "a" * 44, "key id"),
+    ],
+)
+def test_malformed_keyrings_are_refused_without_echoing_keys(text: str, reason: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DATAACCESS_ENCRYPTION_KEYS": text})
+    assert caught.value.variable == "DATAACCESS_ENCRYPTION_KEYS"
+    assert reason in caught.value.problem
+    assert "a" * 44 not in str(caught.value)
+
+
 def _serve_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATAACCESS_"))}
     clean.pop("DATABASE_URL", None)

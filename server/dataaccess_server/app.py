@@ -19,8 +19,10 @@ from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
+from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
 from dataaccess_server.errors import DataAccessError
+from dataaccess_server.keyfile import development_keyring
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class Application:
             settings = await self._start_embedded()
             self.settings = settings
         assert settings.primary_dsn is not None
+        assert settings.encryption_keys is not None  # required by config, or embedded
 
         cluster = self._cluster = Cluster(
             settings.primary_dsn,
@@ -74,7 +77,10 @@ class Application:
         await cluster.open()
 
         self._server = GrpcServer(
-            cluster, OperationsService(cluster, known), default_deadline=settings.default_deadline
+            cluster,
+            operations=OperationsService(cluster, known),
+            tokens=OAuthTokenService(cluster, settings.encryption_keys),
+            default_deadline=settings.default_deadline,
         )
         try:
             port = await self._server.start(settings.listen)
@@ -142,7 +148,10 @@ class Application:
             directory,
             instance.port,
         )
-        return replace(self.settings, primary_dsn=instance.dsn(EMBEDDED_DATABASE))
+        keys = self.settings.encryption_keys or development_keyring(directory)
+        return replace(
+            self.settings, primary_dsn=instance.dsn(EMBEDDED_DATABASE), encryption_keys=keys
+        )
 
     async def _prepare_schema(self, settings: Settings) -> tuple[MigrationFile, ...]:
         assert settings.primary_dsn is not None

@@ -19,6 +19,7 @@ from dataaccess_server.app import EMBEDDED_DATABASE, Application, StartupError
 from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_settings
 from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
+from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import (
     MigrationFile,
     MigrationStatus,
@@ -26,7 +27,9 @@ from dataaccess_server.db.migrations import (
     create_files,
     default_directory,
 )
+from dataaccess_server.domain.oauth_tokens import RotationProgress, rotate_encryption_key
 from dataaccess_server.errors import DataAccessError
+from dataaccess_server.keyfile import development_keyring
 from dataaccess_server.logs import configure_logging
 
 EXIT_FAILURE = 1
@@ -80,6 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.set_defaults(handler=_migrate_create)
 
+    rotate = commands.add_parser(
+        "rotate-encryption-key",
+        help="re-encrypt every stored secret under the newest key",
+        description=(
+            "Re-encrypt every OAuth token not under the first key of "
+            "DATAACCESS_ENCRYPTION_KEYS, in small batches (each its own short transaction, "
+            "so servers keep serving). Safe to interrupt and run again. Afterwards, keys "
+            "other than the first may be removed from the keyring."
+        ),
+    )
+    rotate.add_argument(
+        "--batch-size", type=int, default=100, metavar="N", help="rows per transaction (100)"
+    )
+    rotate.set_defaults(handler=_rotate_encryption_key)
+
     version = commands.add_parser("version", help="print the version")
     version.set_defaults(handler=lambda _args: print(f"dataaccess {__version__}") or 0)
     return parser
@@ -106,7 +124,9 @@ def _settings() -> Settings:
 
 
 def _serve(_args: argparse.Namespace) -> int:
-    app = Application(_settings())
+    settings = _settings()
+    settings.require_keyring()
+    app = Application(settings)
     try:
         asyncio.run(app.serve_until_signal())
     except StartupError as exc:
@@ -205,6 +225,39 @@ def format_status(status: MigrationStatus) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def _rotate_encryption_key(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        raise ConfigError("--batch-size", "must be at least 1")
+    settings = _settings()
+    settings.require_keyring()
+
+    def report(progress: RotationProgress) -> None:
+        print(f"re-encrypted {progress.resealed} token(s); {progress.remaining} to go", flush=True)
+
+    async def run() -> tuple[int, str]:
+        async with _database(settings) as dsn:
+            keyring = settings.encryption_keys or development_keyring(
+                settings.data_dir or embedded.default_data_dir()
+            )
+            cluster = Cluster(dsn, schema=settings.schema, pool=settings.pool)
+            try:
+                await cluster.wait_for_primary(settings.startup_timeout)
+                await cluster.open()
+                done = await rotate_encryption_key(
+                    cluster, keyring, batch_size=args.batch_size, report=report
+                )
+            finally:
+                await cluster.close()
+            return done, keyring.primary_key_id
+
+    done, key_id = asyncio.run(run())
+    print(
+        f"done: {done} token(s) re-encrypted; every token is under key {key_id!r}, so other "
+        "keys can now be removed from DATAACCESS_ENCRYPTION_KEYS"
+    )
+    return 0
 
 
 def _migrate_create(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
+from dataaccess_server.domain.crypto import Keyring, KeyringError
 
 
 class ConfigError(Exception):
@@ -60,11 +61,23 @@ class Settings:
     embedded_pg_major: int = 18
     log_level: str = "INFO"
     log_format: str = "text"
+    encryption_keys: Keyring | None = None
+    """``DATAACCESS_ENCRYPTION_KEYS``; in embedded mode a development key stands in."""
 
     @property
     def embedded(self) -> bool:
         """True when no database is configured and a private one is started."""
         return self.primary_dsn is None
+
+    def require_keyring(self) -> None:
+        """ConfigError unless a keyring is configured or the embedded database (with its
+        development key) is used: secrets are never stored unencrypted."""
+        if self.encryption_keys is None and not self.embedded:
+            raise ConfigError(
+                "DATAACCESS_ENCRYPTION_KEYS",
+                "is required outside the embedded development database: give id:base64key"
+                " entries (32 random bytes each, e.g. `openssl rand -base64 32`)",
+            )
 
 
 # The variables this module reads, for documentation and `dataaccess serve --help`.
@@ -88,6 +101,7 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
     "DATAACCESS_DATA_DIR": "embedded database directory (default: per-user data dir)",
     "DATAACCESS_EMBEDDED_PG_MAJOR": "embedded PostgreSQL major version, 18 or 16 (default 18)",
+    "DATAACCESS_ENCRYPTION_KEYS": "keyring id:base64key,... (first encrypts; all decrypt)",
     "DATAACCESS_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
     "DATAACCESS_LOG_FORMAT": "text or json (default text)",
 }
@@ -256,7 +270,18 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DATAACCESS_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")
         ),
         log_format=read.choice("DATAACCESS_LOG_FORMAT", "text", ("text", "json")),
+        encryption_keys=_keyring(read),
     )
+
+
+def _keyring(read: _Reader) -> Keyring | None:
+    text = read.raw("DATAACCESS_ENCRYPTION_KEYS")
+    if text is None:
+        return None
+    try:
+        return Keyring.parse(text)
+    except KeyringError as exc:
+        raise ConfigError("DATAACCESS_ENCRYPTION_KEYS", str(exc)) from None
 
 
 def _primary_dsn(read: _Reader) -> str | None:

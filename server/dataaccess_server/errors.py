@@ -63,6 +63,11 @@ class ResourceExhaustedError(DataAccessError):
         self.retry_after = retry_after
 
 
+class DataCorruptionError(DataAccessError):
+    """Stored data cannot be read back (e.g. a ciphertext that does not decrypt where it
+    is). Not retryable; needs an operator."""
+
+
 class DatabaseUnavailableError(DataAccessError):
     """No database node could serve the call (down, unreachable, pool exhausted).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -20,10 +21,18 @@ from dataaccess_server.config import PoolSettings, Settings, load_settings
 
 HEALTH_CHECK = "/grpc.health.v1.Health/Check"
 
+# A fixed keyring for tests ("test1", then "test0"): ids and keys are not secret here.
+TEST_KEYRING_TEXT = (
+    "test1:"
+    + base64.b64encode(b"k" * 32).decode()
+    + ",test0:"
+    + base64.b64encode(b"j" * 32).decode()
+)
+
 
 def server_settings(dsn: str, **overrides: object) -> Settings:
     """Settings for an in-process server on ``dsn``: port 0, small pools, fast monitor."""
-    settings = load_settings({"DATABASE_URL": dsn})
+    settings = load_settings({"DATABASE_URL": dsn, "DATAACCESS_ENCRYPTION_KEYS": TEST_KEYRING_TEXT})
     settings = replace(
         settings,
         listen="127.0.0.1:0",
@@ -36,14 +45,16 @@ def server_settings(dsn: str, **overrides: object) -> Settings:
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
-    """This process's environment without any dataaccess or database setting, plus ``extra``."""
+    """This process's environment without any dataaccess or database setting, plus the
+    test keyring and ``extra`` (an empty value removes a variable)."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DB_", "DATAACCESS_", "PG")) and key != "DATABASE_URL"
     }
+    env["DATAACCESS_ENCRYPTION_KEYS"] = TEST_KEYRING_TEXT
     env.update(extra)
-    return env
+    return {key: value for key, value in env.items() if value != ""}
 
 
 def dataaccess_command(*args: str) -> list[str]:

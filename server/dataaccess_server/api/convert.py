@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from google.protobuf import duration_pb2, timestamp_pb2
+from datetime import UTC, datetime
 
+from google.protobuf import duration_pb2, json_format, timestamp_pb2
+from google.protobuf import message as message_types
+
+from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess_server.db.cluster import NodeStatus, Role, format_lsn
+from dataaccess_server.domain.crypto import Secret
+from dataaccess_server.domain.oauth_tokens import OAuthToken, TokenInput, View
 from dataaccess_server.domain.operations import DatabaseStatus
+from dataaccess_server.errors import InvalidArgumentError
+
+# google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+_MIN_SECONDS = -62_135_596_800
+_MAX_SECONDS = 253_402_300_799
 
 _ROLES = {Role.PRIMARY: ops_pb2.NODE_ROLE_PRIMARY, Role.REPLICA: ops_pb2.NODE_ROLE_REPLICA}
 
@@ -64,3 +75,89 @@ def _timestamp(seconds: float) -> timestamp_pb2.Timestamp:
     stamp = timestamp_pb2.Timestamp()
     stamp.FromNanoseconds(int(seconds * 1e9))
     return stamp
+
+
+# --- OAuth tokens ----------------------------------------------------------------------
+
+
+def view_from_proto(view: int) -> View:
+    """The domain view of a request's view (unspecified and BASIC are BASIC)."""
+    return View.FULL if view == tokens_pb2.O_AUTH_TOKEN_VIEW_FULL else View.BASIC
+
+
+def timestamp_from_proto(message: message_types.Message, name: str, path: str) -> datetime | None:
+    """The datetime (UTC) of timestamp field ``name`` of ``message``, None if unset.
+
+    INVALID_ARGUMENT naming ``path`` for a timestamp outside 0001-01-01..9999-12-31 or
+    with invalid nanoseconds.
+    """
+    if not message.HasField(name):
+        return None
+    stamp: timestamp_pb2.Timestamp = getattr(message, name)
+    if not (_MIN_SECONDS <= stamp.seconds <= _MAX_SECONDS) or not 0 <= stamp.nanos < 10**9:
+        raise InvalidArgumentError.single(path, "is not a valid timestamp")
+    return stamp.ToDatetime(tzinfo=UTC)
+
+
+def token_input_from_proto(token: tokens_pb2.OAuthToken) -> TokenInput:
+    """The domain input of a request's token; ``present`` lists the fields it sets."""
+    present = {
+        name
+        for name, is_set in (
+            ("provider", token.provider != ""),
+            ("user_id", token.user_id != ""),
+            ("email", token.email != ""),
+            ("access_token", token.access_token != ""),
+            ("refresh_token", token.refresh_token != ""),
+            ("token_type", token.token_type != ""),
+            ("expiry_time", token.HasField("expiry_time")),
+            ("scopes", len(token.scopes) > 0),
+            ("metadata", token.HasField("metadata")),
+            ("active", token.active),
+            ("last_used_time", token.HasField("last_used_time")),
+        )
+        if is_set
+    }
+    return TokenInput(
+        provider=token.provider,
+        user_id=token.user_id,
+        email=token.email,
+        access_token=Secret(token.access_token),
+        refresh_token=Secret(token.refresh_token),
+        token_type=token.token_type,
+        expiry_time=timestamp_from_proto(token, "expiry_time", "token.expiry_time"),
+        scopes=tuple(token.scopes),
+        metadata=json_format.MessageToDict(token.metadata),
+        metadata_size=token.metadata.ByteSize(),
+        active=token.active,
+        last_used_time=timestamp_from_proto(token, "last_used_time", "token.last_used_time"),
+        present=frozenset(present),
+    )
+
+
+def token_to_proto(token: OAuthToken) -> tokens_pb2.OAuthToken:
+    """The proto of a token; secrets only if the domain filled them (FULL view)."""
+    message = tokens_pb2.OAuthToken(
+        id=token.id,
+        provider=token.provider,
+        user_id=token.user_id,
+        email=token.email,
+        token_type=token.token_type,
+        scopes=list(token.scopes),
+        active=token.active,
+        etag=token.etag,
+    )
+    if token.access_token is not None:
+        message.access_token = token.access_token.reveal()
+    if token.refresh_token is not None:
+        message.refresh_token = token.refresh_token.reveal()
+    json_format.ParseDict(token.metadata, message.metadata)
+    for name, value in (
+        ("expiry_time", token.expiry_time),
+        ("last_used_time", token.last_used_time),
+        ("create_time", token.create_time),
+        ("update_time", token.update_time),
+    ):
+        if value is not None:
+            getattr(message, name).FromDatetime(value)
+    return message

@@ -6,18 +6,23 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
+from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
+from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
 
 # Every dataaccess API service by full name, with what it needs to serve: services that
 # write need a primary; read-only ones (analytics) need any node. Health reports each.
 WRITE_SERVICES: tuple[str, ...] = (
     ops_pb2.DESCRIPTOR.services_by_name["OperationsService"].full_name,
+    tokens_pb2.DESCRIPTOR.services_by_name["OAuthTokenService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = ()
 API_SERVICES = WRITE_SERVICES + READ_SERVICES
@@ -39,7 +44,12 @@ class GrpcServer:
     """The gRPC side of the service: every servicer, health and reflection."""
 
     def __init__(
-        self, cluster: Cluster, operations: OperationsService, *, default_deadline: float
+        self,
+        cluster: Cluster,
+        *,
+        operations: OperationsService,
+        tokens: OAuthTokenService,
+        default_deadline: float,
     ) -> None:
         self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
         servicer = health.aio.HealthServicer()
@@ -48,6 +58,9 @@ class GrpcServer:
         )
         ops_grpc.add_OperationsServiceServicer_to_server(
             OperationsServicer(operations, default_deadline=default_deadline), self._server
+        )
+        tokens_grpc.add_OAuthTokenServiceServicer_to_server(
+            OAuthTokenServicer(tokens, default_deadline=default_deadline), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

@@ -17,6 +17,7 @@ _CODES: tuple[tuple[type[errors.DataAccessError], int], ...] = (
     (errors.FailedPreconditionError, code_pb2.FAILED_PRECONDITION),
     (errors.MigrationError, code_pb2.FAILED_PRECONDITION),
     (errors.ResourceExhaustedError, code_pb2.RESOURCE_EXHAUSTED),
+    (errors.DataCorruptionError, code_pb2.DATA_LOSS),
     (errors.DatabaseUnavailableError, code_pb2.UNAVAILABLE),
     (errors.DeadlineExceededError, code_pb2.DEADLINE_EXCEEDED),
 )

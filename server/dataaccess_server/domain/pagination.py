@@ -1,0 +1,67 @@
+"""Page sizes and page tokens for list calls. Pure.
+
+A page token is opaque to callers: base64url JSON holding the last key of the previous
+page and a fingerprint of the filters, so a token reused with other filters is refused
+rather than silently giving a wrong page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dataaccess_server.errors import InvalidArgumentError
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+def page_size(requested: int) -> int:
+    """The page size to use: 0 means the default, above the maximum means the maximum;
+    negative is INVALID_ARGUMENT."""
+    if requested < 0:
+        raise InvalidArgumentError.single("page_size", "must not be negative")
+    return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+
+
+def fingerprint(filters: Mapping[str, object]) -> str:
+    """A short digest of the filters a token belongs to."""
+    text = json.dumps(filters, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class PageToken:
+    """Where the next page starts."""
+
+    after: str
+    filters: str
+
+    def encode(self) -> str:
+        """The opaque text handed to callers."""
+        raw = json.dumps({"a": self.after, "f": self.filters}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str, *, filters: str) -> PageToken | None:
+        """The token in ``text`` (None for ""). INVALID_ARGUMENT naming page_token if it
+        is malformed or was made for other filters."""
+        if text == "":
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            data = json.loads(raw)
+            token = cls(after=str(data["a"]), filters=str(data["f"]))
+        except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise InvalidArgumentError.single(
+                "page_token", "is not a token this service returned"
+            ) from None
+        if token.filters != filters:
+            raise InvalidArgumentError.single(
+                "page_token", "was returned for other filters: repeat the same filters"
+            )
+        return token
