@@ -11,9 +11,9 @@ import sys
 # Before anything imports grpc: see dataaccess_server/__init__.py.
 import dataaccess_server  # noqa: F401  # isort: skip
 
-from bench import operations
+from bench import oauth_tokens, operations
 
-BENCHMARKS = {"operations": operations.run}
+BENCHMARKS = {"operations": operations.run, "oauth_tokens": oauth_tokens.run}
 
 
 def main(names: list[str]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 # Before anything imports grpc: see dataaccess_server/__init__.py.
 import dataaccess_server  # noqa: F401  # isort: skip
 
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
@@ -18,6 +19,7 @@ from grpc import aio
 
 from dataaccess_server.app import Application
 from dataaccess_server.db.embedded import PostgresInstance
+from tests.harness import leaks
 from tests.harness.postgres import (
     TEMPLATE_DATABASE,
     InstanceFactory,
@@ -28,6 +30,34 @@ from tests.harness.postgres import (
     start_instance,
 )
 from tests.harness.server import server_settings
+
+# --- Secrets in logs ------------------------------------------------------------------
+# Everything logged during the run is collected: the service's own loggers at DEBUG,
+# libraries at their default levels (DEBUG for all of them would switch on gRPC's core
+# tracing from its own threads, which crashed the interpreter). test_secret_leaks.py,
+# ordered last, checks that no registered secret appears in it.
+
+LEAK_TEST = "test_secret_leaks.py"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_logs() -> Iterator[None]:
+    root, ours = logging.getLogger(), logging.getLogger("dataaccess_server")
+    collector = leaks.Collector()
+    level = ours.level
+    root.addHandler(collector)
+    ours.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(collector)
+        ours.setLevel(level)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the leak check after everything else."""
+    items.sort(key=lambda item: item.path.name == LEAK_TEST)
+
 
 # --- PostgreSQL ------------------------------------------------------------------------
 # Major version from $DATAACCESS_TEST_PG_MAJOR (18 by default; 16 is supported too).

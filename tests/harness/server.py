@@ -11,13 +11,18 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from grpc import aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess_server.config import PoolSettings, Settings, load_settings
+from tests.harness import leaks
+
+if TYPE_CHECKING:
+    from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
 
 HEALTH_CHECK = "/grpc.health.v1.Health/Check"
 
@@ -44,6 +49,10 @@ def server_settings(dsn: str, **overrides: object) -> Settings:
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
+# The key material of the test keyring must not leak either.
+leaks.register_secret(*(part.split(":", 1)[1] for part in TEST_KEYRING_TEXT.split(",")))
+
+
 def clean_environment(**extra: str) -> dict[str, str]:
     """This process's environment without any dataaccess or database setting, plus the
     test keyring and ``extra`` (an empty value removes a variable)."""
@@ -66,7 +75,7 @@ def run_cli(
     *args: str, env: Mapping[str, str], timeout: float = 120.0
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI to completion and capture its output."""
-    return subprocess.run(
+    result = subprocess.run(
         dataaccess_command(*args),
         env=dict(env),
         capture_output=True,
@@ -74,6 +83,8 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+    leaks.register_output(result.stdout + result.stderr)
+    return result
 
 
 def wait_for(condition: Callable[[], bool], *, what: str, timeout: float = 30.0) -> None:
@@ -83,6 +94,11 @@ def wait_for(condition: Callable[[], bool], *, what: str, timeout: float = 30.0)
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
         time.sleep(0.05)
+
+
+def token_stub(channel: aio.Channel) -> OAuthTokenServiceAsyncStub:
+    """An asyncio OAuthTokenService stub (typed: the async flavour is for checkers only)."""
+    return tokens_grpc.OAuthTokenServiceStub(channel)
 
 
 def health_stub(channel: grpc.Channel | aio.Channel) -> Any:
@@ -121,6 +137,7 @@ class Serve:
 
     def __init__(self, env: Mapping[str, str], log_path: Path) -> None:
         self.log_path = log_path
+        leaks.register_log_file(log_path)
         self.started = time.monotonic()
         with log_path.open("w") as log:
             self.process = subprocess.Popen(dataaccess_command("serve"), env=dict(env), stderr=log)
