@@ -123,6 +123,7 @@ def test_grpcurl_session_from_the_readme(external_serve: tuple[str, Path]) -> No
     target, _ = external_serve
     listed = _grpcurl("-plaintext", target, "list")
     assert set(listed.split()) >= {
+        "dataaccess.v1.OAuthTokenService",
         "dataaccess.v1.OperationsService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",
