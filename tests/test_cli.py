@@ -10,10 +10,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import grpc
 import psycopg
 import pytest
 
+from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
+from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess_server import __version__
+from tests.harness import leaks
 from tests.harness.server import (
     Serve,
     clean_environment,
@@ -23,6 +27,8 @@ from tests.harness.server import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
+DEV_SECRET = "embedded-dev-secret-0123456789"
+leaks.register_secret(DEV_SECRET)
 
 
 @pytest.fixture
@@ -58,6 +64,7 @@ def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
         DATAACCESS_DATA_DIR=str(data_dir),
         DATAACCESS_LISTEN="127.0.0.1:0",
         DATAACCESS_EMBEDDED_PG_MAJOR=str(pg_major),
+        DATAACCESS_ENCRYPTION_KEYS="",  # embedded mode brings its development key
     )
     first = Serve(env, tmp_path / "first.log")
     try:
@@ -87,6 +94,19 @@ def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
         dsn = status["nodes"][0]["dsn"]
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("CREATE TABLE restart_mark (id int)")
+        # A token sealed with the development key generated at first start.
+        with grpc.insecure_channel(target) as channel:
+            written = tokens_grpc.OAuthTokenServiceStub(channel).UpsertOAuthToken(
+                tokens_pb2.UpsertOAuthTokenRequest(
+                    token=tokens_pb2.OAuthToken(
+                        provider="dev", user_id="me", access_token=DEV_SECRET
+                    )
+                ),
+                timeout=10,
+            )
+        assert "generated a development encryption key" in first.log()
+        key_file = data_dir / "dev-encryption-keys"
+        assert key_file.stat().st_mode & 0o777 == 0o600
         assert first.stop() == 0
     finally:
         first.kill()
@@ -100,6 +120,17 @@ def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
             assert conn.execute("SELECT to_regclass('restart_mark') IS NOT NULL").fetchone() == (
                 True,
             )
+        # Same key after the restart: the token still opens.
+        with grpc.insecure_channel(target) as channel:
+            read = tokens_grpc.OAuthTokenServiceStub(channel).GetOAuthToken(
+                tokens_pb2.GetOAuthTokenRequest(
+                    id=written.token.id, view=tokens_pb2.O_AUTH_TOKEN_VIEW_FULL
+                ),
+                timeout=10,
+            )
+        assert read.token.access_token == DEV_SECRET
+        assert "generated a development encryption key" not in second.log()
+        assert "DEVELOPMENT key" in second.log()
         assert second.stop() == 0
     finally:
         second.kill()
