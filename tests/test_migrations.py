@@ -181,7 +181,8 @@ async def test_failing_migration_leaves_no_trace(empty_database: str, migrations
         await migrator.up()
     assert "half_done" not in tables(empty_database)
     assert 100 not in applied_versions(empty_database)
-    assert applied_versions(empty_database) == [1]  # those before it stay applied
+    # Those before it stay applied.
+    assert applied_versions(empty_database) == [m.version for m in discover(REAL)]
 
 
 async def test_down_without_a_down_file_changes_nothing(

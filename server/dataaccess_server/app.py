@@ -19,6 +19,10 @@ from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
+from dataaccess_server.db.notifications import ChangeListener
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.api_keys import APIKeyService, Known, channel_for
+from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
 from dataaccess_server.errors import DataAccessError
@@ -42,6 +46,9 @@ class Application:
         self._postgres: embedded.PostgresInstance | None = None
         self._cluster: Cluster | None = None
         self._server: GrpcServer | None = None
+        self._listener: ChangeListener | None = None
+        self._flusher: asyncio.Task[None] | None = None
+        self.keys: APIKeyService | None = None
 
     @property
     def cluster(self) -> Cluster | None:
@@ -76,10 +83,26 @@ class Application:
         known = await self._prepare_schema(settings)
         await cluster.open()
 
+        cache: KeyCache[Known] = KeyCache(
+            negative_ttl=settings.key_negative_ttl,
+            # Replicas may lag up to the rotation bound: read the primary meanwhile.
+            fresh_window=2 * settings.replica_max_lag + 1.0,
+        )
+        self.keys = APIKeyService(cluster, cache, channel=channel_for(settings.schema))
+        keys = self.keys
+        self._listener = ChangeListener(
+            settings.primary_dsn,
+            [keys.channel],
+            on_message=lambda _channel, payload: keys.on_invalidation(payload),
+            on_state=cache.set_enabled,
+        )
+        await self._listener.start()
+        self._flusher = asyncio.create_task(self._flush_last_used(), name="last-used-flush")
         self._server = GrpcServer(
             cluster,
             operations=OperationsService(cluster, known),
             tokens=OAuthTokenService(cluster, settings.encryption_keys),
+            keys=keys,
             default_deadline=settings.default_deadline,
         )
         try:
@@ -97,6 +120,15 @@ class Application:
             log.info("draining in-flight calls (grace %.1fs)", self.settings.shutdown_grace)
             await self._server.stop(self.settings.shutdown_grace)
             self._server = None
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+            self._flusher = None
+            await self._final_flush()
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
         if self._cluster is not None:
             await self._cluster.close(timeout=5.0)
             self._cluster = None
@@ -130,6 +162,26 @@ class Application:
         finally:
             signalled.cancel()
             await self.stop()
+
+    async def _flush_last_used(self) -> None:
+        # API keys' last-used times: one statement every few seconds, never one per call.
+        assert self.keys is not None
+        while True:
+            await asyncio.sleep(self.settings.last_used_flush)
+            try:
+                await self.keys.flush_last_used(Deadline.after(10.0))
+            except DataAccessError as exc:
+                log.warning("could not record API key use (kept for the next try): %s", exc)
+
+    async def _final_flush(self) -> None:
+        if self.keys is None:
+            return
+        try:
+            flushed = await self.keys.flush_last_used(Deadline.after(5.0))
+        except DataAccessError as exc:
+            log.warning("API key last-used times since the last flush are lost: %s", exc)
+        else:
+            log.info("recorded the last use of %d API key(s)", flushed)
 
     async def _start_embedded(self) -> Settings:
         directory = self.settings.data_dir or embedded.default_data_dir()

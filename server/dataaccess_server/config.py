@@ -53,6 +53,8 @@ class Settings:
     monitor_interval: float = 1.0
     replica_max_lag: float = 5.0
     default_deadline: float = 10.0
+    key_negative_ttl: float = 2.0
+    last_used_flush: float = 5.0
     listen: str = "127.0.0.1:50051"
     shutdown_grace: float = 15.0
     startup_timeout: float = 60.0
@@ -97,6 +99,8 @@ VARIABLES: dict[str, str] = {
     "DB_AUTO_MIGRATE": "serve applies pending migrations (default: true if embedded)",
     "DATAACCESS_LISTEN": "gRPC listen address host:port (default 127.0.0.1:50051)",
     "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
+    "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
+    "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
     "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
     "DATAACCESS_DATA_DIR": "embedded database directory (default: per-user data dir)",
@@ -261,6 +265,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         monitor_interval=read.duration("DB_MONITOR_INTERVAL", 1.0, minimum=0.05),
         replica_max_lag=read.duration("DB_REPLICA_MAX_LAG", 5.0),
         default_deadline=read.duration("DATAACCESS_DEFAULT_DEADLINE", 10.0),
+        key_negative_ttl=read.duration("DATAACCESS_KEY_NEGATIVE_TTL", 2.0, minimum=0.0),
+        last_used_flush=read.duration("DATAACCESS_LAST_USED_FLUSH", 5.0, minimum=0.1),
         listen=listen,
         shutdown_grace=read.duration("DATAACCESS_SHUTDOWN_GRACE", 15.0, minimum=0.0),
         startup_timeout=read.duration("DATAACCESS_STARTUP_TIMEOUT", 60.0),

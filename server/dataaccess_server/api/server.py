@@ -6,15 +6,19 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from dataaccess.v1 import api_keys_pb2 as keys_pb2
+from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
+from dataaccess_server.api.api_keys import APIKeyServicer
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
 
@@ -23,6 +27,7 @@ from dataaccess_server.domain.operations import OperationsService
 WRITE_SERVICES: tuple[str, ...] = (
     ops_pb2.DESCRIPTOR.services_by_name["OperationsService"].full_name,
     tokens_pb2.DESCRIPTOR.services_by_name["OAuthTokenService"].full_name,
+    keys_pb2.DESCRIPTOR.services_by_name["APIKeyService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = ()
 API_SERVICES = WRITE_SERVICES + READ_SERVICES
@@ -49,6 +54,7 @@ class GrpcServer:
         *,
         operations: OperationsService,
         tokens: OAuthTokenService,
+        keys: APIKeyService,
         default_deadline: float,
     ) -> None:
         self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
@@ -61,6 +67,9 @@ class GrpcServer:
         )
         tokens_grpc.add_OAuthTokenServiceServicer_to_server(
             OAuthTokenServicer(tokens, default_deadline=default_deadline), self._server
+        )
+        keys_grpc.add_APIKeyServiceServicer_to_server(
+            APIKeyServicer(keys, default_deadline=default_deadline), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

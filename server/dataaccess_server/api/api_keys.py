@@ -1,0 +1,94 @@
+"""APIKeyService: thin servicer over the domain's API key rules."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from grpc import aio
+
+from dataaccess.v1 import api_keys_pb2 as pb
+from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
+from dataaccess_server.api.convert import key_input_from_proto, key_to_proto, validation_to_proto
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.api_keys import APIKeyService, KeyQuery
+
+Context = aio.ServicerContext[Any, Any]
+
+
+class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
+    """``dataaccess.v1.APIKeyService``."""
+
+    def __init__(self, keys: APIKeyService, *, default_deadline: float) -> None:
+        self._keys = keys
+        self._default_deadline = default_deadline
+
+    def _deadline(self, context: Context) -> Deadline:
+        return Deadline.from_remaining(context.time_remaining(), self._default_deadline)
+
+    async def ValidateAPIKey(
+        self, request: pb.ValidateAPIKeyRequest, context: Context
+    ) -> pb.ValidateAPIKeyResponse:
+        result = await self._keys.validate(request.key, self._deadline(context))
+        return validation_to_proto(result)
+
+    async def CreateAPIKey(
+        self, request: pb.CreateAPIKeyRequest, context: Context
+    ) -> pb.CreateAPIKeyResponse:
+        record, key = await self._keys.create(
+            key_input_from_proto(request.api_key), request.request_id, self._deadline(context)
+        )
+        return pb.CreateAPIKeyResponse(
+            api_key=key_to_proto(record), key=key or "", replayed=key is None
+        )
+
+    async def GetAPIKey(
+        self, request: pb.GetAPIKeyRequest, context: Context
+    ) -> pb.GetAPIKeyResponse:
+        record = await self._keys.get(request.id, self._deadline(context))
+        return pb.GetAPIKeyResponse(api_key=key_to_proto(record))
+
+    async def ListAPIKeys(
+        self, request: pb.ListAPIKeysRequest, context: Context
+    ) -> pb.ListAPIKeysResponse:
+        query = KeyQuery(
+            key_prefix=request.key_prefix,
+            owner_id=request.owner_id,
+            include_revoked=request.include_revoked,
+            include_expired=request.include_expired,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        records, next_page_token = await self._keys.list(query, self._deadline(context))
+        return pb.ListAPIKeysResponse(
+            api_keys=[key_to_proto(record) for record in records],
+            next_page_token=next_page_token,
+        )
+
+    async def UpdateAPIKey(
+        self, request: pb.UpdateAPIKeyRequest, context: Context
+    ) -> pb.UpdateAPIKeyResponse:
+        record = await self._keys.update(
+            request.api_key.id,
+            key_input_from_proto(request.api_key),
+            tuple(request.update_mask.paths),
+            self._deadline(context),
+        )
+        return pb.UpdateAPIKeyResponse(api_key=key_to_proto(record))
+
+    async def RevokeAPIKey(
+        self, request: pb.RevokeAPIKeyRequest, context: Context
+    ) -> pb.RevokeAPIKeyResponse:
+        record = await self._keys.revoke(request.id, self._deadline(context))
+        return pb.RevokeAPIKeyResponse(api_key=key_to_proto(record))
+
+    async def RotateAPIKey(
+        self, request: pb.RotateAPIKeyRequest, context: Context
+    ) -> pb.RotateAPIKeyResponse:
+        grace = timedelta(
+            seconds=request.grace_period.seconds, microseconds=request.grace_period.nanos // 1000
+        )
+        record, key, old_until = await self._keys.rotate(request.id, grace, self._deadline(context))
+        response = pb.RotateAPIKeyResponse(api_key=key_to_proto(record), key=key)
+        response.old_key_expire_time.FromDatetime(old_until)
+        return response

@@ -1,0 +1,354 @@
+"""SQL of API keys: records, hash lookup, rate windows, quotas, last-used flushes.
+
+Only SHA-256 hashes of keys reach this module. Every change that can alter a validation
+answer notifies ``channel`` with the affected hashes in the same transaction, so every
+server's cache hears of it at commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg import sql
+from psycopg.rows import TupleRow
+from psycopg.types.json import Jsonb
+
+from dataaccess_server.db.cluster import Connection
+
+COLUMNS = """
+k.id::text, k.key_prefix, k.name, k.description, k.owner_id, k.rate_limit_per_minute,
+k.expire_time, k.remaining_uses, k.metadata, k.revoked_at, k.last_used_at, k.created_at,
+k.updated_at
+"""
+INSERT_KEY = f"""
+INSERT INTO api_keys AS k (id, key_hash, key_prefix, name, description, owner_id,
+    rate_limit_per_minute, expire_time, remaining_uses, metadata, create_request_id)
+VALUES (%(id)s, %(hash)s, %(prefix)s, %(name)s, %(description)s, %(owner_id)s,
+    %(rate_limit)s, %(expire_time)s, %(remaining_uses)s, %(metadata)s, %(request_id)s)
+ON CONFLICT (create_request_id) DO NOTHING
+RETURNING {COLUMNS}
+"""
+FETCH_BY_REQUEST_ID = f"SELECT {COLUMNS} FROM api_keys k WHERE k.create_request_id = %(id)s"
+FETCH_BY_ID = f"SELECT {COLUMNS} FROM api_keys k WHERE k.id = %(id)s"
+# A current key, or a key replaced by rotation (with the end of its grace period).
+LOOKUP_BY_HASH = f"""
+SELECT {COLUMNS}, NULL::timestamptz FROM api_keys k WHERE k.key_hash = %(hash)s
+UNION ALL
+SELECT {COLUMNS}, r.valid_until
+FROM api_key_retired_hashes r JOIN api_keys k ON k.id = r.api_key_id
+WHERE r.key_hash = %(hash)s
+LIMIT 1
+"""
+HASHES_OF_KEY = """
+SELECT key_hash FROM api_keys WHERE id = %(id)s
+UNION ALL
+SELECT key_hash FROM api_key_retired_hashes WHERE api_key_id = %(id)s
+"""
+LIST_KEYS = f"SELECT {COLUMNS} FROM api_keys k WHERE {{conditions}} ORDER BY k.id LIMIT %(limit)s"
+LIST_CONDITIONS = {
+    "key_prefix": "left(k.key_prefix, length(%(key_prefix)s)) = %(key_prefix)s",
+    "owner_id": "k.owner_id = %(owner_id)s",
+    "active_only": "k.revoked_at IS NULL",
+    "unexpired_only": "(k.expire_time IS NULL OR k.expire_time > now())",
+    "after": "k.id > %(after)s::uuid",
+}
+UPDATE_KEY = "UPDATE api_keys k SET {changes}, updated_at = now() WHERE k.id = %(id)s "
+RETURNING = f"RETURNING {COLUMNS}"
+REVOKE_KEY = f"""
+UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now()),
+    updated_at = CASE WHEN k.revoked_at IS NULL THEN now() ELSE k.updated_at END
+WHERE k.id = %(id)s
+RETURNING {COLUMNS}
+"""
+LOCK_KEY_HASH = "SELECT key_hash FROM api_keys WHERE id = %(id)s FOR UPDATE"
+RETIRE_HASH = """
+INSERT INTO api_key_retired_hashes (key_hash, api_key_id, valid_until)
+VALUES (%(hash)s, %(id)s, now() + make_interval(secs => %(grace)s))
+RETURNING valid_until
+"""
+REPLACE_HASH = f"""
+UPDATE api_keys k SET key_hash = %(hash)s, key_prefix = %(prefix)s, updated_at = now()
+WHERE k.id = %(id)s
+RETURNING {COLUMNS}
+"""
+# Fixed one-minute windows on the database's clock, shared by every server.
+COUNT_IN_WINDOW = """
+INSERT INTO api_key_rate_windows AS w (api_key_id, window_start, count)
+VALUES (%(id)s, date_trunc('minute', now()), 1)
+ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = w.count + 1
+RETURNING count, window_start
+"""
+USE_QUOTA = """
+UPDATE api_keys SET remaining_uses = remaining_uses - 1
+WHERE id = %(id)s AND remaining_uses > 0
+RETURNING remaining_uses
+"""
+# Both at once: a validation over the rate limit does not use the quota.
+COUNT_AND_USE_QUOTA = """
+WITH w AS (
+    INSERT INTO api_key_rate_windows AS w (api_key_id, window_start, count)
+    VALUES (%(id)s, date_trunc('minute', now()), 1)
+    ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = w.count + 1
+    RETURNING count, window_start
+), q AS (
+    UPDATE api_keys SET remaining_uses = remaining_uses - 1
+    WHERE id = %(id)s AND remaining_uses > 0 AND (SELECT count FROM w) <= %(limit)s
+    RETURNING remaining_uses
+)
+SELECT (SELECT count FROM w), (SELECT window_start FROM w),
+       (SELECT remaining_uses FROM q), (SELECT remaining_uses FROM api_keys WHERE id = %(id)s)
+"""
+FLUSH_LAST_USED = """
+UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, u.used_at)
+FROM unnest(%(ids)s::uuid[], %(times)s::timestamptz[]) AS u(id, used_at)
+WHERE k.id = u.id
+"""
+NOTIFY = "SELECT pg_notify(%(channel)s, %(payload)s)"
+
+# Columns UpdateAPIKey may change.
+UPDATABLE = frozenset(
+    {"name", "description", "rate_limit_per_minute", "expire_time", "remaining_uses", "metadata"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    """The public record of a key (never its hash)."""
+
+    id: str
+    key_prefix: str
+    name: str
+    description: str
+    owner_id: str
+    rate_limit_per_minute: int | None
+    expire_time: datetime | None
+    remaining_uses: int | None
+    metadata: dict[str, Any]
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    """What CreateAPIKey stores."""
+
+    id: str
+    key_hash: bytes
+    key_prefix: str
+    name: str
+    description: str
+    owner_id: str
+    rate_limit_per_minute: int | None
+    expire_time: datetime | None
+    remaining_uses: int | None
+    metadata: dict[str, Any]
+    request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What one validation counted: the window's count and start, and the quota left
+    (``used_quota`` False when the quota was already empty or the call was over the
+    rate limit)."""
+
+    window_count: int | None
+    window_start: datetime | None
+    used_quota: bool
+    remaining_uses: int | None
+
+
+def _row(values: TupleRow) -> KeyRow:
+    return KeyRow(
+        id=values[0],
+        key_prefix=values[1],
+        name=values[2],
+        description=values[3],
+        owner_id=values[4],
+        rate_limit_per_minute=values[5],
+        expire_time=values[6],
+        remaining_uses=values[7],
+        metadata=dict(values[8]),
+        revoked_at=values[9],
+        last_used_at=values[10],
+        created_at=values[11],
+        updated_at=values[12],
+    )
+
+
+async def _notify(conn: Connection, channel: str, hashes: Sequence[bytes]) -> None:
+    # Hex hashes, comma-separated: a key has one current and few retired hashes, far
+    # below NOTIFY's 8000-byte payload limit.
+    await conn.execute(NOTIFY, {"channel": channel, "payload": ",".join(h.hex() for h in hashes)})
+
+
+async def _hashes(conn: Connection, key_id: str) -> list[bytes]:
+    cursor = await conn.execute(HASHES_OF_KEY, {"id": key_id})
+    return [bytes(row[0]) for row in await cursor.fetchall()]
+
+
+async def insert_key(conn: Connection, key: NewKey, *, channel: str) -> tuple[KeyRow, bool]:
+    """Store a new key; with a request id seen before, return that key's record and
+    False instead (nothing stored). Notifies the new hash (negative caches)."""
+    async with conn.transaction():
+        cursor = await conn.execute(
+            INSERT_KEY,
+            {
+                "id": key.id,
+                "hash": key.key_hash,
+                "prefix": key.key_prefix,
+                "name": key.name,
+                "description": key.description,
+                "owner_id": key.owner_id,
+                "rate_limit": key.rate_limit_per_minute,
+                "expire_time": key.expire_time,
+                "remaining_uses": key.remaining_uses,
+                "metadata": Jsonb(key.metadata),
+                "request_id": key.request_id,
+            },
+        )
+        inserted = await cursor.fetchone()
+        if inserted is not None:
+            await _notify(conn, channel, [key.key_hash])
+            return _row(inserted), True
+        cursor = await conn.execute(FETCH_BY_REQUEST_ID, {"id": key.request_id})
+        existing = await cursor.fetchone()
+        assert existing is not None  # the conflict was on this request id
+        return _row(existing), False
+
+
+async def lookup(conn: Connection, key_hash: bytes) -> tuple[KeyRow, datetime | None] | None:
+    """The key with this hash and, for a key replaced by rotation, when its grace ends."""
+    cursor = await conn.execute(LOOKUP_BY_HASH, {"hash": key_hash})
+    values = await cursor.fetchone()
+    if values is None:
+        return None
+    return _row(values), values[13]
+
+
+async def fetch_key(conn: Connection, key_id: str) -> KeyRow | None:
+    """The key's record by id."""
+    cursor = await conn.execute(FETCH_BY_ID, {"id": key_id})
+    values = await cursor.fetchone()
+    return _row(values) if values is not None else None
+
+
+async def list_keys(
+    conn: Connection,
+    *,
+    key_prefix: str | None,
+    owner_id: str | None,
+    include_revoked: bool,
+    include_expired: bool,
+    after: str | None,
+    limit: int,
+) -> list[KeyRow]:
+    """Keys matching the filters, by id (creation order), after ``after``."""
+    params: dict[str, Any] = {
+        "key_prefix": key_prefix,
+        "owner_id": owner_id,
+        "active_only": None if include_revoked else True,
+        "unexpired_only": None if include_expired else True,
+        "after": after,
+    }
+    conditions = [sql.SQL("true")] + [
+        sql.SQL(LIST_CONDITIONS[name]) for name, value in params.items() if value is not None
+    ]
+    query = sql.SQL(LIST_KEYS).format(conditions=sql.SQL(" AND ").join(conditions))
+    cursor = await conn.execute(query, {**params, "limit": limit})
+    return [_row(values) for values in await cursor.fetchall()]
+
+
+async def update_key(
+    conn: Connection, key_id: str, changes: dict[str, Any], *, channel: str
+) -> KeyRow | None:
+    """Set ``changes`` (columns of UPDATABLE) on the key; None if there is none."""
+    unknown = set(changes) - UPDATABLE
+    if unknown or not changes:
+        raise ValueError(f"update_key: bad columns {sorted(unknown) or 'none'}")
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
+        for column in sorted(changes)
+    )
+    params = {
+        column: Jsonb(value) if column == "metadata" else value for column, value in changes.items()
+    }
+    query = sql.SQL(UPDATE_KEY).format(changes=assignments) + sql.SQL(RETURNING)
+    async with conn.transaction():
+        cursor = await conn.execute(query, {**params, "id": key_id})
+        values = await cursor.fetchone()
+        if values is None:
+            return None
+        await _notify(conn, channel, await _hashes(conn, key_id))
+        return _row(values)
+
+
+async def revoke_key(conn: Connection, key_id: str, *, channel: str) -> KeyRow | None:
+    """Revoke the key (kept if already revoked); None if there is none."""
+    async with conn.transaction():
+        cursor = await conn.execute(REVOKE_KEY, {"id": key_id})
+        values = await cursor.fetchone()
+        if values is None:
+            return None
+        await _notify(conn, channel, await _hashes(conn, key_id))
+        return _row(values)
+
+
+async def rotate_key(
+    conn: Connection,
+    key_id: str,
+    *,
+    new_hash: bytes,
+    new_prefix: str,
+    grace_seconds: float,
+    channel: str,
+) -> tuple[KeyRow, datetime] | None:
+    """Give the key a new hash; the old one works until now + grace. None if no key."""
+    async with conn.transaction():
+        cursor = await conn.execute(LOCK_KEY_HASH, {"id": key_id})
+        current = await cursor.fetchone()
+        if current is None:
+            return None
+        old_hash = bytes(current[0])
+        cursor = await conn.execute(
+            RETIRE_HASH, {"hash": old_hash, "id": key_id, "grace": grace_seconds}
+        )
+        until = await cursor.fetchone()
+        assert until is not None
+        cursor = await conn.execute(
+            REPLACE_HASH, {"hash": new_hash, "prefix": new_prefix, "id": key_id}
+        )
+        values = await cursor.fetchone()
+        assert values is not None  # the row is locked
+        await _notify(conn, channel, [old_hash, new_hash])
+        return _row(values), until[0]
+
+
+async def count_use(
+    conn: Connection, key_id: str, *, rate_limit: int | None, has_quota: bool
+) -> Usage:
+    """Count one validation in the key's current window and/or use one of its quota,
+    in one statement. A validation over the rate limit does not use the quota."""
+    if rate_limit is not None and has_quota:
+        cursor = await conn.execute(COUNT_AND_USE_QUOTA, {"id": key_id, "limit": rate_limit})
+        values = await cursor.fetchone()
+        assert values is not None
+        used = values[2] is not None
+        return Usage(values[0], values[1], used, values[2] if used else values[3])
+    if rate_limit is not None:
+        cursor = await conn.execute(COUNT_IN_WINDOW, {"id": key_id})
+        values = await cursor.fetchone()
+        assert values is not None
+        return Usage(values[0], values[1], False, None)
+    cursor = await conn.execute(USE_QUOTA, {"id": key_id})
+    values = await cursor.fetchone()
+    return Usage(None, None, values is not None, values[0] if values is not None else 0)
+
+
+async def flush_last_used(conn: Connection, used: dict[str, datetime]) -> None:
+    """Record last-used times of many keys in one statement (never moving one back)."""
+    await conn.execute(FLUSH_LAST_USED, {"ids": list(used), "times": list(used.values())})
