@@ -325,6 +325,34 @@ async def test_hung_backend_is_noticed_by_the_keepalive(pg_database: str) -> Non
         assert await publish_and_measure(admin, recorder, "after-thaw") < FAST
 
 
+async def test_close_is_bounded_while_the_keepalive_waits_on_a_hung_backend(
+    pg_database: str,
+) -> None:
+    # While the backend stays frozen, psycopg waits seconds for the cancelled keepalive
+    # to end: the loss must be reported before that, and close() must not wait for it.
+    keepalive = 0.2
+    recorder = Recorder()
+    listener = ChangeListener(
+        pg_database,
+        [CHANNEL],
+        on_message=recorder.on_message,
+        on_state=recorder.on_state,
+        keepalive=keepalive,
+    )
+    await listener.start()
+    async with connection(pg_database) as admin:
+        pid = await listener_backend_pid(admin)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            await eventually(lambda: not listener.connected, 4 * keepalive, "the keepalive")
+            closing = time.monotonic()
+            await listener.close(timeout=1.0)
+            assert time.monotonic() - closing < 1.0
+        finally:
+            os.kill(pid, signal.SIGCONT)
+    assert [up for _, up in recorder.states] == [True, False]
+
+
 # --- callbacks and closing ------------------------------------------------------------
 
 
