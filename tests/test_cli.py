@@ -154,6 +154,7 @@ def test_grpcurl_session_from_the_readme(external_serve: tuple[str, Path]) -> No
     target, _ = external_serve
     listed = _grpcurl("-plaintext", target, "list")
     assert set(listed.split()) >= {
+        "dataaccess.v1.APIKeyService",
         "dataaccess.v1.OAuthTokenService",
         "dataaccess.v1.OperationsService",
         "grpc.health.v1.Health",
