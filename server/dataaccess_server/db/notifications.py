@@ -182,11 +182,12 @@ class ChangeListener:
         if task is not None:
             deadline = Deadline.after(timeout)
             task.cancel()
-            await asyncio.wait({task}, timeout=deadline.remaining())
+            await asyncio.wait({task}, timeout=deadline.remaining() / 2)
             if not task.done():
-                # psycopg is asking the server to cancel a statement before it gives up
-                # on it (up to seconds): a second cancellation makes it drop the
-                # connection at once.
+                # Cancelled during a statement (the keepalive, or the LISTEN), psycopg
+                # asks the server to cancel it and waits seconds for that to happen; a
+                # second cancellation makes it drop the connection at once. (This one
+                # may also have merged with the keepalive's own timeout into one.)
                 task.cancel()
                 await asyncio.wait({task}, timeout=deadline.remaining())
             if not task.done():
