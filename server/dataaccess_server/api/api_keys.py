@@ -9,8 +9,8 @@ from grpc import aio
 
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
+from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert import key_input_from_proto, key_to_proto, validation_to_proto
-from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.api_keys import APIKeyService, KeyQuery
 
 Context = aio.ServicerContext[Any, Any]
@@ -21,10 +21,7 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
 
     def __init__(self, keys: APIKeyService, *, default_deadline: float) -> None:
         self._keys = keys
-        self._default_deadline = default_deadline
-
-    def _deadline(self, context: Context) -> Deadline:
-        return Deadline.from_remaining(context.time_remaining(), self._default_deadline)
+        self._deadline = CallDeadline(default_deadline)
 
     async def ValidateAPIKey(
         self, request: pb.ValidateAPIKeyRequest, context: Context

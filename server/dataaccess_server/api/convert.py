@@ -74,6 +74,13 @@ def node_to_proto(node: NodeStatus) -> ops_pb2.DatabaseNode:
     return message
 
 
+def _set_times(message: message_types.Message, **times: datetime | None) -> None:
+    """Set the Timestamp fields named by ``times``; None leaves a field unset."""
+    for name, value in times.items():
+        if value is not None:
+            getattr(message, name).FromDatetime(value)
+
+
 def _timestamp(seconds: float) -> timestamp_pb2.Timestamp:
     stamp = timestamp_pb2.Timestamp()
     stamp.FromNanoseconds(int(seconds * 1e9))
@@ -155,14 +162,13 @@ def token_to_proto(token: OAuthToken) -> tokens_pb2.OAuthToken:
     if token.refresh_token is not None:
         message.refresh_token = token.refresh_token.reveal()
     json_format.ParseDict(token.metadata, message.metadata)
-    for name, value in (
-        ("expiry_time", token.expiry_time),
-        ("last_used_time", token.last_used_time),
-        ("create_time", token.create_time),
-        ("update_time", token.update_time),
-    ):
-        if value is not None:
-            getattr(message, name).FromDatetime(value)
+    _set_times(
+        message,
+        expiry_time=token.expiry_time,
+        last_used_time=token.last_used_time,
+        create_time=token.create_time,
+        update_time=token.update_time,
+    )
     return message
 
 
@@ -205,15 +211,14 @@ def key_to_proto(record: KeyRow) -> keys_pb2.APIKey:
     if record.remaining_uses is not None:
         message.remaining_uses = record.remaining_uses
     json_format.ParseDict(record.metadata, message.metadata)
-    for name, value in (
-        ("expire_time", record.expire_time),
-        ("revoke_time", record.revoked_at),
-        ("last_used_time", record.last_used_at),
-        ("create_time", record.created_at),
-        ("update_time", record.updated_at),
-    ):
-        if value is not None:
-            getattr(message, name).FromDatetime(value)
+    _set_times(
+        message,
+        expire_time=record.expire_time,
+        revoke_time=record.revoked_at,
+        last_used_time=record.last_used_at,
+        create_time=record.created_at,
+        update_time=record.updated_at,
+    )
     return message
 
 

@@ -8,13 +8,13 @@ from grpc import aio
 
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess.v1 import oauth_tokens_pb2_grpc as pb_grpc
+from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert import (
     timestamp_from_proto,
     token_input_from_proto,
     token_to_proto,
     view_from_proto,
 )
-from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService, TokenQuery
 
 Context = aio.ServicerContext[Any, Any]
@@ -25,10 +25,7 @@ class OAuthTokenServicer(pb_grpc.OAuthTokenServiceServicer):
 
     def __init__(self, tokens: OAuthTokenService, *, default_deadline: float) -> None:
         self._tokens = tokens
-        self._default_deadline = default_deadline
-
-    def _deadline(self, context: Context) -> Deadline:
-        return Deadline.from_remaining(context.time_remaining(), self._default_deadline)
+        self._deadline = CallDeadline(default_deadline)
 
     async def UpsertOAuthToken(
         self, request: pb.UpsertOAuthTokenRequest, context: Context

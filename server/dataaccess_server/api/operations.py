@@ -8,8 +8,8 @@ from grpc import aio
 
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
+from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert import database_status_to_proto
-from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.operations import OperationsService
 
 
@@ -18,13 +18,12 @@ class OperationsServicer(ops_grpc.OperationsServiceServicer):
 
     def __init__(self, operations: OperationsService, *, default_deadline: float) -> None:
         self._operations = operations
-        self._default_deadline = default_deadline
+        self._deadline = CallDeadline(default_deadline)
 
     async def GetDatabaseStatus(
         self,
         request: ops_pb2.GetDatabaseStatusRequest,
         context: aio.ServicerContext[Any, Any],
     ) -> ops_pb2.GetDatabaseStatusResponse:
-        deadline = Deadline.from_remaining(context.time_remaining(), self._default_deadline)
-        status = await self._operations.database_status(deadline)
+        status = await self._operations.database_status(self._deadline(context))
         return database_status_to_proto(status)

@@ -25,7 +25,7 @@ from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import is_uuid, new_id
 from dataaccess_server.domain.key_cache import KeyCache
-from dataaccess_server.domain.pagination import PageToken, fingerprint, page_size
+from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -345,7 +345,6 @@ class APIKeyService:
 
     async def list(self, query: KeyQuery, deadline: Deadline) -> tuple[list[store.KeyRow], str]:
         """A page of records and the next page's token ("" at the end)."""
-        size = page_size(query.page_size)
         if len(query.key_prefix) > DISPLAY_PREFIX_LENGTH:
             raise InvalidArgumentError.single(
                 "key_prefix", f"must be at most {DISPLAY_PREFIX_LENGTH} characters"
@@ -356,8 +355,7 @@ class APIKeyService:
             "include_revoked": query.include_revoked,
             "include_expired": query.include_expired,
         }
-        digest = fingerprint(filters)
-        start = PageToken.decode(query.page_token, filters=digest)
+        pager = Pager(query.page_size, query.page_token, filters)
 
         async def read(conn: Connection) -> list[store.KeyRow]:
             return await store.list_keys(
@@ -366,13 +364,11 @@ class APIKeyService:
                 owner_id=query.owner_id or None,
                 include_revoked=query.include_revoked,
                 include_expired=query.include_expired,
-                after=start.after if start else None,
-                limit=size + 1,
+                after=pager.after,
+                limit=pager.limit,
             )
 
-        rows = await self._cluster.run(Intent.READ, read, deadline=deadline)
-        page = rows[:size]
-        return page, PageToken(page[-1].id, digest).encode() if len(rows) > size else ""
+        return pager.page(await self._cluster.run(Intent.READ, read, deadline=deadline))
 
     async def update(
         self, key_id: str, data: KeyInput, mask: tuple[str, ...], deadline: Deadline

@@ -35,7 +35,7 @@ from dataaccess_server.domain.crypto import (
     place,
 )
 from dataaccess_server.domain.ids import is_uuid, new_id
-from dataaccess_server.domain.pagination import PageToken, fingerprint, page_size
+from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import (
     ConflictError,
     DataCorruptionError,
@@ -375,7 +375,6 @@ class OAuthTokenService:
         self, query: TokenQuery, deadline: Deadline, *, consistency_token: str = ""
     ) -> tuple[list[OAuthToken], str]:
         """A page of live tokens (BASIC view) and the next page's token ("" at the end)."""
-        size = page_size(query.page_size)
         filters = {
             "provider": query.provider,
             "user_id": query.user_id,
@@ -383,8 +382,7 @@ class OAuthTokenService:
             "active_only": query.active_only,
             "expiring_before": query.expiring_before,
         }
-        digest = fingerprint(filters)
-        start = PageToken.decode(query.page_token, filters=digest)
+        pager = Pager(query.page_size, query.page_token, filters)
         min_lsn = self._min_lsn(consistency_token)
 
         async def read(conn: Connection) -> list[store.TokenRow]:
@@ -395,13 +393,12 @@ class OAuthTokenService:
                 email=query.email or None,
                 active_only=query.active_only,
                 expiring_before=query.expiring_before,
-                after=start.after if start else None,
-                limit=size + 1,
+                after=pager.after,
+                limit=pager.limit,
             )
 
         rows = await self._cluster.run(Intent.READ, read, deadline=deadline, min_lsn=min_lsn)
-        page = rows[:size]
-        next_token = PageToken(page[-1].id, digest).encode() if len(rows) > size else ""
+        page, next_token = pager.page(rows)
         return [self._token(row, View.BASIC) for row in page], next_token
 
     async def update(

@@ -11,8 +11,9 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from dataaccess_server.errors import InvalidArgumentError
 
@@ -65,3 +66,33 @@ class PageToken:
                 "page_token", "was returned for other filters: repeat the same filters"
             )
         return token
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_HasId)
+
+
+class Pager:
+    """One list call's paging: validates size and token up front, then cuts the rows
+    (fetched with ``limit``, one more than the page) into the page and the next token."""
+
+    def __init__(self, requested_size: int, page_token: str, filters: Mapping[str, object]):
+        self.size = page_size(requested_size)
+        self._filters = fingerprint(filters)
+        start = PageToken.decode(page_token, filters=self._filters)
+        self.after = start.after if start else None
+
+    @property
+    def limit(self) -> int:
+        """How many rows to fetch: a page and one more, to know whether another follows."""
+        return self.size + 1
+
+    def page(self, rows: Sequence[Row]) -> tuple[list[Row], str]:
+        """The page, and the next page's token ("" at the end)."""
+        page = list(rows[: self.size])
+        more = len(rows) > self.size
+        return page, PageToken(page[-1].id, self._filters).encode() if more else ""
