@@ -13,6 +13,7 @@ import dataaccess_server  # noqa: F401  # isort: skip
 
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 import pytest
 from grpc import aio
@@ -29,7 +30,13 @@ from tests.harness.postgres import (
     pg_major_under_test,
     start_instance,
 )
-from tests.harness.server import server_settings
+from tests.harness.server import (
+    Serve,
+    clean_environment,
+    health_status,
+    server_settings,
+    wait_for,
+)
 
 # --- Secrets in logs ------------------------------------------------------------------
 # Everything logged during the run is collected: the service's own loggers at DEBUG,
@@ -151,3 +158,26 @@ async def channel(server_target: str) -> AsyncIterator[aio.Channel]:
     """An asyncio channel to the ``server`` fixture."""
     async with aio.insecure_channel(server_target) as chan:
         yield chan
+
+
+@pytest.fixture
+def two_servers(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two ``dataaccess serve`` processes on the test's database: their targets."""
+    env = clean_environment(
+        DATABASE_URL=pg_database, DATAACCESS_LISTEN="127.0.0.1:0", DATAACCESS_LOG_LEVEL="DEBUG"
+    )
+    servers = [Serve(env, tmp_path / f"server-{n}.log") for n in range(2)]
+    try:
+        targets = [server.target() for server in servers]
+        for target in targets:
+
+            def serving(target: str = target) -> bool:
+                return health_status(target) == "SERVING"
+
+            wait_for(serving, what=f"{target} SERVING")
+        yield targets[0], targets[1]
+        for server in servers:
+            assert server.stop() == 0
+    finally:
+        for server in servers:
+            server.kill()

@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -23,7 +22,7 @@ from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
 from tests.harness import leaks
 from tests.harness.postgres import InstanceFactory
-from tests.harness.server import Serve, clean_environment, health_status, server_settings, wait_for
+from tests.harness.server import server_settings
 
 if TYPE_CHECKING:
     from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
@@ -174,28 +173,6 @@ async def test_a_key_created_a_moment_ago_validates_at_once_with_a_lagging_repli
 
 
 # --- two server processes --------------------------------------------------------------------
-
-
-@pytest.fixture
-def two_servers(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    env = clean_environment(
-        DATABASE_URL=pg_database, DATAACCESS_LISTEN="127.0.0.1:0", DATAACCESS_LOG_LEVEL="DEBUG"
-    )
-    servers = [Serve(env, tmp_path / f"server-{n}.log") for n in range(2)]
-    try:
-        targets = [server.target() for server in servers]
-        for target in targets:
-
-            def serving(target: str = target) -> bool:
-                return health_status(target) == "SERVING"
-
-            wait_for(serving, what=f"{target} SERVING")
-        yield targets[0], targets[1]
-        for server in servers:
-            assert server.stop() == 0
-    finally:
-        for server in servers:
-            server.kill()
 
 
 @pytest.fixture

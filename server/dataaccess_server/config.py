@@ -54,6 +54,7 @@ class Settings:
     replica_max_lag: float = 5.0
     default_deadline: float = 10.0
     key_negative_ttl: float = 2.0
+    max_batch: int = 10_000
     last_used_flush: float = 5.0
     listen: str = "127.0.0.1:50051"
     shutdown_grace: float = 15.0
@@ -101,6 +102,7 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
     "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
     "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
+    "DATAACCESS_MAX_BATCH": "most records one batch call may carry (default 10000)",
     "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
     "DATAACCESS_DATA_DIR": "embedded database directory (default: per-user data dir)",
@@ -266,6 +268,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         replica_max_lag=read.duration("DB_REPLICA_MAX_LAG", 5.0),
         default_deadline=read.duration("DATAACCESS_DEFAULT_DEADLINE", 10.0),
         key_negative_ttl=read.duration("DATAACCESS_KEY_NEGATIVE_TTL", 2.0, minimum=0.0),
+        max_batch=read.integer("DATAACCESS_MAX_BATCH", 10_000, minimum=1, maximum=100_000),
         last_used_flush=read.duration("DATAACCESS_LAST_USED_FLUSH", 5.0, minimum=0.1),
         listen=listen,
         shutdown_grace=read.duration("DATAACCESS_SHUTDOWN_GRACE", 15.0, minimum=0.0),

@@ -10,12 +10,16 @@ from google.protobuf import message as message_types
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import operations_pb2 as ops_pb2
+from dataaccess.v1 import usage_pb2
 from dataaccess_server.db.api_keys import KeyRow
 from dataaccess_server.db.cluster import NodeStatus, Role, format_lsn
+from dataaccess_server.db.usage import COUNTERS as USAGE_COUNTERS
+from dataaccess_server.db.usage import UsageRow
 from dataaccess_server.domain.api_keys import KeyInput, Reason, Validation
 from dataaccess_server.domain.crypto import Secret
 from dataaccess_server.domain.oauth_tokens import OAuthToken, TokenInput, View
 from dataaccess_server.domain.operations import DatabaseStatus
+from dataaccess_server.domain.usage import UsageInput
 from dataaccess_server.errors import InvalidArgumentError
 
 # google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
@@ -232,3 +236,29 @@ def validation_to_proto(result: Validation) -> keys_pb2.ValidateAPIKeyResponse:
         response.rate_limit.remaining = result.rate.remaining
         response.rate_limit.reset_time.FromDatetime(result.rate.reset_time)
     return response
+
+
+# --- usage ---------------------------------------------------------------------------------
+
+
+def usage_input_from_proto(record: usage_pb2.UsageRecord) -> UsageInput:
+    """The domain input of one usage record."""
+    return UsageInput(
+        provider=record.provider,
+        model=record.model,
+        auth_id=record.auth_id,
+        date=record.date,
+        counters={name: getattr(record, name) for name in USAGE_COUNTERS},
+    )
+
+
+def usage_to_proto(row: UsageRow) -> usage_pb2.UsageRecord:
+    """A day's counters of one key."""
+    return usage_pb2.UsageRecord(
+        provider=row.provider,
+        model=row.model,
+        auth_id=row.auth_id,
+        date=row.usage_date.isoformat(),
+        total_tokens=row.total_tokens,
+        **{name: getattr(row, name) for name in USAGE_COUNTERS},
+    )

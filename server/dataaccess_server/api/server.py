@@ -12,15 +12,19 @@ from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
+from dataaccess.v1 import usage_pb2
+from dataaccess.v1 import usage_pb2_grpc as usage_grpc
 from dataaccess_server.api.api_keys import APIKeyServicer
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
+from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
+from dataaccess_server.domain.usage import UsageService
 
 # Every dataaccess API service by full name, with what it needs to serve: services that
 # write need a primary; read-only ones (analytics) need any node. Health reports each.
@@ -28,6 +32,7 @@ WRITE_SERVICES: tuple[str, ...] = (
     ops_pb2.DESCRIPTOR.services_by_name["OperationsService"].full_name,
     tokens_pb2.DESCRIPTOR.services_by_name["OAuthTokenService"].full_name,
     keys_pb2.DESCRIPTOR.services_by_name["APIKeyService"].full_name,
+    usage_pb2.DESCRIPTOR.services_by_name["UsageService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = ()
 API_SERVICES = WRITE_SERVICES + READ_SERVICES
@@ -38,6 +43,8 @@ _OPTIONS = (
     # Callers behind load balancers keep connections for long: let them ping.
     ("grpc.keepalive_permit_without_calls", 1),
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+    # Batches of up to 10,000 records; larger messages get RESOURCE_EXHAUSTED.
+    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
 )
 
 
@@ -55,6 +62,7 @@ class GrpcServer:
         operations: OperationsService,
         tokens: OAuthTokenService,
         keys: APIKeyService,
+        usage: UsageService,
         default_deadline: float,
     ) -> None:
         self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
@@ -70,6 +78,9 @@ class GrpcServer:
         )
         keys_grpc.add_APIKeyServiceServicer_to_server(
             APIKeyServicer(keys, default_deadline=default_deadline), self._server
+        )
+        usage_grpc.add_UsageServiceServicer_to_server(
+            UsageServicer(usage, default_deadline=default_deadline), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

@@ -1,0 +1,65 @@
+"""UsageService: thin servicer over the domain's usage counters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grpc import aio
+
+from dataaccess.v1 import usage_pb2 as pb
+from dataaccess.v1 import usage_pb2_grpc as pb_grpc
+from dataaccess_server.api.calls import CallDeadline
+from dataaccess_server.api.convert import usage_input_from_proto, usage_to_proto
+from dataaccess_server.domain.usage import UsageQuery, UsageService
+
+Context = aio.ServicerContext[Any, Any]
+
+
+class UsageServicer(pb_grpc.UsageServiceServicer):
+    """``dataaccess.v1.UsageService``."""
+
+    def __init__(self, usage: UsageService, *, default_deadline: float) -> None:
+        self._usage = usage
+        self._deadline = CallDeadline(default_deadline)
+
+    async def UpsertUsage(
+        self, request: pb.UpsertUsageRequest, context: Context
+    ) -> pb.UpsertUsageResponse:
+        result = await self._usage.upsert(
+            [usage_input_from_proto(request.record)],
+            request.request_id,
+            self._deadline(context),
+            prefix="record",
+        )
+        return pb.UpsertUsageResponse(replayed=result.replayed)
+
+    async def BatchUpsertUsage(
+        self, request: pb.BatchUpsertUsageRequest, context: Context
+    ) -> pb.BatchUpsertUsageResponse:
+        result = await self._usage.upsert(
+            [usage_input_from_proto(record) for record in request.records],
+            request.request_id,
+            self._deadline(context),
+        )
+        return pb.BatchUpsertUsageResponse(
+            records_received=result.records_received,
+            keys_updated=result.keys_updated,
+            replayed=result.replayed,
+        )
+
+    async def ListUsage(
+        self, request: pb.ListUsageRequest, context: Context
+    ) -> pb.ListUsageResponse:
+        query = UsageQuery(
+            auth_id=request.auth_id,
+            provider=request.provider,
+            model=request.model,
+            start_date=request.start_date,
+            end_date=request.end_date,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        rows, next_page_token = await self._usage.list(query, self._deadline(context))
+        return pb.ListUsageResponse(
+            records=[usage_to_proto(row) for row in rows], next_page_token=next_page_token
+        )

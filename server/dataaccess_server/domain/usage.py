@@ -1,0 +1,259 @@
+"""Daily usage counters: validation, summing within a batch, exactly-once application.
+
+A batch is validated whole before anything is written (one bad record rejects it,
+naming the record's index and field). Records for the same (date, provider, model,
+auth_id) are summed, and the sums are written in primary-key order in one statement, so
+concurrent batches take row locks in the same order and cannot deadlock. A request id
+makes a retry, on any server and at any time, add nothing and answer as the first call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from dataaccess_server.db import usage as store
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.pagination import Pager
+from dataaccess_server.errors import (
+    FailedPreconditionError,
+    FieldViolation,
+    InvalidArgumentError,
+)
+
+COUNTERS = store.COUNTERS
+# Counters summed over a batch and then over a day must stay far from int64's limit.
+MAX_COUNTER = 2**53
+EARLIEST_DATE = date(2000, 1, 1)
+LIMITS = {"provider": 64, "model": 256, "auth_id": 256}
+
+
+@dataclass(frozen=True, slots=True)
+class UsageInput:
+    """One record as a request states it (date still text)."""
+
+    provider: str = ""
+    model: str = ""
+    auth_id: str = ""
+    date: str = ""
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UsageQuery:
+    """Filters and page of ListUsage."""
+
+    auth_id: str = ""
+    provider: str = ""
+    model: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    page_size: int = 0
+    page_token: str = ""
+
+
+def parse_date(text: str, name: str) -> date:
+    """An ISO day; INVALID_ARGUMENT naming ``name`` otherwise."""
+    problem = InvalidArgumentError.single(name, "must be a date YYYY-MM-DD")
+    if len(text) != 10:  # fromisoformat also takes "20250101" and week dates
+        raise problem
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise problem from None
+
+
+def check_records(
+    records: Sequence[UsageInput], *, prefix: str, max_records: int
+) -> list[store.UsageRow]:
+    """Every record as a row, or INVALID_ARGUMENT naming each bad field (with its index)."""
+    if not records:
+        raise InvalidArgumentError.single(prefix, "must contain at least one record")
+    if len(records) > max_records:
+        raise InvalidArgumentError.single(
+            prefix, f"has {len(records)} records; at most {max_records} are allowed per call"
+        )
+    latest = datetime.now(UTC).date() + timedelta(days=1)
+    problems: list[FieldViolation] = []
+    rows = []
+    for index, record in enumerate(records):
+        path = f"{prefix}[{index}]" if len(records) > 1 or prefix == "records" else prefix
+        for name, limit in LIMITS.items():
+            value = getattr(record, name)
+            if not value:
+                problems.append(FieldViolation(f"{path}.{name}", "is required"))
+            elif len(value) > limit:
+                problems.append(
+                    FieldViolation(f"{path}.{name}", f"must be at most {limit} characters")
+                )
+        day = None
+        try:
+            day = parse_date(record.date, f"{path}.date")
+            if not EARLIEST_DATE <= day <= latest:
+                problems.append(
+                    FieldViolation(f"{path}.date", f"must be between {EARLIEST_DATE} and {latest}")
+                )
+        except InvalidArgumentError as exc:
+            problems.extend(exc.violations)
+        for name in COUNTERS:
+            value = record.counters.get(name, 0)
+            if not 0 <= value <= MAX_COUNTER:
+                problems.append(
+                    FieldViolation(f"{path}.{name}", f"must be between 0 and {MAX_COUNTER}")
+                )
+        if len(problems) >= 20:  # enough to act on; the rest would drown it
+            break
+        if day is not None:
+            rows.append(
+                store.UsageRow(
+                    day,
+                    record.provider,
+                    record.model,
+                    record.auth_id,
+                    **{name: record.counters.get(name, 0) for name in COUNTERS},
+                )
+            )
+    if problems:
+        raise InvalidArgumentError(problems)
+    return rows
+
+
+def sum_by_key(rows: Sequence[store.UsageRow]) -> list[store.UsageRow]:
+    """One row per key with the counters added up, sorted by key. Pure."""
+    sums: dict[tuple[date, str, str, str], store.UsageRow] = {}
+    for row in rows:
+        seen = sums.get(row.key)
+        if seen is None:
+            sums[row.key] = row
+        else:
+            sums[row.key] = replace(
+                seen, **{name: getattr(seen, name) + getattr(row, name) for name in COUNTERS}
+            )
+    return [sums[key] for key in sorted(sums)]
+
+
+def fingerprint(rows: Sequence[store.UsageRow]) -> str:
+    """A digest of what a batch adds (after summing), to recognise its retries."""
+    text = json.dumps(
+        [
+            [
+                row.usage_date.isoformat(),
+                row.provider,
+                row.model,
+                row.auth_id,
+                *(getattr(row, name) for name in COUNTERS),
+            ]
+            for row in rows
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What BatchUpsertUsage answers."""
+
+    records_received: int
+    keys_updated: int
+    replayed: bool
+
+
+class UsageService:
+    """The rules of usage counters, over the cluster."""
+
+    def __init__(self, cluster: Cluster, *, max_batch: int = 10_000) -> None:
+        self._cluster = cluster
+        self._max_batch = max_batch
+
+    async def upsert(
+        self,
+        records: Sequence[UsageInput],
+        request_id: str,
+        deadline: Deadline,
+        *,
+        prefix: str = "records",
+    ) -> BatchResult:
+        """Add the records' counters once per ``request_id``, whole or not at all.
+
+        INVALID_ARGUMENT (nothing written) for a bad record or an oversized batch;
+        FAILED_PRECONDITION when ``request_id`` was used for a different batch.
+        """
+        if len(request_id) > 128:
+            raise InvalidArgumentError.single("request_id", "must be at most 128 characters")
+        rows = sum_by_key(check_records(records, prefix=prefix, max_records=self._max_batch))
+        digest = fingerprint(rows)
+
+        async def write(conn: Connection) -> store.Applied:
+            return await store.apply_batch(
+                conn,
+                rows,
+                records_received=len(records),
+                request_id=request_id or None,
+                fingerprint=digest,
+            )
+
+        applied = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        if applied.replayed and applied.fingerprint != digest:
+            raise FailedPreconditionError(
+                f"request_id {request_id!r} was already used for a different batch: "
+                "use a new request_id for new data"
+            )
+        return BatchResult(applied.records_received, applied.keys_updated, applied.replayed)
+
+    async def list(self, query: UsageQuery, deadline: Deadline) -> tuple[list[store.UsageRow], str]:
+        """A page of daily counters, in key order, and the next page's token."""
+        start = parse_date(query.start_date, "start_date") if query.start_date else None
+        end = parse_date(query.end_date, "end_date") if query.end_date else None
+        if start is not None and end is not None and start > end:
+            raise InvalidArgumentError.single("end_date", "must not be before start_date")
+        filters = {
+            "auth_id": query.auth_id,
+            "provider": query.provider,
+            "model": query.model,
+            "start_date": query.start_date,
+            "end_date": query.end_date,
+        }
+        pager = Pager(query.page_size, query.page_token, filters)
+        after = _decode_key(pager.after) if pager.after else None
+
+        async def read(conn: Connection) -> list[store.UsageRow]:
+            return await store.list_usage(
+                conn,
+                auth_id=query.auth_id or None,
+                provider=query.provider or None,
+                model=query.model or None,
+                start_date=start,
+                end_date=end,
+                after=after,
+                limit=pager.limit,
+            )
+
+        rows = await self._cluster.run(Intent.READ, read, deadline=deadline)
+        page, token = pager.page([_Keyed(row) for row in rows])
+        return [keyed.row for keyed in page], token
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyed:
+    """A row with its key as the text a page token carries."""
+
+    row: store.UsageRow
+
+    @property
+    def id(self) -> str:
+        day, provider, model, auth_id = self.row.key
+        return json.dumps([day.isoformat(), provider, model, auth_id])
+
+
+def _decode_key(text: str) -> tuple[date, str, str, str]:
+    try:
+        day, provider, model, auth_id = json.loads(text)
+        return (date.fromisoformat(day), str(provider), str(model), str(auth_id))
+    except (ValueError, TypeError):
+        raise InvalidArgumentError.single(
+            "page_token", "is not a token this service returned"
+        ) from None
