@@ -268,8 +268,11 @@ class Node:
 
     async def wait_for_wakeup(self, timeout: float) -> None:
         """Sleep ``timeout`` seconds, or less if :meth:`suspect` is called."""
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+        # cancellation that arrives as its timeout fires, and the monitor then never stops.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wakeup.wait()
         self._wakeup.clear()
 
     @contextlib.asynccontextmanager
@@ -443,6 +446,7 @@ class Cluster:
         self._listeners: list[ChangeListener] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._round_robin = itertools.count()
+        self._closing = False
         # Enough history to tell any lag up to well past the rotation bound.
         self._wal_history = WalHistory(horizon=max(60.0, 10 * replica_max_lag))
         self.read_retries = 0
@@ -629,7 +633,7 @@ class Cluster:
 
     async def _monitor(self, node: Node) -> None:
         was_in_rotation = self.in_rotation(node)
-        while True:
+        while not self._closing:
             changed = await node.probe()
             if node is self.writer() and node.wal_lsn is not None:
                 self._wal_history.record(time.monotonic(), node.wal_lsn)
@@ -658,7 +662,7 @@ class Cluster:
 
     async def _check_pools(self) -> None:
         # Idle connections can die silently (firewalls); find them before a caller does.
-        while True:
+        while not self._closing:
             await asyncio.sleep(self._pool_settings.health_check_interval)
             for node in self.nodes:
                 await node.check_idle_connections()
