@@ -25,6 +25,7 @@ from dataaccess_server.domain.api_keys import APIKeyService, Known, channel_for
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
+from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
 from dataaccess_server.errors import DataAccessError
 from dataaccess_server.keyfile import development_keyring
@@ -105,6 +106,7 @@ class Application:
             tokens=OAuthTokenService(cluster, settings.encryption_keys),
             keys=keys,
             usage=UsageService(cluster, max_batch=settings.max_batch),
+            logs=RequestLogService(cluster, max_batch=settings.max_batch),
             default_deadline=settings.default_deadline,
         )
         try:

@@ -32,15 +32,22 @@ class ErrorInterceptor(aio.ServerInterceptor):
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Request, Response] | None:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            # Streaming handlers are wrapped once the first streaming RPC exists.
+        if handler is None:
             return handler
         method = handler_call_details.method
-        behaviour = cast(_AsyncUnary, handler.unary_unary)
+        # Unary and client-streaming calls answer once: the same guard serves both.
+        behaviour: Any
+        if handler.unary_unary is not None:
+            behaviour, factory = handler.unary_unary, grpc.unary_unary_rpc_method_handler
+        elif handler.stream_unary is not None:
+            behaviour, factory = handler.stream_unary, grpc.stream_unary_rpc_method_handler
+        else:
+            return handler  # no server-streaming RPC exists yet
+        call = cast(_AsyncUnary, behaviour)
 
         async def guarded(request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
             try:
-                return await behaviour(request, context)
+                return await call(request, context)
             except aio.AbortError:
                 raise  # the servicer chose its status already
             except errors.DataAccessError as exc:
@@ -51,7 +58,7 @@ class ErrorInterceptor(aio.ServerInterceptor):
 
         return cast(
             "grpc.RpcMethodHandler[Request, Response]",
-            grpc.unary_unary_rpc_method_handler(
+            factory(
                 cast(Any, guarded),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,

@@ -12,6 +12,8 @@ from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
+from dataaccess.v1 import request_logs_pb2 as logs_pb2
+from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
 from dataaccess.v1 import usage_pb2
 from dataaccess.v1 import usage_pb2_grpc as usage_grpc
 from dataaccess_server.api.api_keys import APIKeyServicer
@@ -19,11 +21,13 @@ from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
+from dataaccess_server.api.request_logs import RequestLogServicer
 from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
+from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
 
 # Every dataaccess API service by full name, with what it needs to serve: services that
@@ -33,6 +37,7 @@ WRITE_SERVICES: tuple[str, ...] = (
     tokens_pb2.DESCRIPTOR.services_by_name["OAuthTokenService"].full_name,
     keys_pb2.DESCRIPTOR.services_by_name["APIKeyService"].full_name,
     usage_pb2.DESCRIPTOR.services_by_name["UsageService"].full_name,
+    logs_pb2.DESCRIPTOR.services_by_name["RequestLogService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = ()
 API_SERVICES = WRITE_SERVICES + READ_SERVICES
@@ -63,6 +68,7 @@ class GrpcServer:
         tokens: OAuthTokenService,
         keys: APIKeyService,
         usage: UsageService,
+        logs: RequestLogService,
         default_deadline: float,
     ) -> None:
         self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
@@ -81,6 +87,9 @@ class GrpcServer:
         )
         usage_grpc.add_UsageServiceServicer_to_server(
             UsageServicer(usage, default_deadline=default_deadline), self._server
+        )
+        logs_grpc.add_RequestLogServiceServicer_to_server(
+            RequestLogServicer(logs, default_deadline=default_deadline), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

@@ -1,0 +1,226 @@
+"""SQL of request logs: daily partitions, COPY ingestion with de-duplication, rollups.
+
+A batch is COPYed into a per-connection temporary staging table, then one statement
+moves it into ``request_logs`` in key order, skipping logs already stored, and adds
+exactly the rows it inserted to the hourly rollups, also in key order. All of it is one
+transaction: logs and rollups never disagree, and concurrent batches lock rows in the
+same order.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from psycopg import sql
+
+from dataaccess_server.db.cluster import Connection
+
+UTC = UTC
+LOG_COLUMNS = (
+    "request_time",
+    "request_id",
+    "provider",
+    "model",
+    "auth_id",
+    "api_key_id",
+    "client_ip",
+    "user_agent",
+    "method",
+    "path",
+    "status_code",
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "error_message",
+)
+STAGING = "request_logs_incoming"
+CREATE_STAGING = """
+CREATE TEMPORARY TABLE IF NOT EXISTS request_logs_incoming
+    (LIKE request_logs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
+"""
+COPY_STAGING = f"COPY request_logs_incoming ({', '.join(LOG_COLUMNS)}) FROM STDIN"
+# Latency bucket b > 0 holds (1.1^(b-1), 1.1^b] ms; bucket 0 holds up to 1 ms.
+LATENCY_BUCKET = (
+    "CASE WHEN latency_ms <= 1 THEN 0"
+    " ELSE least(ceil(ln(latency_ms::float8) / ln(1.1)), 32767) END::smallint"
+)
+MERGE_STAGING = f"""
+WITH inserted AS (
+    INSERT INTO request_logs ({", ".join(LOG_COLUMNS)})
+    SELECT {", ".join(LOG_COLUMNS)} FROM request_logs_incoming
+    ORDER BY request_time, request_id
+    ON CONFLICT (request_time, request_id) DO NOTHING
+    RETURNING request_time, provider, model, status_code, latency_ms, input_tokens,
+        output_tokens
+), hourly AS (
+    INSERT INTO request_log_hourly AS h (hour, provider, model, requests, errors,
+        input_tokens, output_tokens, latency_ms_sum)
+    SELECT date_trunc('hour', request_time, 'UTC'), provider, model, count(*),
+        count(*) FILTER (WHERE status_code >= 400 OR status_code = 0),
+        sum(input_tokens), sum(output_tokens), sum(latency_ms)
+    FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (hour, provider, model) DO UPDATE SET
+        requests = h.requests + excluded.requests,
+        errors = h.errors + excluded.errors,
+        input_tokens = h.input_tokens + excluded.input_tokens,
+        output_tokens = h.output_tokens + excluded.output_tokens,
+        latency_ms_sum = h.latency_ms_sum + excluded.latency_ms_sum
+    RETURNING 1
+), latency AS (
+    INSERT INTO request_log_latency_hourly AS l (hour, provider, model, bucket, count)
+    SELECT date_trunc('hour', request_time, 'UTC'), provider, model, {LATENCY_BUCKET},
+        count(*)
+    FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (hour, provider, model, bucket) DO UPDATE SET count = l.count + excluded.count
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM request_logs_incoming)
+"""
+# Partitions are created one at a time across all servers, so two batches for a new day
+# do not race each other's CREATE TABLE.
+PARTITION_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('dataaccess.request_logs', 0))"
+PARTITION_EXISTS = "SELECT to_regclass(%(name)s) IS NOT NULL"
+CREATE_PARTITION = (
+    "CREATE TABLE {name} PARTITION OF request_logs FOR VALUES FROM ({start}) TO ({end})"
+)
+LIST_PARTITIONS = """
+SELECT c.relname FROM pg_inherits i
+JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = to_regclass('request_logs')
+ORDER BY c.relname
+"""
+DROP_PARTITION = "DROP TABLE IF EXISTS {name}"
+LIST_LOGS = f"""
+SELECT {", ".join(LOG_COLUMNS)} FROM request_logs WHERE {{conditions}}
+ORDER BY request_time DESC, request_id DESC LIMIT %(limit)s
+"""
+LIST_CONDITIONS = {
+    "auth_id": "auth_id = %(auth_id)s",
+    "provider": "provider = %(provider)s",
+    "model": "model = %(model)s",
+    "status_from": "status_code >= %(status_from)s",
+    "status_to": "status_code <= %(status_to)s",
+    "start_time": "request_time >= %(start_time)s",
+    "end_time": "request_time < %(end_time)s",
+    "after": "(request_time, request_id) < (%(after_time)s, %(after_id)s)",
+}
+# Server errors include logs with no status at all (0).
+SERVER_ERRORS = "(status_code >= 500 OR status_code = 0)"
+
+# Connections whose staging table exists (temporary tables live as long as the session).
+_staged: weakref.WeakSet[Connection] = weakref.WeakSet()
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    """One request log, in LOG_COLUMNS order."""
+
+    request_time: datetime
+    request_id: str
+    provider: str
+    model: str
+    auth_id: str
+    api_key_id: str | None
+    client_ip: str | None
+    user_agent: str | None
+    method: str | None
+    path: str | None
+    status_code: int
+    latency_ms: int
+    input_tokens: int
+    output_tokens: int
+    error_message: str | None
+
+    def values(self) -> tuple[Any, ...]:
+        """The row in LOG_COLUMNS order."""
+        return tuple(getattr(self, column) for column in LOG_COLUMNS)
+
+
+def partition_name(day: date) -> str:
+    """The partition of ``day`` (UTC)."""
+    return f"request_logs_p{day:%Y%m%d}"
+
+
+async def ensure_partitions(conn: Connection, days: Iterable[date]) -> list[str]:
+    """Create the missing daily partitions of ``days``; return the names created."""
+    created = []
+    async with conn.transaction():
+        await conn.execute(PARTITION_LOCK)
+        for day in sorted(set(days)):
+            name = partition_name(day)
+            cursor = await conn.execute(PARTITION_EXISTS, {"name": name})
+            exists = await cursor.fetchone()
+            if exists is not None and exists[0]:
+                continue
+            start = datetime.combine(day, time(), UTC)
+            await conn.execute(
+                sql.SQL(CREATE_PARTITION).format(
+                    name=sql.Identifier(name),
+                    start=sql.Literal(start),
+                    end=sql.Literal(start + timedelta(days=1)),
+                )
+            )
+            created.append(name)
+    return created
+
+
+async def insert_logs(conn: Connection, rows: Sequence[LogRow]) -> tuple[int, int]:
+    """Store ``rows`` and their rollups in one transaction: (inserted, duplicates).
+
+    Their days' partitions must exist (ensure_partitions). A row already stored (same
+    request_time and request_id), in the table or earlier in ``rows``, is a duplicate.
+    """
+    if conn not in _staged:
+        await conn.execute(CREATE_STAGING)
+        _staged.add(conn)
+    async with conn.transaction():
+        async with conn.cursor() as cursor, cursor.copy(COPY_STAGING) as copy:
+            for row in rows:
+                await copy.write_row(row.values())
+        cursor = await conn.execute(MERGE_STAGING)
+        counts = await cursor.fetchone()
+    assert counts is not None
+    inserted, staged = int(counts[0]), int(counts[1])
+    return inserted, staged - inserted
+
+
+async def list_partitions(conn: Connection) -> list[str]:
+    """Every daily partition, oldest first."""
+    cursor = await conn.execute(LIST_PARTITIONS)
+    return [str(row[0]) for row in await cursor.fetchall()]
+
+
+async def drop_partition(conn: Connection, name: str) -> None:
+    """Drop one partition (its logs go with it; the rollups stay)."""
+    await conn.execute(sql.SQL(DROP_PARTITION).format(name=sql.Identifier(name)))
+
+
+async def list_logs(
+    conn: Connection,
+    *,
+    filters: dict[str, Any],
+    server_errors: bool,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[LogRow]:
+    """Logs matching ``filters`` (LIST_CONDITIONS names), newest first, after ``after``."""
+    params = {name: value for name, value in filters.items() if value is not None}
+    conditions = [sql.SQL("true")] + [sql.SQL(LIST_CONDITIONS[name]) for name in params]
+    if server_errors:
+        conditions.append(sql.SQL(SERVER_ERRORS))
+    if after is not None:
+        conditions.append(sql.SQL(LIST_CONDITIONS["after"]))
+        params.update(after_time=after[0], after_id=after[1])
+    query = sql.SQL(LIST_LOGS).format(conditions=sql.SQL(" AND ").join(conditions))
+    cursor = await conn.execute(query, {**params, "limit": limit})
+    rows = []
+    for values in await cursor.fetchall():
+        fields = dict(zip(LOG_COLUMNS, values, strict=True))
+        for column in ("api_key_id", "client_ip"):  # uuid and inet, as text
+            fields[column] = None if fields[column] is None else str(fields[column])
+        rows.append(LogRow(**fields))
+    return rows

@@ -1,0 +1,211 @@
+"""RequestLogService against a real PostgreSQL: de-duplicated batch and stream ingestion,
+rollups that agree with the raw logs, partitions for new days, whole-batch validation."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import grpc
+import psycopg
+import pytest
+from google.protobuf import timestamp_pb2
+
+from dataaccess.v1 import request_logs_pb2 as pb
+from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
+
+if TYPE_CHECKING:
+    from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+# The full volume of the acceptance test; DATAACCESS_TEST_LOG_ROWS lowers it for quick runs.
+VOLUME = int(os.environ.get("DATAACCESS_TEST_LOG_ROWS", "1000000"))
+
+
+def logs_stub(channel: grpc.aio.Channel) -> RequestLogServiceAsyncStub:
+    return pb_grpc.RequestLogServiceStub(channel)
+
+
+@pytest.fixture
+def stub(channel: grpc.aio.Channel) -> RequestLogServiceAsyncStub:
+    return logs_stub(channel)
+
+
+def stamp(when: datetime) -> timestamp_pb2.Timestamp:
+    value = timestamp_pb2.Timestamp()
+    value.FromDatetime(when)
+    return value
+
+
+def log(n: int, when: datetime = NOW, **fields: Any) -> pb.RequestLog:
+    values: dict[str, Any] = {
+        "request_id": f"req-{n}",
+        "request_time": stamp(when),
+        "provider": ("claude", "gemini", "codex")[n % 3],
+        "model": f"model-{n % 4}",
+        "auth_id": f"auth-{n % 10}",
+        "status_code": (200, 200, 200, 429, 500)[n % 5],
+        "latency_ms": (n * 37) % 5000,
+        "input_tokens": n % 100,
+        "output_tokens": n % 50,
+    }
+    values.update(fields)
+    return pb.RequestLog(**values)
+
+
+def scalar(dsn: str, query: str) -> Any:
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(query.encode()).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def assert_rollups_match_raw(dsn: str) -> None:
+    with psycopg.connect(dsn) as conn:
+        raw = conn.execute(
+            "SELECT date_trunc('hour', request_time, 'UTC'), provider, model, count(*),"
+            " count(*) FILTER (WHERE status_code >= 400 OR status_code = 0),"
+            " sum(input_tokens), sum(output_tokens), sum(latency_ms)"
+            " FROM request_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ).fetchall()
+        rolled = conn.execute(
+            "SELECT hour, provider, model, requests, errors, input_tokens, output_tokens,"
+            " latency_ms_sum FROM request_log_hourly ORDER BY 1, 2, 3"
+        ).fetchall()
+        histogram = conn.execute(
+            "SELECT hour, provider, model, sum(count) FROM request_log_latency_hourly"
+            " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ).fetchall()
+    assert rolled == raw
+    assert histogram == [(row[0], row[1], row[2], row[3]) for row in raw]
+
+
+async def test_a_resent_batch_stores_nothing_new_and_rollups_match(
+    stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    batch = pb.BatchInsertRequestLogsRequest(logs=[log(n) for n in range(1000)])
+    first = await stub.BatchInsertRequestLogs(batch)
+    assert (first.inserted, first.duplicates) == (1000, 0)
+    again = await stub.BatchInsertRequestLogs(batch)
+    assert (again.inserted, again.duplicates) == (0, 1000)
+    inside = await stub.BatchInsertRequestLogs(
+        pb.BatchInsertRequestLogsRequest(logs=[log(5000), log(5000), log(1)])
+    )
+    assert (inside.inserted, inside.duplicates) == (1, 2)
+    assert scalar(pg_database, "SELECT count(*) FROM request_logs") == 1001
+    assert_rollups_match_raw(pg_database)
+
+
+async def test_a_batch_over_three_new_days_creates_their_partitions(
+    stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    days = [NOW - timedelta(days=d) for d in (30, 31, 32)]
+    reply = await stub.BatchInsertRequestLogs(
+        pb.BatchInsertRequestLogsRequest(logs=[log(n, when=days[n % 3]) for n in range(30)])
+    )
+    assert reply.inserted == 30
+    names = {f"request_logs_p{day:%Y%m%d}" for day in days}
+    with psycopg.connect(pg_database) as conn:
+        for name in names:
+            count = conn.execute(f'SELECT count(*) FROM "{name}"'.encode()).fetchone()
+            assert count == (10,)
+
+
+async def test_one_bad_log_rejects_the_batch_naming_its_index_and_field(
+    stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    logs = [log(n) for n in range(1000)]
+    logs[537].status_code = 999
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "logs[537].status_code" in (caught.value.details() or "")
+    assert scalar(pg_database, "SELECT count(*) FROM request_log_hourly") == 0
+    assert scalar(pg_database, "SELECT to_regclass('request_logs_incoming')") is None
+
+
+def stream(messages: list[list[pb.RequestLog]]) -> Iterator[pb.StreamRequestLogsRequest]:
+    for logs in messages:
+        yield pb.StreamRequestLogsRequest(logs=logs)
+
+
+async def test_a_stream_stores_in_chunks_and_a_resent_stream_only_adds_duplicates(
+    stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    messages = [[log(m * 300 + n) for n in range(300)] for m in range(10)]
+
+    async def send() -> pb.StreamRequestLogsResponse:
+        async def requests() -> AsyncIterator[pb.StreamRequestLogsRequest]:
+            for request in stream(messages):
+                yield request
+
+        return await stub.StreamRequestLogs(requests())
+
+    first = await send()
+    assert (first.inserted, first.duplicates, first.messages) == (3000, 0, 10)
+    again = await send()
+    assert (again.inserted, again.duplicates) == (0, 3000)
+    assert scalar(pg_database, "SELECT count(*) FROM request_logs") == 3000
+    assert_rollups_match_raw(pg_database)
+
+
+async def test_list_is_newest_first_and_filters(stub: RequestLogServiceAsyncStub) -> None:
+    logs = [log(n, when=NOW - timedelta(minutes=n)) for n in range(20)]
+    await stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+    page = await stub.ListRequestLogs(pb.ListRequestLogsRequest(page_size=5))
+    assert [entry.request_id for entry in page.logs] == [f"req-{n}" for n in range(5)]
+    second = await stub.ListRequestLogs(
+        pb.ListRequestLogsRequest(page_size=5, page_token=page.next_page_token)
+    )
+    assert [entry.request_id for entry in second.logs] == [f"req-{n}" for n in range(5, 10)]
+    errors = await stub.ListRequestLogs(
+        pb.ListRequestLogsRequest(status_class=pb.STATUS_CLASS_SERVER_ERROR)
+    )
+    assert {entry.status_code for entry in errors.logs} == {500}
+    client = await stub.ListRequestLogs(
+        pb.ListRequestLogsRequest(status_class=pb.STATUS_CLASS_CLIENT_ERROR, auth_id="auth-3")
+    )
+    assert [(e.status_code, e.auth_id) for e in client.logs] == [(429, "auth-3")] * 2
+
+
+@pytest.mark.timeout(300)
+async def test_volume_through_batches_and_a_stream_counts_exactly(
+    stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    half = VOLUME // 2
+    started = time.monotonic()
+    batch_size = 1000
+    for offset in range(0, half, batch_size):
+        reply = await stub.BatchInsertRequestLogs(
+            pb.BatchInsertRequestLogsRequest(
+                logs=[log(n) for n in range(offset, offset + batch_size)]
+            ),
+            timeout=30,
+        )
+        assert reply.inserted == batch_size
+    batches_done = time.monotonic()
+
+    async def requests() -> AsyncIterator[pb.StreamRequestLogsRequest]:
+        for offset in range(half, VOLUME, batch_size):
+            yield pb.StreamRequestLogsRequest(
+                logs=[log(n) for n in range(offset, offset + batch_size)]
+            )
+
+    streamed = await stub.StreamRequestLogs(requests(), timeout=600)
+    assert streamed.inserted == VOLUME - half
+    finished = time.monotonic()
+    print(
+        f"\n{half} logs in batches of {batch_size}: {half / (batches_done - started):.0f} rows/s;"
+        f" {VOLUME - half} streamed: {(VOLUME - half) / (finished - batches_done):.0f} rows/s"
+    )
+    # Re-sending a batch inserts nothing new.
+    again = await stub.BatchInsertRequestLogs(
+        pb.BatchInsertRequestLogsRequest(logs=[log(n) for n in range(0, batch_size)])
+    )
+    assert (again.inserted, again.duplicates) == (0, batch_size)
+    assert scalar(pg_database, "SELECT count(*) FROM request_logs") == VOLUME
+    assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == VOLUME
+    assert_rollups_match_raw(pg_database)
