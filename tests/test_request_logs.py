@@ -3,6 +3,7 @@ rollups that agree with the raw logs, partitions for new days, whole-batch valid
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -16,6 +17,7 @@ from google.protobuf import timestamp_pb2
 
 from dataaccess.v1 import request_logs_pb2 as pb
 from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
+from tests.harness.server import clean_environment, run_cli
 
 if TYPE_CHECKING:
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
@@ -209,3 +211,21 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
     assert scalar(pg_database, "SELECT count(*) FROM request_logs") == VOLUME
     assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == VOLUME
     assert_rollups_match_raw(pg_database)
+
+
+async def test_cleanup_drops_partitions_past_retention_and_reports_them(
+    stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    old_days = [NOW - timedelta(days=d) for d in (3, 4, 5)]
+    logs = [log(n, when=old_days[n % 3]) for n in range(30)] + [log(100 + n) for n in range(5)]
+    await stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+    env = clean_environment(DATABASE_URL=pg_database, DB_LOG_RETENTION_DAYS="1")
+    result = await asyncio.to_thread(run_cli, "cleanup", env=env)
+    assert result.returncode == 0, result.stderr
+    for day in old_days:
+        assert f"dropped partition request_logs_p{day:%Y%m%d}" in result.stdout
+    assert "dropped 3 partition(s)" in result.stdout
+    assert scalar(pg_database, "SELECT count(*) FROM request_logs") == 5  # today's kept
+    assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == 35  # rollups stay
+    again = await asyncio.to_thread(run_cli, "cleanup", env=env)
+    assert "dropped 0 partition(s)" in again.stdout

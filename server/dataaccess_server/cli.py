@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dataaccess_server import __version__
@@ -19,7 +20,7 @@ from dataaccess_server.app import EMBEDDED_DATABASE, Application, StartupError
 from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_settings
 from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
-from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.migrations import (
     MigrationFile,
     MigrationStatus,
@@ -27,6 +28,8 @@ from dataaccess_server.db.migrations import (
     create_files,
     default_directory,
 )
+from dataaccess_server.db.retention import Removed, cleanup
+from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.oauth_tokens import RotationProgress, rotate_encryption_key
 from dataaccess_server.errors import DataAccessError
 from dataaccess_server.keyfile import development_keyring
@@ -97,6 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=100, metavar="N", help="rows per transaction (100)"
     )
     rotate.set_defaults(handler=_rotate_encryption_key)
+
+    cleanup = commands.add_parser(
+        "cleanup",
+        help="drop old request logs and delete expired rows",
+        description=(
+            "Drop request-log partitions of days older than DB_LOG_RETENTION_DAYS (their "
+            "hourly rollups stay), delete usage request ids as old, rate-limit windows "
+            "older than an hour and rotated-out API key hashes past their grace period. "
+            "Prints what it removed. Safe to run from cron on any number of hosts."
+        ),
+    )
+    cleanup.set_defaults(handler=_cleanup)
 
     version = commands.add_parser("version", help="print the version")
     version.set_defaults(handler=lambda _args: print(f"dataaccess {__version__}") or 0)
@@ -256,6 +271,37 @@ def _rotate_encryption_key(args: argparse.Namespace) -> int:
     print(
         f"done: {done} token(s) re-encrypted; every token is under key {key_id!r}, so other "
         "keys can now be removed from DATAACCESS_ENCRYPTION_KEYS"
+    )
+    return 0
+
+
+def _cleanup(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    days = settings.log_retention_days
+    keep_from = datetime.now(UTC).date() - timedelta(days=days)
+
+    async def run() -> Removed:
+        async with _database(settings) as dsn:
+            cluster = Cluster(dsn, schema=settings.schema, pool=settings.pool)
+            try:
+                await cluster.wait_for_primary(settings.startup_timeout)
+                await cluster.open()
+
+                async def clean(conn: Connection) -> Removed:
+                    return await cleanup(conn, keep_from=keep_from, retention_days=days)
+
+                return await cluster.run(Intent.WRITE, clean, deadline=Deadline.after(600))
+            finally:
+                await cluster.close()
+
+    removed = asyncio.run(run())
+    for name in removed.partitions:
+        print(f"dropped partition {name}")
+    print(
+        f"kept request logs from {keep_from} on (DB_LOG_RETENTION_DAYS={days}); dropped "
+        f"{len(removed.partitions)} partition(s); deleted {removed.applied_requests} usage "
+        f"request id(s), {removed.rate_windows} rate-limit window(s), "
+        f"{removed.retired_hashes} expired API key hash(es)"
     )
     return 0
 

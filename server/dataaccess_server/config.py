@@ -55,6 +55,7 @@ class Settings:
     default_deadline: float = 10.0
     key_negative_ttl: float = 2.0
     max_batch: int = 10_000
+    log_retention_days: int = 30
     last_used_flush: float = 5.0
     listen: str = "127.0.0.1:50051"
     shutdown_grace: float = 15.0
@@ -102,6 +103,7 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
     "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
     "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
+    "DB_LOG_RETENTION_DAYS": "cleanup drops request logs older than this (default 30)",
     "DATAACCESS_MAX_BATCH": "most records one batch call may carry (default 10000)",
     "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
@@ -269,6 +271,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         default_deadline=read.duration("DATAACCESS_DEFAULT_DEADLINE", 10.0),
         key_negative_ttl=read.duration("DATAACCESS_KEY_NEGATIVE_TTL", 2.0, minimum=0.0),
         max_batch=read.integer("DATAACCESS_MAX_BATCH", 10_000, minimum=1, maximum=100_000),
+        log_retention_days=read.integer("DB_LOG_RETENTION_DAYS", 30, minimum=1, maximum=36_500),
         last_used_flush=read.duration("DATAACCESS_LAST_USED_FLUSH", 5.0, minimum=0.1),
         listen=listen,
         shutdown_grace=read.duration("DATAACCESS_SHUTDOWN_GRACE", 15.0, minimum=0.0),

@@ -1,0 +1,44 @@
+"""Retention: dropping old request-log partitions and deleting expired rows elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dataaccess_server.db import request_logs
+from dataaccess_server.db.cluster import Connection
+
+DELETE_APPLIED_REQUESTS = """
+DELETE FROM usage_applied_requests WHERE applied_at < now() - make_interval(days => %(days)s)
+"""
+DELETE_RATE_WINDOWS = """
+DELETE FROM api_key_rate_windows WHERE window_start < now() - interval '1 hour'
+"""
+DELETE_RETIRED_HASHES = "DELETE FROM api_key_retired_hashes WHERE valid_until < now()"
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """What one cleanup removed."""
+
+    partitions: list[str]
+    applied_requests: int
+    rate_windows: int
+    retired_hashes: int
+
+
+async def cleanup(conn: Connection, *, keep_from: date, retention_days: int) -> Removed:
+    """Drop log partitions of days before ``keep_from``; delete usage request ids older
+    than ``retention_days``, rate windows older than an hour and retired key hashes past
+    their grace. Each step is its own statement (a dropped partition stays dropped if a
+    later step fails)."""
+    dropped = []
+    for name in await request_logs.list_partitions(conn):
+        day = date(int(name[-8:-4]), int(name[-4:-2]), int(name[-2:]))
+        if day < keep_from:
+            await request_logs.drop_partition(conn, name)
+            dropped.append(name)
+    applied = await conn.execute(DELETE_APPLIED_REQUESTS, {"days": retention_days})
+    windows = await conn.execute(DELETE_RATE_WINDOWS)
+    retired = await conn.execute(DELETE_RETIRED_HASHES)
+    return Removed(dropped, applied.rowcount, windows.rowcount, retired.rowcount)
