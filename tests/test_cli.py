@@ -157,6 +157,8 @@ def test_grpcurl_session_from_the_readme(external_serve: tuple[str, Path]) -> No
         "dataaccess.v1.APIKeyService",
         "dataaccess.v1.OAuthTokenService",
         "dataaccess.v1.OperationsService",
+        "dataaccess.v1.RequestLogService",
+        "dataaccess.v1.UsageService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",
     }
