@@ -17,7 +17,16 @@ from google.protobuf import timestamp_pb2
 
 from dataaccess.v1 import request_logs_pb2 as pb
 from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
-from tests.harness.server import clean_environment, run_cli
+from dataaccess_server.app import Application
+from dataaccess_server.db.migrations import Migrator
+from tests.harness.postgres import InstanceFactory
+from tests.harness.server import (
+    clean_environment,
+    health_status,
+    run_cli,
+    server_settings,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
@@ -229,3 +238,60 @@ async def test_cleanup_drops_partitions_past_retention_and_reports_them(
     assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == 35  # rollups stay
     again = await asyncio.to_thread(run_cli, "cleanup", env=env)
     assert "dropped 0 partition(s)" in again.stdout
+
+
+async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_each_log_once(
+    pg_instance_factory: InstanceFactory,
+) -> None:
+    # Durable: an acknowledged chunk must survive the crash, as on a real server.
+    durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+    instance = await asyncio.to_thread(pg_instance_factory, settings=durable)
+    await Migrator(instance.dsn()).up()
+    app = Application(server_settings(instance.dsn()))
+    await app.start()
+    messages = [[log(m * 500 + n) for n in range(500)] for m in range(40)]
+    stored_before_kill = 0
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+            stub = logs_stub(channel)
+
+            async def slow_stream() -> AsyncIterator[pb.StreamRequestLogsRequest]:
+                nonlocal stored_before_kill
+                for number, logs in enumerate(messages):
+                    if number == 12:  # once a few chunks are stored, lose the primary
+                        deadline = time.monotonic() + 20
+                        while stored_before_kill < 5000 and time.monotonic() < deadline:
+                            await asyncio.sleep(0.05)
+                            stored_before_kill = await asyncio.to_thread(
+                                scalar, instance.dsn(), "SELECT count(*) FROM request_logs"
+                            )
+                        await asyncio.to_thread(instance.stop, "immediate")
+                    yield pb.StreamRequestLogsRequest(logs=logs)
+
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await stub.StreamRequestLogs(slow_stream(), timeout=60)
+            assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+            assert stored_before_kill >= 5000  # chunks of about 1000 logs, committed
+
+            await asyncio.to_thread(instance.start)
+            after_restart = await asyncio.to_thread(
+                scalar, instance.dsn(), "SELECT count(*) FROM request_logs"
+            )
+            assert after_restart >= stored_before_kill  # acknowledged chunks survived
+
+            async def whole_stream() -> AsyncIterator[pb.StreamRequestLogsRequest]:
+                for logs in messages:
+                    yield pb.StreamRequestLogsRequest(logs=logs)
+
+            target = f"127.0.0.1:{app.port}"
+            await asyncio.to_thread(
+                wait_for, lambda: health_status(target) == "SERVING", what="SERVING"
+            )
+            resent = await stub.StreamRequestLogs(whole_stream(), timeout=60)
+    finally:
+        await app.stop()
+    assert resent.duplicates == after_restart
+    assert resent.inserted + resent.duplicates == 20_000
+    assert scalar(instance.dsn(), "SELECT count(*) FROM request_logs") == 20_000
+    assert scalar(instance.dsn(), "SELECT count(DISTINCT request_id) FROM request_logs") == 20_000
+    assert_rollups_match_raw(instance.dsn())
