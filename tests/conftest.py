@@ -11,7 +11,10 @@ from __future__ import annotations
 # Before anything imports grpc: see dataaccess_server/__init__.py.
 import dataaccess_server  # noqa: F401  # isort: skip
 
+import asyncio
 import logging
+import signal
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -59,6 +62,21 @@ def collect_logs() -> Iterator[None]:
     finally:
         root.removeHandler(collector)
         ours.setLevel(level)
+
+
+def _dump_tasks(_signum: int, _frame: object) -> None:
+    # `kill -USR1 <pytest pid>` prints every asyncio task's stack: thread dumps do not
+    # show which coroutine a hung test waits in.
+    try:
+        tasks = asyncio.all_tasks()
+    except RuntimeError:
+        print("no running event loop", file=sys.stderr)
+        return
+    for task in tasks:
+        task.print_stack(file=sys.stderr)
+
+
+signal.signal(signal.SIGUSR1, _dump_tasks)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable
 from dataclasses import replace
 
 from dataaccess_server.api.server import GrpcServer, ListenError
@@ -119,22 +120,29 @@ class Application:
         return port
 
     async def stop(self) -> None:
-        """Stop in order; in-flight calls get ``shutdown_grace`` seconds to finish."""
+        """Stop in order; in-flight calls get ``shutdown_grace`` seconds to finish.
+
+        Every step is bounded in time: one that overruns is logged and left behind, so
+        a stop always ends.
+        """
         if self._server is not None:
             log.info("draining in-flight calls (grace %.1fs)", self.settings.shutdown_grace)
-            await self._server.stop(self.settings.shutdown_grace)
+            await _bounded(
+                "stopping the gRPC server",
+                self._server.stop(self.settings.shutdown_grace),
+                self.settings.shutdown_grace + 5.0,
+            )
             self._server = None
         if self._flusher is not None:
             self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
+            await _bounded("stopping the last-used flusher", asyncio.wait({self._flusher}), 5.0)
             self._flusher = None
-            await self._final_flush()
+            await _bounded("recording API key use", self._final_flush(), 10.0)
         if self._listener is not None:
-            await self._listener.close()
+            await _bounded("closing the change listener", self._listener.close(), 5.0)
             self._listener = None
         if self._cluster is not None:
-            await self._cluster.close(timeout=5.0)
+            await _bounded("closing the database pools", self._cluster.close(timeout=5.0), 15.0)
             self._cluster = None
         if self._postgres is not None:
             await asyncio.to_thread(self._postgres.stop)
@@ -222,6 +230,18 @@ class Application:
             raise StartupError(str(exc)) from exc
         _require_current(status)
         return status.known
+
+
+async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:
+    log.debug("shutdown: %s", step)
+    try:
+        async with asyncio.timeout(timeout):
+            await work
+    except TimeoutError:
+        # No traceback: the timeout is the whole story, and the step is named.
+        log.error(  # noqa: TRY400
+            "shutdown: %s did not finish within %gs; going on without it", step, timeout
+        )
 
 
 def _require_current(status: MigrationStatus) -> None:
