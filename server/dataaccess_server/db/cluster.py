@@ -387,10 +387,12 @@ class Node:
                 await self._pool.check()
 
     async def close(self, timeout: float) -> None:
-        """Close the probe connection and the pool (waiting up to ``timeout`` seconds)."""
-        async with self._probe_lock:
-            await self._drop_probe_connection()
-            await self._close_pool(timeout)
+        """Close the probe connection and the pool (waiting up to ``timeout`` seconds).
+
+        Does not wait for a probe in progress: closing its connection ends it.
+        """
+        await self._drop_probe_connection()
+        await self._close_pool(timeout)
 
 
 async def _check_idle_connection(conn: Connection) -> None:

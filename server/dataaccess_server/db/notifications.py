@@ -191,6 +191,12 @@ class ChangeListener:
                 task.cancel()
                 await asyncio.wait({task}, timeout=deadline.remaining())
             if not task.done():
+                # Close the connection under it, rather than leave it open to a task
+                # that may never run again (its event loop may be about to close).
+                conn = self._conn
+                if conn is not None:
+                    with contextlib.suppress(psycopg.Error, OSError):
+                        await conn.close()
                 log.warning("the change listener did not stop within %gs", timeout)
         self._set_state(False)
 
