@@ -17,6 +17,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
 from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.notifications import notify
 
 COLUMNS = """
 k.id::text, k.key_prefix, k.name, k.description, k.owner_id, k.rate_limit_per_minute,
@@ -106,8 +107,6 @@ UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, u.used_at)
 FROM unnest(%(ids)s::uuid[], %(times)s::timestamptz[]) AS u(id, used_at)
 WHERE k.id = u.id
 """
-NOTIFY = "SELECT pg_notify(%(channel)s, %(payload)s)"
-
 # Columns UpdateAPIKey may change.
 UPDATABLE = frozenset(
     {"name", "description", "rate_limit_per_minute", "expire_time", "remaining_uses", "metadata"}
@@ -183,7 +182,7 @@ def _row(values: TupleRow) -> KeyRow:
 async def _notify(conn: Connection, channel: str, hashes: Sequence[bytes]) -> None:
     # Hex hashes, comma-separated: a key has one current and few retired hashes, far
     # below NOTIFY's 8000-byte payload limit.
-    await conn.execute(NOTIFY, {"channel": channel, "payload": ",".join(h.hex() for h in hashes)})
+    await notify(conn, channel, ",".join(h.hex() for h in hashes))
 
 
 async def _hashes(conn: Connection, key_id: str) -> list[bytes]:

@@ -11,9 +11,9 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, TypeVar
 
 from dataaccess_server.errors import InvalidArgumentError
 
@@ -68,12 +68,11 @@ class PageToken:
         return token
 
 
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
+Row = TypeVar("Row")
 
 
-Row = TypeVar("Row", bound=_HasId)
+def _id_of(row: Any) -> str:
+    return str(row.id)
 
 
 class Pager:
@@ -91,8 +90,11 @@ class Pager:
         """How many rows to fetch: a page and one more, to know whether another follows."""
         return self.size + 1
 
-    def page(self, rows: Sequence[Row]) -> tuple[list[Row], str]:
-        """The page, and the next page's token ("" at the end)."""
+    def page(
+        self, rows: Sequence[Row], key: Callable[[Row], str] = _id_of
+    ) -> tuple[list[Row], str]:
+        """The page, and the next page's token ("" at the end). ``key`` gives the text of
+        a row's sort key that the token carries (default: the row's ``id``)."""
         page = list(rows[: self.size])
         more = len(rows) > self.size
-        return page, PageToken(page[-1].id, self._filters).encode() if more else ""
+        return page, PageToken(key(page[-1]), self._filters).encode() if more else ""

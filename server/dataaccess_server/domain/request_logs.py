@@ -220,17 +220,11 @@ class RequestLogService:
             )
 
         rows = await self._cluster.run(Intent.READ, read, deadline=deadline)
-        page, token = pager.page([_Keyed(row) for row in rows])
-        return [keyed.row for keyed in page], token
+        return pager.page(rows, key=_key_text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Keyed:
-    row: store.LogRow
-
-    @property
-    def id(self) -> str:
-        return json.dumps([self.row.request_time.isoformat(), self.row.request_id])
+def _key_text(row: store.LogRow) -> str:
+    return json.dumps([row.request_time.isoformat(), row.request_id])
 
 
 def _decode_key(text: str) -> tuple[datetime, str]:

@@ -233,20 +233,12 @@ class UsageService:
             )
 
         rows = await self._cluster.run(Intent.READ, read, deadline=deadline)
-        page, token = pager.page([_Keyed(row) for row in rows])
-        return [keyed.row for keyed in page], token
+        return pager.page(rows, key=_key_text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Keyed:
-    """A row with its key as the text a page token carries."""
-
-    row: store.UsageRow
-
-    @property
-    def id(self) -> str:
-        day, provider, model, auth_id = self.row.key
-        return json.dumps([day.isoformat(), provider, model, auth_id])
+def _key_text(row: store.UsageRow) -> str:
+    day, provider, model, auth_id = row.key
+    return json.dumps([day.isoformat(), provider, model, auth_id])
 
 
 def _decode_key(text: str) -> tuple[date, str, str, str]:
