@@ -125,6 +125,25 @@ async def test_a_batch_over_three_new_days_creates_their_partitions(
             assert count == (10,)
 
 
+async def test_the_server_creates_partitions_ahead_of_time(
+    stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    # The server fixture runs with the default DB_LOG_PARTITIONS_AHEAD=3.
+    today = datetime.now(UTC).date()
+    expected = [f"request_logs_p{today + timedelta(days=d):%Y%m%d}" for d in range(4)]
+
+    def created() -> bool:
+        present = scalar(
+            pg_database,
+            "SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = 'request_logs'::regclass",
+        )
+        return present is not None and all(name in present for name in expected)
+
+    await asyncio.to_thread(wait_for, created, what=f"partitions {expected}", timeout=10)
+
+
 async def test_one_bad_log_rejects_the_batch_naming_its_index_and_field(
     stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:

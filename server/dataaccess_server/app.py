@@ -13,6 +13,7 @@ import logging
 import signal
 from collections.abc import Awaitable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.config import Settings
@@ -34,6 +35,9 @@ from dataaccess_server.keyfile import development_keyring
 log = logging.getLogger(__name__)
 
 EMBEDDED_DATABASE = "dataaccess"
+# How often the log partitions ahead are checked, and retried after a failure (seconds).
+PARTITION_CHECK = 3600.0
+PARTITION_RETRY = 60.0
 
 
 class StartupError(DataAccessError):
@@ -50,7 +54,7 @@ class Application:
         self._cluster: Cluster | None = None
         self._server: GrpcServer | None = None
         self._listener: ChangeListener | None = None
-        self._flusher: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self.keys: APIKeyService | None = None
 
     @property
@@ -100,14 +104,18 @@ class Application:
             on_state=cache.set_enabled,
         )
         await self._listener.start()
-        self._flusher = asyncio.create_task(self._flush_last_used(), name="last-used-flush")
+        logs = RequestLogService(cluster, max_batch=settings.max_batch)
+        self._tasks = [
+            asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
+            asyncio.create_task(self._prepare_partitions(logs), name="log-partitions"),
+        ]
         self._server = GrpcServer(
             cluster,
             operations=OperationsService(cluster, known),
             tokens=OAuthTokenService(cluster, settings.encryption_keys),
             keys=keys,
             usage=UsageService(cluster, max_batch=settings.max_batch),
-            logs=RequestLogService(cluster, max_batch=settings.max_batch),
+            logs=logs,
             default_deadline=settings.default_deadline,
         )
         try:
@@ -133,10 +141,11 @@ class Application:
                 self.settings.shutdown_grace + 5.0,
             )
             self._server = None
-        if self._flusher is not None:
-            self._flusher.cancel()
-            await _bounded("stopping the last-used flusher", asyncio.wait({self._flusher}), 5.0)
-            self._flusher = None
+        if self._tasks:
+            for task in self._tasks:
+                task.cancel()
+            await _bounded("stopping background tasks", asyncio.wait(self._tasks), 5.0)
+            self._tasks = []
             await _bounded("recording API key use", self._final_flush(), 10.0)
         if self._listener is not None:
             await _bounded("closing the change listener", self._listener.close(), 5.0)
@@ -184,6 +193,22 @@ class Application:
                 await self.keys.flush_last_used(Deadline.after(10.0))
             except DataAccessError as exc:
                 log.warning("could not record API key use (kept for the next try): %s", exc)
+
+    async def _prepare_partitions(self, logs: RequestLogService) -> None:
+        # Today's and the next days' log partitions, created before any batch needs them;
+        # checked hourly (a batch for a day without one still creates it).
+        ahead = self.settings.log_partitions_ahead
+        while True:
+            try:
+                today = datetime.now(UTC).date()
+                created = await logs.prepare_ahead(today, ahead, Deadline.after(30.0))
+            except DataAccessError as exc:
+                log.warning("could not create request-log partitions ahead (retry in 1m): %s", exc)
+                await asyncio.sleep(PARTITION_RETRY)
+                continue
+            if created:
+                log.info("created request-log partitions %s", ", ".join(created))
+            await asyncio.sleep(PARTITION_CHECK)
 
     async def _final_flush(self) -> None:
         if self.keys is None:

@@ -181,17 +181,27 @@ class RequestLogService:
         inserted, duplicates = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
         return Ingested(inserted, duplicates)
 
-    async def ensure_partitions(self, days: set[date], deadline: Deadline) -> None:
-        """Create the partitions of ``days`` that this process has not seen yet."""
+    async def ensure_partitions(self, days: set[date], deadline: Deadline) -> list[str]:
+        """Create the partitions of ``days`` that this process has not seen yet; return
+        the names of those created now (by this call)."""
         missing = days - self._partitions
         if not missing:
-            return
+            return []
 
         async def create(conn: Connection) -> list[str]:
             return await store.ensure_partitions(conn, missing)
 
-        await self._cluster.run(Intent.WRITE, create, deadline=deadline)
+        created = await self._cluster.run(Intent.WRITE, create, deadline=deadline)
         self._partitions |= missing
+        return created
+
+    async def prepare_ahead(self, today: date, days_ahead: int, deadline: Deadline) -> list[str]:
+        """Create the partitions of ``today`` and the ``days_ahead`` days after it, so
+        that ingestion never has to; return the names created now."""
+        days = {today + timedelta(days=n) for n in range(days_ahead + 1)}
+        # Forget days gone by: the set stays small in a process that runs for months.
+        self._partitions = {day for day in self._partitions if day >= today - timedelta(days=2)}
+        return await self.ensure_partitions(days, deadline)
 
     async def list(self, query: LogQuery, deadline: Deadline) -> tuple[list[store.LogRow], str]:
         """A page of logs, newest first, and the next page's token."""
