@@ -247,12 +247,26 @@ async def test_cleanup_drops_partitions_past_retention_and_reports_them(
     old_days = [NOW - timedelta(days=d) for d in (3, 4, 5)]
     logs = [log(n, when=old_days[n % 3]) for n in range(30)] + [log(100 + n) for n in range(5)]
     await stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+    with psycopg.connect(pg_database) as conn:
+        # Usage request ids past retention (2 of 3) and rate windows over an hour old (1 of 2).
+        conn.execute(
+            "INSERT INTO usage_applied_requests (request_id, applied_at, fingerprint)"
+            " VALUES ('old-1', now() - interval '2 days', ''),"
+            " ('old-2', now() - interval '30 hours', ''), ('new', now(), '')"
+        )
+        conn.execute(
+            "INSERT INTO api_key_rate_windows (api_key_id, window_start, count)"
+            " VALUES (gen_random_uuid(), now() - interval '2 hours', 1),"
+            " (gen_random_uuid(), now(), 1)"
+        )
     env = clean_environment(DATABASE_URL=pg_database, DB_LOG_RETENTION_DAYS="1")
     result = await asyncio.to_thread(run_cli, "cleanup", env=env)
     assert result.returncode == 0, result.stderr
     for day in old_days:
         assert f"dropped partition request_logs_p{day:%Y%m%d}" in result.stdout
     assert "dropped 3 partition(s)" in result.stdout
+    assert "deleted 2 usage request id(s), 1 rate-limit window(s)" in result.stdout
+    assert scalar(pg_database, "SELECT count(*) FROM usage_applied_requests") == 1
     assert scalar(pg_database, "SELECT count(*) FROM request_logs") == 5  # today's kept
     assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == 35  # rollups stay
     again = await asyncio.to_thread(run_cli, "cleanup", env=env)
