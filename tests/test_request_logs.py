@@ -90,8 +90,17 @@ def assert_rollups_match_raw(dsn: str) -> None:
             "SELECT hour, provider, model, sum(count) FROM request_log_latency_hourly"
             " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
         ).fetchall()
+        daily = conn.execute(
+            "SELECT l.day, l.provider, l.model, l.bucket, l.count"
+            " FROM request_log_latency_daily l ORDER BY 1, 2, 3, 4"
+        ).fetchall()
+        daily_from_hourly = conn.execute(
+            "SELECT (hour AT TIME ZONE 'UTC')::date, provider, model, bucket, sum(count)"
+            " FROM request_log_latency_hourly GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        ).fetchall()
     assert rolled == raw
     assert histogram == [(row[0], row[1], row[2], row[3]) for row in raw]
+    assert daily == daily_from_hourly
 
 
 async def test_a_resent_batch_stores_nothing_new_and_rollups_match(

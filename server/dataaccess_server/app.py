@@ -23,6 +23,7 @@ from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService, Known, channel_for
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
@@ -116,6 +117,7 @@ class Application:
             keys=keys,
             usage=UsageService(cluster, max_batch=settings.max_batch),
             logs=logs,
+            analytics=AnalyticsService(cluster, max_days=settings.analytics_max_days),
             default_deadline=settings.default_deadline,
         )
         try:

@@ -57,6 +57,7 @@ class Settings:
     max_batch: int = 10_000
     log_retention_days: int = 30
     log_partitions_ahead: int = 3
+    analytics_max_days: int = 366
     last_used_flush: float = 5.0
     listen: str = "127.0.0.1:50051"
     shutdown_grace: float = 15.0
@@ -106,6 +107,7 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
     "DB_LOG_RETENTION_DAYS": "cleanup drops request logs older than this (default 30)",
     "DB_LOG_PARTITIONS_AHEAD": "daily log partitions kept created ahead of today (default 3)",
+    "DATAACCESS_ANALYTICS_MAX_DAYS": "longest range an analytics call may ask for (366)",
     "DATAACCESS_MAX_BATCH": "most records one batch call may carry (default 10000)",
     "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
@@ -275,6 +277,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         max_batch=read.integer("DATAACCESS_MAX_BATCH", 10_000, minimum=1, maximum=100_000),
         log_retention_days=read.integer("DB_LOG_RETENTION_DAYS", 30, minimum=1, maximum=36_500),
         log_partitions_ahead=read.integer("DB_LOG_PARTITIONS_AHEAD", 3, minimum=0, maximum=366),
+        analytics_max_days=read.integer(
+            "DATAACCESS_ANALYTICS_MAX_DAYS", 366, minimum=1, maximum=36_500
+        ),
         last_used_flush=read.duration("DATAACCESS_LAST_USED_FLUSH", 5.0, minimum=0.1),
         listen=listen,
         shutdown_grace=read.duration("DATAACCESS_SHUTDOWN_GRACE", 15.0, minimum=0.0),

@@ -6,6 +6,8 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from dataaccess.v1 import analytics_pb2, usage_pb2
+from dataaccess.v1 import analytics_pb2_grpc as analytics_grpc
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
@@ -14,8 +16,8 @@ from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess.v1 import request_logs_pb2 as logs_pb2
 from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
-from dataaccess.v1 import usage_pb2
 from dataaccess.v1 import usage_pb2_grpc as usage_grpc
+from dataaccess_server.api.analytics import AnalyticsServicer
 from dataaccess_server.api.api_keys import APIKeyServicer
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
@@ -24,6 +26,7 @@ from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.api.request_logs import RequestLogServicer
 from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
@@ -39,7 +42,9 @@ WRITE_SERVICES: tuple[str, ...] = (
     usage_pb2.DESCRIPTOR.services_by_name["UsageService"].full_name,
     logs_pb2.DESCRIPTOR.services_by_name["RequestLogService"].full_name,
 )
-READ_SERVICES: tuple[str, ...] = ()
+READ_SERVICES: tuple[str, ...] = (
+    analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"].full_name,
+)
 API_SERVICES = WRITE_SERVICES + READ_SERVICES
 
 _OPTIONS = (
@@ -69,6 +74,7 @@ class GrpcServer:
         keys: APIKeyService,
         usage: UsageService,
         logs: RequestLogService,
+        analytics: AnalyticsService,
         default_deadline: float,
     ) -> None:
         self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
@@ -90,6 +96,9 @@ class GrpcServer:
         )
         logs_grpc.add_RequestLogServiceServicer_to_server(
             RequestLogServicer(logs, default_deadline=default_deadline), self._server
+        )
+        analytics_grpc.add_AnalyticsServiceServicer_to_server(
+            AnalyticsServicer(analytics, default_deadline=default_deadline), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

@@ -2,9 +2,9 @@
 
 A batch is COPYed into a per-connection temporary staging table, then one statement
 moves it into ``request_logs`` in key order, skipping logs already stored, and adds
-exactly the rows it inserted to the hourly rollups, also in key order. All of it is one
-transaction: logs and rollups never disagree, and concurrent batches lock rows in the
-same order.
+exactly the rows it inserted to the hourly and daily rollups, also in key order. All of
+it is one transaction: logs and rollups never disagree, and concurrent batches lock rows
+in the same order.
 """
 
 from __future__ import annotations
@@ -76,6 +76,13 @@ WITH inserted AS (
         count(*)
     FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (hour, provider, model, bucket) DO UPDATE SET count = l.count + excluded.count
+    RETURNING 1
+), latency_daily AS (
+    INSERT INTO request_log_latency_daily AS d (day, provider, model, bucket, count)
+    SELECT (request_time AT TIME ZONE 'UTC')::date, provider, model, {LATENCY_BUCKET},
+        count(*)
+    FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (day, provider, model, bucket) DO UPDATE SET count = d.count + excluded.count
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM request_logs_incoming)

@@ -1,0 +1,101 @@
+"""AnalyticsService: thin servicer over the domain's analytics queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grpc import aio
+
+from dataaccess.v1 import analytics_pb2 as pb
+from dataaccess.v1 import analytics_pb2_grpc as pb_grpc
+from dataaccess_server.api.calls import CallDeadline
+from dataaccess_server.api.convert import (
+    error_rates_to_proto,
+    granularity_from_proto,
+    latency_percentiles_to_proto,
+    time_series_to_proto,
+    timestamp_from_proto,
+    top_auths_order_from_proto,
+    top_auths_to_proto,
+    usage_summary_to_proto,
+)
+from dataaccess_server.domain.analytics import AnalyticsService, Filters
+
+Context = aio.ServicerContext[Any, Any]
+
+
+class AnalyticsServicer(pb_grpc.AnalyticsServiceServicer):
+    """``dataaccess.v1.AnalyticsService``."""
+
+    def __init__(self, analytics: AnalyticsService, *, default_deadline: float) -> None:
+        self._analytics = analytics
+        self._deadline = CallDeadline(default_deadline)
+
+    async def GetUsageSummary(
+        self, request: pb.GetUsageSummaryRequest, context: Context
+    ) -> pb.GetUsageSummaryResponse:
+        answer = await self._analytics.usage_summary(
+            request.start_date,
+            request.end_date,
+            Filters(request.provider, request.model, request.auth_id),
+            self._deadline(context),
+        )
+        return usage_summary_to_proto(answer)
+
+    async def GetTopAuthsByUsage(
+        self, request: pb.GetTopAuthsByUsageRequest, context: Context
+    ) -> pb.GetTopAuthsByUsageResponse:
+        answer = await self._analytics.top_auths(
+            request.start_date,
+            request.end_date,
+            order=top_auths_order_from_proto(request.order_by),
+            limit=request.limit,
+            filters=Filters(request.provider, request.model),
+            deadline=self._deadline(context),
+        )
+        return top_auths_to_proto(answer)
+
+    async def GetErrorRates(
+        self, request: pb.GetErrorRatesRequest, context: Context
+    ) -> pb.GetErrorRatesResponse:
+        used, answer = await self._analytics.error_rates(
+            timestamp_from_proto(request, "start_time", "start_time"),
+            timestamp_from_proto(request, "end_time", "end_time"),
+            min_requests=request.min_requests,
+            filters=Filters(request.provider, request.model),
+            deadline=self._deadline(context),
+        )
+        return error_rates_to_proto(used, answer)
+
+    async def GetLatencyPercentiles(
+        self, request: pb.GetLatencyPercentilesRequest, context: Context
+    ) -> pb.GetLatencyPercentilesResponse:
+        group_by = tuple(
+            name
+            for name, wanted in (
+                ("provider", request.group_by_provider),
+                ("model", request.group_by_model),
+            )
+            if wanted
+        )
+        used, answer = await self._analytics.latency_percentiles(
+            timestamp_from_proto(request, "start_time", "start_time"),
+            timestamp_from_proto(request, "end_time", "end_time"),
+            percentiles=list(request.percentiles),
+            group_by=group_by,
+            filters=Filters(request.provider, request.model),
+            deadline=self._deadline(context),
+        )
+        return latency_percentiles_to_proto(used, answer)
+
+    async def GetUsageTimeSeries(
+        self, request: pb.GetUsageTimeSeriesRequest, context: Context
+    ) -> pb.GetUsageTimeSeriesResponse:
+        used, answer = await self._analytics.time_series(
+            timestamp_from_proto(request, "start_time", "start_time"),
+            timestamp_from_proto(request, "end_time", "end_time"),
+            granularity=granularity_from_proto(request.granularity),
+            filters=Filters(request.provider, request.model),
+            deadline=self._deadline(context),
+        )
+        return time_series_to_proto(used, answer)

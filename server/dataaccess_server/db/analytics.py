@@ -1,0 +1,309 @@
+"""SQL of analytics: read-only queries over the usage counters and the log rollups.
+
+No query here reads ``request_logs``: the log figures come from the hourly and daily
+rollups that ingestion maintains (db/request_logs.py), so a query's cost follows the
+hours, days and groups in its range, not the number of logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from psycopg import sql
+
+from dataaccess_server.db.cluster import Connection
+
+# The time up to which this node holds every committed write. The primary: now. A
+# replica: the commit time of the last transaction it replayed; or, when it has replayed
+# all the WAL it received, the primary's send time of the last message it received
+# (readable with pg_read_all_stats; NULL, and so ignored by greatest(), otherwise).
+AS_OF = """
+SELECT CASE
+    WHEN NOT pg_is_in_recovery() THEN now()
+    WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN
+        greatest(pg_last_xact_replay_timestamp(),
+                 (SELECT last_msg_send_time FROM pg_stat_wal_receiver))
+    ELSE pg_last_xact_replay_timestamp()
+END
+"""
+
+USAGE_SUMMARY = """
+SELECT grouping(provider, model) = 0, provider, model, sum(request_count),
+    sum(input_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cached_tokens),
+    sum(total_tokens), sum(success_count), sum(error_count), count(DISTINCT auth_id)
+FROM usage_stats
+WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
+GROUP BY GROUPING SETS ((provider, model), ())
+ORDER BY 1 DESC, 2, 3
+"""
+TOP_AUTHS = """
+SELECT auth_id, sum(request_count) AS requests, sum(total_tokens) AS total_tokens,
+    count(DISTINCT (provider, model))
+FROM usage_stats
+WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
+GROUP BY auth_id
+ORDER BY {order} DESC, auth_id
+LIMIT %(limit)s
+"""
+TOP_AUTHS_ORDERS = {"requests": "requests", "total_tokens": "total_tokens"}
+ERROR_RATES = """
+SELECT provider, model, sum(requests) AS requests, sum(errors) AS errors
+FROM request_log_hourly
+WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
+GROUP BY provider, model
+HAVING sum(requests) >= greatest(%(min_requests)s, 1)
+ORDER BY sum(errors)::float8 / sum(requests) DESC, requests DESC, provider, model
+"""
+TIME_SERIES = """
+SELECT date_trunc(%(unit)s, hour, 'UTC'), sum(requests), sum(input_tokens),
+    sum(output_tokens), sum(errors)
+FROM request_log_hourly
+WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
+GROUP BY 1 ORDER BY 1
+"""
+# Requests and exact mean latency per group.
+LATENCY_MEANS = """
+SELECT {keys}, sum(requests), sum(latency_ms_sum)
+FROM request_log_hourly
+WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
+{grouping}
+"""
+# Histogram counts per group: whole days [first_day, end_day) from the daily histogram,
+# the hours outside them from the hourly one.
+LATENCY_BUCKETS = """
+WITH counts AS (
+    SELECT provider, model, bucket, count FROM request_log_latency_daily
+    WHERE day >= %(first_day)s AND day < %(end_day)s {filters}
+    UNION ALL
+    SELECT provider, model, bucket, count FROM request_log_latency_hourly
+    WHERE ((hour >= %(start_time)s AND hour < %(days_start)s)
+        OR (hour >= %(days_end)s AND hour < %(end_time)s)) {filters}
+)
+SELECT {keys}, bucket, sum(count) FROM counts
+GROUP BY {columns}bucket ORDER BY {columns}bucket
+"""
+FILTERS = {"provider": "provider = %(provider)s", "model": "model = %(model)s"}
+USAGE_FILTERS = {**FILTERS, "auth_id": "auth_id = %(auth_id)s"}
+
+
+@dataclass(frozen=True, slots=True)
+class UsageTotals:
+    """Usage counters summed over a range."""
+
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    cached_tokens: int
+    total_tokens: int
+    successes: int
+    errors: int
+    distinct_auths: int
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """One provider and model's totals."""
+
+    provider: str
+    model: str
+    totals: UsageTotals
+
+
+@dataclass(frozen=True, slots=True)
+class AuthUsage:
+    """One auth's usage over a range."""
+
+    auth_id: str
+    requests: int
+    total_tokens: int
+    distinct_models: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCounts:
+    """Requests and errors of one provider and model."""
+
+    provider: str
+    model: str
+    requests: int
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """Totals of one hour or day."""
+
+    time: datetime
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class LatencyGroup:
+    """A group's latency figures: requests, the latency sum and histogram counts."""
+
+    provider: str
+    model: str
+    requests: int
+    latency_ms_sum: int
+    buckets: list[tuple[int, int]]
+    """(bucket, count), by bucket."""
+
+
+async def as_of(conn: Connection) -> datetime | None:
+    """The time up to which ``conn``'s node holds every committed write (AS_OF); None
+    when a replica cannot tell (it has replayed nothing since it started, and is not
+    streaming). Read it before the queries it qualifies, outside their transaction:
+    their snapshot then holds at least that much."""
+    cursor = await conn.execute(AS_OF)
+    row = await cursor.fetchone()
+    assert row is not None
+    value = row[0]
+    return value if isinstance(value, datetime) else None
+
+
+def _filtered(query: str, filters: dict[str, str | None], known: dict[str, str]) -> sql.SQL:
+    conditions = "".join(f" AND {known[name]}" for name, value in filters.items() if value)
+    return sql.SQL(query.replace("{filters}", conditions))
+
+
+async def usage_summary(
+    conn: Connection, *, start_date: date, end_date: date, filters: dict[str, str | None]
+) -> tuple[list[SummaryRow], UsageTotals]:
+    """Totals per provider and model with usage in the range, and the grand total."""
+    query = _filtered(USAGE_SUMMARY, filters, USAGE_FILTERS)
+    cursor = await conn.execute(query, {"start_date": start_date, "end_date": end_date, **filters})
+    rows: list[SummaryRow] = []
+    total = UsageTotals(0, 0, 0, 0, 0, 0, 0, 0, 0)
+    for values in await cursor.fetchall():
+        totals = UsageTotals(*(int(value or 0) for value in values[3:]))
+        if values[0]:
+            rows.append(SummaryRow(str(values[1]), str(values[2]), totals))
+        else:
+            total = totals
+    return rows, total
+
+
+async def top_auths(
+    conn: Connection,
+    *,
+    start_date: date,
+    end_date: date,
+    order: str,
+    limit: int,
+    filters: dict[str, str | None],
+) -> list[AuthUsage]:
+    """The ``limit`` auths with the most ``order`` (TOP_AUTHS_ORDERS) in the range."""
+    query = _filtered(TOP_AUTHS.replace("{order}", TOP_AUTHS_ORDERS[order]), filters, USAGE_FILTERS)
+    cursor = await conn.execute(
+        query, {"start_date": start_date, "end_date": end_date, "limit": limit, **filters}
+    )
+    return [
+        AuthUsage(str(auth), int(requests), int(tokens), int(models))
+        for auth, requests, tokens, models in await cursor.fetchall()
+    ]
+
+
+async def error_rates(
+    conn: Connection,
+    *,
+    start_time: datetime,
+    end_time: datetime,
+    min_requests: int,
+    filters: dict[str, str | None],
+) -> list[GroupCounts]:
+    """Requests and errors per provider and model with at least ``min_requests`` (and at
+    least one) in [start_time, end_time) (whole hours), by error rate, highest first."""
+    cursor = await conn.execute(
+        _filtered(ERROR_RATES, filters, FILTERS),
+        {
+            "start_time": start_time,
+            "end_time": end_time,
+            "min_requests": min_requests,
+            **filters,
+        },
+    )
+    return [
+        GroupCounts(str(provider), str(model), int(requests), int(errors))
+        for provider, model, requests, errors in await cursor.fetchall()
+    ]
+
+
+async def time_series(
+    conn: Connection,
+    *,
+    start_time: datetime,
+    end_time: datetime,
+    unit: str,
+    filters: dict[str, str | None],
+) -> list[Point]:
+    """Totals per ``unit`` ('hour' or 'day', UTC) that has logs in the range."""
+    cursor = await conn.execute(
+        _filtered(TIME_SERIES, filters, FILTERS),
+        {"start_time": start_time, "end_time": end_time, "unit": unit, **filters},
+    )
+    return [
+        Point(start, int(requests), int(input_tokens), int(output_tokens), int(errors))
+        for start, requests, input_tokens, output_tokens, errors in await cursor.fetchall()
+    ]
+
+
+async def latency(
+    conn: Connection,
+    *,
+    start_time: datetime,
+    end_time: datetime,
+    days: tuple[date, date] | None,
+    group_by: tuple[str, ...],
+    filters: dict[str, str | None],
+) -> list[LatencyGroup]:
+    """Per group (``group_by`` ⊆ provider, model): requests, latency sum and histogram.
+
+    ``days`` = (first, end): the whole UTC days [first, end) inside the range, read from
+    the daily histogram; the hours of the range outside them from the hourly one.
+    """
+    columns: list[str] = [name for name in ("provider", "model") if name in group_by]
+    keys = ", ".join(columns) if columns else "''"
+    grouping = f"GROUP BY {keys} ORDER BY {keys}" if columns else ""  # else one row
+    params: dict[str, Any] = {"start_time": start_time, "end_time": end_time, **filters}
+    if days is None:
+        # No whole day: every hour from the hourly histogram, none from the daily one.
+        params.update(first_day=date.max, end_day=date.max)
+        params.update(days_start=end_time, days_end=end_time)
+    else:
+        first, end = days
+        params.update(first_day=first, end_day=end)
+        params.update(days_start=_midnight(first), days_end=_midnight(end))
+    means_query = LATENCY_MEANS.replace("{keys}", keys).replace("{grouping}", grouping)
+    means = await conn.execute(_filtered(means_query, filters, FILTERS), params)
+    found: dict[tuple[str, str], LatencyGroup] = {}
+    width = len(columns) or 1
+    for values in await means.fetchall():
+        if values[width] is None:  # no logs at all, ungrouped
+            continue
+        key = _group_key(columns, values[:width])
+        found[key] = LatencyGroup(*key, int(values[width]), int(values[width + 1]), [])
+    buckets_query = LATENCY_BUCKETS.replace("{keys}", keys).replace(
+        "{columns}", "".join(f"{column}, " for column in columns)
+    )
+    buckets = await conn.execute(_filtered(buckets_query, filters, FILTERS), params)
+    for values in await buckets.fetchall():
+        key = _group_key(columns, values[:width])
+        group = found.get(key)
+        if group is not None:
+            group.buckets.append((int(values[width]), int(values[width + 1])))
+    return [group for group in found.values() if group.requests > 0]
+
+
+def _group_key(columns: list[str], values: tuple[Any, ...]) -> tuple[str, str]:
+    named = dict(zip(columns, values, strict=False))
+    return (str(named.get("provider", "")), str(named.get("model", "")))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)

@@ -1,0 +1,374 @@
+"""Analytics: range rules, read routing, and percentiles from latency histograms.
+
+Every call reads one node (a replica in rotation, else the primary), first the node's
+freshness (``as_of``), then its figures in one snapshot. Day ranges are inclusive;
+time ranges are half-open and widened to whole hours (whole days for a daily series),
+the granularity of the rollups they are read from.
+
+Percentiles come from histograms whose bucket b > 0 holds latencies in
+(1.1^(b-1), 1.1^b] ms and bucket 0 those of at most 1 ms. The nearest-rank percentile
+lies in the bucket where the cumulative count reaches its rank; the estimate is the
+bucket's geometric middle, 1.1^(b-0.5), moved inside the whole milliseconds the bucket
+holds (latencies are whole milliseconds). So it is within a factor of sqrt(1.1) (4.9%)
+of the exact value, and within 1 ms in bucket 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Generic, TypeVar
+
+from dataaccess_server.db import analytics as store
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.usage import parse_date
+from dataaccess_server.errors import FieldViolation, InvalidArgumentError
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+GRANULARITIES = {"hour": HOUR, "day": DAY}
+MAX_POINTS = 5_000
+MAX_PERCENTILES = 20
+DEFAULT_PERCENTILES = (50.0, 95.0, 99.0)
+DEFAULT_TOP = 10
+MAX_TOP = 1000
+BUCKET_GROWTH = 1.1
+MAX_FILTER = {"provider": 64, "model": 256, "auth_id": 256}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer(Generic[T]):
+    """Figures, and the time up to which they include every committed write (None: the
+    replica could not tell)."""
+
+    value: T
+    as_of: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """A half-open range widened to whole units, as used."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Optional equality filters ("" does not filter)."""
+
+    provider: str = ""
+    model: str = ""
+    auth_id: str = ""
+
+    def check(self, *, allow_auth: bool) -> dict[str, str | None]:
+        """As SQL parameters (None for unset), or INVALID_ARGUMENT for a bad filter."""
+        values = {"provider": self.provider, "model": self.model}
+        if allow_auth:
+            values["auth_id"] = self.auth_id
+        problems = [
+            FieldViolation(name, f"must be at most {MAX_FILTER[name]} characters")
+            for name, value in values.items()
+            if len(value) > MAX_FILTER[name]
+        ]
+        if problems:
+            raise InvalidArgumentError(problems)
+        return {name: value or None for name, value in values.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class PercentileRow:
+    """A group's request count, exact mean and estimated percentiles (in asked order)."""
+
+    provider: str
+    model: str
+    requests: int
+    mean_ms: float
+    percentiles: list[tuple[float, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """One hour or day of a time series (zeros when it had no logs)."""
+
+    time: datetime
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    errors: int = 0
+
+
+class AnalyticsService:
+    """The analytics queries, over the cluster's read path."""
+
+    def __init__(self, cluster: Cluster, *, max_days: int = 366) -> None:
+        self._cluster = cluster
+        self._max_days = max_days
+
+    async def usage_summary(
+        self, start_date: str, end_date: str, filters: Filters, deadline: Deadline
+    ) -> Answer[tuple[list[store.SummaryRow], store.UsageTotals]]:
+        """Usage per provider and model over the inclusive day range, and the total."""
+        start, end = self._day_range(start_date, end_date)
+        params = filters.check(allow_auth=True)
+
+        async def query(conn: Connection) -> tuple[list[store.SummaryRow], store.UsageTotals]:
+            return await store.usage_summary(conn, start_date=start, end_date=end, filters=params)
+
+        return await self._read(query, deadline)
+
+    async def top_auths(
+        self,
+        start_date: str,
+        end_date: str,
+        *,
+        order: str,
+        limit: int,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[store.AuthUsage]]:
+        """The auths with the most requests or total tokens over the day range."""
+        start, end = self._day_range(start_date, end_date)
+        if order not in store.TOP_AUTHS_ORDERS:
+            raise InvalidArgumentError.single("order_by", "is not a known order")
+        if limit < 0 or limit > MAX_TOP:
+            raise InvalidArgumentError.single("limit", f"must be between 0 and {MAX_TOP}")
+        params = filters.check(allow_auth=False)
+
+        async def query(conn: Connection) -> list[store.AuthUsage]:
+            return await store.top_auths(
+                conn,
+                start_date=start,
+                end_date=end,
+                order=order,
+                limit=limit or DEFAULT_TOP,
+                filters=params,
+            )
+
+        return await self._read(query, deadline)
+
+    async def error_rates(
+        self,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        *,
+        min_requests: int,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> tuple[TimeRange, Answer[list[store.GroupCounts]]]:
+        """Requests and errors per provider and model, highest error rate first."""
+        used = self._time_range(start_time, end_time, HOUR)
+        if min_requests < 0:
+            raise InvalidArgumentError.single("min_requests", "must be at least 0")
+        params = filters.check(allow_auth=False)
+
+        async def query(conn: Connection) -> list[store.GroupCounts]:
+            return await store.error_rates(
+                conn,
+                start_time=used.start,
+                end_time=used.end,
+                min_requests=min_requests,
+                filters=params,
+            )
+
+        return used, await self._read(query, deadline)
+
+    async def latency_percentiles(
+        self,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        *,
+        percentiles: Sequence[float],
+        group_by: tuple[str, ...],
+        filters: Filters,
+        deadline: Deadline,
+    ) -> tuple[TimeRange, Answer[list[PercentileRow]]]:
+        """Latency percentiles per group (``group_by`` ⊆ provider, model)."""
+        used = self._time_range(start_time, end_time, HOUR)
+        wanted = check_percentiles(percentiles)
+        params = filters.check(allow_auth=False)
+        first_day = _ceil(used.start, DAY).date()
+        end_day = _floor(used.end, DAY).date()
+        days = (first_day, end_day) if first_day < end_day else None
+
+        async def query(conn: Connection) -> list[store.LatencyGroup]:
+            return await store.latency(
+                conn,
+                start_time=used.start,
+                end_time=used.end,
+                days=days,
+                group_by=group_by,
+                filters=params,
+            )
+
+        answer = await self._read(query, deadline)
+        rows = [
+            PercentileRow(
+                group.provider,
+                group.model,
+                group.requests,
+                group.latency_ms_sum / group.requests,
+                [(p, estimate_percentile(group.buckets, p)) for p in wanted],
+            )
+            for group in answer.value
+        ]
+        return used, Answer(rows, answer.as_of)
+
+    async def time_series(
+        self,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        *,
+        granularity: str,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> tuple[TimeRange, Answer[list[SeriesPoint]]]:
+        """Every hour or day of the range, oldest first, zeros where there were no logs."""
+        step = GRANULARITIES.get(granularity)
+        if step is None:
+            raise InvalidArgumentError.single("granularity", "must be HOUR or DAY")
+        used = self._time_range(start_time, end_time, step)
+        points = (used.end - used.start) // step
+        if points > MAX_POINTS:
+            raise InvalidArgumentError.single(
+                "granularity",
+                f"the range holds {points} points of this granularity; at most "
+                f"{MAX_POINTS} are allowed: use a coarser granularity or a shorter range",
+            )
+        params = filters.check(allow_auth=False)
+
+        async def query(conn: Connection) -> list[store.Point]:
+            return await store.time_series(
+                conn,
+                start_time=used.start,
+                end_time=used.end,
+                unit=granularity,
+                filters=params,
+            )
+
+        answer = await self._read(query, deadline)
+        found = {point.time: point for point in answer.value}
+        series = []
+        for n in range(points):
+            start = used.start + n * step
+            point = found.get(start)
+            series.append(
+                SeriesPoint(start)
+                if point is None
+                else SeriesPoint(
+                    start, point.requests, point.input_tokens, point.output_tokens, point.errors
+                )
+            )
+        return used, Answer(series, answer.as_of)
+
+    # --- shared ---------------------------------------------------------------------
+
+    async def _read(
+        self, query: Callable[[Connection], Awaitable[T]], deadline: Deadline
+    ) -> Answer[T]:
+        async def run(conn: Connection) -> Answer[T]:
+            as_of = await store.as_of(conn)
+            async with conn.transaction():
+                # One snapshot for every statement of the call.
+                await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                value = await query(conn)
+            return Answer(value, as_of)
+
+        return await self._cluster.run(Intent.READ, run, deadline=deadline)
+
+    def _day_range(self, start_text: str, end_text: str) -> tuple[date, date]:
+        problems = []
+        for name, text in (("start_date", start_text), ("end_date", end_text)):
+            if not text:
+                problems.append(FieldViolation(name, "is required"))
+        if problems:
+            raise InvalidArgumentError(problems)
+        start, end = parse_date(start_text, "start_date"), parse_date(end_text, "end_date")
+        if start > end:
+            raise InvalidArgumentError.single("end_date", "must not be before start_date")
+        if (end - start).days + 1 > self._max_days:
+            raise InvalidArgumentError.single(
+                "end_date", f"the range spans more than {self._max_days} days"
+            )
+        return start, end
+
+    def _time_range(
+        self, start: datetime | None, end: datetime | None, unit: timedelta
+    ) -> TimeRange:
+        problems = []
+        for name, value in (("start_time", start), ("end_time", end)):
+            if value is None:
+                problems.append(FieldViolation(name, "is required"))
+        if problems:
+            raise InvalidArgumentError(problems)
+        assert start is not None
+        assert end is not None
+        if start >= end:
+            raise InvalidArgumentError.single("end_time", "must be after start_time")
+        if end - start > self._max_days * DAY:
+            raise InvalidArgumentError.single(
+                "end_time", f"the range spans more than {self._max_days} days"
+            )
+        return TimeRange(_floor(start, unit), _ceil(end, unit))
+
+
+def check_percentiles(percentiles: Sequence[float]) -> list[float]:
+    """The percentiles asked for (default 50, 95, 99), or INVALID_ARGUMENT."""
+    if not percentiles:
+        return list(DEFAULT_PERCENTILES)
+    if len(percentiles) > MAX_PERCENTILES:
+        raise InvalidArgumentError.single(
+            "percentiles", f"has {len(percentiles)} values; at most {MAX_PERCENTILES}"
+        )
+    problems = [
+        FieldViolation(f"percentiles[{i}]", "must be greater than 0 and at most 100")
+        for i, p in enumerate(percentiles)
+        if not (math.isfinite(p) and 0 < p <= 100)
+    ]
+    if problems:
+        raise InvalidArgumentError(problems)
+    return list(percentiles)
+
+
+def estimate_percentile(buckets: Sequence[tuple[int, int]], percentile: float) -> float:
+    """The nearest-rank ``percentile`` of a histogram of (bucket, count), by bucket (see
+    the module's note on its error bound)."""
+    total = sum(count for _, count in buckets)
+    # PostgreSQL's percentile_disc, to the same floating-point rounding.
+    rank = max(1, math.ceil(percentile / 100 * total))
+    seen = 0
+    for bucket, count in buckets:
+        seen += count
+        if seen >= rank:
+            return bucket_estimate(bucket)
+    raise ValueError("empty histogram")
+
+
+def bucket_estimate(bucket: int) -> float:
+    """A latency representing ``bucket``: its geometric middle, moved inside the whole
+    milliseconds the bucket holds."""
+    if bucket <= 0:
+        return 1.0
+    low: float = BUCKET_GROWTH ** (bucket - 1)
+    high: float = BUCKET_GROWTH**bucket
+    middle: float = BUCKET_GROWTH ** (bucket - 0.5)
+    smallest, largest = math.floor(low) + 1, math.floor(high)
+    if smallest > largest:  # no whole millisecond in it: cannot hold a logged latency
+        return middle
+    return min(max(middle, float(smallest)), float(largest))
+
+
+def _floor(moment: datetime, unit: timedelta) -> datetime:
+    moment = moment.astimezone(UTC)
+    midnight = datetime.combine(moment.date(), time(), UTC)
+    return midnight + ((moment - midnight) // unit) * unit
+
+
+def _ceil(moment: datetime, unit: timedelta) -> datetime:
+    floored = _floor(moment, unit)
+    return floored if floored == moment else floored + unit
