@@ -155,6 +155,7 @@ def test_grpcurl_session_from_the_readme(external_serve: tuple[str, Path]) -> No
     listed = _grpcurl("-plaintext", target, "list")
     assert set(listed.split()) >= {
         "dataaccess.v1.APIKeyService",
+        "dataaccess.v1.AnalyticsService",
         "dataaccess.v1.OAuthTokenService",
         "dataaccess.v1.OperationsService",
         "dataaccess.v1.RequestLogService",
@@ -174,6 +175,21 @@ def test_grpcurl_session_from_the_readme(external_serve: tuple[str, Path]) -> No
     assert status["nodes"][0]["name"] == "primary"
     assert status["nodes"][0]["reachable"] is True
     assert int(status["schema"]["current_version"]) >= 1
+    request = (
+        '{"start_time": "2026-11-15T00:00:00Z", "end_time": "2026-11-22T00:00:00Z",'
+        ' "group_by_provider": true}'
+    )
+    latency = json.loads(
+        _grpcurl(
+            "-plaintext",
+            "-d",
+            request,
+            target,
+            "dataaccess.v1.AnalyticsService/GetLatencyPercentiles",
+        )
+    )
+    assert latency["start_time"] == "2026-11-15T00:00:00Z"
+    assert "as_of_time" in latency
 
 
 def _grpcurl(*args: str) -> str:
