@@ -78,8 +78,10 @@ WITH counts AS (
     WHERE day >= %(first_day)s AND day < %(end_day)s {filters}
     UNION ALL
     SELECT provider, model, bucket, count FROM request_log_latency_hourly
-    WHERE ((hour >= %(start_time)s AND hour < %(days_start)s)
-        OR (hour >= %(days_end)s AND hour < %(end_time)s)) {filters}
+    WHERE hour >= %(start_time)s AND hour < %(days_start)s {filters}
+    UNION ALL
+    SELECT provider, model, bucket, count FROM request_log_latency_hourly
+    WHERE hour >= %(days_end)s AND hour < %(end_time)s {filters}
 )
 SELECT {keys}, bucket, sum(count) FROM counts
 GROUP BY {columns}bucket ORDER BY {columns}bucket
