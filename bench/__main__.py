@@ -11,12 +11,14 @@ import sys
 # Before anything imports grpc: see dataaccess_server/__init__.py.
 import dataaccess_server  # noqa: F401  # isort: skip
 
-from bench import oauth_tokens, operations, validate_api_key
+from bench import analytics, ingest, oauth_tokens, operations, validate_api_key
 
 BENCHMARKS = {
     "operations": operations.run,
     "oauth_tokens": oauth_tokens.run,
     "validate_api_key": validate_api_key.run,
+    "ingest": ingest.run,
+    "analytics": analytics.run,
 }
 
 

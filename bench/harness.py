@@ -72,15 +72,22 @@ async def measure(
     return Result(name, sum(counts), time.perf_counter() - started, latencies)
 
 
-def report(title: str, results: list[Result], baseline: Result) -> str:
-    """A table: throughput, p50, p99, and throughput as a share of ``baseline``."""
+def report(
+    title: str, results: list[Result], baseline: Result, *, rows_per_call: int | None = None
+) -> str:
+    """A table: throughput, p50, p99, and throughput as a share of ``baseline``.
+
+    With ``rows_per_call`` (every call carrying that many rows), throughput is in rows/s
+    (calls/s times rows per call); latencies stay per call."""
+    unit = "calls/s" if rows_per_call is None else "rows/s"
+    scale = 1 if rows_per_call is None else rows_per_call
     lines = [
         title,
-        f"{'workload':<44} {'calls/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs baseline':>12}",
+        f"{'workload':<44} {unit:>10} {'p50 ms':>8} {'p99 ms':>8} {'vs baseline':>12}",
     ]
     for result in results:
         lines.append(
-            f"{result.name:<44} {result.throughput:>10.0f} {result.percentile(50):>8.2f} "
+            f"{result.name:<44} {result.throughput * scale:>10.0f} {result.percentile(50):>8.2f} "
             f"{result.percentile(99):>8.2f} {result.throughput / baseline.throughput:>11.0%}"
         )
     lines.append(

@@ -36,6 +36,7 @@ DEFAULT_PERCENTILES = (50.0, 95.0, 99.0)
 DEFAULT_TOP = 10
 MAX_TOP = 1000
 BUCKET_GROWTH = 1.1
+WORK_MEM = "64MB"
 MAX_FILTER = {"provider": 64, "model": 256, "auth_id": 256}
 
 T = TypeVar("T")
@@ -274,8 +275,10 @@ class AnalyticsService:
         async def run(conn: Connection) -> Answer[T]:
             as_of = await store.as_of(conn)
             async with conn.transaction():
-                # One snapshot for every statement of the call.
+                # One snapshot for every statement of the call; sorts and hashes of a
+                # few hundred thousand rows stay in memory.
                 await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                await conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
                 value = await query(conn)
             return Answer(value, as_of)
 
