@@ -24,6 +24,7 @@ from dataaccess.v1 import usage_pb2
 from dataaccess.v1 import usage_pb2_grpc as usage_grpc
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.domain.analytics import histogram_pieces
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import health_status, server_settings, wait_for
 
@@ -280,6 +281,35 @@ async def test_error_rates_equal_sql_over_the_raw_logs_of_the_widened_range(
         assert len(expected) < 6  # the filter dropped some groups
 
 
+def test_histogram_pieces_cover_each_hour_of_the_range_exactly_once() -> None:
+    rng = random.Random(3)
+    origin = datetime(2026, 3, 1, tzinfo=UTC)
+    for _ in range(2000):
+        start = origin + timedelta(hours=rng.randrange(24 * 10))
+        end = start + timedelta(hours=rng.randrange(1, 24 * 5))
+        pieces = histogram_pieces(start, end)
+        hourly = {True: 0, False: 0}
+        for piece in pieces:
+            if piece.kind == "hour":
+                assert isinstance(piece.start, datetime)
+                assert isinstance(piece.end, datetime)
+                hourly[piece.start < start + timedelta(days=1)] += int(
+                    (piece.end - piece.start) / timedelta(hours=1)
+                )
+        assert max(hourly.values()) <= 24  # at most 12 per end, whatever the range
+        hour = start - timedelta(days=2)
+        while hour < end + timedelta(days=2):
+            covered = 0
+            for piece in pieces:
+                if piece.kind == "day":
+                    inside = piece.start <= hour.date() < piece.end
+                else:
+                    inside = piece.start <= hour < piece.end
+                covered += piece.sign if inside else 0
+            assert covered == (1 if start <= hour < end else 0), (start, end, hour, pieces)
+            hour += timedelta(hours=1)
+
+
 PERCENTILES = [1, 50, 90, 95, 99, 99.9, 100]
 PERCENTILE_SQL = """
 SELECT {groups}, count(*), avg(latency_ms)::float8,
@@ -301,6 +331,9 @@ def within_bound(estimate: float, exact: int) -> bool:
         (True, False, BASE, BASE + timedelta(days=LOG_DAYS)),  # whole days only
         (False, False, BASE + timedelta(hours=3), BASE + timedelta(hours=20)),  # hours only
         (False, True, BASE - timedelta(days=1), BASE + timedelta(days=9)),
+        # More than half of each edge day inside: the day minus its hours outside.
+        (True, True, BASE + timedelta(hours=3), BASE + timedelta(days=2, hours=20)),
+        (False, True, BASE + timedelta(days=1, hours=2), BASE + timedelta(days=1, hours=22)),
     ],
 )
 async def test_latency_percentiles_are_within_the_bound_of_sql_percentile_disc(

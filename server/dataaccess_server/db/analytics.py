@@ -8,7 +8,7 @@ hours, days and groups in its range, not the number of logs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from psycopg import sql
@@ -32,9 +32,9 @@ END
 # Three simple aggregations beat one with count(DISTINCT) per grouping set: each is a
 # single hash aggregation, no sort.
 USAGE_SUMS = """
-SELECT provider, model, sum(request_count), sum(input_tokens), sum(output_tokens),
-    sum(reasoning_tokens), sum(cached_tokens), sum(total_tokens), sum(success_count),
-    sum(error_count)
+SELECT provider, model, sum(request_count)::bigint, sum(input_tokens)::bigint,
+    sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cached_tokens)::bigint,
+    sum(total_tokens)::bigint, sum(success_count)::bigint, sum(error_count)::bigint
 FROM usage_stats
 WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
 GROUP BY provider, model ORDER BY provider, model
@@ -54,7 +54,8 @@ SELECT count(*) FROM (
 # Per auth and model first (one hash aggregation), then per auth: cheaper than
 # count(DISTINCT (provider, model)), which sorts.
 TOP_AUTHS = """
-SELECT auth_id, sum(requests) AS requests, sum(total_tokens) AS total_tokens, count(*)
+SELECT auth_id, sum(requests)::bigint AS requests, sum(total_tokens)::bigint AS total_tokens,
+    count(*)
 FROM (
     SELECT auth_id, provider, model, sum(request_count) AS requests,
         sum(total_tokens) AS total_tokens
@@ -68,7 +69,7 @@ LIMIT %(limit)s
 """
 TOP_AUTHS_ORDERS = {"requests": "requests", "total_tokens": "total_tokens"}
 ERROR_RATES = """
-SELECT provider, model, sum(requests) AS requests, sum(errors) AS errors
+SELECT provider, model, sum(requests)::bigint AS requests, sum(errors)::bigint AS errors
 FROM request_log_hourly
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 GROUP BY provider, model
@@ -76,35 +77,31 @@ HAVING sum(requests) >= greatest(%(min_requests)s, 1)
 ORDER BY sum(errors)::float8 / sum(requests) DESC, requests DESC, provider, model
 """
 TIME_SERIES = """
-SELECT date_trunc(%(unit)s, hour, 'UTC'), sum(requests), sum(input_tokens),
-    sum(output_tokens), sum(errors)
+SELECT date_trunc(%(unit)s, hour, 'UTC'), sum(requests)::bigint, sum(input_tokens)::bigint,
+    sum(output_tokens)::bigint, sum(errors)::bigint
 FROM request_log_hourly
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 GROUP BY 1 ORDER BY 1
 """
 # Requests and exact mean latency per group.
 LATENCY_MEANS = """
-SELECT {keys}, sum(requests), sum(latency_ms_sum)
+SELECT {keys}, sum(requests)::bigint, sum(latency_ms_sum)::bigint
 FROM request_log_hourly
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 {grouping}
 """
-# Histogram counts per group: whole days [first_day, end_day) from the daily histogram,
-# the hours outside them from the hourly one.
+# Histogram counts per group, summed over pieces of the daily and hourly histograms,
+# some subtracted (a day minus its hours outside the range): see domain/analytics.py.
 LATENCY_BUCKETS = """
-WITH counts AS (
-    SELECT provider, model, bucket, count FROM request_log_latency_daily
-    WHERE day >= %(first_day)s AND day < %(end_day)s {filters}
-    UNION ALL
-    SELECT provider, model, bucket, count FROM request_log_latency_hourly
-    WHERE hour >= %(start_time)s AND hour < %(days_start)s {filters}
-    UNION ALL
-    SELECT provider, model, bucket, count FROM request_log_latency_hourly
-    WHERE hour >= %(days_end)s AND hour < %(end_time)s {filters}
-)
-SELECT {keys}, bucket, sum(count) FROM counts
-GROUP BY {columns}bucket ORDER BY {columns}bucket
+SELECT {keys}, bucket, sum(count)::bigint FROM ({pieces}) counts
+GROUP BY {columns}bucket HAVING sum(count) <> 0 ORDER BY {columns}bucket
 """
+LATENCY_PIECE = {
+    "day": "SELECT provider, model, bucket, {sign}count AS count FROM request_log_latency_daily"
+    " WHERE day >= %({name}_from)s AND day < %({name}_to)s {filters}",
+    "hour": "SELECT provider, model, bucket, {sign}count AS count FROM request_log_latency_hourly"
+    " WHERE hour >= %({name}_from)s AND hour < %({name}_to)s {filters}",
+}
 FILTERS = {"provider": "provider = %(provider)s", "model": "model = %(model)s"}
 USAGE_FILTERS = {**FILTERS, "auth_id": "auth_id = %(auth_id)s"}
 COUNTER_FIELDS = (
@@ -293,32 +290,33 @@ async def time_series(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Part of a latency histogram query: the daily (``kind`` "day", dates) or hourly
+    ("hour", times) histogram over [start, end), added (sign 1) or subtracted (-1)."""
+
+    kind: str
+    start: date | datetime
+    end: date | datetime
+    sign: int = 1
+
+
 async def latency(
     conn: Connection,
     *,
     start_time: datetime,
     end_time: datetime,
-    days: tuple[date, date] | None,
+    pieces: list[Piece],
     group_by: tuple[str, ...],
     filters: dict[str, str | None],
 ) -> list[LatencyGroup]:
-    """Per group (``group_by`` ⊆ provider, model): requests, latency sum and histogram.
-
-    ``days`` = (first, end): the whole UTC days [first, end) inside the range, read from
-    the daily histogram; the hours of the range outside them from the hourly one.
-    """
+    """Per group (``group_by`` ⊆ provider, model): requests and latency sum over
+    [start_time, end_time) (whole hours), and the histogram summed over ``pieces``,
+    which must cover exactly that range. Run it in one snapshot."""
     columns: list[str] = [name for name in ("provider", "model") if name in group_by]
     keys = ", ".join(columns) if columns else "''"
     grouping = f"GROUP BY {keys} ORDER BY {keys}" if columns else ""  # else one row
     params: dict[str, Any] = {"start_time": start_time, "end_time": end_time, **filters}
-    if days is None:
-        # No whole day: every hour from the hourly histogram, none from the daily one.
-        params.update(first_day=date.max, end_day=date.max)
-        params.update(days_start=end_time, days_end=end_time)
-    else:
-        first, end = days
-        params.update(first_day=first, end_day=end)
-        params.update(days_start=_midnight(first), days_end=_midnight(end))
     means_query = LATENCY_MEANS.replace("{keys}", keys).replace("{grouping}", grouping)
     means = await conn.execute(_filtered(means_query, filters, FILTERS), params)
     found: dict[tuple[str, str], LatencyGroup] = {}
@@ -328,8 +326,19 @@ async def latency(
             continue
         key = _group_key(columns, values[:width])
         found[key] = LatencyGroup(*key, int(values[width]), int(values[width + 1]), [])
-    buckets_query = LATENCY_BUCKETS.replace("{keys}", keys).replace(
-        "{columns}", "".join(f"{column}, " for column in columns)
+    selects = []
+    for n, piece in enumerate(pieces):
+        name = f"piece{n}"
+        selects.append(
+            LATENCY_PIECE[piece.kind]
+            .replace("{sign}", "-" if piece.sign < 0 else "")
+            .replace("{name}", name)
+        )
+        params[f"{name}_from"], params[f"{name}_to"] = piece.start, piece.end
+    buckets_query = (
+        LATENCY_BUCKETS.replace("{keys}", keys)
+        .replace("{columns}", "".join(f"{column}, " for column in columns))
+        .replace("{pieces}", " UNION ALL ".join(selects))
     )
     buckets = await conn.execute(_filtered(buckets_query, filters, FILTERS), params)
     for values in await buckets.fetchall():
@@ -343,7 +352,3 @@ async def latency(
 def _group_key(columns: list[str], values: tuple[Any, ...]) -> tuple[str, str]:
     named = dict(zip(columns, values, strict=False))
     return (str(named.get("provider", "")), str(named.get("model", "")))
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)

@@ -25,7 +25,7 @@ from dataaccess_server.db import analytics as store
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.usage import parse_date
-from dataaccess_server.errors import FieldViolation, InvalidArgumentError
+from dataaccess_server.errors import DataCorruptionError, FieldViolation, InvalidArgumentError
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -193,21 +193,26 @@ class AnalyticsService:
         used = self._time_range(start_time, end_time, HOUR)
         wanted = check_percentiles(percentiles)
         params = filters.check(allow_auth=False)
-        first_day = _ceil(used.start, DAY).date()
-        end_day = _floor(used.end, DAY).date()
-        days = (first_day, end_day) if first_day < end_day else None
+        pieces = histogram_pieces(used.start, used.end)
 
         async def query(conn: Connection) -> list[store.LatencyGroup]:
             return await store.latency(
                 conn,
                 start_time=used.start,
                 end_time=used.end,
-                days=days,
+                pieces=pieces,
                 group_by=group_by,
                 filters=params,
             )
 
         answer = await self._read(query, deadline)
+        for group in answer.value:
+            counted = sum(count for _, count in group.buckets)
+            if counted != group.requests or any(count < 0 for _, count in group.buckets):
+                raise DataCorruptionError(
+                    f"the latency histogram of {group.provider or '*'}/{group.model or '*'} "
+                    f"counts {counted} requests where the hourly rollup has {group.requests}"
+                )
         rows = [
             PercentileRow(
                 group.provider,
@@ -318,6 +323,32 @@ class AnalyticsService:
                 "end_time", f"the range spans more than {self._max_days} days"
             )
         return TimeRange(_floor(start, unit), _ceil(end, unit))
+
+
+def histogram_pieces(start: datetime, end: datetime) -> list[store.Piece]:
+    """The pieces of the daily and hourly latency histograms that sum to [start, end)
+    (whole hours): whole days from the daily one; a partial day either as its hours in
+    the range, or, when those are more than half the day, as the day minus its hours
+    outside the range. So at most 12 hours are read hourly at each end."""
+    pieces: list[store.Piece] = []
+    first_day, last_day = _floor(start, DAY), _floor(end - HOUR, DAY)
+    hourly_days = set()  # partial days read from the hourly histogram alone
+    for day in sorted({first_day, last_day}):
+        inside_from, inside_to = max(start, day), min(end, day + DAY)
+        if inside_to - inside_from == DAY:
+            continue
+        if inside_to - inside_from > DAY / 2:  # the day, minus its hours outside
+            for outside_from, outside_to in ((day, inside_from), (inside_to, day + DAY)):
+                if outside_from < outside_to:
+                    pieces.append(store.Piece("hour", outside_from, outside_to, -1))
+        else:
+            pieces.append(store.Piece("hour", inside_from, inside_to))
+            hourly_days.add(day)
+    day_from = first_day + (DAY if first_day in hourly_days else timedelta())
+    day_to = last_day + (timedelta() if last_day in hourly_days else DAY)
+    if day_from < day_to:
+        pieces.append(store.Piece("day", day_from.date(), day_to.date()))
+    return pieces
 
 
 def check_percentiles(percentiles: Sequence[float]) -> list[float]:
