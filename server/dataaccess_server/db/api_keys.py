@@ -179,10 +179,15 @@ def _row(values: TupleRow) -> KeyRow:
     )
 
 
-async def _notify(conn: Connection, channel: str, hashes: Sequence[bytes]) -> None:
+async def _notify(
+    conn: Connection, channel: str, hashes: Sequence[bytes], notified: list[bytes] | None
+) -> None:
     # Hex hashes, comma-separated: a key has one current and few retired hashes, far
-    # below NOTIFY's 8000-byte payload limit.
+    # below NOTIFY's 8000-byte payload limit. ``notified`` collects them for the caller,
+    # whose own cache must not wait for the notification's round trip.
     await notify(conn, channel, ",".join(h.hex() for h in hashes))
+    if notified is not None:
+        notified.extend(hashes)
 
 
 async def _hashes(conn: Connection, key_id: str) -> list[bytes]:
@@ -212,7 +217,7 @@ async def insert_key(conn: Connection, key: NewKey, *, channel: str) -> tuple[Ke
         )
         inserted = await cursor.fetchone()
         if inserted is not None:
-            await _notify(conn, channel, [key.key_hash])
+            await _notify(conn, channel, [key.key_hash], None)
             return _row(inserted), True
         cursor = await conn.execute(FETCH_BY_REQUEST_ID, {"id": key.request_id})
         existing = await cursor.fetchone()
@@ -263,9 +268,15 @@ async def list_keys(
 
 
 async def update_key(
-    conn: Connection, key_id: str, changes: dict[str, Any], *, channel: str
+    conn: Connection,
+    key_id: str,
+    changes: dict[str, Any],
+    *,
+    channel: str,
+    notified: list[bytes] | None = None,
 ) -> KeyRow | None:
-    """Set ``changes`` (columns of UPDATABLE) on the key; None if there is none."""
+    """Set ``changes`` (columns of UPDATABLE) on the key; None if there is none. The
+    hashes notified are added to ``notified``."""
     unknown = set(changes) - UPDATABLE
     if unknown or not changes:
         raise ValueError(f"update_key: bad columns {sorted(unknown) or 'none'}")
@@ -282,18 +293,21 @@ async def update_key(
         values = await cursor.fetchone()
         if values is None:
             return None
-        await _notify(conn, channel, await _hashes(conn, key_id))
+        await _notify(conn, channel, await _hashes(conn, key_id), notified)
         return _row(values)
 
 
-async def revoke_key(conn: Connection, key_id: str, *, channel: str) -> KeyRow | None:
-    """Revoke the key (kept if already revoked); None if there is none."""
+async def revoke_key(
+    conn: Connection, key_id: str, *, channel: str, notified: list[bytes] | None = None
+) -> KeyRow | None:
+    """Revoke the key (kept if already revoked); None if there is none. The hashes
+    notified are added to ``notified``."""
     async with conn.transaction():
         cursor = await conn.execute(REVOKE_KEY, {"id": key_id})
         values = await cursor.fetchone()
         if values is None:
             return None
-        await _notify(conn, channel, await _hashes(conn, key_id))
+        await _notify(conn, channel, await _hashes(conn, key_id), notified)
         return _row(values)
 
 
@@ -305,8 +319,10 @@ async def rotate_key(
     new_prefix: str,
     grace_seconds: float,
     channel: str,
+    notified: list[bytes] | None = None,
 ) -> tuple[KeyRow, datetime] | None:
-    """Give the key a new hash; the old one works until now + grace. None if no key."""
+    """Give the key a new hash; the old one works until now + grace. None if no key.
+    The hashes notified are added to ``notified``."""
     async with conn.transaction():
         cursor = await conn.execute(LOCK_KEY_HASH, {"id": key_id})
         current = await cursor.fetchone()
@@ -323,7 +339,7 @@ async def rotate_key(
         )
         values = await cursor.fetchone()
         assert values is not None  # the row is locked
-        await _notify(conn, channel, [old_hash, new_hash])
+        await _notify(conn, channel, [old_hash, new_hash], notified)
         return _row(values), until[0]
 
 

@@ -394,19 +394,32 @@ class APIKeyService:
         }
         changes = {name: values[name] for name in mask}
 
-        async def write(conn: Connection) -> store.KeyRow | None:
-            return await store.update_key(conn, row_id, changes, channel=self.channel)
+        notified: list[bytes] = []
 
-        return self._found(await self._cluster.run(Intent.WRITE, write, deadline=deadline), row_id)
+        async def write(conn: Connection) -> store.KeyRow | None:
+            notified.clear()  # a retried attempt notifies again
+            return await store.update_key(
+                conn, row_id, changes, channel=self.channel, notified=notified
+            )
+
+        record = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        self.cache.invalidate(notified)
+        return self._found(record, row_id)
 
     async def revoke(self, key_id: str, deadline: Deadline) -> store.KeyRow:
         """Revoke the key on every server (idempotent)."""
         row_id = validate_id(key_id)
 
-        async def write(conn: Connection) -> store.KeyRow | None:
-            return await store.revoke_key(conn, row_id, channel=self.channel)
+        notified: list[bytes] = []
 
-        return self._found(await self._cluster.run(Intent.WRITE, write, deadline=deadline), row_id)
+        async def write(conn: Connection) -> store.KeyRow | None:
+            notified.clear()
+            return await store.revoke_key(conn, row_id, channel=self.channel, notified=notified)
+
+        record = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        # This server's cache forgets the key now, not when the notification comes back.
+        self.cache.invalidate(notified)
+        return self._found(record, row_id)
 
     async def rotate(
         self, key_id: str, grace: timedelta, deadline: Deadline
@@ -417,7 +430,10 @@ class APIKeyService:
             raise InvalidArgumentError.single("grace_period", "must be between 0 and 30 days")
         key = generate_key()
 
+        notified: list[bytes] = []
+
         async def write(conn: Connection) -> tuple[store.KeyRow, datetime] | None:
+            notified.clear()
             return await store.rotate_key(
                 conn,
                 row_id,
@@ -425,9 +441,11 @@ class APIKeyService:
                 new_prefix=key[:DISPLAY_PREFIX_LENGTH],
                 grace_seconds=grace.total_seconds(),
                 channel=self.channel,
+                notified=notified,
             )
 
         result = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        self.cache.invalidate(notified)
         if result is None:
             raise NotFoundError(f"API key {row_id} does not exist")
         record, old_until = result
