@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from google.protobuf import duration_pb2, json_format, timestamp_pb2
 from google.protobuf import message as message_types
@@ -30,6 +30,7 @@ from dataaccess_server.errors import InvalidArgumentError
 # google.protobuf.Timestamp's valid range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
 _MIN_SECONDS = -62_135_596_800
 _MAX_SECONDS = 253_402_300_799
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _ROLES = {Role.PRIMARY: ops_pb2.NODE_ROLE_PRIMARY, Role.REPLICA: ops_pb2.NODE_ROLE_REPLICA}
 
@@ -115,7 +116,8 @@ def timestamp_from_proto(message: message_types.Message, name: str, path: str) -
     stamp: timestamp_pb2.Timestamp = getattr(message, name)
     if not (_MIN_SECONDS <= stamp.seconds <= _MAX_SECONDS) or not 0 <= stamp.nanos < 10**9:
         raise InvalidArgumentError.single(path, "is not a valid timestamp")
-    return stamp.ToDatetime(tzinfo=UTC)
+    # What ToDatetime(tzinfo=UTC) returns, at a fraction of its cost (it is paid per log).
+    return _EPOCH + timedelta(seconds=stamp.seconds, microseconds=stamp.nanos // 1000)
 
 
 def token_input_from_proto(token: tokens_pb2.OAuthToken) -> TokenInput:

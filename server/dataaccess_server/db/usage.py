@@ -24,14 +24,15 @@ SELECT fingerprint, records_received, keys_updated FROM usage_applied_requests
 WHERE request_id = %(request_id)s
 """
 # Rows arrive summed per key and sorted by the primary key; ORDER BY keeps that order
-# through the insert, so every batch locks rows in the same order: no deadlocks.
+# through the insert, so every batch locks rows in the same order: no deadlocks. The
+# arrays go in binary (%b): cheaper to encode than their text form.
 UPSERT_USAGE = """
 INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
     input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
-SELECT * FROM unnest(%(dates)s::date[], %(providers)s::text[], %(models)s::text[],
-    %(auth_ids)s::text[], %(request_counts)s::bigint[], %(input_tokens)s::bigint[],
-    %(output_tokens)s::bigint[], %(reasoning_tokens)s::bigint[], %(cached_tokens)s::bigint[],
-    %(success_counts)s::bigint[], %(error_counts)s::bigint[])
+SELECT * FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[],
+    %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
+    %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
+    %(success_counts)b::bigint[], %(error_counts)b::bigint[])
 ORDER BY 1, 2, 3, 4
 ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
     request_count = u.request_count + excluded.request_count,

@@ -185,7 +185,8 @@ class UsageService:
         if len(request_id) > 128:
             raise InvalidArgumentError.single("request_id", "must be at most 128 characters")
         rows = sum_by_key(check_records(records, prefix=prefix, max_records=self._max_batch))
-        digest = fingerprint(rows)
+        # Only a request id's retries are recognised by it.
+        digest = fingerprint(rows) if request_id else ""
 
         async def write(conn: Connection) -> store.Applied:
             return await store.apply_batch(
