@@ -182,7 +182,11 @@ class GetUsageSummaryResponse(_message.Message):
 
     @_builtins.property
     def as_of_time(self) -> _timestamp_pb2.Timestamp:
-        """The data reflects every write committed up to this time."""
+        """The data reflects every write committed up to this time: the time of the call on
+        the primary; on a replica, how far it has replayed. The same in every response of
+        this service. Unset only when a replica cannot tell (it has replayed nothing since
+        it started and is not streaming from the primary).
+        """
 
     def __init__(
         self,
