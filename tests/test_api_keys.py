@@ -19,7 +19,12 @@ from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
 from dataaccess_server.app import Application
+from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain import api_keys as domain
+from dataaccess_server.domain.api_keys import APIKeyService, KeyInput, Known, channel_for
+from dataaccess_server.domain.key_cache import KeyCache
 from tests.harness import leaks
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import server_settings
@@ -395,3 +400,37 @@ async def test_lists_filter_by_owner_prefix_and_state(stub: APIKeyServiceAsyncSt
     assert everything.next_page_token
     by_prefix = await stub.ListAPIKeys(pb.ListAPIKeysRequest(key_prefix=mine[1].key[:8]))
     assert [k.id for k in by_prefix.api_keys] == [mine[1].api_key.id]
+
+
+async def test_the_server_making_a_change_forgets_the_key_without_its_notification(
+    pg_database: str,
+) -> None:
+    # No change listener: the notifications never come back, so only the writing
+    # server's own forgetting can keep its cache from answering with the old state.
+    cluster = Cluster(pg_database)
+    await cluster.open()
+    try:
+        cache: KeyCache[Known] = KeyCache()
+        cache.set_enabled(True)
+        keys = APIKeyService(cluster, cache, channel=channel_for("public"))
+        soon = Deadline.after(10)
+
+        record, key = await keys.create(KeyInput(name="revoked", owner_id="o"), "", soon)
+        assert key is not None
+        assert (await keys.validate(key, soon)).valid  # now cached as valid
+        await keys.revoke(record.id, soon)
+        assert (await keys.validate(key, soon)).reason is domain.Reason.REVOKED
+
+        record, key = await keys.create(KeyInput(name="rotated", owner_id="o"), "", soon)
+        assert key is not None
+        assert (await keys.validate(key, soon)).valid
+        await keys.rotate(record.id, timedelta(0), soon)
+        assert (await keys.validate(key, soon)).reason is domain.Reason.EXPIRED
+
+        record, key = await keys.create(KeyInput(name="limited", owner_id="o"), "", soon)
+        assert key is not None
+        assert (await keys.validate(key, soon)).valid
+        await keys.update(record.id, KeyInput(remaining_uses=0), ("remaining_uses",), soon)
+        assert (await keys.validate(key, soon)).reason is domain.Reason.USAGE_EXCEEDED
+    finally:
+        await cluster.close()

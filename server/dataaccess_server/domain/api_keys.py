@@ -11,14 +11,16 @@ statement; last-used times are coalesced in memory and flushed every few seconds
 
 from __future__ import annotations
 
+import builtins
 import enum
 import hashlib
 import logging
 import secrets
 import string
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from dataaccess_server.db import api_keys as store
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
@@ -27,6 +29,8 @@ from dataaccess_server.domain.ids import is_uuid, new_id
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError, NotFoundError
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -394,32 +398,21 @@ class APIKeyService:
         }
         changes = {name: values[name] for name in mask}
 
-        notified: list[bytes] = []
-
-        async def write(conn: Connection) -> store.KeyRow | None:
-            notified.clear()  # a retried attempt notifies again
+        async def write(conn: Connection, notified: list[bytes]) -> store.KeyRow | None:
             return await store.update_key(
                 conn, row_id, changes, channel=self.channel, notified=notified
             )
 
-        record = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
-        self.cache.invalidate(notified)
-        return self._found(record, row_id)
+        return self._found(await self._change(write, deadline), row_id)
 
     async def revoke(self, key_id: str, deadline: Deadline) -> store.KeyRow:
         """Revoke the key on every server (idempotent)."""
         row_id = validate_id(key_id)
 
-        notified: list[bytes] = []
-
-        async def write(conn: Connection) -> store.KeyRow | None:
-            notified.clear()
+        async def write(conn: Connection, notified: list[bytes]) -> store.KeyRow | None:
             return await store.revoke_key(conn, row_id, channel=self.channel, notified=notified)
 
-        record = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
-        # This server's cache forgets the key now, not when the notification comes back.
-        self.cache.invalidate(notified)
-        return self._found(record, row_id)
+        return self._found(await self._change(write, deadline), row_id)
 
     async def rotate(
         self, key_id: str, grace: timedelta, deadline: Deadline
@@ -430,10 +423,9 @@ class APIKeyService:
             raise InvalidArgumentError.single("grace_period", "must be between 0 and 30 days")
         key = generate_key()
 
-        notified: list[bytes] = []
-
-        async def write(conn: Connection) -> tuple[store.KeyRow, datetime] | None:
-            notified.clear()
+        async def write(
+            conn: Connection, notified: list[bytes]
+        ) -> tuple[store.KeyRow, datetime] | None:
             return await store.rotate_key(
                 conn,
                 row_id,
@@ -444,12 +436,27 @@ class APIKeyService:
                 notified=notified,
             )
 
-        result = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
-        self.cache.invalidate(notified)
+        result = await self._change(write, deadline)
         if result is None:
             raise NotFoundError(f"API key {row_id} does not exist")
         record, old_until = result
         return record, key, old_until
+
+    async def _change(
+        self,
+        write: Callable[[Connection, builtins.list[bytes]], Awaitable[T]],
+        deadline: Deadline,
+    ) -> T:
+        """Run a write that notifies the hashes it changes (into the list it is given);
+        this server's cache forgets them at once, not when its notification comes back."""
+        notified: list[bytes] = []
+
+        async def run(conn: Connection) -> T:
+            return await write(conn, notified)
+
+        result = await self._cluster.run(Intent.WRITE, run, deadline=deadline)
+        self.cache.invalidate(notified)
+        return result
 
     @staticmethod
     def _found(record: store.KeyRow | None, row_id: str) -> store.KeyRow:
