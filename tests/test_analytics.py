@@ -404,6 +404,25 @@ async def test_latency_percentiles_default_to_50_95_99_and_filter(
             assert within_bound(percentile.latency_ms, value)
 
 
+async def test_a_histogram_that_misses_requests_is_data_loss(
+    stub: AnalyticsServiceAsyncStub, loaded: str
+) -> None:
+    # The daily histogram of one day lost (as if written by a server older than it):
+    # the percentiles would silently leave that day out, so the call refuses.
+    with psycopg.connect(loaded) as conn:
+        conn.execute(
+            "DELETE FROM request_log_latency_daily WHERE day = %s",
+            ((BASE + timedelta(days=1)).date(),),
+        )
+    request = pb.GetLatencyPercentilesRequest(
+        start_time=stamp(BASE), end_time=stamp(BASE + timedelta(days=LOG_DAYS))
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetLatencyPercentiles(request)
+    assert caught.value.code() == grpc.StatusCode.DATA_LOSS
+    assert "latency histogram" in (caught.value.details() or "")
+
+
 SERIES_SQL = """
 SELECT t, count(l.request_time), coalesce(sum(l.input_tokens), 0),
     coalesce(sum(l.output_tokens), 0),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from google.protobuf.message import Message
 from grpc import aio
 
 from dataaccess.v1 import analytics_pb2 as pb
@@ -59,8 +61,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServiceServicer):
         self, request: pb.GetErrorRatesRequest, context: Context
     ) -> pb.GetErrorRatesResponse:
         used, answer = await self._analytics.error_rates(
-            timestamp_from_proto(request, "start_time", "start_time"),
-            timestamp_from_proto(request, "end_time", "end_time"),
+            *_times(request),
             min_requests=request.min_requests,
             filters=Filters(request.provider, request.model),
             deadline=self._deadline(context),
@@ -79,8 +80,7 @@ class AnalyticsServicer(pb_grpc.AnalyticsServiceServicer):
             if wanted
         )
         used, answer = await self._analytics.latency_percentiles(
-            timestamp_from_proto(request, "start_time", "start_time"),
-            timestamp_from_proto(request, "end_time", "end_time"),
+            *_times(request),
             percentiles=list(request.percentiles),
             group_by=group_by,
             filters=Filters(request.provider, request.model),
@@ -92,10 +92,17 @@ class AnalyticsServicer(pb_grpc.AnalyticsServiceServicer):
         self, request: pb.GetUsageTimeSeriesRequest, context: Context
     ) -> pb.GetUsageTimeSeriesResponse:
         used, answer = await self._analytics.time_series(
-            timestamp_from_proto(request, "start_time", "start_time"),
-            timestamp_from_proto(request, "end_time", "end_time"),
+            *_times(request),
             granularity=granularity_from_proto(request.granularity),
             filters=Filters(request.provider, request.model),
             deadline=self._deadline(context),
         )
         return time_series_to_proto(used, answer)
+
+
+def _times(message: Message) -> tuple[datetime | None, datetime | None]:
+    """A time-range request's start_time and end_time (None if unset)."""
+    return (
+        timestamp_from_proto(message, "start_time", "start_time"),
+        timestamp_from_proto(message, "end_time", "end_time"),
+    )

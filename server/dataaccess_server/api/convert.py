@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from google.protobuf import duration_pb2, json_format, timestamp_pb2
 from google.protobuf import message as message_types
@@ -18,7 +19,7 @@ from dataaccess_server.db.cluster import NodeStatus, Role, format_lsn
 from dataaccess_server.db.request_logs import LogRow
 from dataaccess_server.db.usage import COUNTERS as USAGE_COUNTERS
 from dataaccess_server.db.usage import UsageRow
-from dataaccess_server.domain.analytics import Answer, PercentileRow, SeriesPoint, TimeRange
+from dataaccess_server.domain.analytics import Answer, PercentileRow, TimeRange
 from dataaccess_server.domain.api_keys import KeyInput, Reason, Validation
 from dataaccess_server.domain.crypto import Secret
 from dataaccess_server.domain.oauth_tokens import OAuthToken, TokenInput, View
@@ -415,7 +416,7 @@ def error_rates_to_proto(
             for group in answer.value
         ]
     )
-    _set_times(response, start_time=used.start, end_time=used.end, as_of_time=answer.as_of)
+    _set_range(response, used, answer)
     return response
 
 
@@ -437,12 +438,12 @@ def latency_percentiles_to_proto(
             for row in answer.value
         ]
     )
-    _set_times(response, start_time=used.start, end_time=used.end, as_of_time=answer.as_of)
+    _set_range(response, used, answer)
     return response
 
 
 def time_series_to_proto(
-    used: TimeRange, answer: Answer[list[SeriesPoint]]
+    used: TimeRange, answer: Answer[list[analytics_store.Point]]
 ) -> analytics_pb2.GetUsageTimeSeriesResponse:
     points = []
     for point in answer.value:
@@ -456,5 +457,10 @@ def time_series_to_proto(
         message.time.FromDatetime(point.time)
         points.append(message)
     response = analytics_pb2.GetUsageTimeSeriesResponse(points=points)
-    _set_times(response, start_time=used.start, end_time=used.end, as_of_time=answer.as_of)
+    _set_range(response, used, answer)
     return response
+
+
+def _set_range(message: message_types.Message, used: TimeRange, answer: Answer[Any]) -> None:
+    """The range a time-range answer used, and its freshness."""
+    _set_times(message, start_time=used.start, end_time=used.end, as_of_time=answer.as_of)

@@ -7,7 +7,7 @@ hours, days and groups in its range, not the number of logs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -104,16 +104,6 @@ LATENCY_PIECE = {
 }
 FILTERS = {"provider": "provider = %(provider)s", "model": "model = %(model)s"}
 USAGE_FILTERS = {**FILTERS, "auth_id": "auth_id = %(auth_id)s"}
-COUNTER_FIELDS = (
-    "requests",
-    "input_tokens",
-    "output_tokens",
-    "reasoning_tokens",
-    "cached_tokens",
-    "total_tokens",
-    "successes",
-    "errors",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +211,8 @@ async def usage_summary(
         )
         for provider, model, *counters in sums
     ]
-    sums_of_all = [sum(getattr(row.totals, name) for row in rows) for name in COUNTER_FIELDS]
+    counters = [f.name for f in fields(UsageTotals) if f.name != "distinct_auths"]
+    sums_of_all = [sum(getattr(row.totals, name) for row in rows) for name in counters]
     total = UsageTotals(*[*sums_of_all, int(everyone[0])])
     return rows, total
 

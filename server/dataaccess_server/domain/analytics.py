@@ -36,7 +36,9 @@ DEFAULT_PERCENTILES = (50.0, 95.0, 99.0)
 DEFAULT_TOP = 10
 MAX_TOP = 1000
 BUCKET_GROWTH = 1.1
-WORK_MEM = "64MB"
+# One round trip: one snapshot for every statement of a call, and room for the sorts
+# and hashes of a few hundred thousand rows in memory.
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB'"
 MAX_FILTER = {"provider": 64, "model": 256, "auth_id": 256}
 
 T = TypeVar("T")
@@ -91,17 +93,6 @@ class PercentileRow:
     requests: int
     mean_ms: float
     percentiles: list[tuple[float, float]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesPoint:
-    """One hour or day of a time series (zeros when it had no logs)."""
-
-    time: datetime
-    requests: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    errors: int = 0
 
 
 class AnalyticsService:
@@ -233,7 +224,7 @@ class AnalyticsService:
         granularity: str,
         filters: Filters,
         deadline: Deadline,
-    ) -> tuple[TimeRange, Answer[list[SeriesPoint]]]:
+    ) -> tuple[TimeRange, Answer[list[store.Point]]]:
         """Every hour or day of the range, oldest first, zeros where there were no logs."""
         step = GRANULARITIES.get(granularity)
         if step is None:
@@ -259,17 +250,8 @@ class AnalyticsService:
 
         answer = await self._read(query, deadline)
         found = {point.time: point for point in answer.value}
-        series = []
-        for n in range(points):
-            start = used.start + n * step
-            point = found.get(start)
-            series.append(
-                SeriesPoint(start)
-                if point is None
-                else SeriesPoint(
-                    start, point.requests, point.input_tokens, point.output_tokens, point.errors
-                )
-            )
+        starts = (used.start + n * step for n in range(points))
+        series = [found.get(start) or store.Point(start, 0, 0, 0, 0) for start in starts]
         return used, Answer(series, answer.as_of)
 
     # --- shared ---------------------------------------------------------------------
@@ -280,10 +262,7 @@ class AnalyticsService:
         async def run(conn: Connection) -> Answer[T]:
             as_of = await store.as_of(conn)
             async with conn.transaction():
-                # One snapshot for every statement of the call; sorts and hashes of a
-                # few hundred thousand rows stay in memory.
-                await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                await conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                await conn.execute(SNAPSHOT)
                 value = await query(conn)
             return Answer(value, as_of)
 
