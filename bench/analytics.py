@@ -39,14 +39,14 @@ import psycopg
 from google.protobuf import timestamp_pb2
 from grpc import aio
 
-from bench.harness import Result, measure, server_process
+from bench.harness import Result, measure, postgres, server_process
 from dataaccess.v1 import analytics_pb2 as pb
 from dataaccess.v1 import analytics_pb2_grpc as pb_grpc
 from dataaccess.v1 import request_logs_pb2 as logs_pb
 from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
+from dataaccess_server.db import request_logs as logs_store
 from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.db.migrations import Migrator
-from dataaccess_server.db.request_logs import LATENCY_BUCKET, partition_name
 
 BIG_LOGS = int(os.environ.get("BENCH_ANALYTICS_LOGS", "10000000"))
 BIG_USAGE = int(os.environ.get("BENCH_ANALYTICS_USAGE", "1000000"))
@@ -91,17 +91,18 @@ SELECT %(start)s::timestamptz + g * %(step)s::interval, 'load-' || g,
     floor(random() * 8000)::bigint, floor(random() * 2000)::bigint
 FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS g
 """
-BUILD_HOURLY = """
+BUILD_HOURLY = f"""
 INSERT INTO request_log_hourly (hour, provider, model, requests, errors, input_tokens,
     output_tokens, latency_ms_sum)
 SELECT date_trunc('hour', request_time, 'UTC'), provider, model, count(*),
-    count(*) FILTER (WHERE status_code >= 400 OR status_code = 0),
+    count(*) FILTER (WHERE {logs_store.ERRORS}),
     sum(input_tokens), sum(output_tokens), sum(latency_ms)
 FROM request_logs GROUP BY 1, 2, 3
 """
 BUILD_LATENCY_HOURLY = f"""
 INSERT INTO request_log_latency_hourly (hour, provider, model, bucket, count)
-SELECT date_trunc('hour', request_time, 'UTC'), provider, model, {LATENCY_BUCKET}, count(*)
+SELECT date_trunc('hour', request_time, 'UTC'), provider, model,
+    {logs_store.LATENCY_BUCKET}, count(*)
 FROM request_logs GROUP BY 1, 2, 3, 4
 """
 BUILD_LATENCY_DAILY = """
@@ -137,7 +138,8 @@ class Loaded:
 def load(dsn: str, *, logs: int, usage: int, now: datetime) -> Loaded:
     """Replace every log and usage row with ``logs`` logs evenly over the LOG_DAYS days
     before ``now`` and about ``usage`` usage rows over the USAGE_DAYS days up to today;
-    rebuild the rollups; vacuum and analyze."""
+    rebuild the rollups; vacuum and analyze. The logs' partitions must exist
+    (``partitions``)."""
     started = time.perf_counter()
     first_time = now - timedelta(days=LOG_DAYS)
     step = timedelta(days=LOG_DAYS) / logs
@@ -150,15 +152,6 @@ def load(dsn: str, *, logs: int, usage: int, now: datetime) -> Loaded:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SELECT setseed(0.42)")
         conn.execute(TRUNCATE)
-        day = first_time.date()
-        while day <= now.date():
-            name = partition_name(day)
-            start = datetime.combine(day, datetime.min.time(), UTC)
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF request_logs FOR VALUES "
-                f"FROM ('{start.isoformat()}') TO ('{(start + timedelta(days=1)).isoformat()}')"
-            )
-            day += timedelta(days=1)
         chunk = 500_000
         for first in range(0, logs, chunk):
             conn.execute(
@@ -185,19 +178,11 @@ def load(dsn: str, *, logs: int, usage: int, now: datetime) -> Loaded:
     return Loaded(logs, int(count[0]), time.perf_counter() - started)
 
 
-@contextlib.contextmanager
-def instance() -> Iterator[PostgresInstance]:
-    directory = Path(tempfile.mkdtemp(prefix="dataaccess-bench-"))
-    directory.chmod(0o755)
-    primary = PostgresInstance(directory / "primary", durable=True)
-    try:
-        primary.init()
-        primary.start()
-        yield primary
-    finally:
-        with contextlib.suppress(Exception):
-            primary.stop()
-        shutil.rmtree(directory, ignore_errors=True)
+async def partitions(dsn: str, now: datetime) -> None:
+    """The partitions of the LOG_DAYS days before ``now``, made as the server makes them."""
+    days = {(now - timedelta(days=n)).date() for n in range(LOG_DAYS + 1)}
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        await logs_store.ensure_partitions(conn, days)
 
 
 @contextlib.contextmanager
@@ -369,7 +354,7 @@ async def measure_calls(target: str) -> dict[str, Result]:
 async def run() -> str:
     """Load, measure, and return the report."""
     lines: list[str] = []
-    with instance() as primary:
+    with postgres() as primary:
         dsn = primary.dsn()
         await Migrator(dsn).up()
         phases = [
@@ -381,9 +366,9 @@ async def run() -> str:
         ]
         measured: dict[str, dict[str, Result]] = {}
         for phase, logs, usage in phases:
-            loaded = await asyncio.to_thread(
-                load, dsn, logs=logs, usage=usage, now=datetime.now(UTC)
-            )
+            now = datetime.now(UTC)
+            await partitions(dsn, now)
+            loaded = await asyncio.to_thread(load, dsn, logs=logs, usage=usage, now=now)
             lines.append(
                 f"{phase}: loaded {loaded.logs:,} logs ({LOG_DAYS} days) and "
                 f"{loaded.usage_rows:,} usage rows ({USAGE_DAYS} days) in {loaded.seconds:.0f} s"

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+from psycopg import AsyncConnection
+from psycopg.rows import TupleRow
+from psycopg_pool import AsyncConnectionPool
 
 from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.domain.crypto import Keyring
@@ -95,6 +98,21 @@ def report(
         f"{statistics.median(baseline.latencies_ms):.2f} ms"
     )
     return "\n".join(lines)
+
+
+def verdict(what: str, result: Result, baseline: Result, target: float) -> str:
+    """One line: ``result``'s throughput as a share of ``baseline``'s, against ``target``."""
+    share = result.throughput / baseline.throughput
+    met = "met" if share >= target else "NOT met"
+    return f"{what}: {share:.0%} of {baseline.name} (target >= {target:.0%}: {met})"
+
+
+def raw_pool(dsn: str, size: int) -> AsyncConnectionPool[AsyncConnection[TupleRow]]:
+    """The baselines' pool: ``size`` autocommit connections, like the server's pool of
+    the same size (open it with ``async with``)."""
+    return AsyncConnectionPool(
+        dsn, min_size=size, max_size=size, open=False, kwargs={"autocommit": True}
+    )
 
 
 @contextlib.contextmanager

@@ -41,7 +41,7 @@ from grpc import aio
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
-from bench.harness import Result, measure, postgres, report, server_process
+from bench.harness import Result, measure, postgres, raw_pool, report, server_process, verdict
 from dataaccess.v1 import request_logs_pb2 as logs_pb2
 from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
 from dataaccess.v1 import usage_pb2
@@ -418,12 +418,6 @@ async def _usage_stored(
         )
 
 
-def _verdict(what: str, result: Result, baseline: Result, target: float) -> str:
-    share = result.throughput / baseline.throughput
-    met = "met" if share >= target else "NOT met"
-    return f"{what}: {share:.0%} of {baseline.name} (target >= {target:.0%}: {met})"
-
-
 async def run() -> str:
     """Run the workloads and return the report."""
     rng = random.Random(SEED)
@@ -474,13 +468,7 @@ async def run() -> str:
             clock = CpuClock(_server_pid(), postmaster_pid)
             async with (
                 aio.insecure_channel(target) as channel,
-                AsyncConnectionPool(
-                    dsn,
-                    min_size=POOL_SIZE,
-                    max_size=POOL_SIZE,
-                    open=False,
-                    kwargs={"autocommit": True},
-                ) as pool,
+                raw_pool(dsn, POOL_SIZE) as pool,
             ):
                 logs = logs_grpc.RequestLogServiceStub(channel)
                 usage = usage_grpc.UsageServiceStub(channel)
@@ -589,7 +577,7 @@ async def run() -> str:
                 rows_per_call=BATCH,
             )
             + "\n"
-            + _verdict("BatchInsertRequestLogs", grpc_run, copy_run, LOGS_TARGET)
+            + verdict("BatchInsertRequestLogs", grpc_run, copy_run, LOGS_TARGET)
             + f"\nBatchInsertRequestLogs: {grpc_run.throughput / store_run.throughput:.0%} "
             f"of {store_run.name} (the server's SQL alone)"
             + f"\n{cpu_header}\n"

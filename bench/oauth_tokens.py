@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from grpc import aio
 from psycopg.types.json import Jsonb
-from psycopg_pool import AsyncConnectionPool
 
-from bench.harness import Result, measure, postgres, report, server_process
+from bench.harness import Result, measure, postgres, raw_pool, report, server_process
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess_server.db import oauth_tokens as store
@@ -124,13 +123,7 @@ async def run() -> str:
         with server_process(dsn, **env) as target:
             async with (
                 aio.insecure_channel(target) as channel,
-                AsyncConnectionPool(
-                    dsn,
-                    min_size=POOL_SIZE,
-                    max_size=POOL_SIZE,
-                    open=False,
-                    kwargs={"autocommit": True},
-                ) as pool,
+                raw_pool(dsn, POOL_SIZE) as pool,
             ):
                 stub = tokens_grpc.OAuthTokenServiceStub(channel)
                 seeded = await _seed(stub, rng, keyring)

@@ -12,9 +12,8 @@ from typing import Any
 
 from grpc import aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from psycopg_pool import AsyncConnectionPool
 
-from bench.harness import Result, measure, postgres, report, server_process
+from bench.harness import Result, measure, postgres, raw_pool, report, server_process
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 
@@ -30,9 +29,7 @@ async def run() -> str:
         dsn = instance.dsn()
         env = {"DB_POOL_MIN_CONNS": str(POOL_SIZE), "DB_POOL_MAX_CONNS": str(POOL_SIZE)}
         with server_process(dsn, **env) as target:
-            async with AsyncConnectionPool(
-                dsn, min_size=POOL_SIZE, max_size=POOL_SIZE, open=False, kwargs={"autocommit": True}
-            ) as pool:
+            async with raw_pool(dsn, POOL_SIZE) as pool:
 
                 async def raw() -> None:
                     async with pool.connection() as conn:

@@ -23,9 +23,8 @@ from typing import Any, TypeVar
 
 from grpc import aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from psycopg_pool import AsyncConnectionPool
 
-from bench.harness import Result, measure, postgres, report, server_process
+from bench.harness import Result, measure, postgres, raw_pool, report, server_process, verdict
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
 from dataaccess_server.db.api_keys import LOOKUP_BY_HASH
@@ -127,12 +126,6 @@ async def _measure_each_once(
     return Result(name, sum(counts), time.perf_counter() - started, latencies), sum(warmed)
 
 
-def _verdict(what: str, result: Result, baseline: Result, target: float) -> str:
-    share = result.throughput / baseline.throughput
-    met = "met" if share >= target else "NOT met"
-    return f"{what}: {share:.0%} of {baseline.name} (target >= {target:.0%}: {met})"
-
-
 async def run() -> str:
     """Run the workloads and return the report."""
     rng = random.Random(SEED)
@@ -165,9 +158,7 @@ async def run() -> str:
                 )
         # A second process: its cache has seen none of the keys.
         with server_process(dsn, **env) as target:
-            async with AsyncConnectionPool(
-                dsn, min_size=POOL_SIZE, max_size=POOL_SIZE, open=False, kwargs={"autocommit": True}
-            ) as pool:
+            async with raw_pool(dsn, POOL_SIZE) as pool:
 
                 async def raw_lookup() -> None:
                     key_hash = hashlib.sha256(rng.choice(keys).encode()).digest()
@@ -207,7 +198,7 @@ async def run() -> str:
                 trivial,
             )
             + "\n"
-            + _verdict("hot-cache validation", hot, trivial, HOT_TARGET),
+            + verdict("hot-cache validation", hot, trivial, HOT_TARGET),
             report(
                 f"validate_api_key: cold cache vs raw psycopg, target >= {COLD_TARGET:.0%} "
                 f"({setting})",
@@ -215,7 +206,7 @@ async def run() -> str:
                 raw,
             )
             + "\n"
-            + _verdict("cold-cache validation", cold, raw, COLD_TARGET)
+            + verdict("cold-cache validation", cold, raw, COLD_TARGET)
             + f"\ncold run: a second server process, each key validated at most once "
             f"({warmed} in a {COLD_WARMUP:g} s warm-up, {cold.calls} measured){ran_out}",
         ]

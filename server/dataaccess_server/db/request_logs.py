@@ -48,6 +48,8 @@ LATENCY_BUCKET = (
     "CASE WHEN latency_ms <= 1 THEN 0"
     " ELSE least(ceil(ln(latency_ms::float8) / ln(1.1)), 32767) END::smallint"
 )
+# What the rollups count as an error: a status of 400 or more, or none at all (0).
+ERRORS = "status_code >= 400 OR status_code = 0"
 MERGE_STAGING = f"""
 WITH inserted AS (
     INSERT INTO request_logs ({", ".join(LOG_COLUMNS)})
@@ -60,7 +62,7 @@ WITH inserted AS (
     INSERT INTO request_log_hourly AS h (hour, provider, model, requests, errors,
         input_tokens, output_tokens, latency_ms_sum)
     SELECT date_trunc('hour', request_time, 'UTC'), provider, model, count(*),
-        count(*) FILTER (WHERE status_code >= 400 OR status_code = 0),
+        count(*) FILTER (WHERE {ERRORS}),
         sum(input_tokens), sum(output_tokens), sum(latency_ms)
     FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (hour, provider, model) DO UPDATE SET
