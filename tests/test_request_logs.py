@@ -294,6 +294,7 @@ async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_eac
     await app.start()
     messages = [[log(m * 500 + n) for n in range(500)] for m in range(40)]
     stored_before_kill = 0
+    stopping: list[asyncio.Future[None]] = []
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
             stub = logs_stub(channel)
@@ -308,7 +309,13 @@ async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_eac
                             stored_before_kill = await asyncio.to_thread(
                                 scalar, instance.dsn(), "SELECT count(*) FROM request_logs"
                             )
-                        await asyncio.to_thread(instance.stop, "immediate")
+                        # The call may fail (UNAVAILABLE) while the stop runs, which
+                        # cancels this generator: the stop itself must not be cancelled
+                        # half-way, and the test waits for it below.
+                        stopping.append(
+                            asyncio.ensure_future(asyncio.to_thread(instance.stop, "immediate"))
+                        )
+                        await asyncio.shield(stopping[0])
                     yield pb.StreamRequestLogsRequest(logs=logs)
 
             with pytest.raises(grpc.aio.AioRpcError) as caught:
@@ -316,6 +323,8 @@ async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_eac
             assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
             assert stored_before_kill >= 5000  # chunks of about 1000 logs, committed
 
+            assert len(stopping) == 1
+            await stopping[0]  # stopped for sure before it starts again
             await asyncio.to_thread(instance.start)
             after_restart = await asyncio.to_thread(
                 scalar, instance.dsn(), "SELECT count(*) FROM request_logs"
