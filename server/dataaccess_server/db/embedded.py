@@ -595,9 +595,7 @@ class PostgresInstance:
         if mode not in STOP_MODES:
             raise ValueError(f"unknown stop mode {mode!r}, expected one of {STOP_MODES}")
         deadline = _Deadline(timeout)
-        # A postmaster in crash recovery refuses TCP for a while: is_running() would say
-        # no, and a stop that trusted it would leave the server running.
-        if not self.is_running() and not self._postmaster_alive():
+        if not self.is_running():
             return
         args = [
             str(self._bin_dir / "pg_ctl"),
@@ -612,7 +610,7 @@ class PostgresInstance:
             "--silent",
         ]
         result = self._run(args, deadline, what="pg_ctl stop")
-        if result.returncode != 0 and (self.is_running() or self._postmaster_alive()):
+        if result.returncode != 0 and self.is_running():
             raise EmbeddedPostgresError(
                 f"PostgreSQL in {self.data_dir} did not stop ({mode}) within "
                 f"{deadline.timeout:g} s (pg_ctl exit {result.returncode}: {_output(result)})"
@@ -861,17 +859,6 @@ class PostgresInstance:
                 self.data_dir,
             )
         return _free_port()
-
-    def _postmaster_alive(self) -> bool:
-        """Whether ``postmaster.pid`` names a live PostgreSQL process, whether or not it
-        accepts connections (the command line tells it from a process that reused the
-        pid of a crashed postmaster)."""
-        try:
-            pid = int((self.data_dir / "postmaster.pid").read_text(encoding="utf-8").split()[0])
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (OSError, ValueError, IndexError):
-            return False
-        return b"postgres" in command
 
     def _running_port(self) -> int | None:
         """The port of a live postmaster of this data directory, or None."""
