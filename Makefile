@@ -25,12 +25,14 @@ pytest: $(DEV_STAMP) .tools/grpcurl
 pytest-pg16: $(DEV_STAMP) .tools/grpcurl
 	PATH="$(CURDIR)/.tools:$$PATH" DATAACCESS_TEST_PG_MAJOR=16 $(BIN)/pytest $(PYTEST_ARGS)
 
-## lint: ruff (lint + format) everywhere, mypy strict on the server and client
+## lint: ruff (lint + format) everywhere, mypy strict on the server and client, and
+## the import contract of the server's layers (scripts/check_layers.py)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy server clients/python/src/dataaccess/client.py
-	$(BIN)/mypy tests bench
+	$(BIN)/mypy tests bench scripts/check_layers.py
+	$(BIN)/python scripts/check_layers.py server
 
 ## proto: regenerate every language from proto/
 proto: $(DEV_STAMP) node_modules/.bin/buf

@@ -46,7 +46,7 @@ from dataaccess.v1 import request_logs_pb2 as logs_pb2
 from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
 from dataaccess.v1 import usage_pb2
 from dataaccess.v1 import usage_pb2_grpc as usage_grpc
-from dataaccess_server.api.convert import log_to_proto
+from dataaccess_server.api.convert.request_logs import log_to_proto
 from dataaccess_server.db import request_logs as logs_store
 from dataaccess_server.db import usage as usage_store
 from dataaccess_server.domain.usage import sum_by_key

@@ -11,16 +11,16 @@ from grpc import aio
 from dataaccess.v1 import analytics_pb2 as pb
 from dataaccess.v1 import analytics_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
-from dataaccess_server.api.convert import (
+from dataaccess_server.api.convert.analytics import (
     error_rates_to_proto,
     granularity_from_proto,
     latency_percentiles_to_proto,
     time_series_to_proto,
-    timestamp_from_proto,
     top_auths_order_from_proto,
     top_auths_to_proto,
     usage_summary_to_proto,
 )
+from dataaccess_server.api.convert.times import timestamp_from_proto
 from dataaccess_server.domain.analytics import AnalyticsService, Filters
 
 Context = aio.ServicerContext[Any, Any]

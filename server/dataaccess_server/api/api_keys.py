@@ -10,7 +10,11 @@ from grpc import aio
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
-from dataaccess_server.api.convert import key_input_from_proto, key_to_proto, validation_to_proto
+from dataaccess_server.api.convert.api_keys import (
+    key_input_from_proto,
+    key_to_proto,
+    validation_to_proto,
+)
 from dataaccess_server.domain.api_keys import APIKeyService, KeyQuery
 
 Context = aio.ServicerContext[Any, Any]

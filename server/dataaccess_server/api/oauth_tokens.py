@@ -9,12 +9,12 @@ from grpc import aio
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess.v1 import oauth_tokens_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
-from dataaccess_server.api.convert import (
-    timestamp_from_proto,
+from dataaccess_server.api.convert.oauth_tokens import (
     token_input_from_proto,
     token_to_proto,
     view_from_proto,
 )
+from dataaccess_server.api.convert.times import timestamp_from_proto
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService, TokenQuery
 
 Context = aio.ServicerContext[Any, Any]

@@ -9,7 +9,7 @@ from grpc import aio
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.api.calls import CallDeadline
-from dataaccess_server.api.convert import database_status_to_proto
+from dataaccess_server.api.convert.operations import database_status_to_proto
 from dataaccess_server.domain.operations import OperationsService
 
 

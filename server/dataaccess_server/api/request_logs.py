@@ -10,12 +10,12 @@ from grpc import aio
 from dataaccess.v1 import request_logs_pb2 as pb
 from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
-from dataaccess_server.api.convert import (
+from dataaccess_server.api.convert.request_logs import (
     log_input_from_proto,
     log_to_proto,
     status_class_from_proto,
-    timestamp_from_proto,
 )
+from dataaccess_server.api.convert.times import timestamp_from_proto
 from dataaccess_server.db.request_logs import LogRow
 from dataaccess_server.domain.request_logs import LogQuery, RequestLogService
 

@@ -9,7 +9,7 @@ from grpc import aio
 from dataaccess.v1 import usage_pb2 as pb
 from dataaccess.v1 import usage_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
-from dataaccess_server.api.convert import usage_input_from_proto, usage_to_proto
+from dataaccess_server.api.convert.usage import usage_input_from_proto, usage_to_proto
 from dataaccess_server.domain.usage import UsageQuery, UsageService
 
 Context = aio.ServicerContext[Any, Any]

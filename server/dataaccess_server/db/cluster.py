@@ -580,6 +580,17 @@ class Cluster:
             log.info("read failed on %s (%s); retrying on %s", first.name, failure, fallback.name)
             return await self._run_on(fallback, operation, deadline, share=1.0)
 
+    @contextlib.asynccontextmanager
+    async def transaction(self, deadline: Deadline) -> AsyncIterator[Connection]:
+        """A transaction on the writer, within ``deadline``: committed when the body
+        returns, rolled back when it raises. Never retried (the body may have had
+        effects outside the database). Raises as :meth:`run` does."""
+        writer = self.writer()
+        if writer is None:
+            raise DatabaseUnavailableError("no reachable primary: writes are unavailable")
+        async with self._connection(writer, deadline, share=1.0) as conn, conn.transaction():
+            yield conn
+
     async def _run_on(
         self,
         node: Node,
@@ -588,12 +599,21 @@ class Cluster:
         *,
         share: float,
     ) -> T:
+        async with self._connection(node, deadline, share=share) as conn:
+            return await operation(conn)
+
+    @contextlib.asynccontextmanager
+    async def _connection(
+        self, node: Node, deadline: Deadline, *, share: float
+    ) -> AsyncIterator[Connection]:
+        # A connection of ``node`` for the body, bounded by the deadline, with the
+        # driver's errors translated and the node suspected when it failed the call.
         wait = min(self._pool_settings.timeout, deadline.remaining() * share)
         try:
             async with translated_errors(node.name), node.connection(wait) as conn:
                 try:
                     async with asyncio.timeout(deadline.remaining()):
-                        return await operation(conn)
+                        yield conn
                 except TimeoutError as exc:
                     raise DeadlineExceededError(f"the call ran out of time on {node.name}") from exc
                 except (pg_errors.AdminShutdown, pg_errors.CannotConnectNow) as exc:

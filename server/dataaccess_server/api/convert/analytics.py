@@ -1,0 +1,146 @@
+"""Conversion of AnalyticsService messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import message as message_types
+
+from dataaccess.v1 import analytics_pb2
+from dataaccess_server.api.convert.times import set_times
+from dataaccess_server.db import analytics as analytics_store
+from dataaccess_server.domain.analytics import Answer, PercentileRow, TimeRange
+
+_TOP_AUTHS_ORDERS: dict[int, str] = {
+    analytics_pb2.TOP_AUTHS_ORDER_UNSPECIFIED: "requests",
+    analytics_pb2.TOP_AUTHS_ORDER_REQUESTS: "requests",
+    analytics_pb2.TOP_AUTHS_ORDER_TOTAL_TOKENS: "total_tokens",
+}
+_GRANULARITIES: dict[int, str] = {
+    analytics_pb2.GRANULARITY_HOUR: "hour",
+    analytics_pb2.GRANULARITY_DAY: "day",
+}
+
+
+def top_auths_order_from_proto(value: int) -> str:
+    """The domain name of an order ("" for a value this server does not know)."""
+    return _TOP_AUTHS_ORDERS.get(value, "")
+
+
+def granularity_from_proto(value: int) -> str:
+    """The domain name of a granularity ("" for unspecified or unknown)."""
+    return _GRANULARITIES.get(value, "")
+
+
+def usage_totals_to_proto(totals: analytics_store.UsageTotals) -> analytics_pb2.UsageTotals:
+    return analytics_pb2.UsageTotals(
+        requests=totals.requests,
+        input_tokens=totals.input_tokens,
+        output_tokens=totals.output_tokens,
+        reasoning_tokens=totals.reasoning_tokens,
+        cached_tokens=totals.cached_tokens,
+        total_tokens=totals.total_tokens,
+        successes=totals.successes,
+        errors=totals.errors,
+        distinct_auths=totals.distinct_auths,
+    )
+
+
+def usage_summary_to_proto(
+    answer: Answer[tuple[list[analytics_store.SummaryRow], analytics_store.UsageTotals]],
+) -> analytics_pb2.GetUsageSummaryResponse:
+    rows, total = answer.value
+    response = analytics_pb2.GetUsageSummaryResponse(
+        rows=[
+            analytics_pb2.UsageSummaryRow(
+                provider=row.provider, model=row.model, totals=usage_totals_to_proto(row.totals)
+            )
+            for row in rows
+        ],
+        total=usage_totals_to_proto(total),
+    )
+    set_times(response, as_of_time=answer.as_of)
+    return response
+
+
+def top_auths_to_proto(
+    answer: Answer[list[analytics_store.AuthUsage]],
+) -> analytics_pb2.GetTopAuthsByUsageResponse:
+    response = analytics_pb2.GetTopAuthsByUsageResponse(
+        auths=[
+            analytics_pb2.AuthUsage(
+                auth_id=auth.auth_id,
+                requests=auth.requests,
+                total_tokens=auth.total_tokens,
+                distinct_models=auth.distinct_models,
+            )
+            for auth in answer.value
+        ]
+    )
+    set_times(response, as_of_time=answer.as_of)
+    return response
+
+
+def error_rates_to_proto(
+    used: TimeRange, answer: Answer[list[analytics_store.GroupCounts]]
+) -> analytics_pb2.GetErrorRatesResponse:
+    response = analytics_pb2.GetErrorRatesResponse(
+        rates=[
+            analytics_pb2.ErrorRate(
+                provider=group.provider,
+                model=group.model,
+                requests=group.requests,
+                errors=group.errors,
+                error_rate=group.errors / group.requests,
+            )
+            for group in answer.value
+        ]
+    )
+    _set_range(response, used, answer)
+    return response
+
+
+def latency_percentiles_to_proto(
+    used: TimeRange, answer: Answer[list[PercentileRow]]
+) -> analytics_pb2.GetLatencyPercentilesResponse:
+    response = analytics_pb2.GetLatencyPercentilesResponse(
+        rows=[
+            analytics_pb2.LatencyRow(
+                provider=row.provider,
+                model=row.model,
+                requests=row.requests,
+                mean_ms=row.mean_ms,
+                percentiles=[
+                    analytics_pb2.LatencyPercentile(percentile=p, latency_ms=value)
+                    for p, value in row.percentiles
+                ],
+            )
+            for row in answer.value
+        ]
+    )
+    _set_range(response, used, answer)
+    return response
+
+
+def time_series_to_proto(
+    used: TimeRange, answer: Answer[list[analytics_store.Point]]
+) -> analytics_pb2.GetUsageTimeSeriesResponse:
+    points = []
+    for point in answer.value:
+        message = analytics_pb2.TimeSeriesPoint(
+            requests=point.requests,
+            input_tokens=point.input_tokens,
+            output_tokens=point.output_tokens,
+            total_tokens=point.input_tokens + point.output_tokens,
+            errors=point.errors,
+        )
+        message.time.FromDatetime(point.time)
+        points.append(message)
+    response = analytics_pb2.GetUsageTimeSeriesResponse(points=points)
+    _set_range(response, used, answer)
+    return response
+
+
+def _set_range(message: message_types.Message, used: TimeRange, answer: Answer[Any]) -> None:
+    """The range a time-range answer used, and its freshness."""
+    set_times(message, start_time=used.start, end_time=used.end, as_of_time=answer.as_of)

@@ -1,0 +1,69 @@
+"""Conversion of APIKeyService messages."""
+
+from __future__ import annotations
+
+from google.protobuf import json_format
+
+from dataaccess.v1 import api_keys_pb2 as keys_pb2
+from dataaccess_server.api.convert.times import set_times, timestamp_from_proto
+from dataaccess_server.db.api_keys import KeyRow
+from dataaccess_server.domain.api_keys import KeyInput, Reason, Validation
+
+_REASONS = {
+    Reason.VALID: keys_pb2.API_KEY_VALIDATION_REASON_VALID,
+    Reason.NOT_FOUND: keys_pb2.API_KEY_VALIDATION_REASON_NOT_FOUND,
+    Reason.REVOKED: keys_pb2.API_KEY_VALIDATION_REASON_REVOKED,
+    Reason.EXPIRED: keys_pb2.API_KEY_VALIDATION_REASON_EXPIRED,
+    Reason.RATE_LIMITED: keys_pb2.API_KEY_VALIDATION_REASON_RATE_LIMITED,
+    Reason.USAGE_EXCEEDED: keys_pb2.API_KEY_VALIDATION_REASON_USAGE_EXCEEDED,
+}
+
+
+def key_input_from_proto(key: keys_pb2.APIKey) -> KeyInput:
+    """The domain input of a request's key settings."""
+    return KeyInput(
+        name=key.name,
+        description=key.description,
+        owner_id=key.owner_id,
+        rate_limit_per_minute=key.rate_limit_per_minute,
+        expire_time=timestamp_from_proto(key, "expire_time", "api_key.expire_time"),
+        remaining_uses=key.remaining_uses if key.HasField("remaining_uses") else None,
+        metadata=json_format.MessageToDict(key.metadata),
+        metadata_size=key.metadata.ByteSize(),
+    )
+
+
+def key_to_proto(record: KeyRow) -> keys_pb2.APIKey:
+    """The public record of a key."""
+    message = keys_pb2.APIKey(
+        id=record.id,
+        key_prefix=record.key_prefix,
+        name=record.name,
+        description=record.description,
+        owner_id=record.owner_id,
+        rate_limit_per_minute=record.rate_limit_per_minute or 0,
+    )
+    if record.remaining_uses is not None:
+        message.remaining_uses = record.remaining_uses
+    json_format.ParseDict(record.metadata, message.metadata)
+    set_times(
+        message,
+        expire_time=record.expire_time,
+        revoke_time=record.revoked_at,
+        last_used_time=record.last_used_at,
+        create_time=record.created_at,
+        update_time=record.updated_at,
+    )
+    return message
+
+
+def validation_to_proto(result: Validation) -> keys_pb2.ValidateAPIKeyResponse:
+    """The ValidateAPIKey answer."""
+    response = keys_pb2.ValidateAPIKeyResponse(valid=result.valid, reason=_REASONS[result.reason])
+    if result.record is not None:
+        response.api_key.CopyFrom(key_to_proto(result.record))
+    if result.rate is not None:
+        response.rate_limit.limit = result.rate.limit
+        response.rate_limit.remaining = result.rate.remaining
+        response.rate_limit.reset_time.FromDatetime(result.rate.reset_time)
+    return response
