@@ -15,7 +15,8 @@ SERVER = ROOT / "server"
 
 def _checker() -> ModuleType:
     spec = importlib.util.spec_from_file_location("check_layers", ROOT / "scripts/check_layers.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["check_layers"] = module
     spec.loader.exec_module(module)
