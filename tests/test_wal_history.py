@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataaccess_server.db.cluster import WalHistory, format_lsn, parse_lsn
+from dataaccess_server.db.cluster import WalHistory
+from dataaccess_server.domain.model.wal import format_lsn, parse_lsn
 
 
 def test_a_replica_with_everything_the_primary_had_has_no_lag() -> None:

@@ -47,6 +47,7 @@ from dataaccess_server.config import PoolSettings
 from dataaccess_server.db.conninfo import redact_dsn
 from dataaccess_server.db.errors import translated_errors
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.wal import parse_lsn
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
 
 log = logging.getLogger(__name__)
@@ -93,17 +94,6 @@ POOL_COUNTERS = (
     "connections_errors",
     "connections_lost",
 )
-
-
-def parse_lsn(text: str) -> int:
-    """A PostgreSQL ``pg_lsn`` (``16/B374D848``) as an integer."""
-    high, _, low = text.partition("/")
-    return (int(high, 16) << 32) | int(low, 16)
-
-
-def format_lsn(value: int) -> str:
-    """An integer WAL position in PostgreSQL's ``X/Y`` notation."""
-    return f"{value >> 32:X}/{value & 0xFFFFFFFF:X}"
 
 
 async def current_wal_lsn(conn: Connection) -> int:
