@@ -45,8 +45,8 @@ from dataaccess.v1 import analytics_pb2_grpc as pb_grpc
 from dataaccess.v1 import request_logs_pb2 as logs_pb
 from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
 from dataaccess_server.db import request_logs as logs_store
-from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.embedded import PostgresInstance
 
 BIG_LOGS = int(os.environ.get("BENCH_ANALYTICS_LOGS", "10000000"))
 BIG_USAGE = int(os.environ.get("BENCH_ANALYTICS_USAGE", "1000000"))

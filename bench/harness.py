@@ -22,8 +22,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
-from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.domain.crypto import Keyring
+from dataaccess_server.embedded import PostgresInstance
 
 
 @dataclass(frozen=True)

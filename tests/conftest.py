@@ -22,7 +22,7 @@ import pytest
 from grpc import aio
 
 from dataaccess_server.app import Application
-from dataaccess_server.db.embedded import PostgresInstance
+from dataaccess_server.embedded import PostgresInstance
 from tests.harness import leaks
 from tests.harness.postgres import (
     TEMPLATE_DATABASE,

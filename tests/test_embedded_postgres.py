@@ -15,7 +15,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from dataaccess_server.db.embedded import (
+from dataaccess_server.embedded import (
     SUPPORTED_MAJORS,
     EmbeddedPostgresError,
     PostgresInstance,

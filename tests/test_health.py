@@ -13,8 +13,8 @@ from grpc_health.v1 import health_pb2
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.app import Application
-from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.embedded import PostgresInstance
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import health_stub, server_settings
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.db.migrations import Migrator, create_files, default_directory, discover
+from dataaccess_server.embedded import PostgresInstance
 from dataaccess_server.errors import MigrationError
 from tests.harness.server import clean_environment, run_cli
 

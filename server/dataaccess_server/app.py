@@ -15,9 +15,9 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from dataaccess_server import embedded
 from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.config import Settings
-from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator

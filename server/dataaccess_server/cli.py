@@ -15,10 +15,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dataaccess_server import __version__
+from dataaccess_server import __version__, embedded
 from dataaccess_server.app import EMBEDDED_DATABASE, Application, StartupError
 from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_settings
-from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.migrations import (

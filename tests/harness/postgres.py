@@ -26,8 +26,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from dataaccess_server.db.embedded import DEFAULT_MAJOR, PostgresInstance
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.embedded import DEFAULT_MAJOR, PostgresInstance
 
 PG_MAJOR_ENV = "DATAACCESS_TEST_PG_MAJOR"
 TEMPLATE_DATABASE = "dataaccess_template"
