@@ -21,7 +21,8 @@ from dataaccess_server.api.convert.analytics import (
     usage_summary_to_proto,
 )
 from dataaccess_server.api.convert.times import timestamp_from_proto
-from dataaccess_server.domain.analytics import AnalyticsService, Filters
+from dataaccess_server.domain.analytics import AnalyticsService
+from dataaccess_server.domain.model.analytics import Filters
 
 Context = aio.ServicerContext[Any, Any]
 

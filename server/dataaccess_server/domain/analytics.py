@@ -17,13 +17,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from dataaccess_server.db import analytics as store
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.analytics import (
+    Answer,
+    AuthUsage,
+    Filters,
+    GroupCounts,
+    LatencyGroup,
+    PercentileRow,
+    Piece,
+    Point,
+    TimeRange,
+    UsageSummary,
+)
 from dataaccess_server.domain.usage import parse_date
 from dataaccess_server.errors import DataCorruptionError, FieldViolation, InvalidArgumentError
 
@@ -44,55 +56,19 @@ MAX_FILTER = {"provider": 64, "model": 256, "auth_id": 256}
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Answer(Generic[T]):
-    """Figures, and the time up to which they include every committed write (None: the
-    replica could not tell)."""
-
-    value: T
-    as_of: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class TimeRange:
-    """A half-open range widened to whole units, as used."""
-
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Optional equality filters ("" does not filter)."""
-
-    provider: str = ""
-    model: str = ""
-    auth_id: str = ""
-
-    def check(self, *, allow_auth: bool) -> dict[str, str | None]:
-        """As SQL parameters (None for unset), or INVALID_ARGUMENT for a bad filter."""
-        values = {"provider": self.provider, "model": self.model}
-        if allow_auth:
-            values["auth_id"] = self.auth_id
-        problems = [
-            FieldViolation(name, f"must be at most {MAX_FILTER[name]} characters")
-            for name, value in values.items()
-            if len(value) > MAX_FILTER[name]
-        ]
-        if problems:
-            raise InvalidArgumentError(problems)
-        return {name: value or None for name, value in values.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class PercentileRow:
-    """A group's request count, exact mean and estimated percentiles (in asked order)."""
-
-    provider: str
-    model: str
-    requests: int
-    mean_ms: float
-    percentiles: list[tuple[float, float]] = field(default_factory=list)
+def check_filters(filters: Filters, *, allow_auth: bool) -> Filters:
+    """The filters as used (``auth_id`` dropped unless ``allow_auth``), or
+    INVALID_ARGUMENT naming each one too long."""
+    used = filters if allow_auth else replace(filters, auth_id="")
+    values = {"provider": used.provider, "model": used.model, "auth_id": used.auth_id}
+    problems = [
+        FieldViolation(name, f"must be at most {MAX_FILTER[name]} characters")
+        for name, value in values.items()
+        if len(value) > MAX_FILTER[name]
+    ]
+    if problems:
+        raise InvalidArgumentError(problems)
+    return used
 
 
 class AnalyticsService:
@@ -104,13 +80,15 @@ class AnalyticsService:
 
     async def usage_summary(
         self, start_date: str, end_date: str, filters: Filters, deadline: Deadline
-    ) -> Answer[tuple[list[store.SummaryRow], store.UsageTotals]]:
+    ) -> Answer[UsageSummary]:
         """Usage per provider and model over the inclusive day range, and the total."""
         start, end = self._day_range(start_date, end_date)
-        params = filters.check(allow_auth=True)
+        used_filters = check_filters(filters, allow_auth=True)
 
-        async def query(conn: Connection) -> tuple[list[store.SummaryRow], store.UsageTotals]:
-            return await store.usage_summary(conn, start_date=start, end_date=end, filters=params)
+        async def query(conn: Connection) -> UsageSummary:
+            return await store.usage_summary(
+                conn, start_date=start, end_date=end, filters=used_filters
+            )
 
         return await self._read(query, deadline)
 
@@ -123,23 +101,23 @@ class AnalyticsService:
         limit: int,
         filters: Filters,
         deadline: Deadline,
-    ) -> Answer[list[store.AuthUsage]]:
+    ) -> Answer[list[AuthUsage]]:
         """The auths with the most requests or total tokens over the day range."""
         start, end = self._day_range(start_date, end_date)
         if order not in store.TOP_AUTHS_ORDERS:
             raise InvalidArgumentError.single("order_by", "is not a known order")
         if limit < 0 or limit > MAX_TOP:
             raise InvalidArgumentError.single("limit", f"must be between 0 and {MAX_TOP}")
-        params = filters.check(allow_auth=False)
+        used_filters = check_filters(filters, allow_auth=False)
 
-        async def query(conn: Connection) -> list[store.AuthUsage]:
+        async def query(conn: Connection) -> list[AuthUsage]:
             return await store.top_auths(
                 conn,
                 start_date=start,
                 end_date=end,
                 order=order,
                 limit=limit or DEFAULT_TOP,
-                filters=params,
+                filters=used_filters,
             )
 
         return await self._read(query, deadline)
@@ -152,20 +130,20 @@ class AnalyticsService:
         min_requests: int,
         filters: Filters,
         deadline: Deadline,
-    ) -> tuple[TimeRange, Answer[list[store.GroupCounts]]]:
+    ) -> tuple[TimeRange, Answer[list[GroupCounts]]]:
         """Requests and errors per provider and model, highest error rate first."""
         used = self._time_range(start_time, end_time, HOUR)
         if min_requests < 0:
             raise InvalidArgumentError.single("min_requests", "must be at least 0")
-        params = filters.check(allow_auth=False)
+        used_filters = check_filters(filters, allow_auth=False)
 
-        async def query(conn: Connection) -> list[store.GroupCounts]:
+        async def query(conn: Connection) -> list[GroupCounts]:
             return await store.error_rates(
                 conn,
                 start_time=used.start,
                 end_time=used.end,
                 min_requests=min_requests,
-                filters=params,
+                filters=used_filters,
             )
 
         return used, await self._read(query, deadline)
@@ -183,17 +161,17 @@ class AnalyticsService:
         """Latency percentiles per group (``group_by`` ⊆ provider, model)."""
         used = self._time_range(start_time, end_time, HOUR)
         wanted = check_percentiles(percentiles)
-        params = filters.check(allow_auth=False)
+        used_filters = check_filters(filters, allow_auth=False)
         pieces = histogram_pieces(used.start, used.end)
 
-        async def query(conn: Connection) -> list[store.LatencyGroup]:
+        async def query(conn: Connection) -> list[LatencyGroup]:
             return await store.latency(
                 conn,
                 start_time=used.start,
                 end_time=used.end,
                 pieces=pieces,
                 group_by=group_by,
-                filters=params,
+                filters=used_filters,
             )
 
         answer = await self._read(query, deadline)
@@ -224,7 +202,7 @@ class AnalyticsService:
         granularity: str,
         filters: Filters,
         deadline: Deadline,
-    ) -> tuple[TimeRange, Answer[list[store.Point]]]:
+    ) -> tuple[TimeRange, Answer[list[Point]]]:
         """Every hour or day of the range, oldest first, zeros where there were no logs."""
         step = GRANULARITIES.get(granularity)
         if step is None:
@@ -237,21 +215,21 @@ class AnalyticsService:
                 f"the range holds {points} points of this granularity; at most "
                 f"{MAX_POINTS} are allowed: use a coarser granularity or a shorter range",
             )
-        params = filters.check(allow_auth=False)
+        used_filters = check_filters(filters, allow_auth=False)
 
-        async def query(conn: Connection) -> list[store.Point]:
+        async def query(conn: Connection) -> list[Point]:
             return await store.time_series(
                 conn,
                 start_time=used.start,
                 end_time=used.end,
                 unit=granularity,
-                filters=params,
+                filters=used_filters,
             )
 
         answer = await self._read(query, deadline)
         found = {point.time: point for point in answer.value}
         starts = (used.start + n * step for n in range(points))
-        series = [found.get(start) or store.Point(start, 0, 0, 0, 0) for start in starts]
+        series = [found.get(start) or Point(start, 0, 0, 0, 0) for start in starts]
         return used, Answer(series, answer.as_of)
 
     # --- shared ---------------------------------------------------------------------
@@ -304,12 +282,12 @@ class AnalyticsService:
         return TimeRange(_floor(start, unit), _ceil(end, unit))
 
 
-def histogram_pieces(start: datetime, end: datetime) -> list[store.Piece]:
+def histogram_pieces(start: datetime, end: datetime) -> list[Piece]:
     """The pieces of the daily and hourly latency histograms that sum to [start, end)
     (whole hours): whole days from the daily one; a partial day either as its hours in
     the range, or, when those are more than half the day, as the day minus its hours
     outside the range. So at most 12 hours are read hourly at each end."""
-    pieces: list[store.Piece] = []
+    pieces: list[Piece] = []
     first_day, last_day = _floor(start, DAY), _floor(end - HOUR, DAY)
     hourly_days = set()  # partial days read from the hourly histogram alone
     for day in sorted({first_day, last_day}):
@@ -319,14 +297,14 @@ def histogram_pieces(start: datetime, end: datetime) -> list[store.Piece]:
         if inside_to - inside_from > DAY / 2:  # the day, minus its hours outside
             for outside_from, outside_to in ((day, inside_from), (inside_to, day + DAY)):
                 if outside_from < outside_to:
-                    pieces.append(store.Piece("hour", outside_from, outside_to, -1))
+                    pieces.append(Piece("hour", outside_from, outside_to, -1))
         else:
-            pieces.append(store.Piece("hour", inside_from, inside_to))
+            pieces.append(Piece("hour", inside_from, inside_to))
             hourly_days.add(day)
     day_from = first_day + (DAY if first_day in hourly_days else timedelta())
     day_to = last_day + (timedelta() if last_day in hourly_days else DAY)
     if day_from < day_to:
-        pieces.append(store.Piece("day", day_from.date(), day_to.date()))
+        pieces.append(Piece("day", day_from.date(), day_to.date()))
     return pieces
 
 

@@ -8,8 +8,16 @@ from google.protobuf import message as message_types
 
 from dataaccess.v1 import analytics_pb2
 from dataaccess_server.api.convert.times import set_times
-from dataaccess_server.db import analytics as analytics_store
-from dataaccess_server.domain.analytics import Answer, PercentileRow, TimeRange
+from dataaccess_server.domain.model.analytics import (
+    Answer,
+    AuthUsage,
+    GroupCounts,
+    PercentileRow,
+    Point,
+    TimeRange,
+    UsageSummary,
+    UsageTotals,
+)
 
 _TOP_AUTHS_ORDERS: dict[int, str] = {
     analytics_pb2.TOP_AUTHS_ORDER_UNSPECIFIED: "requests",
@@ -32,7 +40,7 @@ def granularity_from_proto(value: int) -> str:
     return _GRANULARITIES.get(value, "")
 
 
-def usage_totals_to_proto(totals: analytics_store.UsageTotals) -> analytics_pb2.UsageTotals:
+def usage_totals_to_proto(totals: UsageTotals) -> analytics_pb2.UsageTotals:
     return analytics_pb2.UsageTotals(
         requests=totals.requests,
         input_tokens=totals.input_tokens,
@@ -47,24 +55,24 @@ def usage_totals_to_proto(totals: analytics_store.UsageTotals) -> analytics_pb2.
 
 
 def usage_summary_to_proto(
-    answer: Answer[tuple[list[analytics_store.SummaryRow], analytics_store.UsageTotals]],
+    answer: Answer[UsageSummary],
 ) -> analytics_pb2.GetUsageSummaryResponse:
-    rows, total = answer.value
+    summary = answer.value
     response = analytics_pb2.GetUsageSummaryResponse(
         rows=[
             analytics_pb2.UsageSummaryRow(
                 provider=row.provider, model=row.model, totals=usage_totals_to_proto(row.totals)
             )
-            for row in rows
+            for row in summary.rows
         ],
-        total=usage_totals_to_proto(total),
+        total=usage_totals_to_proto(summary.total),
     )
     set_times(response, as_of_time=answer.as_of)
     return response
 
 
 def top_auths_to_proto(
-    answer: Answer[list[analytics_store.AuthUsage]],
+    answer: Answer[list[AuthUsage]],
 ) -> analytics_pb2.GetTopAuthsByUsageResponse:
     response = analytics_pb2.GetTopAuthsByUsageResponse(
         auths=[
@@ -82,7 +90,7 @@ def top_auths_to_proto(
 
 
 def error_rates_to_proto(
-    used: TimeRange, answer: Answer[list[analytics_store.GroupCounts]]
+    used: TimeRange, answer: Answer[list[GroupCounts]]
 ) -> analytics_pb2.GetErrorRatesResponse:
     response = analytics_pb2.GetErrorRatesResponse(
         rates=[
@@ -123,7 +131,7 @@ def latency_percentiles_to_proto(
 
 
 def time_series_to_proto(
-    used: TimeRange, answer: Answer[list[analytics_store.Point]]
+    used: TimeRange, answer: Answer[list[Point]]
 ) -> analytics_pb2.GetUsageTimeSeriesResponse:
     points = []
     for point in answer.value:
