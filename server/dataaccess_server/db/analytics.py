@@ -17,11 +17,13 @@ from dataaccess_server.db.cluster import Connection
 from dataaccess_server.domain.model.analytics import (
     AuthUsage,
     Filters,
+    Granularity,
     GroupCounts,
     LatencyGroup,
     Piece,
     Point,
     SummaryRow,
+    TopAuthsOrder,
     UsageSummary,
     UsageTotals,
 )
@@ -78,7 +80,7 @@ GROUP BY auth_id
 ORDER BY {order} DESC, auth_id
 LIMIT %(limit)s
 """
-TOP_AUTHS_ORDERS = {"requests": "requests", "total_tokens": "total_tokens"}
+TOP_AUTHS_ORDERS = {TopAuthsOrder.REQUESTS: "requests", TopAuthsOrder.TOTAL_TOKENS: "total_tokens"}
 ERROR_RATES = """
 SELECT provider, model, sum(requests)::bigint AS requests, sum(errors)::bigint AS errors
 FROM request_log_hourly
@@ -178,7 +180,7 @@ async def top_auths(
     *,
     start_date: date,
     end_date: date,
-    order: str,
+    order: TopAuthsOrder,
     limit: int,
     filters: Filters,
 ) -> list[AuthUsage]:
@@ -229,16 +231,16 @@ async def time_series(
     *,
     start_time: datetime,
     end_time: datetime,
-    unit: str,
+    granularity: Granularity,
     filters: Filters,
 ) -> list[Point]:
-    """Totals per ``unit`` ('hour' or 'day', UTC) that has logs in the range."""
+    """Totals per hour or day (``granularity``, UTC) that has logs in the range."""
     cursor = await conn.execute(
         _filtered(TIME_SERIES, filters, FILTERS),
         {
             "start_time": start_time,
             "end_time": end_time,
-            "unit": unit,
+            "unit": granularity.value,
             **_filter_params(filters, FILTERS),
         },
     )

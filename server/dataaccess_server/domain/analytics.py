@@ -28,12 +28,14 @@ from dataaccess_server.domain.model.analytics import (
     Answer,
     AuthUsage,
     Filters,
+    Granularity,
     GroupCounts,
     LatencyGroup,
     PercentileRow,
     Piece,
     Point,
     TimeRange,
+    TopAuthsOrder,
     UsageSummary,
 )
 from dataaccess_server.domain.usage import parse_date
@@ -41,7 +43,7 @@ from dataaccess_server.errors import DataCorruptionError, FieldViolation, Invali
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
-GRANULARITIES = {"hour": HOUR, "day": DAY}
+STEPS = {Granularity.HOUR: HOUR, Granularity.DAY: DAY}
 MAX_POINTS = 5_000
 MAX_PERCENTILES = 20
 DEFAULT_PERCENTILES = (50.0, 95.0, 99.0)
@@ -97,14 +99,15 @@ class AnalyticsService:
         start_date: str,
         end_date: str,
         *,
-        order: str,
+        order: TopAuthsOrder | None,
         limit: int,
         filters: Filters,
         deadline: Deadline,
     ) -> Answer[list[AuthUsage]]:
-        """The auths with the most requests or total tokens over the day range."""
+        """The auths with the most requests or total tokens over the day range (``order``
+        None: one this server does not know)."""
         start, end = self._day_range(start_date, end_date)
-        if order not in store.TOP_AUTHS_ORDERS:
+        if order is None:
             raise InvalidArgumentError.single("order_by", "is not a known order")
         if limit < 0 or limit > MAX_TOP:
             raise InvalidArgumentError.single("limit", f"must be between 0 and {MAX_TOP}")
@@ -199,14 +202,15 @@ class AnalyticsService:
         start_time: datetime | None,
         end_time: datetime | None,
         *,
-        granularity: str,
+        granularity: Granularity | None,
         filters: Filters,
         deadline: Deadline,
     ) -> tuple[TimeRange, Answer[list[Point]]]:
-        """Every hour or day of the range, oldest first, zeros where there were no logs."""
-        step = GRANULARITIES.get(granularity)
-        if step is None:
+        """Every hour or day of the range, oldest first, zeros where there were no logs
+        (``granularity`` None: unspecified or unknown)."""
+        if granularity is None:
             raise InvalidArgumentError.single("granularity", "must be HOUR or DAY")
+        step = STEPS[granularity]
         used = self._time_range(start_time, end_time, step)
         points = (used.end - used.start) // step
         if points > MAX_POINTS:
@@ -222,7 +226,7 @@ class AnalyticsService:
                 conn,
                 start_time=used.start,
                 end_time=used.end,
-                unit=granularity,
+                granularity=granularity,
                 filters=used_filters,
             )
 

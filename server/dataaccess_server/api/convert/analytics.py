@@ -11,33 +11,35 @@ from dataaccess_server.api.convert.times import set_times
 from dataaccess_server.domain.model.analytics import (
     Answer,
     AuthUsage,
+    Granularity,
     GroupCounts,
     PercentileRow,
     Point,
     TimeRange,
+    TopAuthsOrder,
     UsageSummary,
     UsageTotals,
 )
 
-_TOP_AUTHS_ORDERS: dict[int, str] = {
-    analytics_pb2.TOP_AUTHS_ORDER_UNSPECIFIED: "requests",
-    analytics_pb2.TOP_AUTHS_ORDER_REQUESTS: "requests",
-    analytics_pb2.TOP_AUTHS_ORDER_TOTAL_TOKENS: "total_tokens",
+_TOP_AUTHS_ORDERS: dict[int, TopAuthsOrder] = {
+    analytics_pb2.TOP_AUTHS_ORDER_UNSPECIFIED: TopAuthsOrder.REQUESTS,
+    analytics_pb2.TOP_AUTHS_ORDER_REQUESTS: TopAuthsOrder.REQUESTS,
+    analytics_pb2.TOP_AUTHS_ORDER_TOTAL_TOKENS: TopAuthsOrder.TOTAL_TOKENS,
 }
-_GRANULARITIES: dict[int, str] = {
-    analytics_pb2.GRANULARITY_HOUR: "hour",
-    analytics_pb2.GRANULARITY_DAY: "day",
+_GRANULARITIES: dict[int, Granularity] = {
+    analytics_pb2.GRANULARITY_HOUR: Granularity.HOUR,
+    analytics_pb2.GRANULARITY_DAY: Granularity.DAY,
 }
 
 
-def top_auths_order_from_proto(value: int) -> str:
-    """The domain name of an order ("" for a value this server does not know)."""
-    return _TOP_AUTHS_ORDERS.get(value, "")
+def top_auths_order_from_proto(value: int) -> TopAuthsOrder | None:
+    """The domain's order (None for a value this server does not know)."""
+    return _TOP_AUTHS_ORDERS.get(value)
 
 
-def granularity_from_proto(value: int) -> str:
-    """The domain name of a granularity ("" for unspecified or unknown)."""
-    return _GRANULARITIES.get(value, "")
+def granularity_from_proto(value: int) -> Granularity | None:
+    """The domain's granularity (None for unspecified or unknown)."""
+    return _GRANULARITIES.get(value)
 
 
 def usage_totals_to_proto(totals: UsageTotals) -> analytics_pb2.UsageTotals:

@@ -4,6 +4,7 @@ that answer them. Pure values; the rules that check a question are in domain/ana
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Generic, TypeVar
@@ -38,6 +39,20 @@ class Filters:
     provider: str = ""
     model: str = ""
     auth_id: str = ""
+
+
+class TopAuthsOrder(enum.Enum):
+    """What the top auths are ranked by."""
+
+    REQUESTS = "requests"
+    TOTAL_TOKENS = "total_tokens"
+
+
+class Granularity(enum.Enum):
+    """The unit of a time series (UTC hours or days)."""
+
+    HOUR = "hour"
+    DAY = "day"
 
 
 @dataclass(frozen=True, slots=True)
