@@ -1,20 +1,28 @@
-"""SQL of analytics: read-only queries over the usage counters and the log rollups.
+"""SQL of analytics: read-only queries over the usage counters and the log rollups, and
+PostgresAnalyticsStore, which runs them on the cluster's read path.
 
 No query here reads ``request_logs``: the log figures come from the hourly and daily
 rollups that ingestion maintains (db/request_logs.py), so a query's cost follows the
 hours, days and groups in its range, not the number of logs.
+
+Every store call is one round trip to one node: its freshness (AS_OF) in autocommit,
+then the call's statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import fields
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from psycopg import sql
 
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.analytics import (
+    Answer,
     AuthUsage,
     Filters,
     Granularity,
@@ -23,11 +31,17 @@ from dataaccess_server.domain.model.analytics import (
     Piece,
     Point,
     SummaryRow,
+    TimeRange,
     TopAuthsOrder,
     UsageSummary,
     UsageTotals,
 )
 
+T = TypeVar("T")
+
+# One snapshot for every statement of a call, and room for the sorts and hashes of a
+# few hundred thousand rows in memory. Sent with the transaction's BEGIN: no extra trip.
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB'"
 # The time up to which this node holds every committed write. The primary: now. A
 # replica: the commit time of the last transaction it replayed; or, when it has replayed
 # all the WAL it received, the primary's send time of the last message it received
@@ -129,6 +143,18 @@ async def as_of(conn: Connection) -> datetime | None:
     assert row is not None
     value = row[0]
     return value if isinstance(value, datetime) else None
+
+
+async def read_in_snapshot(
+    conn: Connection, query: Callable[[Connection], Awaitable[T]]
+) -> Answer[T]:
+    """``query(conn)`` in one snapshot (SNAPSHOT), with the freshness of ``conn``'s node
+    (``as_of``) read just before, outside it: the figures hold at least that much."""
+    fresh_to = await as_of(conn)
+    async with conn.transaction():
+        await conn.execute(SNAPSHOT)
+        value = await query(conn)
+    return Answer(value, fresh_to)
 
 
 def _filtered(query: str, filters: Filters, known: dict[str, str]) -> sql.SQL:
@@ -305,3 +331,99 @@ async def latency(
 def _group_key(columns: list[str], values: tuple[Any, ...]) -> tuple[str, str]:
     named = dict(zip(columns, values, strict=False))
     return (str(named.get("provider", "")), str(named.get("model", "")))
+
+
+class PostgresAnalyticsStore:
+    """The analytics figures, read from one node of ``cluster`` per call (a replica in
+    rotation, else the primary: Intent.READ) in one snapshot (``read_in_snapshot``).
+    Every method raises what Cluster.run raises: DatabaseUnavailableError,
+    DeadlineExceededError."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    async def usage_summary(
+        self, start_date: date, end_date: date, filters: Filters, deadline: Deadline
+    ) -> Answer[UsageSummary]:
+        """``usage_summary`` over the inclusive day range."""
+        query = partial(usage_summary, start_date=start_date, end_date=end_date, filters=filters)
+        return await self._read(query, deadline)
+
+    async def top_auths(
+        self,
+        start_date: date,
+        end_date: date,
+        *,
+        order: TopAuthsOrder,
+        limit: int,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[AuthUsage]]:
+        """``top_auths`` over the inclusive day range."""
+        query = partial(
+            top_auths,
+            start_date=start_date,
+            end_date=end_date,
+            order=order,
+            limit=limit,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def error_rates(
+        self, time_range: TimeRange, *, min_requests: int, filters: Filters, deadline: Deadline
+    ) -> Answer[list[GroupCounts]]:
+        """``error_rates`` over ``time_range`` (whole hours)."""
+        query = partial(
+            error_rates,
+            start_time=time_range.start,
+            end_time=time_range.end,
+            min_requests=min_requests,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def latency(
+        self,
+        time_range: TimeRange,
+        *,
+        pieces: list[Piece],
+        group_by: tuple[str, ...],
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[LatencyGroup]]:
+        """``latency`` over ``time_range`` (whole hours), which ``pieces`` cover exactly."""
+        query = partial(
+            latency,
+            start_time=time_range.start,
+            end_time=time_range.end,
+            pieces=pieces,
+            group_by=group_by,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def time_series(
+        self,
+        time_range: TimeRange,
+        *,
+        granularity: Granularity,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[Point]]:
+        """``time_series`` over ``time_range`` (whole units of ``granularity``)."""
+        query = partial(
+            time_series,
+            start_time=time_range.start,
+            end_time=time_range.end,
+            granularity=granularity,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def _read(
+        self, query: Callable[[Connection], Awaitable[T]], deadline: Deadline
+    ) -> Answer[T]:
+        return await self._cluster.run(
+            Intent.READ, partial(read_in_snapshot, query=query), deadline=deadline
+        )

@@ -1,9 +1,10 @@
-"""Analytics: range rules, read routing, and percentiles from latency histograms.
+"""Analytics: range rules, and percentiles from latency histograms; storage through the
+AnalyticsStore port.
 
 Every call reads one node (a replica in rotation, else the primary), first the node's
-freshness (``as_of``), then its figures in one snapshot. Day ranges are inclusive;
-time ranges are half-open and widened to whole hours (whole days for a daily series),
-the granularity of the rollups they are read from.
+freshness (``as_of``), then its figures in one snapshot (the store's contract). Day
+ranges are inclusive; time ranges are half-open and widened to whole hours (whole days
+for a daily series), the granularity of the rollups they are read from.
 
 Percentiles come from histograms whose bucket b > 0 holds latencies in
 (1.1^(b-1), 1.1^b] ms and bucket 0 those of at most 1 ms. The nearest-rank percentile
@@ -16,13 +17,11 @@ of the exact value, and within 1 ms in bucket 0.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TypeVar
+from typing import Protocol
 
-from dataaccess_server.db import analytics as store
-from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.analytics import (
     Answer,
@@ -50,12 +49,7 @@ DEFAULT_PERCENTILES = (50.0, 95.0, 99.0)
 DEFAULT_TOP = 10
 MAX_TOP = 1000
 BUCKET_GROWTH = 1.1
-# One round trip: one snapshot for every statement of a call, and room for the sorts
-# and hashes of a few hundred thousand rows in memory.
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB'"
 MAX_FILTER = {"provider": 64, "model": 256, "auth_id": 256}
-
-T = TypeVar("T")
 
 
 def check_filters(filters: Filters, *, allow_auth: bool) -> Filters:
@@ -73,11 +67,71 @@ def check_filters(filters: Filters, *, allow_auth: bool) -> Filters:
     return used
 
 
-class AnalyticsService:
-    """The analytics queries, over the cluster's read path."""
+class AnalyticsStore(Protocol):
+    """Where the figures are read. Each call reads one node (a replica in rotation, else
+    the primary): first the node's freshness (the answer's ``as_of``), then every figure
+    of the call in one snapshot, within ``deadline``. Every method raises
+    DatabaseUnavailableError when no node can serve it, DeadlineExceededError when the
+    deadline passes first."""
 
-    def __init__(self, cluster: Cluster, *, max_days: int = 366) -> None:
-        self._cluster = cluster
+    async def usage_summary(
+        self, start_date: date, end_date: date, filters: Filters, deadline: Deadline
+    ) -> Answer[UsageSummary]:
+        """Totals per provider and model with usage in the inclusive day range, and the
+        grand total."""
+        ...
+
+    async def top_auths(
+        self,
+        start_date: date,
+        end_date: date,
+        *,
+        order: TopAuthsOrder,
+        limit: int,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[AuthUsage]]:
+        """The ``limit`` auths with the most ``order`` in the inclusive day range."""
+        ...
+
+    async def error_rates(
+        self, time_range: TimeRange, *, min_requests: int, filters: Filters, deadline: Deadline
+    ) -> Answer[list[GroupCounts]]:
+        """Requests and errors per provider and model with at least ``min_requests`` (and
+        at least one) in the range (whole hours), by error rate, highest first."""
+        ...
+
+    async def latency(
+        self,
+        time_range: TimeRange,
+        *,
+        pieces: list[Piece],
+        group_by: tuple[str, ...],
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[LatencyGroup]]:
+        """Per group with requests in the range (whole hours): requests, latency sum, and
+        the histogram summed over ``pieces``, which cover exactly the range."""
+        ...
+
+    async def time_series(
+        self,
+        time_range: TimeRange,
+        *,
+        granularity: Granularity,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[Point]]:
+        """Totals per hour or day (UTC) of the range that has logs, oldest first."""
+        ...
+
+
+class AnalyticsService:
+    """The analytics queries: their range and argument rules, and the figures derived
+    from what the store reads."""
+
+    def __init__(self, store: AnalyticsStore, *, max_days: int = 366) -> None:
+        self._store = store
         self._max_days = max_days
 
     async def usage_summary(
@@ -86,13 +140,7 @@ class AnalyticsService:
         """Usage per provider and model over the inclusive day range, and the total."""
         start, end = self._day_range(start_date, end_date)
         used_filters = check_filters(filters, allow_auth=True)
-
-        async def query(conn: Connection) -> UsageSummary:
-            return await store.usage_summary(
-                conn, start_date=start, end_date=end, filters=used_filters
-            )
-
-        return await self._read(query, deadline)
+        return await self._store.usage_summary(start, end, used_filters, deadline)
 
     async def top_auths(
         self,
@@ -112,18 +160,14 @@ class AnalyticsService:
         if limit < 0 or limit > MAX_TOP:
             raise InvalidArgumentError.single("limit", f"must be between 0 and {MAX_TOP}")
         used_filters = check_filters(filters, allow_auth=False)
-
-        async def query(conn: Connection) -> list[AuthUsage]:
-            return await store.top_auths(
-                conn,
-                start_date=start,
-                end_date=end,
-                order=order,
-                limit=limit or DEFAULT_TOP,
-                filters=used_filters,
-            )
-
-        return await self._read(query, deadline)
+        return await self._store.top_auths(
+            start,
+            end,
+            order=order,
+            limit=limit or DEFAULT_TOP,
+            filters=used_filters,
+            deadline=deadline,
+        )
 
     async def error_rates(
         self,
@@ -139,17 +183,10 @@ class AnalyticsService:
         if min_requests < 0:
             raise InvalidArgumentError.single("min_requests", "must be at least 0")
         used_filters = check_filters(filters, allow_auth=False)
-
-        async def query(conn: Connection) -> list[GroupCounts]:
-            return await store.error_rates(
-                conn,
-                start_time=used.start,
-                end_time=used.end,
-                min_requests=min_requests,
-                filters=used_filters,
-            )
-
-        return used, await self._read(query, deadline)
+        answer = await self._store.error_rates(
+            used, min_requests=min_requests, filters=used_filters, deadline=deadline
+        )
+        return used, answer
 
     async def latency_percentiles(
         self,
@@ -161,41 +198,19 @@ class AnalyticsService:
         filters: Filters,
         deadline: Deadline,
     ) -> tuple[TimeRange, Answer[list[PercentileRow]]]:
-        """Latency percentiles per group (``group_by`` ⊆ provider, model)."""
+        """Latency percentiles per group (``group_by`` ⊆ provider, model).
+        DATA_CORRUPTION when a group's histogram does not count its requests."""
         used = self._time_range(start_time, end_time, HOUR)
         wanted = check_percentiles(percentiles)
         used_filters = check_filters(filters, allow_auth=False)
-        pieces = histogram_pieces(used.start, used.end)
-
-        async def query(conn: Connection) -> list[LatencyGroup]:
-            return await store.latency(
-                conn,
-                start_time=used.start,
-                end_time=used.end,
-                pieces=pieces,
-                group_by=group_by,
-                filters=used_filters,
-            )
-
-        answer = await self._read(query, deadline)
-        for group in answer.value:
-            counted = sum(count for _, count in group.buckets)
-            if counted != group.requests or any(count < 0 for _, count in group.buckets):
-                raise DataCorruptionError(
-                    f"the latency histogram of {group.provider or '*'}/{group.model or '*'} "
-                    f"counts {counted} requests where the hourly rollup has {group.requests}"
-                )
-        rows = [
-            PercentileRow(
-                group.provider,
-                group.model,
-                group.requests,
-                group.latency_ms_sum / group.requests,
-                [(p, estimate_percentile(group.buckets, p)) for p in wanted],
-            )
-            for group in answer.value
-        ]
-        return used, Answer(rows, answer.as_of)
+        answer = await self._store.latency(
+            used,
+            pieces=histogram_pieces(used.start, used.end),
+            group_by=group_by,
+            filters=used_filters,
+            deadline=deadline,
+        )
+        return used, Answer(percentile_rows(answer.value, wanted), answer.as_of)
 
     async def time_series(
         self,
@@ -220,35 +235,15 @@ class AnalyticsService:
                 f"{MAX_POINTS} are allowed: use a coarser granularity or a shorter range",
             )
         used_filters = check_filters(filters, allow_auth=False)
-
-        async def query(conn: Connection) -> list[Point]:
-            return await store.time_series(
-                conn,
-                start_time=used.start,
-                end_time=used.end,
-                granularity=granularity,
-                filters=used_filters,
-            )
-
-        answer = await self._read(query, deadline)
+        answer = await self._store.time_series(
+            used, granularity=granularity, filters=used_filters, deadline=deadline
+        )
         found = {point.time: point for point in answer.value}
         starts = (used.start + n * step for n in range(points))
         series = [found.get(start) or Point(start, 0, 0, 0, 0) for start in starts]
         return used, Answer(series, answer.as_of)
 
     # --- shared ---------------------------------------------------------------------
-
-    async def _read(
-        self, query: Callable[[Connection], Awaitable[T]], deadline: Deadline
-    ) -> Answer[T]:
-        async def run(conn: Connection) -> Answer[T]:
-            as_of = await store.as_of(conn)
-            async with conn.transaction():
-                await conn.execute(SNAPSHOT)
-                value = await query(conn)
-            return Answer(value, as_of)
-
-        return await self._cluster.run(Intent.READ, run, deadline=deadline)
 
     def _day_range(self, start_text: str, end_text: str) -> tuple[date, date]:
         problems = []
@@ -310,6 +305,28 @@ def histogram_pieces(start: datetime, end: datetime) -> list[Piece]:
     if day_from < day_to:
         pieces.append(Piece("day", day_from.date(), day_to.date()))
     return pieces
+
+
+def percentile_rows(groups: Sequence[LatencyGroup], wanted: Sequence[float]) -> list[PercentileRow]:
+    """Each group's mean and ``wanted`` percentiles, or DATA_CORRUPTION when a group's
+    histogram has a negative count or does not count exactly its requests."""
+    for group in groups:
+        counted = sum(count for _, count in group.buckets)
+        if counted != group.requests or any(count < 0 for _, count in group.buckets):
+            raise DataCorruptionError(
+                f"the latency histogram of {group.provider or '*'}/{group.model or '*'} "
+                f"counts {counted} requests where the hourly rollup has {group.requests}"
+            )
+    return [
+        PercentileRow(
+            group.provider,
+            group.model,
+            group.requests,
+            group.latency_ms_sum / group.requests,
+            [(p, estimate_percentile(group.buckets, p)) for p in wanted],
+        )
+        for group in groups
+    ]
 
 
 def check_percentiles(percentiles: Sequence[float]) -> list[float]:
