@@ -42,6 +42,20 @@ def granularity_from_proto(value: int) -> Granularity | None:
     return _GRANULARITIES.get(value)
 
 
+def latency_group_by_from_proto(
+    request: analytics_pb2.GetLatencyPercentilesRequest,
+) -> tuple[str, ...]:
+    """The columns the percentiles are grouped by, of ("provider", "model")."""
+    return tuple(
+        name
+        for name, wanted in (
+            ("provider", request.group_by_provider),
+            ("model", request.group_by_model),
+        )
+        if wanted
+    )
+
+
 def usage_totals_to_proto(totals: UsageTotals) -> analytics_pb2.UsageTotals:
     return analytics_pb2.UsageTotals(
         requests=totals.requests,
