@@ -57,6 +57,7 @@ def latency_group_by_from_proto(
 
 
 def usage_totals_to_proto(totals: UsageTotals) -> analytics_pb2.UsageTotals:
+    """The message of summed usage counters."""
     return analytics_pb2.UsageTotals(
         requests=totals.requests,
         input_tokens=totals.input_tokens,
@@ -73,6 +74,7 @@ def usage_totals_to_proto(totals: UsageTotals) -> analytics_pb2.UsageTotals:
 def usage_summary_to_proto(
     answer: Answer[UsageSummary],
 ) -> analytics_pb2.GetUsageSummaryResponse:
+    """The reply of GetUsageSummary: its rows, total and freshness."""
     summary = answer.value
     response = analytics_pb2.GetUsageSummaryResponse(
         rows=[
@@ -90,6 +92,7 @@ def usage_summary_to_proto(
 def top_auths_to_proto(
     answer: Answer[list[AuthUsage]],
 ) -> analytics_pb2.GetTopAuthsByUsageResponse:
+    """The reply of GetTopAuthsByUsage: the auths, in order, and freshness."""
     response = analytics_pb2.GetTopAuthsByUsageResponse(
         auths=[
             analytics_pb2.AuthUsage(
@@ -108,6 +111,7 @@ def top_auths_to_proto(
 def error_rates_to_proto(
     used: TimeRange, answer: Answer[list[GroupCounts]]
 ) -> analytics_pb2.GetErrorRatesResponse:
+    """The reply of GetErrorRates: each group's rate, the range used and freshness."""
     response = analytics_pb2.GetErrorRatesResponse(
         rates=[
             analytics_pb2.ErrorRate(
@@ -127,6 +131,7 @@ def error_rates_to_proto(
 def latency_percentiles_to_proto(
     used: TimeRange, answer: Answer[list[PercentileRow]]
 ) -> analytics_pb2.GetLatencyPercentilesResponse:
+    """The reply of GetLatencyPercentiles: its rows, the range used and freshness."""
     response = analytics_pb2.GetLatencyPercentilesResponse(
         rows=[
             analytics_pb2.LatencyRow(
@@ -149,6 +154,7 @@ def latency_percentiles_to_proto(
 def time_series_to_proto(
     used: TimeRange, answer: Answer[list[Point]]
 ) -> analytics_pb2.GetUsageTimeSeriesResponse:
+    """The reply of GetUsageTimeSeries: its points, the range used and freshness."""
     points = []
     for point in answer.value:
         message = analytics_pb2.TimeSeriesPoint(
