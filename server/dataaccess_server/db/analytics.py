@@ -5,8 +5,8 @@ No query here reads ``request_logs``: the log figures come from the hourly and d
 rollups that ingestion maintains (db/request_logs.py), so a query's cost follows the
 hours, days and groups in its range, not the number of logs.
 
-Every store call is one round trip to one node: its freshness (AS_OF) in autocommit,
-then the call's statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
+Every store call reads one node: its freshness (AS_OF) in autocommit, then the call's
+statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from dataaccess_server.domain.model.analytics import (
 
 T = TypeVar("T")
 
-# One snapshot for every statement of a call, and room for the sorts and hashes of a
-# few hundred thousand rows in memory. Sent with the transaction's BEGIN: no extra trip.
+# One round trip: one snapshot for every statement of a call, and room for the sorts
+# and hashes of a few hundred thousand rows in memory.
 SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB'"
 # The time up to which this node holds every committed write. The primary: now. A
 # replica: the commit time of the last transaction it replayed; or, when it has replayed
