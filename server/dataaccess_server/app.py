@@ -19,6 +19,7 @@ from dataaccess_server import embedded
 from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.config import Settings
 from dataaccess_server.db.admin import ensure_database
+from dataaccess_server.db.analytics import PostgresAnalyticsStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
 from dataaccess_server.db.notifications import ChangeListener
@@ -117,7 +118,9 @@ class Application:
             keys=keys,
             usage=UsageService(cluster, max_batch=settings.max_batch),
             logs=logs,
-            analytics=AnalyticsService(cluster, max_days=settings.analytics_max_days),
+            analytics=AnalyticsService(
+                PostgresAnalyticsStore(cluster), max_days=settings.analytics_max_days
+            ),
             default_deadline=settings.default_deadline,
         )
         try:

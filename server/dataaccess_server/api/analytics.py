@@ -14,6 +14,7 @@ from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.analytics import (
     error_rates_to_proto,
     granularity_from_proto,
+    latency_group_by_from_proto,
     latency_percentiles_to_proto,
     time_series_to_proto,
     top_auths_order_from_proto,
@@ -21,7 +22,8 @@ from dataaccess_server.api.convert.analytics import (
     usage_summary_to_proto,
 )
 from dataaccess_server.api.convert.times import timestamp_from_proto
-from dataaccess_server.domain.analytics import AnalyticsService, Filters
+from dataaccess_server.domain.analytics import AnalyticsService
+from dataaccess_server.domain.model.analytics import Filters
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -71,18 +73,10 @@ class AnalyticsServicer(pb_grpc.AnalyticsServiceServicer):
     async def GetLatencyPercentiles(
         self, request: pb.GetLatencyPercentilesRequest, context: Context
     ) -> pb.GetLatencyPercentilesResponse:
-        group_by = tuple(
-            name
-            for name, wanted in (
-                ("provider", request.group_by_provider),
-                ("model", request.group_by_model),
-            )
-            if wanted
-        )
         used, answer = await self._analytics.latency_percentiles(
             *_times(request),
             percentiles=list(request.percentiles),
-            group_by=group_by,
+            group_by=latency_group_by_from_proto(request),
             filters=Filters(request.provider, request.model),
             deadline=self._deadline(context),
         )

@@ -1,20 +1,47 @@
-"""SQL of analytics: read-only queries over the usage counters and the log rollups.
+"""SQL of analytics: read-only queries over the usage counters and the log rollups, and
+PostgresAnalyticsStore, which runs them on the cluster's read path.
 
 No query here reads ``request_logs``: the log figures come from the hourly and daily
 rollups that ingestion maintains (db/request_logs.py), so a query's cost follows the
 hours, days and groups in its range, not the number of logs.
+
+Every store call reads one node: its freshness (AS_OF) in autocommit, then the call's
+statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Awaitable, Callable
+from dataclasses import fields
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from psycopg import sql
 
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.analytics import (
+    Answer,
+    AuthUsage,
+    Filters,
+    Granularity,
+    GroupCounts,
+    LatencyGroup,
+    Piece,
+    Point,
+    SummaryRow,
+    TimeRange,
+    TopAuthsOrder,
+    UsageSummary,
+    UsageTotals,
+)
 
+T = TypeVar("T")
+
+# One round trip: one snapshot for every statement of a call, and room for the sorts
+# and hashes of a few hundred thousand rows in memory.
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB'"
 # The time up to which this node holds every committed write. The primary: now. A
 # replica: the commit time of the last transaction it replayed; or, when it has replayed
 # all the WAL it received, the primary's send time of the last message it received
@@ -67,7 +94,7 @@ GROUP BY auth_id
 ORDER BY {order} DESC, auth_id
 LIMIT %(limit)s
 """
-TOP_AUTHS_ORDERS = {"requests": "requests", "total_tokens": "total_tokens"}
+TOP_AUTHS_ORDERS = {TopAuthsOrder.REQUESTS: "requests", TopAuthsOrder.TOTAL_TOKENS: "total_tokens"}
 ERROR_RATES = """
 SELECT provider, model, sum(requests)::bigint AS requests, sum(errors)::bigint AS errors
 FROM request_log_hourly
@@ -106,73 +133,6 @@ FILTERS = {"provider": "provider = %(provider)s", "model": "model = %(model)s"}
 USAGE_FILTERS = {**FILTERS, "auth_id": "auth_id = %(auth_id)s"}
 
 
-@dataclass(frozen=True, slots=True)
-class UsageTotals:
-    """Usage counters summed over a range."""
-
-    requests: int
-    input_tokens: int
-    output_tokens: int
-    reasoning_tokens: int
-    cached_tokens: int
-    total_tokens: int
-    successes: int
-    errors: int
-    distinct_auths: int
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryRow:
-    """One provider and model's totals."""
-
-    provider: str
-    model: str
-    totals: UsageTotals
-
-
-@dataclass(frozen=True, slots=True)
-class AuthUsage:
-    """One auth's usage over a range."""
-
-    auth_id: str
-    requests: int
-    total_tokens: int
-    distinct_models: int
-
-
-@dataclass(frozen=True, slots=True)
-class GroupCounts:
-    """Requests and errors of one provider and model."""
-
-    provider: str
-    model: str
-    requests: int
-    errors: int
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    """Totals of one hour or day."""
-
-    time: datetime
-    requests: int
-    input_tokens: int
-    output_tokens: int
-    errors: int
-
-
-@dataclass(frozen=True, slots=True)
-class LatencyGroup:
-    """A group's latency figures: requests, the latency sum and histogram counts."""
-
-    provider: str
-    model: str
-    requests: int
-    latency_ms_sum: int
-    buckets: list[tuple[int, int]]
-    """(bucket, count), by bucket."""
-
-
 async def as_of(conn: Connection) -> datetime | None:
     """The time up to which ``conn``'s node holds every committed write (AS_OF); None
     when a replica cannot tell (it has replayed nothing since it started, and is not
@@ -185,17 +145,41 @@ async def as_of(conn: Connection) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def _filtered(query: str, filters: dict[str, str | None], known: dict[str, str]) -> sql.SQL:
-    conditions = "".join(f" AND {known[name]}" for name, value in filters.items() if value)
+async def read_in_snapshot(
+    conn: Connection, query: Callable[[Connection], Awaitable[T]]
+) -> Answer[T]:
+    """``query(conn)`` in one snapshot (SNAPSHOT), with the freshness of ``conn``'s node
+    (``as_of``) read just before, outside it: the figures hold at least that much."""
+    fresh_to = await as_of(conn)
+    async with conn.transaction():
+        await conn.execute(SNAPSHOT)
+        value = await query(conn)
+    return Answer(value, fresh_to)
+
+
+def _filtered(query: str, filters: Filters, known: dict[str, str]) -> sql.SQL:
+    """``query`` with a condition for each filter of ``known`` that is set."""
+    conditions = "".join(
+        f" AND {condition}" for name, condition in known.items() if getattr(filters, name)
+    )
     return sql.SQL(query.replace("{filters}", conditions))
 
 
+def _filter_params(filters: Filters, known: dict[str, str]) -> dict[str, str | None]:
+    """The parameters of ``known``'s conditions (None for a filter not set)."""
+    return {name: getattr(filters, name) or None for name in known}
+
+
 async def usage_summary(
-    conn: Connection, *, start_date: date, end_date: date, filters: dict[str, str | None]
-) -> tuple[list[SummaryRow], UsageTotals]:
+    conn: Connection, *, start_date: date, end_date: date, filters: Filters
+) -> UsageSummary:
     """Totals per provider and model with usage in the range, and the grand total. Run
     it in one snapshot (a REPEATABLE READ transaction): it takes three statements."""
-    params = {"start_date": start_date, "end_date": end_date, **filters}
+    params = {
+        "start_date": start_date,
+        "end_date": end_date,
+        **_filter_params(filters, USAGE_FILTERS),
+    }
     cursor = await conn.execute(_filtered(USAGE_SUMS, filters, USAGE_FILTERS), params)
     sums = await cursor.fetchall()
     cursor = await conn.execute(_filtered(USAGE_AUTHS, filters, USAGE_FILTERS), params)
@@ -214,7 +198,7 @@ async def usage_summary(
     counters = [f.name for f in fields(UsageTotals) if f.name != "distinct_auths"]
     sums_of_all = [sum(getattr(row.totals, name) for row in rows) for name in counters]
     total = UsageTotals(*[*sums_of_all, int(everyone[0])])
-    return rows, total
+    return UsageSummary(rows, total)
 
 
 async def top_auths(
@@ -222,14 +206,20 @@ async def top_auths(
     *,
     start_date: date,
     end_date: date,
-    order: str,
+    order: TopAuthsOrder,
     limit: int,
-    filters: dict[str, str | None],
+    filters: Filters,
 ) -> list[AuthUsage]:
     """The ``limit`` auths with the most ``order`` (TOP_AUTHS_ORDERS) in the range."""
     query = _filtered(TOP_AUTHS.replace("{order}", TOP_AUTHS_ORDERS[order]), filters, USAGE_FILTERS)
     cursor = await conn.execute(
-        query, {"start_date": start_date, "end_date": end_date, "limit": limit, **filters}
+        query,
+        {
+            "start_date": start_date,
+            "end_date": end_date,
+            "limit": limit,
+            **_filter_params(filters, USAGE_FILTERS),
+        },
     )
     return [
         AuthUsage(str(auth), int(requests), int(tokens), int(models))
@@ -243,7 +233,7 @@ async def error_rates(
     start_time: datetime,
     end_time: datetime,
     min_requests: int,
-    filters: dict[str, str | None],
+    filters: Filters,
 ) -> list[GroupCounts]:
     """Requests and errors per provider and model with at least ``min_requests`` (and at
     least one) in [start_time, end_time) (whole hours), by error rate, highest first."""
@@ -253,7 +243,7 @@ async def error_rates(
             "start_time": start_time,
             "end_time": end_time,
             "min_requests": min_requests,
-            **filters,
+            **_filter_params(filters, FILTERS),
         },
     )
     return [
@@ -267,29 +257,23 @@ async def time_series(
     *,
     start_time: datetime,
     end_time: datetime,
-    unit: str,
-    filters: dict[str, str | None],
+    granularity: Granularity,
+    filters: Filters,
 ) -> list[Point]:
-    """Totals per ``unit`` ('hour' or 'day', UTC) that has logs in the range."""
+    """Totals per hour or day (``granularity``, UTC) that has logs in the range."""
     cursor = await conn.execute(
         _filtered(TIME_SERIES, filters, FILTERS),
-        {"start_time": start_time, "end_time": end_time, "unit": unit, **filters},
+        {
+            "start_time": start_time,
+            "end_time": end_time,
+            "unit": granularity.value,
+            **_filter_params(filters, FILTERS),
+        },
     )
     return [
         Point(start, int(requests), int(input_tokens), int(output_tokens), int(errors))
         for start, requests, input_tokens, output_tokens, errors in await cursor.fetchall()
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """Part of a latency histogram query: the daily (``kind`` "day", dates) or hourly
-    ("hour", times) histogram over [start, end), added (sign 1) or subtracted (-1)."""
-
-    kind: str
-    start: date | datetime
-    end: date | datetime
-    sign: int = 1
 
 
 async def latency(
@@ -299,7 +283,7 @@ async def latency(
     end_time: datetime,
     pieces: list[Piece],
     group_by: tuple[str, ...],
-    filters: dict[str, str | None],
+    filters: Filters,
 ) -> list[LatencyGroup]:
     """Per group (``group_by`` ⊆ provider, model): requests and latency sum over
     [start_time, end_time) (whole hours), and the histogram summed over ``pieces``,
@@ -307,7 +291,11 @@ async def latency(
     columns: list[str] = [name for name in ("provider", "model") if name in group_by]
     keys = ", ".join(columns) if columns else "''"
     grouping = f"GROUP BY {keys} ORDER BY {keys}" if columns else ""  # else one row
-    params: dict[str, Any] = {"start_time": start_time, "end_time": end_time, **filters}
+    params: dict[str, Any] = {
+        "start_time": start_time,
+        "end_time": end_time,
+        **_filter_params(filters, FILTERS),
+    }
     means_query = LATENCY_MEANS.replace("{keys}", keys).replace("{grouping}", grouping)
     means = await conn.execute(_filtered(means_query, filters, FILTERS), params)
     found: dict[tuple[str, str], LatencyGroup] = {}
@@ -343,3 +331,99 @@ async def latency(
 def _group_key(columns: list[str], values: tuple[Any, ...]) -> tuple[str, str]:
     named = dict(zip(columns, values, strict=False))
     return (str(named.get("provider", "")), str(named.get("model", "")))
+
+
+class PostgresAnalyticsStore:
+    """The analytics figures, read from one node of ``cluster`` per call (a replica in
+    rotation, else the primary: Intent.READ) in one snapshot (``read_in_snapshot``).
+    Every method raises what Cluster.run raises: DatabaseUnavailableError,
+    DeadlineExceededError."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    async def usage_summary(
+        self, start_date: date, end_date: date, filters: Filters, deadline: Deadline
+    ) -> Answer[UsageSummary]:
+        """``usage_summary`` over the inclusive day range."""
+        query = partial(usage_summary, start_date=start_date, end_date=end_date, filters=filters)
+        return await self._read(query, deadline)
+
+    async def top_auths(
+        self,
+        start_date: date,
+        end_date: date,
+        *,
+        order: TopAuthsOrder,
+        limit: int,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[AuthUsage]]:
+        """``top_auths`` over the inclusive day range."""
+        query = partial(
+            top_auths,
+            start_date=start_date,
+            end_date=end_date,
+            order=order,
+            limit=limit,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def error_rates(
+        self, time_range: TimeRange, *, min_requests: int, filters: Filters, deadline: Deadline
+    ) -> Answer[list[GroupCounts]]:
+        """``error_rates`` over ``time_range`` (whole hours)."""
+        query = partial(
+            error_rates,
+            start_time=time_range.start,
+            end_time=time_range.end,
+            min_requests=min_requests,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def latency(
+        self,
+        time_range: TimeRange,
+        *,
+        pieces: list[Piece],
+        group_by: tuple[str, ...],
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[LatencyGroup]]:
+        """``latency`` over ``time_range`` (whole hours), which ``pieces`` cover exactly."""
+        query = partial(
+            latency,
+            start_time=time_range.start,
+            end_time=time_range.end,
+            pieces=pieces,
+            group_by=group_by,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def time_series(
+        self,
+        time_range: TimeRange,
+        *,
+        granularity: Granularity,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[Point]]:
+        """``time_series`` over ``time_range`` (whole units of ``granularity``)."""
+        query = partial(
+            time_series,
+            start_time=time_range.start,
+            end_time=time_range.end,
+            granularity=granularity,
+            filters=filters,
+        )
+        return await self._read(query, deadline)
+
+    async def _read(
+        self, query: Callable[[Connection], Awaitable[T]], deadline: Deadline
+    ) -> Answer[T]:
+        return await self._cluster.run(
+            Intent.READ, partial(read_in_snapshot, query=query), deadline=deadline
+        )

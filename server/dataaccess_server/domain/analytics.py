@@ -1,9 +1,10 @@
-"""Analytics: range rules, read routing, and percentiles from latency histograms.
+"""Analytics: range rules, and percentiles from latency histograms; storage through the
+AnalyticsStore port.
 
 Every call reads one node (a replica in rotation, else the primary), first the node's
-freshness (``as_of``), then its figures in one snapshot. Day ranges are inclusive;
-time ranges are half-open and widened to whole hours (whole days for a daily series),
-the granularity of the rollups they are read from.
+freshness (``as_of``), then its figures in one snapshot (the store's contract). Day
+ranges are inclusive; time ranges are half-open and widened to whole hours (whole days
+for a daily series), the granularity of the rollups they are read from.
 
 Percentiles come from histograms whose bucket b > 0 holds latencies in
 (1.1^(b-1), 1.1^b] ms and bucket 0 those of at most 1 ms. The nearest-rank percentile
@@ -16,133 +17,157 @@ of the exact value, and within 1 ms in bucket 0.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Generic, TypeVar
+from typing import Protocol
 
-from dataaccess_server.db import analytics as store
-from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.analytics import (
+    Answer,
+    AuthUsage,
+    Filters,
+    Granularity,
+    GroupCounts,
+    LatencyGroup,
+    PercentileRow,
+    Piece,
+    Point,
+    TimeRange,
+    TopAuthsOrder,
+    UsageSummary,
+)
 from dataaccess_server.domain.usage import parse_date
 from dataaccess_server.errors import DataCorruptionError, FieldViolation, InvalidArgumentError
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
-GRANULARITIES = {"hour": HOUR, "day": DAY}
+STEPS = {Granularity.HOUR: HOUR, Granularity.DAY: DAY}
 MAX_POINTS = 5_000
 MAX_PERCENTILES = 20
 DEFAULT_PERCENTILES = (50.0, 95.0, 99.0)
 DEFAULT_TOP = 10
 MAX_TOP = 1000
 BUCKET_GROWTH = 1.1
-# One round trip: one snapshot for every statement of a call, and room for the sorts
-# and hashes of a few hundred thousand rows in memory.
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL work_mem = '64MB'"
 MAX_FILTER = {"provider": 64, "model": 256, "auth_id": 256}
 
-T = TypeVar("T")
+
+def check_filters(filters: Filters, *, allow_auth: bool) -> Filters:
+    """The filters as used (``auth_id`` dropped unless ``allow_auth``), or
+    INVALID_ARGUMENT naming each one too long."""
+    used = filters if allow_auth else replace(filters, auth_id="")
+    values = {"provider": used.provider, "model": used.model, "auth_id": used.auth_id}
+    problems = [
+        FieldViolation(name, f"must be at most {MAX_FILTER[name]} characters")
+        for name, value in values.items()
+        if len(value) > MAX_FILTER[name]
+    ]
+    if problems:
+        raise InvalidArgumentError(problems)
+    return used
 
 
-@dataclass(frozen=True, slots=True)
-class Answer(Generic[T]):
-    """Figures, and the time up to which they include every committed write (None: the
-    replica could not tell)."""
+class AnalyticsStore(Protocol):
+    """Where the figures are read. Each call reads one node (a replica in rotation, else
+    the primary): first the node's freshness (the answer's ``as_of``), then every figure
+    of the call in one snapshot, within ``deadline``. Every method raises
+    DatabaseUnavailableError when no node can serve it, DeadlineExceededError when the
+    deadline passes first."""
 
-    value: T
-    as_of: datetime | None
+    async def usage_summary(
+        self, start_date: date, end_date: date, filters: Filters, deadline: Deadline
+    ) -> Answer[UsageSummary]:
+        """Totals per provider and model with usage in the inclusive day range, and the
+        grand total."""
+        ...
 
+    async def top_auths(
+        self,
+        start_date: date,
+        end_date: date,
+        *,
+        order: TopAuthsOrder,
+        limit: int,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[AuthUsage]]:
+        """The ``limit`` auths with the most ``order`` in the inclusive day range."""
+        ...
 
-@dataclass(frozen=True, slots=True)
-class TimeRange:
-    """A half-open range widened to whole units, as used."""
+    async def error_rates(
+        self, time_range: TimeRange, *, min_requests: int, filters: Filters, deadline: Deadline
+    ) -> Answer[list[GroupCounts]]:
+        """Requests and errors per provider and model with at least ``min_requests`` (and
+        at least one) in the range (whole hours), by error rate, highest first."""
+        ...
 
-    start: datetime
-    end: datetime
+    async def latency(
+        self,
+        time_range: TimeRange,
+        *,
+        pieces: list[Piece],
+        group_by: tuple[str, ...],
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[LatencyGroup]]:
+        """Per group with requests in the range (whole hours): requests, latency sum, and
+        the histogram summed over ``pieces``, which cover exactly the range."""
+        ...
 
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Optional equality filters ("" does not filter)."""
-
-    provider: str = ""
-    model: str = ""
-    auth_id: str = ""
-
-    def check(self, *, allow_auth: bool) -> dict[str, str | None]:
-        """As SQL parameters (None for unset), or INVALID_ARGUMENT for a bad filter."""
-        values = {"provider": self.provider, "model": self.model}
-        if allow_auth:
-            values["auth_id"] = self.auth_id
-        problems = [
-            FieldViolation(name, f"must be at most {MAX_FILTER[name]} characters")
-            for name, value in values.items()
-            if len(value) > MAX_FILTER[name]
-        ]
-        if problems:
-            raise InvalidArgumentError(problems)
-        return {name: value or None for name, value in values.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class PercentileRow:
-    """A group's request count, exact mean and estimated percentiles (in asked order)."""
-
-    provider: str
-    model: str
-    requests: int
-    mean_ms: float
-    percentiles: list[tuple[float, float]] = field(default_factory=list)
+    async def time_series(
+        self,
+        time_range: TimeRange,
+        *,
+        granularity: Granularity,
+        filters: Filters,
+        deadline: Deadline,
+    ) -> Answer[list[Point]]:
+        """Totals per hour or day (UTC) of the range that has logs, oldest first."""
+        ...
 
 
 class AnalyticsService:
-    """The analytics queries, over the cluster's read path."""
+    """The analytics queries: their range and argument rules, and the figures derived
+    from what the store reads."""
 
-    def __init__(self, cluster: Cluster, *, max_days: int = 366) -> None:
-        self._cluster = cluster
+    def __init__(self, store: AnalyticsStore, *, max_days: int = 366) -> None:
+        self._store = store
         self._max_days = max_days
 
     async def usage_summary(
         self, start_date: str, end_date: str, filters: Filters, deadline: Deadline
-    ) -> Answer[tuple[list[store.SummaryRow], store.UsageTotals]]:
+    ) -> Answer[UsageSummary]:
         """Usage per provider and model over the inclusive day range, and the total."""
         start, end = self._day_range(start_date, end_date)
-        params = filters.check(allow_auth=True)
-
-        async def query(conn: Connection) -> tuple[list[store.SummaryRow], store.UsageTotals]:
-            return await store.usage_summary(conn, start_date=start, end_date=end, filters=params)
-
-        return await self._read(query, deadline)
+        used_filters = check_filters(filters, allow_auth=True)
+        return await self._store.usage_summary(start, end, used_filters, deadline)
 
     async def top_auths(
         self,
         start_date: str,
         end_date: str,
         *,
-        order: str,
+        order: TopAuthsOrder | None,
         limit: int,
         filters: Filters,
         deadline: Deadline,
-    ) -> Answer[list[store.AuthUsage]]:
-        """The auths with the most requests or total tokens over the day range."""
+    ) -> Answer[list[AuthUsage]]:
+        """The auths with the most requests or total tokens over the day range (``order``
+        None: one this server does not know)."""
         start, end = self._day_range(start_date, end_date)
-        if order not in store.TOP_AUTHS_ORDERS:
+        if order is None:
             raise InvalidArgumentError.single("order_by", "is not a known order")
         if limit < 0 or limit > MAX_TOP:
             raise InvalidArgumentError.single("limit", f"must be between 0 and {MAX_TOP}")
-        params = filters.check(allow_auth=False)
-
-        async def query(conn: Connection) -> list[store.AuthUsage]:
-            return await store.top_auths(
-                conn,
-                start_date=start,
-                end_date=end,
-                order=order,
-                limit=limit or DEFAULT_TOP,
-                filters=params,
-            )
-
-        return await self._read(query, deadline)
+        used_filters = check_filters(filters, allow_auth=False)
+        return await self._store.top_auths(
+            start,
+            end,
+            order=order,
+            limit=limit or DEFAULT_TOP,
+            filters=used_filters,
+            deadline=deadline,
+        )
 
     async def error_rates(
         self,
@@ -152,23 +177,16 @@ class AnalyticsService:
         min_requests: int,
         filters: Filters,
         deadline: Deadline,
-    ) -> tuple[TimeRange, Answer[list[store.GroupCounts]]]:
+    ) -> tuple[TimeRange, Answer[list[GroupCounts]]]:
         """Requests and errors per provider and model, highest error rate first."""
         used = self._time_range(start_time, end_time, HOUR)
         if min_requests < 0:
             raise InvalidArgumentError.single("min_requests", "must be at least 0")
-        params = filters.check(allow_auth=False)
-
-        async def query(conn: Connection) -> list[store.GroupCounts]:
-            return await store.error_rates(
-                conn,
-                start_time=used.start,
-                end_time=used.end,
-                min_requests=min_requests,
-                filters=params,
-            )
-
-        return used, await self._read(query, deadline)
+        used_filters = check_filters(filters, allow_auth=False)
+        answer = await self._store.error_rates(
+            used, min_requests=min_requests, filters=used_filters, deadline=deadline
+        )
+        return used, answer
 
     async def latency_percentiles(
         self,
@@ -180,55 +198,34 @@ class AnalyticsService:
         filters: Filters,
         deadline: Deadline,
     ) -> tuple[TimeRange, Answer[list[PercentileRow]]]:
-        """Latency percentiles per group (``group_by`` ⊆ provider, model)."""
+        """Latency percentiles per group (``group_by`` ⊆ provider, model).
+        DATA_CORRUPTION when a group's histogram does not count its requests."""
         used = self._time_range(start_time, end_time, HOUR)
         wanted = check_percentiles(percentiles)
-        params = filters.check(allow_auth=False)
-        pieces = histogram_pieces(used.start, used.end)
-
-        async def query(conn: Connection) -> list[store.LatencyGroup]:
-            return await store.latency(
-                conn,
-                start_time=used.start,
-                end_time=used.end,
-                pieces=pieces,
-                group_by=group_by,
-                filters=params,
-            )
-
-        answer = await self._read(query, deadline)
-        for group in answer.value:
-            counted = sum(count for _, count in group.buckets)
-            if counted != group.requests or any(count < 0 for _, count in group.buckets):
-                raise DataCorruptionError(
-                    f"the latency histogram of {group.provider or '*'}/{group.model or '*'} "
-                    f"counts {counted} requests where the hourly rollup has {group.requests}"
-                )
-        rows = [
-            PercentileRow(
-                group.provider,
-                group.model,
-                group.requests,
-                group.latency_ms_sum / group.requests,
-                [(p, estimate_percentile(group.buckets, p)) for p in wanted],
-            )
-            for group in answer.value
-        ]
-        return used, Answer(rows, answer.as_of)
+        used_filters = check_filters(filters, allow_auth=False)
+        answer = await self._store.latency(
+            used,
+            pieces=histogram_pieces(used.start, used.end),
+            group_by=group_by,
+            filters=used_filters,
+            deadline=deadline,
+        )
+        return used, Answer(percentile_rows(answer.value, wanted), answer.as_of)
 
     async def time_series(
         self,
         start_time: datetime | None,
         end_time: datetime | None,
         *,
-        granularity: str,
+        granularity: Granularity | None,
         filters: Filters,
         deadline: Deadline,
-    ) -> tuple[TimeRange, Answer[list[store.Point]]]:
-        """Every hour or day of the range, oldest first, zeros where there were no logs."""
-        step = GRANULARITIES.get(granularity)
-        if step is None:
+    ) -> tuple[TimeRange, Answer[list[Point]]]:
+        """Every hour or day of the range, oldest first, zeros where there were no logs
+        (``granularity`` None: unspecified or unknown)."""
+        if granularity is None:
             raise InvalidArgumentError.single("granularity", "must be HOUR or DAY")
+        step = STEPS[granularity]
         used = self._time_range(start_time, end_time, step)
         points = (used.end - used.start) // step
         if points > MAX_POINTS:
@@ -237,36 +234,16 @@ class AnalyticsService:
                 f"the range holds {points} points of this granularity; at most "
                 f"{MAX_POINTS} are allowed: use a coarser granularity or a shorter range",
             )
-        params = filters.check(allow_auth=False)
-
-        async def query(conn: Connection) -> list[store.Point]:
-            return await store.time_series(
-                conn,
-                start_time=used.start,
-                end_time=used.end,
-                unit=granularity,
-                filters=params,
-            )
-
-        answer = await self._read(query, deadline)
+        used_filters = check_filters(filters, allow_auth=False)
+        answer = await self._store.time_series(
+            used, granularity=granularity, filters=used_filters, deadline=deadline
+        )
         found = {point.time: point for point in answer.value}
         starts = (used.start + n * step for n in range(points))
-        series = [found.get(start) or store.Point(start, 0, 0, 0, 0) for start in starts]
+        series = [found.get(start) or Point(start, 0, 0, 0, 0) for start in starts]
         return used, Answer(series, answer.as_of)
 
     # --- shared ---------------------------------------------------------------------
-
-    async def _read(
-        self, query: Callable[[Connection], Awaitable[T]], deadline: Deadline
-    ) -> Answer[T]:
-        async def run(conn: Connection) -> Answer[T]:
-            as_of = await store.as_of(conn)
-            async with conn.transaction():
-                await conn.execute(SNAPSHOT)
-                value = await query(conn)
-            return Answer(value, as_of)
-
-        return await self._cluster.run(Intent.READ, run, deadline=deadline)
 
     def _day_range(self, start_text: str, end_text: str) -> tuple[date, date]:
         problems = []
@@ -304,12 +281,12 @@ class AnalyticsService:
         return TimeRange(_floor(start, unit), _ceil(end, unit))
 
 
-def histogram_pieces(start: datetime, end: datetime) -> list[store.Piece]:
+def histogram_pieces(start: datetime, end: datetime) -> list[Piece]:
     """The pieces of the daily and hourly latency histograms that sum to [start, end)
     (whole hours): whole days from the daily one; a partial day either as its hours in
     the range, or, when those are more than half the day, as the day minus its hours
     outside the range. So at most 12 hours are read hourly at each end."""
-    pieces: list[store.Piece] = []
+    pieces: list[Piece] = []
     first_day, last_day = _floor(start, DAY), _floor(end - HOUR, DAY)
     hourly_days = set()  # partial days read from the hourly histogram alone
     for day in sorted({first_day, last_day}):
@@ -319,15 +296,37 @@ def histogram_pieces(start: datetime, end: datetime) -> list[store.Piece]:
         if inside_to - inside_from > DAY / 2:  # the day, minus its hours outside
             for outside_from, outside_to in ((day, inside_from), (inside_to, day + DAY)):
                 if outside_from < outside_to:
-                    pieces.append(store.Piece("hour", outside_from, outside_to, -1))
+                    pieces.append(Piece("hour", outside_from, outside_to, -1))
         else:
-            pieces.append(store.Piece("hour", inside_from, inside_to))
+            pieces.append(Piece("hour", inside_from, inside_to))
             hourly_days.add(day)
     day_from = first_day + (DAY if first_day in hourly_days else timedelta())
     day_to = last_day + (timedelta() if last_day in hourly_days else DAY)
     if day_from < day_to:
-        pieces.append(store.Piece("day", day_from.date(), day_to.date()))
+        pieces.append(Piece("day", day_from.date(), day_to.date()))
     return pieces
+
+
+def percentile_rows(groups: Sequence[LatencyGroup], wanted: Sequence[float]) -> list[PercentileRow]:
+    """Each group's mean and ``wanted`` percentiles, or DATA_CORRUPTION when a group's
+    histogram has a negative count or does not count exactly its requests."""
+    for group in groups:
+        counted = sum(count for _, count in group.buckets)
+        if counted != group.requests or any(count < 0 for _, count in group.buckets):
+            raise DataCorruptionError(
+                f"the latency histogram of {group.provider or '*'}/{group.model or '*'} "
+                f"counts {counted} requests where the hourly rollup has {group.requests}"
+            )
+    return [
+        PercentileRow(
+            group.provider,
+            group.model,
+            group.requests,
+            group.latency_ms_sum / group.requests,
+            [(p, estimate_percentile(group.buckets, p)) for p in wanted],
+        )
+        for group in groups
+    ]
 
 
 def check_percentiles(percentiles: Sequence[float]) -> list[float]:

@@ -8,31 +8,56 @@ from google.protobuf import message as message_types
 
 from dataaccess.v1 import analytics_pb2
 from dataaccess_server.api.convert.times import set_times
-from dataaccess_server.db import analytics as analytics_store
-from dataaccess_server.domain.analytics import Answer, PercentileRow, TimeRange
+from dataaccess_server.domain.model.analytics import (
+    Answer,
+    AuthUsage,
+    Granularity,
+    GroupCounts,
+    PercentileRow,
+    Point,
+    TimeRange,
+    TopAuthsOrder,
+    UsageSummary,
+    UsageTotals,
+)
 
-_TOP_AUTHS_ORDERS: dict[int, str] = {
-    analytics_pb2.TOP_AUTHS_ORDER_UNSPECIFIED: "requests",
-    analytics_pb2.TOP_AUTHS_ORDER_REQUESTS: "requests",
-    analytics_pb2.TOP_AUTHS_ORDER_TOTAL_TOKENS: "total_tokens",
+_TOP_AUTHS_ORDERS: dict[int, TopAuthsOrder] = {
+    analytics_pb2.TOP_AUTHS_ORDER_UNSPECIFIED: TopAuthsOrder.REQUESTS,
+    analytics_pb2.TOP_AUTHS_ORDER_REQUESTS: TopAuthsOrder.REQUESTS,
+    analytics_pb2.TOP_AUTHS_ORDER_TOTAL_TOKENS: TopAuthsOrder.TOTAL_TOKENS,
 }
-_GRANULARITIES: dict[int, str] = {
-    analytics_pb2.GRANULARITY_HOUR: "hour",
-    analytics_pb2.GRANULARITY_DAY: "day",
+_GRANULARITIES: dict[int, Granularity] = {
+    analytics_pb2.GRANULARITY_HOUR: Granularity.HOUR,
+    analytics_pb2.GRANULARITY_DAY: Granularity.DAY,
 }
 
 
-def top_auths_order_from_proto(value: int) -> str:
-    """The domain name of an order ("" for a value this server does not know)."""
-    return _TOP_AUTHS_ORDERS.get(value, "")
+def top_auths_order_from_proto(value: int) -> TopAuthsOrder | None:
+    """The domain's order (None for a value this server does not know)."""
+    return _TOP_AUTHS_ORDERS.get(value)
 
 
-def granularity_from_proto(value: int) -> str:
-    """The domain name of a granularity ("" for unspecified or unknown)."""
-    return _GRANULARITIES.get(value, "")
+def granularity_from_proto(value: int) -> Granularity | None:
+    """The domain's granularity (None for unspecified or unknown)."""
+    return _GRANULARITIES.get(value)
 
 
-def usage_totals_to_proto(totals: analytics_store.UsageTotals) -> analytics_pb2.UsageTotals:
+def latency_group_by_from_proto(
+    request: analytics_pb2.GetLatencyPercentilesRequest,
+) -> tuple[str, ...]:
+    """The columns the percentiles are grouped by, of ("provider", "model")."""
+    return tuple(
+        name
+        for name, wanted in (
+            ("provider", request.group_by_provider),
+            ("model", request.group_by_model),
+        )
+        if wanted
+    )
+
+
+def usage_totals_to_proto(totals: UsageTotals) -> analytics_pb2.UsageTotals:
+    """The message of summed usage counters."""
     return analytics_pb2.UsageTotals(
         requests=totals.requests,
         input_tokens=totals.input_tokens,
@@ -47,25 +72,27 @@ def usage_totals_to_proto(totals: analytics_store.UsageTotals) -> analytics_pb2.
 
 
 def usage_summary_to_proto(
-    answer: Answer[tuple[list[analytics_store.SummaryRow], analytics_store.UsageTotals]],
+    answer: Answer[UsageSummary],
 ) -> analytics_pb2.GetUsageSummaryResponse:
-    rows, total = answer.value
+    """The reply of GetUsageSummary: its rows, total and freshness."""
+    summary = answer.value
     response = analytics_pb2.GetUsageSummaryResponse(
         rows=[
             analytics_pb2.UsageSummaryRow(
                 provider=row.provider, model=row.model, totals=usage_totals_to_proto(row.totals)
             )
-            for row in rows
+            for row in summary.rows
         ],
-        total=usage_totals_to_proto(total),
+        total=usage_totals_to_proto(summary.total),
     )
     set_times(response, as_of_time=answer.as_of)
     return response
 
 
 def top_auths_to_proto(
-    answer: Answer[list[analytics_store.AuthUsage]],
+    answer: Answer[list[AuthUsage]],
 ) -> analytics_pb2.GetTopAuthsByUsageResponse:
+    """The reply of GetTopAuthsByUsage: the auths, in order, and freshness."""
     response = analytics_pb2.GetTopAuthsByUsageResponse(
         auths=[
             analytics_pb2.AuthUsage(
@@ -82,8 +109,9 @@ def top_auths_to_proto(
 
 
 def error_rates_to_proto(
-    used: TimeRange, answer: Answer[list[analytics_store.GroupCounts]]
+    used: TimeRange, answer: Answer[list[GroupCounts]]
 ) -> analytics_pb2.GetErrorRatesResponse:
+    """The reply of GetErrorRates: each group's rate, the range used and freshness."""
     response = analytics_pb2.GetErrorRatesResponse(
         rates=[
             analytics_pb2.ErrorRate(
@@ -103,6 +131,7 @@ def error_rates_to_proto(
 def latency_percentiles_to_proto(
     used: TimeRange, answer: Answer[list[PercentileRow]]
 ) -> analytics_pb2.GetLatencyPercentilesResponse:
+    """The reply of GetLatencyPercentiles: its rows, the range used and freshness."""
     response = analytics_pb2.GetLatencyPercentilesResponse(
         rows=[
             analytics_pb2.LatencyRow(
@@ -123,8 +152,9 @@ def latency_percentiles_to_proto(
 
 
 def time_series_to_proto(
-    used: TimeRange, answer: Answer[list[analytics_store.Point]]
+    used: TimeRange, answer: Answer[list[Point]]
 ) -> analytics_pb2.GetUsageTimeSeriesResponse:
+    """The reply of GetUsageTimeSeries: its points, the range used and freshness."""
     points = []
     for point in answer.value:
         message = analytics_pb2.TimeSeriesPoint(
