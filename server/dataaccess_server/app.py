@@ -24,8 +24,9 @@ from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migr
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
-from dataaccess_server.domain.api_keys import APIKeyService, Known, channel_for
+from dataaccess_server.domain.api_keys import APIKeyService, channel_for
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.model.api_keys import Known
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
 from dataaccess_server.domain.request_logs import RequestLogService

@@ -11,26 +11,37 @@ statement; last-used times are coalesced in memory and flushed every few seconds
 
 from __future__ import annotations
 
-import builtins
-import enum
 import hashlib
 import logging
 import secrets
 import string
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from dataaccess_server.db import api_keys as store
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import is_uuid, new_id
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.model.api_keys import (
+    APIKey,
+    KeyChange,
+    KeyInput,
+    KeyQuery,
+    KeyRotation,
+    KeyUse,
+    Known,
+    NewAPIKey,
+    RateState,
+    Reason,
+    Validation,
+)
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError, NotFoundError
 
-T = TypeVar("T")
+# A change and the hashes it notified, of either shape.
+Change = TypeVar("Change", KeyChange, KeyRotation)
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +59,6 @@ UPDATABLE_FIELDS = (
     "remaining_uses",
     "metadata",
 )
-
-
-class Reason(enum.Enum):
-    """Why a validation answered as it did."""
-
-    VALID = "valid"
-    NOT_FOUND = "not_found"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    RATE_LIMITED = "rate_limited"
-    USAGE_EXCEEDED = "usage_exceeded"
 
 
 def generate_key() -> str:
@@ -80,59 +80,6 @@ def check_presented_key(key: str) -> None:
         raise InvalidArgumentError.single("key", f"must be at most {MAX_KEY_LENGTH} characters")
     if not set(key) <= _PRINTABLE:
         raise InvalidArgumentError.single("key", "must be printable characters without spaces")
-
-
-@dataclass(frozen=True, slots=True)
-class KeyInput:
-    """A key's settings as a request states them."""
-
-    name: str = ""
-    description: str = ""
-    owner_id: str = ""
-    rate_limit_per_minute: int = 0
-    expire_time: datetime | None = None
-    remaining_uses: int | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    metadata_size: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """What a lookup found: the record and, for a rotated-out key, its grace end."""
-
-    record: store.KeyRow
-    retired_until: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class RateState:
-    """The key's current rate-limit window."""
-
-    limit: int
-    remaining: int
-    reset_time: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Validation:
-    """The answer to ValidateAPIKey."""
-
-    valid: bool
-    reason: Reason
-    record: store.KeyRow | None = None
-    rate: RateState | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class KeyQuery:
-    """Filters and page of a list call."""
-
-    key_prefix: str = ""
-    owner_id: str = ""
-    include_revoked: bool = False
-    include_expired: bool = False
-    page_size: int = 0
-    page_token: str = ""
 
 
 def _check_settings(data: KeyInput, fields: set[str], *, creating: bool) -> None:
@@ -234,7 +181,7 @@ class APIKeyService:
         limit = record.rate_limit_per_minute
         if limit is not None or record.remaining_uses is not None:
 
-            async def count(conn: Connection) -> store.Usage:
+            async def count(conn: Connection) -> KeyUse:
                 return await store.count_use(
                     conn, record.id, rate_limit=limit, has_quota=record.remaining_uses is not None
                 )
@@ -263,8 +210,7 @@ class APIKeyService:
         seen_version = self.cache.version
 
         async def read(conn: Connection) -> Known | None:
-            result = await store.lookup(conn, key_hash)
-            return Known(*result) if result is not None else None
+            return await store.lookup(conn, key_hash)
 
         if self.cache.needs_primary(key_hash):
             known = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
@@ -306,14 +252,14 @@ class APIKeyService:
 
     async def create(
         self, data: KeyInput, request_id: str, deadline: Deadline
-    ) -> tuple[store.KeyRow, str | None]:
+    ) -> tuple[APIKey, str | None]:
         """A new key and its record; the key is None when ``request_id`` was seen before
         (the first call's record is returned and nothing is created)."""
         if len(request_id) > 128:
             raise InvalidArgumentError.single("request_id", "must be at most 128 characters")
         _check_settings(data, set(UPDATABLE_FIELDS), creating=True)
         key = generate_key()
-        new = store.NewKey(
+        new = NewAPIKey(
             id=new_id(),
             key_hash=hash_key(key),
             key_prefix=key[:DISPLAY_PREFIX_LENGTH],
@@ -327,17 +273,17 @@ class APIKeyService:
             request_id=request_id or None,
         )
 
-        async def write(conn: Connection) -> tuple[store.KeyRow, bool]:
+        async def write(conn: Connection) -> tuple[APIKey, bool]:
             return await store.insert_key(conn, new, channel=self.channel)
 
         record, created = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
         return record, key if created else None
 
-    async def get(self, key_id: str, deadline: Deadline) -> store.KeyRow:
+    async def get(self, key_id: str, deadline: Deadline) -> APIKey:
         """The key's record; NotFoundError if none."""
         row_id = validate_id(key_id)
 
-        async def read(conn: Connection) -> store.KeyRow | None:
+        async def read(conn: Connection) -> APIKey | None:
             return await store.fetch_key(conn, row_id)
 
         record = await self._cluster.run(Intent.READ, read, deadline=deadline)
@@ -347,7 +293,7 @@ class APIKeyService:
             raise NotFoundError(f"API key {row_id} does not exist")
         return record
 
-    async def list(self, query: KeyQuery, deadline: Deadline) -> tuple[list[store.KeyRow], str]:
+    async def list(self, query: KeyQuery, deadline: Deadline) -> tuple[list[APIKey], str]:
         """A page of records and the next page's token ("" at the end)."""
         if len(query.key_prefix) > DISPLAY_PREFIX_LENGTH:
             raise InvalidArgumentError.single(
@@ -361,7 +307,7 @@ class APIKeyService:
         }
         pager = Pager(query.page_size, query.page_token, filters)
 
-        async def read(conn: Connection) -> list[store.KeyRow]:
+        async def read(conn: Connection) -> list[APIKey]:
             return await store.list_keys(
                 conn,
                 key_prefix=query.key_prefix or None,
@@ -376,7 +322,7 @@ class APIKeyService:
 
     async def update(
         self, key_id: str, data: KeyInput, mask: tuple[str, ...], deadline: Deadline
-    ) -> store.KeyRow:
+    ) -> APIKey:
         """Change the masked settings (``remaining_uses`` refills the quota)."""
         row_id = validate_id(key_id)
         if not mask:
@@ -398,34 +344,32 @@ class APIKeyService:
         }
         changes = {name: values[name] for name in mask}
 
-        async def write(conn: Connection, notified: list[bytes]) -> store.KeyRow | None:
-            return await store.update_key(
-                conn, row_id, changes, channel=self.channel, notified=notified
-            )
+        async def write(conn: Connection) -> KeyChange | None:
+            return await store.update_key(conn, row_id, changes, channel=self.channel)
 
-        return self._found(await self._change(write, deadline), row_id)
+        change = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        return self._forget(change, row_id).record
 
-    async def revoke(self, key_id: str, deadline: Deadline) -> store.KeyRow:
+    async def revoke(self, key_id: str, deadline: Deadline) -> APIKey:
         """Revoke the key on every server (idempotent)."""
         row_id = validate_id(key_id)
 
-        async def write(conn: Connection, notified: list[bytes]) -> store.KeyRow | None:
-            return await store.revoke_key(conn, row_id, channel=self.channel, notified=notified)
+        async def write(conn: Connection) -> KeyChange | None:
+            return await store.revoke_key(conn, row_id, channel=self.channel)
 
-        return self._found(await self._change(write, deadline), row_id)
+        change = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        return self._forget(change, row_id).record
 
     async def rotate(
         self, key_id: str, grace: timedelta, deadline: Deadline
-    ) -> tuple[store.KeyRow, str, datetime]:
+    ) -> tuple[APIKey, str, datetime]:
         """A new key for the record; the old one works until the returned time."""
         row_id = validate_id(key_id)
         if grace < timedelta(0) or grace > MAX_GRACE:
             raise InvalidArgumentError.single("grace_period", "must be between 0 and 30 days")
         key = generate_key()
 
-        async def write(
-            conn: Connection, notified: list[bytes]
-        ) -> tuple[store.KeyRow, datetime] | None:
+        async def write(conn: Connection) -> KeyRotation | None:
             return await store.rotate_key(
                 conn,
                 row_id,
@@ -433,39 +377,23 @@ class APIKeyService:
                 new_prefix=key[:DISPLAY_PREFIX_LENGTH],
                 grace_seconds=grace.total_seconds(),
                 channel=self.channel,
-                notified=notified,
             )
 
-        result = await self._change(write, deadline)
-        if result is None:
+        rotation = self._forget(
+            await self._cluster.run(Intent.WRITE, write, deadline=deadline), row_id
+        )
+        return rotation.record, key, rotation.old_key_valid_until
+
+    def _forget(self, change: Change | None, row_id: str) -> Change:
+        # This server's cache forgets the notified hashes at once, not when its own
+        # notification comes back.
+        if change is None:
             raise NotFoundError(f"API key {row_id} does not exist")
-        record, old_until = result
-        return record, key, old_until
-
-    async def _change(
-        self,
-        write: Callable[[Connection, builtins.list[bytes]], Awaitable[T]],
-        deadline: Deadline,
-    ) -> T:
-        """Run a write that notifies the hashes it changes (into the list it is given);
-        this server's cache forgets them at once, not when its notification comes back."""
-        notified: list[bytes] = []
-
-        async def run(conn: Connection) -> T:
-            return await write(conn, notified)
-
-        result = await self._cluster.run(Intent.WRITE, run, deadline=deadline)
-        self.cache.invalidate(notified)
-        return result
-
-    @staticmethod
-    def _found(record: store.KeyRow | None, row_id: str) -> store.KeyRow:
-        if record is None:
-            raise NotFoundError(f"API key {row_id} does not exist")
-        return record
+        self.cache.invalidate(change.notified)
+        return change
 
 
-def _with_remaining(record: store.KeyRow, remaining: int | None) -> store.KeyRow:
+def _with_remaining(record: APIKey, remaining: int | None) -> APIKey:
     return replace(record, remaining_uses=remaining)
 
 

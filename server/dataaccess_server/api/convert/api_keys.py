@@ -8,8 +8,13 @@ from google.protobuf import duration_pb2, json_format
 
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess_server.api.convert.times import set_times, timestamp_from_proto
-from dataaccess_server.db.api_keys import KeyRow
-from dataaccess_server.domain.api_keys import KeyInput, KeyQuery, Reason, Validation
+from dataaccess_server.domain.model.api_keys import (
+    APIKey,
+    KeyInput,
+    KeyQuery,
+    Reason,
+    Validation,
+)
 
 _REASONS = {
     Reason.VALID: keys_pb2.API_KEY_VALIDATION_REASON_VALID,
@@ -52,7 +57,7 @@ def grace_from_proto(grace: duration_pb2.Duration) -> timedelta:
     return timedelta(seconds=grace.seconds, microseconds=grace.nanos // 1000)
 
 
-def key_to_proto(record: KeyRow) -> keys_pb2.APIKey:
+def key_to_proto(record: APIKey) -> keys_pb2.APIKey:
     """The public record of a key."""
     message = keys_pb2.APIKey(
         id=record.id,
