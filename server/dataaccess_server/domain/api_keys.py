@@ -1,29 +1,40 @@
 """API keys: issuing, validating (the hot path), rate limits, quotas, rotation.
 
-A key is ``dak_`` + 43 url-safe characters (256 random bits). Only its SHA-256 and its
-first 8 characters are stored. Validation hashes the key and looks the hash up: in this
-process's cache while invalidations reach it, else on a replica, else on the primary (a
-key created moments ago). Lookups go by the whole hash only, never by prefix, so timing
-says nothing about which prefixes exist; unknown keys are cached briefly too.
-Validations of keys with a rate limit or a quota are counted on the primary, in one
-statement; last-used times are coalesced in memory and flushed every few seconds.
+Validation hashes the key and looks the hash up: in this process's cache while
+invalidations reach it, else on a replica, else on the primary (a key created moments
+ago). Lookups go by the whole hash only, never by prefix, so timing says nothing about
+which prefixes exist; unknown keys are cached briefly too. Validations of keys with a
+rate limit or a quota are counted on the primary, in one statement; last-used times are
+coalesced in memory and flushed every few seconds.
+
+The key's form and the checks that need no storage are in ``key_rules``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
-import string
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from dataaccess_server.db import api_keys as store
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.ids import is_uuid, new_id
+from dataaccess_server.domain.ids import new_id
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_rules import (
+    DISPLAY_PREFIX_LENGTH,
+    MAX_GRACE,
+    UPDATABLE_FIELDS,
+    check_presented_key,
+    check_settings,
+    check_update_mask,
+    generate_key,
+    hash_key,
+    judge,
+    judge_use,
+    validate_id,
+)
 from dataaccess_server.domain.model.api_keys import (
     APIKey,
     KeyChange,
@@ -33,101 +44,16 @@ from dataaccess_server.domain.model.api_keys import (
     KeyUse,
     Known,
     NewAPIKey,
-    RateState,
     Reason,
     Validation,
 )
 from dataaccess_server.domain.pagination import Pager
-from dataaccess_server.errors import FieldViolation, InvalidArgumentError, NotFoundError
+from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
 # A change and the hashes it notified, of either shape.
 Change = TypeVar("Change", KeyChange, KeyRotation)
 
 log = logging.getLogger(__name__)
-
-KEY_PREFIX = "dak_"
-DISPLAY_PREFIX_LENGTH = 8
-MAX_KEY_LENGTH = 256
-MAX_GRACE = timedelta(days=30)
-MAX_METADATA_BYTES = 16 * 1024
-_PRINTABLE = frozenset(string.printable) - frozenset(string.whitespace)
-UPDATABLE_FIELDS = (
-    "name",
-    "description",
-    "rate_limit_per_minute",
-    "expire_time",
-    "remaining_uses",
-    "metadata",
-)
-
-
-def generate_key() -> str:
-    """A new key: the prefix and 256 bits from ``secrets``."""
-    return KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def hash_key(key: str) -> bytes:
-    """The SHA-256 of a key, as stored."""
-    return hashlib.sha256(key.encode()).digest()
-
-
-def check_presented_key(key: str) -> None:
-    """INVALID_ARGUMENT naming ``key`` unless it could be a key (1-256 printable
-    characters). A well-formed key that was never issued is NOT_FOUND, not an error."""
-    if not key:
-        raise InvalidArgumentError.single("key", "is required")
-    if len(key) > MAX_KEY_LENGTH:
-        raise InvalidArgumentError.single("key", f"must be at most {MAX_KEY_LENGTH} characters")
-    if not set(key) <= _PRINTABLE:
-        raise InvalidArgumentError.single("key", "must be printable characters without spaces")
-
-
-def _check_settings(data: KeyInput, fields: set[str], *, creating: bool) -> None:
-    problems: list[FieldViolation] = []
-
-    def bad(name: str, description: str) -> None:
-        problems.append(FieldViolation(f"api_key.{name}", description))
-
-    if creating and not data.owner_id:
-        bad("owner_id", "is required")
-    elif len(data.owner_id) > 256:
-        bad("owner_id", "must be at most 256 characters")
-    if "name" in fields and len(data.name) > 200:
-        bad("name", "must be at most 200 characters")
-    if "description" in fields and len(data.description) > 2000:
-        bad("description", "must be at most 2000 characters")
-    if "rate_limit_per_minute" in fields and data.rate_limit_per_minute < 0:
-        bad("rate_limit_per_minute", "must not be negative (0 means unlimited)")
-    if "remaining_uses" in fields and data.remaining_uses is not None and data.remaining_uses < 0:
-        bad("remaining_uses", "must not be negative")
-    expire = data.expire_time
-    if "expire_time" in fields and creating and expire is not None and expire <= datetime.now(UTC):
-        bad("expire_time", "must be in the future")
-    if "metadata" in fields and data.metadata_size > MAX_METADATA_BYTES:
-        bad("metadata", f"must be at most {MAX_METADATA_BYTES} bytes serialized")
-    if problems:
-        raise InvalidArgumentError(problems)
-
-
-def validate_id(value: str) -> str:
-    """``value`` if it is a key id; INVALID_ARGUMENT naming ``id`` otherwise."""
-    if not value:
-        raise InvalidArgumentError.single("id", "is required")
-    if not is_uuid(value):
-        raise InvalidArgumentError.single("id", "must be a key id (a UUID)")
-    return value.lower()
-
-
-def judge(known: Known, now: datetime) -> Reason:
-    """The reason a found key is valid or not, before rate limit and quota. Pure."""
-    record = known.record
-    if record.revoked_at is not None:
-        return Reason.REVOKED
-    if known.retired_until is not None and known.retired_until <= now:
-        return Reason.EXPIRED
-    if record.expire_time is not None and record.expire_time <= now:
-        return Reason.EXPIRED
-    return Reason.VALID
 
 
 class LastUsed:
@@ -177,31 +103,24 @@ class APIKeyService:
         reason = judge(known, now)
         if reason is not Reason.VALID:
             return Validation(False, reason, record)
-        rate: RateState | None = None
-        limit = record.rate_limit_per_minute
-        if limit is not None or record.remaining_uses is not None:
+        if record.rate_limit_per_minute is None and record.remaining_uses is None:
+            answer = Validation(True, Reason.VALID, record)
+        else:
 
             async def count(conn: Connection) -> KeyUse:
                 return await store.count_use(
-                    conn, record.id, rate_limit=limit, has_quota=record.remaining_uses is not None
+                    conn,
+                    record.id,
+                    rate_limit=record.rate_limit_per_minute,
+                    has_quota=record.remaining_uses is not None,
                 )
 
-            usage = await self._cluster.run(Intent.WRITE, count, deadline=deadline)
-            if limit is not None and usage.window_count is not None:
-                assert usage.window_start is not None
-                rate = RateState(
-                    limit=limit,
-                    remaining=max(0, limit - usage.window_count),
-                    reset_time=usage.window_start + timedelta(minutes=1),
-                )
-                if usage.window_count > limit:
-                    return Validation(False, Reason.RATE_LIMITED, record, rate)
-            if record.remaining_uses is not None:
-                record = _with_remaining(record, usage.remaining_uses)
-                if not usage.used_quota:
-                    return Validation(False, Reason.USAGE_EXCEEDED, record, rate)
-        self.last_used.record(record.id, now)
-        return Validation(True, Reason.VALID, record, rate)
+            answer = judge_use(
+                record, await self._cluster.run(Intent.WRITE, count, deadline=deadline)
+            )
+        if answer.valid:
+            self.last_used.record(record.id, now)
+        return answer
 
     async def _lookup(self, key_hash: bytes, deadline: Deadline) -> Known | None:
         found, cached = self.cache.get(key_hash)
@@ -257,7 +176,7 @@ class APIKeyService:
         (the first call's record is returned and nothing is created)."""
         if len(request_id) > 128:
             raise InvalidArgumentError.single("request_id", "must be at most 128 characters")
-        _check_settings(data, set(UPDATABLE_FIELDS), creating=True)
+        check_settings(data, UPDATABLE_FIELDS, creating=True)
         key = generate_key()
         new = NewAPIKey(
             id=new_id(),
@@ -325,15 +244,8 @@ class APIKeyService:
     ) -> APIKey:
         """Change the masked settings (``remaining_uses`` refills the quota)."""
         row_id = validate_id(key_id)
-        if not mask:
-            raise InvalidArgumentError.single("update_mask", "names no field to update")
-        unknown = [path for path in mask if path not in UPDATABLE_FIELDS]
-        if unknown:
-            raise InvalidArgumentError.single(
-                "update_mask",
-                f"cannot update {', '.join(unknown)}; updatable: {', '.join(UPDATABLE_FIELDS)}",
-            )
-        _check_settings(data, set(mask), creating=False)
+        check_update_mask(mask)
+        check_settings(data, mask, creating=False)
         values = {
             "name": data.name,
             "description": data.description,
@@ -391,10 +303,6 @@ class APIKeyService:
             raise NotFoundError(f"API key {row_id} does not exist")
         self.cache.invalidate(change.notified)
         return change
-
-
-def _with_remaining(record: APIKey, remaining: int | None) -> APIKey:
-    return replace(record, remaining_uses=remaining)
 
 
 def channel_for(schema: str) -> str:
