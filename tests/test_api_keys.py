@@ -19,10 +19,11 @@ from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
 from dataaccess_server.app import Application
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.api_keys import APIKeyService, channel_for
+from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.model import api_keys as model
 from dataaccess_server.domain.model.api_keys import KeyInput, Known
@@ -413,7 +414,7 @@ async def test_the_server_making_a_change_forgets_the_key_without_its_notificati
     try:
         cache: KeyCache[Known] = KeyCache()
         cache.set_enabled(True)
-        keys = APIKeyService(cluster, cache, channel=channel_for("public"))
+        keys = APIKeyService(PostgresAPIKeyStore(cluster, channel_for("public")), cache)
         soon = Deadline.after(10)
 
         record, key = await keys.create(KeyInput(name="revoked", owner_id="o"), "", soon)

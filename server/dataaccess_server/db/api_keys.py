@@ -1,4 +1,5 @@
-"""SQL of API keys: records, hash lookup, rate windows, quotas, last-used flushes.
+"""SQL of API keys: records, hash lookup, rate windows, quotas, last-used flushes; and
+PostgresAPIKeyStore, the domain's APIKeyStore over the cluster.
 
 Only SHA-256 hashes of keys reach this module. Every change that can alter a validation
 answer notifies ``channel`` with the affected hashes in the same transaction, so every
@@ -8,16 +9,19 @@ the writing server's cache need not wait for the round trip.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from psycopg import sql
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.notifications import notify
+from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.api_keys import (
     APIKey,
     KeyChange,
@@ -119,6 +123,11 @@ WHERE k.id = u.id
 UPDATABLE = frozenset(
     {"name", "description", "rate_limit_per_minute", "expire_time", "remaining_uses", "metadata"}
 )
+
+
+def channel_for(schema: str) -> str:
+    """The NOTIFY channel of API key changes in ``schema`` (short enough for any schema)."""
+    return "dataaccess_keys_" + hashlib.sha256(schema.encode()).hexdigest()[:12]
 
 
 def _record(values: TupleRow) -> APIKey:
@@ -316,3 +325,109 @@ async def count_use(
 async def flush_last_used(conn: Connection, used: Mapping[str, datetime]) -> None:
     """Record last-used times of many keys in one statement (never moving one back)."""
     await conn.execute(FLUSH_LAST_USED, {"ids": list(used), "times": list(used.values())})
+
+
+def _reading(primary: bool) -> Intent:
+    # The writer also serves reads that must see the latest state.
+    return Intent.WRITE if primary else Intent.READ
+
+
+class PostgresAPIKeyStore:
+    """API keys in the cluster's database: the domain's ``APIKeyStore``.
+
+    Reads go to a replica in rotation unless ``primary`` asks for the primary; writes
+    and use counts go to the primary. Every change notifies ``channel``. Every method is
+    bounded by ``deadline`` and raises as :meth:`Cluster.run` does
+    (DatabaseUnavailableError, DeadlineExceededError, the statement's translated error).
+    """
+
+    def __init__(self, cluster: Cluster, channel: str) -> None:
+        self._cluster = cluster
+        self.channel = channel
+
+    async def insert(self, key: NewAPIKey, deadline: Deadline) -> tuple[APIKey, bool]:
+        """Store ``key`` as :func:`insert_key` does: the record, and False for a
+        request id seen before (that key's record; nothing stored)."""
+        write = partial(insert_key, key=key, channel=self.channel)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def lookup_hash(
+        self, key_hash: bytes, deadline: Deadline, *, primary: bool = False
+    ) -> Known | None:
+        """The key whose current or retired hash is ``key_hash``; None if none."""
+        read = partial(lookup, key_hash=key_hash)
+        return await self._cluster.run(_reading(primary), read, deadline=deadline)
+
+    async def fetch(
+        self, key_id: str, deadline: Deadline, *, primary: bool = False
+    ) -> APIKey | None:
+        """The record of key ``key_id``; None if none."""
+        read = partial(fetch_key, key_id=key_id)
+        return await self._cluster.run(_reading(primary), read, deadline=deadline)
+
+    async def list_page(
+        self,
+        deadline: Deadline,
+        *,
+        key_prefix: str | None,
+        owner_id: str | None,
+        include_revoked: bool,
+        include_expired: bool,
+        after: str | None,
+        limit: int,
+    ) -> list[APIKey]:
+        """Up to ``limit`` records matching the filters, by id, after id ``after``."""
+        read = partial(
+            list_keys,
+            key_prefix=key_prefix,
+            owner_id=owner_id,
+            include_revoked=include_revoked,
+            include_expired=include_expired,
+            after=after,
+            limit=limit,
+        )
+        return await self._cluster.run(Intent.READ, read, deadline=deadline)
+
+    async def update(
+        self, key_id: str, changes: Mapping[str, Any], deadline: Deadline
+    ) -> KeyChange | None:
+        """Set ``changes`` (updatable fields) on the key; None if there is none."""
+        write = partial(update_key, key_id=key_id, changes=changes, channel=self.channel)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def revoke(self, key_id: str, deadline: Deadline) -> KeyChange | None:
+        """Revoke the key (kept if already revoked); None if there is none."""
+        write = partial(revoke_key, key_id=key_id, channel=self.channel)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def rotate(
+        self,
+        key_id: str,
+        deadline: Deadline,
+        *,
+        new_hash: bytes,
+        new_prefix: str,
+        grace: timedelta,
+    ) -> KeyRotation | None:
+        """Give the key a new hash, the old one kept for ``grace``; None if no key."""
+        write = partial(
+            rotate_key,
+            key_id=key_id,
+            new_hash=new_hash,
+            new_prefix=new_prefix,
+            grace_seconds=grace.total_seconds(),
+            channel=self.channel,
+        )
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def count_validation(
+        self, key_id: str, deadline: Deadline, *, rate_limit: int | None, has_quota: bool
+    ) -> KeyUse:
+        """Count one validation against the key's rate limit and/or quota."""
+        write = partial(count_use, key_id=key_id, rate_limit=rate_limit, has_quota=has_quota)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def record_last_used(self, used: Mapping[str, datetime], deadline: Deadline) -> None:
+        """Record the last-used times of many keys in one statement."""
+        write = partial(flush_last_used, used=used)
+        await self._cluster.run(Intent.WRITE, write, deadline=deadline)

@@ -7,18 +7,17 @@ which prefixes exist; unknown keys are cached briefly too. Validations of keys w
 rate limit or a quota are counted on the primary, in one statement; last-used times are
 coalesced in memory and flushed every few seconds.
 
-The key's form and the checks that need no storage are in ``key_rules``.
+The service reaches storage through ``APIKeyStore``; the key's form and the checks that
+need no storage are in ``key_rules``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
-from dataaccess_server.db import api_keys as store
-from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import new_id
 from dataaccess_server.domain.key_cache import KeyCache
@@ -50,10 +49,83 @@ from dataaccess_server.domain.model.api_keys import (
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
+log = logging.getLogger(__name__)
+
 # A change and the hashes it notified, of either shape.
 Change = TypeVar("Change", KeyChange, KeyRotation)
 
-log = logging.getLogger(__name__)
+
+class APIKeyStore(Protocol):
+    """Where API keys are kept. Every method is bounded by ``deadline`` and raises
+    DatabaseUnavailableError or DeadlineExceededError when storage cannot answer in
+    time. Reads may be served by a replica unless ``primary`` is set; every change
+    notifies the hashes of the key's keys to every server and returns them."""
+
+    async def insert(self, key: NewAPIKey, deadline: Deadline) -> tuple[APIKey, bool]:
+        """Store ``key``: its record and True; for a request id seen before, that key's
+        record and False (nothing stored)."""
+        ...
+
+    async def lookup_hash(
+        self, key_hash: bytes, deadline: Deadline, *, primary: bool = False
+    ) -> Known | None:
+        """The key whose current or retired hash is ``key_hash``; None if none."""
+        ...
+
+    async def fetch(
+        self, key_id: str, deadline: Deadline, *, primary: bool = False
+    ) -> APIKey | None:
+        """The record of key ``key_id``; None if none."""
+        ...
+
+    async def list_page(
+        self,
+        deadline: Deadline,
+        *,
+        key_prefix: str | None,
+        owner_id: str | None,
+        include_revoked: bool,
+        include_expired: bool,
+        after: str | None,
+        limit: int,
+    ) -> list[APIKey]:
+        """Up to ``limit`` records matching the filters (None: any), by id, after id
+        ``after``."""
+        ...
+
+    async def update(
+        self, key_id: str, changes: Mapping[str, Any], deadline: Deadline
+    ) -> KeyChange | None:
+        """Set ``changes`` (a subset of UPDATABLE_FIELDS, storage values) on the key;
+        None if there is none."""
+        ...
+
+    async def revoke(self, key_id: str, deadline: Deadline) -> KeyChange | None:
+        """Revoke the key (the first revocation time is kept); None if there is none."""
+        ...
+
+    async def rotate(
+        self,
+        key_id: str,
+        deadline: Deadline,
+        *,
+        new_hash: bytes,
+        new_prefix: str,
+        grace: timedelta,
+    ) -> KeyRotation | None:
+        """Give the key a new hash, the old one valid for ``grace`` more; None if no key."""
+        ...
+
+    async def count_validation(
+        self, key_id: str, deadline: Deadline, *, rate_limit: int | None, has_quota: bool
+    ) -> KeyUse:
+        """Count one validation in the key's rate window and/or use one of its quota,
+        atomically (over the rate limit uses no quota), on the primary."""
+        ...
+
+    async def record_last_used(self, used: Mapping[str, datetime], deadline: Deadline) -> None:
+        """Record last-used times of many keys at once (never moving one back)."""
+        ...
 
 
 class LastUsed:
@@ -80,12 +152,11 @@ class LastUsed:
 
 
 class APIKeyService:
-    """The rules of API keys, over the cluster and an invalidated cache."""
+    """The rules of API keys, over a store and an invalidated cache."""
 
-    def __init__(self, cluster: Cluster, cache: KeyCache[Known], *, channel: str) -> None:
-        self._cluster = cluster
+    def __init__(self, store: APIKeyStore, cache: KeyCache[Known]) -> None:
+        self._store = store
         self.cache = cache
-        self.channel = channel
         self.last_used = LastUsed()
 
     # --- the hot path ----------------------------------------------------------------
@@ -94,8 +165,7 @@ class APIKeyService:
         """Answer whether ``key`` is valid now, counting it against its rate limit and
         quota if so. Only a malformed key is an error (INVALID_ARGUMENT)."""
         check_presented_key(key)
-        key_hash = hash_key(key)
-        known = await self._lookup(key_hash, deadline)
+        known = await self._lookup(hash_key(key), deadline)
         if known is None:
             return Validation(False, Reason.NOT_FOUND)
         record = known.record
@@ -106,18 +176,13 @@ class APIKeyService:
         if record.rate_limit_per_minute is None and record.remaining_uses is None:
             answer = Validation(True, Reason.VALID, record)
         else:
-
-            async def count(conn: Connection) -> KeyUse:
-                return await store.count_use(
-                    conn,
-                    record.id,
-                    rate_limit=record.rate_limit_per_minute,
-                    has_quota=record.remaining_uses is not None,
-                )
-
-            answer = judge_use(
-                record, await self._cluster.run(Intent.WRITE, count, deadline=deadline)
+            use = await self._store.count_validation(
+                record.id,
+                deadline,
+                rate_limit=record.rate_limit_per_minute,
+                has_quota=record.remaining_uses is not None,
             )
+            answer = judge_use(record, use)
         if answer.valid:
             self.last_used.record(record.id, now)
         return answer
@@ -127,17 +192,13 @@ class APIKeyService:
         if found:
             return cached
         seen_version = self.cache.version
-
-        async def read(conn: Connection) -> Known | None:
-            return await store.lookup(conn, key_hash)
-
         if self.cache.needs_primary(key_hash):
-            known = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
+            known = await self._store.lookup_hash(key_hash, deadline, primary=True)
         else:
-            known = await self._cluster.run(Intent.READ, read, deadline=deadline)
+            known = await self._store.lookup_hash(key_hash, deadline)
             if known is None:
                 # Not on a replica: maybe created a moment ago. The primary decides.
-                known = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
+                known = await self._store.lookup_hash(key_hash, deadline, primary=True)
         self.cache.put(key_hash, known, seen_version=seen_version)
         return known
 
@@ -156,12 +217,8 @@ class APIKeyService:
         pending = self.last_used.take()
         if not pending:
             return 0
-
-        async def write(conn: Connection) -> None:
-            await store.flush_last_used(conn, pending)
-
         try:
-            await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+            await self._store.record_last_used(pending, deadline)
         except BaseException:
             self.last_used.put_back(pending)
             raise
@@ -191,23 +248,16 @@ class APIKeyService:
             metadata=data.metadata,
             request_id=request_id or None,
         )
-
-        async def write(conn: Connection) -> tuple[APIKey, bool]:
-            return await store.insert_key(conn, new, channel=self.channel)
-
-        record, created = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        record, created = await self._store.insert(new, deadline)
         return record, key if created else None
 
     async def get(self, key_id: str, deadline: Deadline) -> APIKey:
         """The key's record; NotFoundError if none."""
         row_id = validate_id(key_id)
-
-        async def read(conn: Connection) -> APIKey | None:
-            return await store.fetch_key(conn, row_id)
-
-        record = await self._cluster.run(Intent.READ, read, deadline=deadline)
+        record = await self._store.fetch(row_id, deadline)
         if record is None:
-            record = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
+            # Not on a replica: maybe created a moment ago. The primary decides.
+            record = await self._store.fetch(row_id, deadline, primary=True)
         if record is None:
             raise NotFoundError(f"API key {row_id} does not exist")
         return record
@@ -225,19 +275,16 @@ class APIKeyService:
             "include_expired": query.include_expired,
         }
         pager = Pager(query.page_size, query.page_token, filters)
-
-        async def read(conn: Connection) -> list[APIKey]:
-            return await store.list_keys(
-                conn,
-                key_prefix=query.key_prefix or None,
-                owner_id=query.owner_id or None,
-                include_revoked=query.include_revoked,
-                include_expired=query.include_expired,
-                after=pager.after,
-                limit=pager.limit,
-            )
-
-        return pager.page(await self._cluster.run(Intent.READ, read, deadline=deadline))
+        records = await self._store.list_page(
+            deadline,
+            key_prefix=query.key_prefix or None,
+            owner_id=query.owner_id or None,
+            include_revoked=query.include_revoked,
+            include_expired=query.include_expired,
+            after=pager.after,
+            limit=pager.limit,
+        )
+        return pager.page(records)
 
     async def update(
         self, key_id: str, data: KeyInput, mask: tuple[str, ...], deadline: Deadline
@@ -255,22 +302,13 @@ class APIKeyService:
             "metadata": data.metadata,
         }
         changes = {name: values[name] for name in mask}
-
-        async def write(conn: Connection) -> KeyChange | None:
-            return await store.update_key(conn, row_id, changes, channel=self.channel)
-
-        change = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        change = await self._store.update(row_id, changes, deadline)
         return self._forget(change, row_id).record
 
     async def revoke(self, key_id: str, deadline: Deadline) -> APIKey:
         """Revoke the key on every server (idempotent)."""
         row_id = validate_id(key_id)
-
-        async def write(conn: Connection) -> KeyChange | None:
-            return await store.revoke_key(conn, row_id, channel=self.channel)
-
-        change = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
-        return self._forget(change, row_id).record
+        return self._forget(await self._store.revoke(row_id, deadline), row_id).record
 
     async def rotate(
         self, key_id: str, grace: timedelta, deadline: Deadline
@@ -280,20 +318,14 @@ class APIKeyService:
         if grace < timedelta(0) or grace > MAX_GRACE:
             raise InvalidArgumentError.single("grace_period", "must be between 0 and 30 days")
         key = generate_key()
-
-        async def write(conn: Connection) -> KeyRotation | None:
-            return await store.rotate_key(
-                conn,
-                row_id,
-                new_hash=hash_key(key),
-                new_prefix=key[:DISPLAY_PREFIX_LENGTH],
-                grace_seconds=grace.total_seconds(),
-                channel=self.channel,
-            )
-
-        rotation = self._forget(
-            await self._cluster.run(Intent.WRITE, write, deadline=deadline), row_id
+        rotation = await self._store.rotate(
+            row_id,
+            deadline,
+            new_hash=hash_key(key),
+            new_prefix=key[:DISPLAY_PREFIX_LENGTH],
+            grace=grace,
         )
+        rotation = self._forget(rotation, row_id)
         return rotation.record, key, rotation.old_key_valid_until
 
     def _forget(self, change: Change | None, row_id: str) -> Change:
@@ -303,8 +335,3 @@ class APIKeyService:
             raise NotFoundError(f"API key {row_id} does not exist")
         self.cache.invalidate(change.notified)
         return change
-
-
-def channel_for(schema: str) -> str:
-    """The NOTIFY channel of API key changes in ``schema`` (short enough for any schema)."""
-    return "dataaccess_keys_" + hashlib.sha256(schema.encode()).hexdigest()[:12]
