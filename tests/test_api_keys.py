@@ -19,12 +19,14 @@ from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
 from dataaccess_server.app import Application
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain import api_keys as domain
-from dataaccess_server.domain.api_keys import APIKeyService, KeyInput, Known, channel_for
+from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.model import api_keys as model
+from dataaccess_server.domain.model.api_keys import KeyInput, Known
 from tests.harness import leaks
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import server_settings
@@ -412,25 +414,25 @@ async def test_the_server_making_a_change_forgets_the_key_without_its_notificati
     try:
         cache: KeyCache[Known] = KeyCache()
         cache.set_enabled(True)
-        keys = APIKeyService(cluster, cache, channel=channel_for("public"))
+        keys = APIKeyService(PostgresAPIKeyStore(cluster, channel_for("public")), cache)
         soon = Deadline.after(10)
 
         record, key = await keys.create(KeyInput(name="revoked", owner_id="o"), "", soon)
         assert key is not None
         assert (await keys.validate(key, soon)).valid  # now cached as valid
         await keys.revoke(record.id, soon)
-        assert (await keys.validate(key, soon)).reason is domain.Reason.REVOKED
+        assert (await keys.validate(key, soon)).reason is model.Reason.REVOKED
 
         record, key = await keys.create(KeyInput(name="rotated", owner_id="o"), "", soon)
         assert key is not None
         assert (await keys.validate(key, soon)).valid
         await keys.rotate(record.id, timedelta(0), soon)
-        assert (await keys.validate(key, soon)).reason is domain.Reason.EXPIRED
+        assert (await keys.validate(key, soon)).reason is model.Reason.EXPIRED
 
         record, key = await keys.create(KeyInput(name="limited", owner_id="o"), "", soon)
         assert key is not None
         assert (await keys.validate(key, soon)).valid
         await keys.update(record.id, KeyInput(remaining_uses=0), ("remaining_uses",), soon)
-        assert (await keys.validate(key, soon)).reason is domain.Reason.USAGE_EXCEEDED
+        assert (await keys.validate(key, soon)).reason is model.Reason.USAGE_EXCEEDED
     finally:
         await cluster.close()

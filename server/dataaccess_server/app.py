@@ -20,13 +20,15 @@ from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.config import Settings
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
-from dataaccess_server.domain.api_keys import APIKeyService, Known, channel_for
+from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.model.api_keys import Known
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
 from dataaccess_server.domain.request_logs import RequestLogService
@@ -97,11 +99,12 @@ class Application:
             # Replicas may lag up to the rotation bound: read the primary meanwhile.
             fresh_window=2 * settings.replica_max_lag + 1.0,
         )
-        self.keys = APIKeyService(cluster, cache, channel=channel_for(settings.schema))
+        key_store = PostgresAPIKeyStore(cluster, channel_for(settings.schema))
+        self.keys = APIKeyService(key_store, cache)
         keys = self.keys
         self._listener = ChangeListener(
             settings.primary_dsn,
-            [keys.channel],
+            [key_store.channel],
             on_message=lambda _channel, payload: keys.on_invalidation(payload),
             on_state=cache.set_enabled,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from grpc import aio
@@ -11,11 +10,13 @@ from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.api_keys import (
+    grace_from_proto,
     key_input_from_proto,
+    key_query_from_proto,
     key_to_proto,
     validation_to_proto,
 )
-from dataaccess_server.domain.api_keys import APIKeyService, KeyQuery
+from dataaccess_server.domain.api_keys import APIKeyService
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -52,15 +53,9 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
     async def ListAPIKeys(
         self, request: pb.ListAPIKeysRequest, context: Context
     ) -> pb.ListAPIKeysResponse:
-        query = KeyQuery(
-            key_prefix=request.key_prefix,
-            owner_id=request.owner_id,
-            include_revoked=request.include_revoked,
-            include_expired=request.include_expired,
-            page_size=request.page_size,
-            page_token=request.page_token,
+        records, next_page_token = await self._keys.list(
+            key_query_from_proto(request), self._deadline(context)
         )
-        records, next_page_token = await self._keys.list(query, self._deadline(context))
         return pb.ListAPIKeysResponse(
             api_keys=[key_to_proto(record) for record in records],
             next_page_token=next_page_token,
@@ -86,10 +81,9 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
     async def RotateAPIKey(
         self, request: pb.RotateAPIKeyRequest, context: Context
     ) -> pb.RotateAPIKeyResponse:
-        grace = timedelta(
-            seconds=request.grace_period.seconds, microseconds=request.grace_period.nanos // 1000
+        record, key, old_until = await self._keys.rotate(
+            request.id, grace_from_proto(request.grace_period), self._deadline(context)
         )
-        record, key, old_until = await self._keys.rotate(request.id, grace, self._deadline(context))
         response = pb.RotateAPIKeyResponse(api_key=key_to_proto(record), key=key)
         response.old_key_expire_time.FromDatetime(old_until)
         return response

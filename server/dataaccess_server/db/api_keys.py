@@ -1,23 +1,35 @@
-"""SQL of API keys: records, hash lookup, rate windows, quotas, last-used flushes.
+"""SQL of API keys: records, hash lookup, rate windows, quotas, last-used flushes; and
+PostgresAPIKeyStore, the domain's APIKeyStore over the cluster.
 
 Only SHA-256 hashes of keys reach this module. Every change that can alter a validation
 answer notifies ``channel`` with the affected hashes in the same transaction, so every
-server's cache hears of it at commit.
+server's cache hears of it at commit; the change's result names the hashes notified, so
+the writing server's cache need not wait for the round trip.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from psycopg import sql
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.notifications import notify
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.api_keys import (
+    APIKey,
+    KeyChange,
+    KeyRotation,
+    KeyUse,
+    Known,
+    NewAPIKey,
+)
 
 COLUMNS = """
 k.id::text, k.key_prefix, k.name, k.description, k.owner_id, k.rate_limit_per_minute,
@@ -113,56 +125,13 @@ UPDATABLE = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class KeyRow:
-    """The public record of a key (never its hash)."""
-
-    id: str
-    key_prefix: str
-    name: str
-    description: str
-    owner_id: str
-    rate_limit_per_minute: int | None
-    expire_time: datetime | None
-    remaining_uses: int | None
-    metadata: dict[str, Any]
-    revoked_at: datetime | None
-    last_used_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+def channel_for(schema: str) -> str:
+    """The NOTIFY channel of API key changes in ``schema`` (short enough for any schema)."""
+    return "dataaccess_keys_" + hashlib.sha256(schema.encode()).hexdigest()[:12]
 
 
-@dataclass(frozen=True, slots=True)
-class NewKey:
-    """What CreateAPIKey stores."""
-
-    id: str
-    key_hash: bytes
-    key_prefix: str
-    name: str
-    description: str
-    owner_id: str
-    rate_limit_per_minute: int | None
-    expire_time: datetime | None
-    remaining_uses: int | None
-    metadata: dict[str, Any]
-    request_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """What one validation counted: the window's count and start, and the quota left
-    (``used_quota`` False when the quota was already empty or the call was over the
-    rate limit)."""
-
-    window_count: int | None
-    window_start: datetime | None
-    used_quota: bool
-    remaining_uses: int | None
-
-
-def _row(values: TupleRow) -> KeyRow:
-    return KeyRow(
+def _record(values: TupleRow) -> APIKey:
+    return APIKey(
         id=values[0],
         key_prefix=values[1],
         name=values[2],
@@ -179,15 +148,12 @@ def _row(values: TupleRow) -> KeyRow:
     )
 
 
-async def _notify(
-    conn: Connection, channel: str, hashes: Sequence[bytes], notified: list[bytes] | None
-) -> None:
+async def _notify(conn: Connection, channel: str, hashes: Sequence[bytes]) -> tuple[bytes, ...]:
     # Hex hashes, comma-separated: a key has one current and few retired hashes, far
-    # below NOTIFY's 8000-byte payload limit. ``notified`` collects them for the caller,
-    # whose own cache must not wait for the notification's round trip.
+    # below NOTIFY's 8000-byte payload limit. They are returned for the caller, whose
+    # own cache must not wait for the notification's round trip.
     await notify(conn, channel, ",".join(h.hex() for h in hashes))
-    if notified is not None:
-        notified.extend(hashes)
+    return tuple(hashes)
 
 
 async def _hashes(conn: Connection, key_id: str) -> list[bytes]:
@@ -195,7 +161,7 @@ async def _hashes(conn: Connection, key_id: str) -> list[bytes]:
     return [bytes(row[0]) for row in await cursor.fetchall()]
 
 
-async def insert_key(conn: Connection, key: NewKey, *, channel: str) -> tuple[KeyRow, bool]:
+async def insert_key(conn: Connection, key: NewAPIKey, *, channel: str) -> tuple[APIKey, bool]:
     """Store a new key; with a request id seen before, return that key's record and
     False instead (nothing stored). Notifies the new hash (negative caches)."""
     async with conn.transaction():
@@ -217,28 +183,28 @@ async def insert_key(conn: Connection, key: NewKey, *, channel: str) -> tuple[Ke
         )
         inserted = await cursor.fetchone()
         if inserted is not None:
-            await _notify(conn, channel, [key.key_hash], None)
-            return _row(inserted), True
+            await _notify(conn, channel, [key.key_hash])
+            return _record(inserted), True
         cursor = await conn.execute(FETCH_BY_REQUEST_ID, {"id": key.request_id})
         existing = await cursor.fetchone()
         assert existing is not None  # the conflict was on this request id
-        return _row(existing), False
+        return _record(existing), False
 
 
-async def lookup(conn: Connection, key_hash: bytes) -> tuple[KeyRow, datetime | None] | None:
+async def lookup(conn: Connection, key_hash: bytes) -> Known | None:
     """The key with this hash and, for a key replaced by rotation, when its grace ends."""
     cursor = await conn.execute(LOOKUP_BY_HASH, {"hash": key_hash})
     values = await cursor.fetchone()
     if values is None:
         return None
-    return _row(values), values[13]
+    return Known(_record(values), values[13])
 
 
-async def fetch_key(conn: Connection, key_id: str) -> KeyRow | None:
+async def fetch_key(conn: Connection, key_id: str) -> APIKey | None:
     """The key's record by id."""
     cursor = await conn.execute(FETCH_BY_ID, {"id": key_id})
     values = await cursor.fetchone()
-    return _row(values) if values is not None else None
+    return _record(values) if values is not None else None
 
 
 async def list_keys(
@@ -250,7 +216,7 @@ async def list_keys(
     include_expired: bool,
     after: str | None,
     limit: int,
-) -> list[KeyRow]:
+) -> list[APIKey]:
     """Keys matching the filters, by id (creation order), after ``after``."""
     params: dict[str, Any] = {
         "key_prefix": key_prefix,
@@ -264,19 +230,14 @@ async def list_keys(
     ]
     query = sql.SQL(LIST_KEYS).format(conditions=sql.SQL(" AND ").join(conditions))
     cursor = await conn.execute(query, {**params, "limit": limit})
-    return [_row(values) for values in await cursor.fetchall()]
+    return [_record(values) for values in await cursor.fetchall()]
 
 
 async def update_key(
-    conn: Connection,
-    key_id: str,
-    changes: dict[str, Any],
-    *,
-    channel: str,
-    notified: list[bytes] | None = None,
-) -> KeyRow | None:
-    """Set ``changes`` (columns of UPDATABLE) on the key; None if there is none. The
-    hashes notified are added to ``notified``."""
+    conn: Connection, key_id: str, changes: Mapping[str, Any], *, channel: str
+) -> KeyChange | None:
+    """Set ``changes`` (columns of UPDATABLE) on the key and notify its hashes; None if
+    there is no such key."""
     unknown = set(changes) - UPDATABLE
     if unknown or not changes:
         raise ValueError(f"update_key: bad columns {sorted(unknown) or 'none'}")
@@ -293,22 +254,20 @@ async def update_key(
         values = await cursor.fetchone()
         if values is None:
             return None
-        await _notify(conn, channel, await _hashes(conn, key_id), notified)
-        return _row(values)
+        notified = await _notify(conn, channel, await _hashes(conn, key_id))
+        return KeyChange(_record(values), notified)
 
 
-async def revoke_key(
-    conn: Connection, key_id: str, *, channel: str, notified: list[bytes] | None = None
-) -> KeyRow | None:
-    """Revoke the key (kept if already revoked); None if there is none. The hashes
-    notified are added to ``notified``."""
+async def revoke_key(conn: Connection, key_id: str, *, channel: str) -> KeyChange | None:
+    """Revoke the key (kept if already revoked) and notify its hashes; None if there is
+    no such key."""
     async with conn.transaction():
         cursor = await conn.execute(REVOKE_KEY, {"id": key_id})
         values = await cursor.fetchone()
         if values is None:
             return None
-        await _notify(conn, channel, await _hashes(conn, key_id), notified)
-        return _row(values)
+        notified = await _notify(conn, channel, await _hashes(conn, key_id))
+        return KeyChange(_record(values), notified)
 
 
 async def rotate_key(
@@ -319,10 +278,9 @@ async def rotate_key(
     new_prefix: str,
     grace_seconds: float,
     channel: str,
-    notified: list[bytes] | None = None,
-) -> tuple[KeyRow, datetime] | None:
-    """Give the key a new hash; the old one works until now + grace. None if no key.
-    The hashes notified are added to ``notified``."""
+) -> KeyRotation | None:
+    """Give the key a new hash; the old one works until now + grace. Notifies both
+    hashes. None if there is no such key."""
     async with conn.transaction():
         cursor = await conn.execute(LOCK_KEY_HASH, {"id": key_id})
         current = await cursor.fetchone()
@@ -339,13 +297,13 @@ async def rotate_key(
         )
         values = await cursor.fetchone()
         assert values is not None  # the row is locked
-        await _notify(conn, channel, [old_hash, new_hash], notified)
-        return _row(values), until[0]
+        notified = await _notify(conn, channel, [old_hash, new_hash])
+        return KeyRotation(_record(values), until[0], notified)
 
 
 async def count_use(
     conn: Connection, key_id: str, *, rate_limit: int | None, has_quota: bool
-) -> Usage:
+) -> KeyUse:
     """Count one validation in the key's current window and/or use one of its quota,
     in one statement. A validation over the rate limit does not use the quota."""
     if rate_limit is not None and has_quota:
@@ -353,17 +311,123 @@ async def count_use(
         values = await cursor.fetchone()
         assert values is not None
         used = values[2] is not None
-        return Usage(values[0], values[1], used, values[2] if used else values[3])
+        return KeyUse(values[0], values[1], used, values[2] if used else values[3])
     if rate_limit is not None:
         cursor = await conn.execute(COUNT_IN_WINDOW, {"id": key_id})
         values = await cursor.fetchone()
         assert values is not None
-        return Usage(values[0], values[1], False, None)
+        return KeyUse(values[0], values[1], False, None)
     cursor = await conn.execute(USE_QUOTA, {"id": key_id})
     values = await cursor.fetchone()
-    return Usage(None, None, values is not None, values[0] if values is not None else 0)
+    return KeyUse(None, None, values is not None, values[0] if values is not None else 0)
 
 
-async def flush_last_used(conn: Connection, used: dict[str, datetime]) -> None:
+async def flush_last_used(conn: Connection, used: Mapping[str, datetime]) -> None:
     """Record last-used times of many keys in one statement (never moving one back)."""
     await conn.execute(FLUSH_LAST_USED, {"ids": list(used), "times": list(used.values())})
+
+
+def _reading(primary: bool) -> Intent:
+    # The writer also serves reads that must see the latest state.
+    return Intent.WRITE if primary else Intent.READ
+
+
+class PostgresAPIKeyStore:
+    """API keys in the cluster's database: the domain's ``APIKeyStore``.
+
+    Reads go to a replica in rotation unless ``primary`` asks for the primary; writes
+    and use counts go to the primary. Every change notifies ``channel``. Every method is
+    bounded by ``deadline`` and raises as :meth:`Cluster.run` does
+    (DatabaseUnavailableError, DeadlineExceededError, the statement's translated error).
+    """
+
+    def __init__(self, cluster: Cluster, channel: str) -> None:
+        self._cluster = cluster
+        self.channel = channel
+
+    async def insert(self, key: NewAPIKey, deadline: Deadline) -> tuple[APIKey, bool]:
+        """Store ``key`` as :func:`insert_key` does: the record, and False for a
+        request id seen before (that key's record; nothing stored)."""
+        write = partial(insert_key, key=key, channel=self.channel)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def lookup_hash(
+        self, key_hash: bytes, deadline: Deadline, *, primary: bool = False
+    ) -> Known | None:
+        """The key whose current or retired hash is ``key_hash``; None if none."""
+        read = partial(lookup, key_hash=key_hash)
+        return await self._cluster.run(_reading(primary), read, deadline=deadline)
+
+    async def fetch(
+        self, key_id: str, deadline: Deadline, *, primary: bool = False
+    ) -> APIKey | None:
+        """The record of key ``key_id``; None if none."""
+        read = partial(fetch_key, key_id=key_id)
+        return await self._cluster.run(_reading(primary), read, deadline=deadline)
+
+    async def list_page(
+        self,
+        deadline: Deadline,
+        *,
+        key_prefix: str | None,
+        owner_id: str | None,
+        include_revoked: bool,
+        include_expired: bool,
+        after: str | None,
+        limit: int,
+    ) -> list[APIKey]:
+        """Up to ``limit`` records matching the filters, by id, after id ``after``."""
+        read = partial(
+            list_keys,
+            key_prefix=key_prefix,
+            owner_id=owner_id,
+            include_revoked=include_revoked,
+            include_expired=include_expired,
+            after=after,
+            limit=limit,
+        )
+        return await self._cluster.run(Intent.READ, read, deadline=deadline)
+
+    async def update(
+        self, key_id: str, changes: Mapping[str, Any], deadline: Deadline
+    ) -> KeyChange | None:
+        """Set ``changes`` (updatable fields) on the key; None if there is none."""
+        write = partial(update_key, key_id=key_id, changes=changes, channel=self.channel)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def revoke(self, key_id: str, deadline: Deadline) -> KeyChange | None:
+        """Revoke the key (kept if already revoked); None if there is none."""
+        write = partial(revoke_key, key_id=key_id, channel=self.channel)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def rotate(
+        self,
+        key_id: str,
+        deadline: Deadline,
+        *,
+        new_hash: bytes,
+        new_prefix: str,
+        grace: timedelta,
+    ) -> KeyRotation | None:
+        """Give the key a new hash, the old one kept for ``grace``; None if no key."""
+        write = partial(
+            rotate_key,
+            key_id=key_id,
+            new_hash=new_hash,
+            new_prefix=new_prefix,
+            grace_seconds=grace.total_seconds(),
+            channel=self.channel,
+        )
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def count_validation(
+        self, key_id: str, deadline: Deadline, *, rate_limit: int | None, has_quota: bool
+    ) -> KeyUse:
+        """Count one validation against the key's rate limit and/or quota."""
+        write = partial(count_use, key_id=key_id, rate_limit=rate_limit, has_quota=has_quota)
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def record_last_used(self, used: Mapping[str, datetime], deadline: Deadline) -> None:
+        """Record the last-used times of many keys in one statement."""
+        write = partial(flush_last_used, used=used)
+        await self._cluster.run(Intent.WRITE, write, deadline=deadline)

@@ -1,186 +1,131 @@
 """API keys: issuing, validating (the hot path), rate limits, quotas, rotation.
 
-A key is ``dak_`` + 43 url-safe characters (256 random bits). Only its SHA-256 and its
-first 8 characters are stored. Validation hashes the key and looks the hash up: in this
-process's cache while invalidations reach it, else on a replica, else on the primary (a
-key created moments ago). Lookups go by the whole hash only, never by prefix, so timing
-says nothing about which prefixes exist; unknown keys are cached briefly too.
-Validations of keys with a rate limit or a quota are counted on the primary, in one
-statement; last-used times are coalesced in memory and flushed every few seconds.
+Validation hashes the key and looks the hash up: in this process's cache while
+invalidations reach it, else on a replica, else on the primary (a key created moments
+ago). Lookups go by the whole hash only, never by prefix, so timing says nothing about
+which prefixes exist; unknown keys are cached briefly too. Validations of keys with a
+rate limit or a quota are counted on the primary, in one statement; last-used times are
+coalesced in memory and flushed every few seconds.
+
+The service reaches storage through ``APIKeyStore``; the key's form and the checks that
+need no storage are in ``key_rules``.
 """
 
 from __future__ import annotations
 
-import builtins
-import enum
-import hashlib
 import logging
-import secrets
-import string
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from dataaccess_server.db import api_keys as store
-from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.ids import is_uuid, new_id
+from dataaccess_server.domain.ids import new_id
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_rules import (
+    DISPLAY_PREFIX_LENGTH,
+    MAX_GRACE,
+    UPDATABLE_FIELDS,
+    check_presented_key,
+    check_settings,
+    check_update_mask,
+    generate_key,
+    hash_key,
+    judge,
+    judge_use,
+    validate_id,
+)
+from dataaccess_server.domain.model.api_keys import (
+    APIKey,
+    KeyChange,
+    KeyInput,
+    KeyQuery,
+    KeyRotation,
+    KeyUse,
+    Known,
+    NewAPIKey,
+    Reason,
+    Validation,
+)
 from dataaccess_server.domain.pagination import Pager
-from dataaccess_server.errors import FieldViolation, InvalidArgumentError, NotFoundError
-
-T = TypeVar("T")
+from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "dak_"
-DISPLAY_PREFIX_LENGTH = 8
-MAX_KEY_LENGTH = 256
-MAX_GRACE = timedelta(days=30)
-MAX_METADATA_BYTES = 16 * 1024
-_PRINTABLE = frozenset(string.printable) - frozenset(string.whitespace)
-UPDATABLE_FIELDS = (
-    "name",
-    "description",
-    "rate_limit_per_minute",
-    "expire_time",
-    "remaining_uses",
-    "metadata",
-)
+# A change and the hashes it notified, of either shape.
+Change = TypeVar("Change", KeyChange, KeyRotation)
 
 
-class Reason(enum.Enum):
-    """Why a validation answered as it did."""
+class APIKeyStore(Protocol):
+    """Where API keys are kept. Every method is bounded by ``deadline`` and raises
+    DatabaseUnavailableError or DeadlineExceededError when storage cannot answer in
+    time. Reads may be served by a replica unless ``primary`` is set; every change
+    notifies the hashes of the key's keys to every server and returns them."""
 
-    VALID = "valid"
-    NOT_FOUND = "not_found"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    RATE_LIMITED = "rate_limited"
-    USAGE_EXCEEDED = "usage_exceeded"
+    async def insert(self, key: NewAPIKey, deadline: Deadline) -> tuple[APIKey, bool]:
+        """Store ``key``: its record and True; for a request id seen before, that key's
+        record and False (nothing stored)."""
+        ...
 
+    async def lookup_hash(
+        self, key_hash: bytes, deadline: Deadline, *, primary: bool = False
+    ) -> Known | None:
+        """The key whose current or retired hash is ``key_hash``; None if none."""
+        ...
 
-def generate_key() -> str:
-    """A new key: the prefix and 256 bits from ``secrets``."""
-    return KEY_PREFIX + secrets.token_urlsafe(32)
+    async def fetch(
+        self, key_id: str, deadline: Deadline, *, primary: bool = False
+    ) -> APIKey | None:
+        """The record of key ``key_id``; None if none."""
+        ...
 
+    async def list_page(
+        self,
+        deadline: Deadline,
+        *,
+        key_prefix: str | None,
+        owner_id: str | None,
+        include_revoked: bool,
+        include_expired: bool,
+        after: str | None,
+        limit: int,
+    ) -> list[APIKey]:
+        """Up to ``limit`` records matching the filters (None: any), by id, after id
+        ``after``."""
+        ...
 
-def hash_key(key: str) -> bytes:
-    """The SHA-256 of a key, as stored."""
-    return hashlib.sha256(key.encode()).digest()
+    async def update(
+        self, key_id: str, changes: Mapping[str, Any], deadline: Deadline
+    ) -> KeyChange | None:
+        """Set ``changes`` (a subset of UPDATABLE_FIELDS, storage values) on the key;
+        None if there is none."""
+        ...
 
+    async def revoke(self, key_id: str, deadline: Deadline) -> KeyChange | None:
+        """Revoke the key (the first revocation time is kept); None if there is none."""
+        ...
 
-def check_presented_key(key: str) -> None:
-    """INVALID_ARGUMENT naming ``key`` unless it could be a key (1-256 printable
-    characters). A well-formed key that was never issued is NOT_FOUND, not an error."""
-    if not key:
-        raise InvalidArgumentError.single("key", "is required")
-    if len(key) > MAX_KEY_LENGTH:
-        raise InvalidArgumentError.single("key", f"must be at most {MAX_KEY_LENGTH} characters")
-    if not set(key) <= _PRINTABLE:
-        raise InvalidArgumentError.single("key", "must be printable characters without spaces")
+    async def rotate(
+        self,
+        key_id: str,
+        deadline: Deadline,
+        *,
+        new_hash: bytes,
+        new_prefix: str,
+        grace: timedelta,
+    ) -> KeyRotation | None:
+        """Give the key a new hash, the old one valid for ``grace`` more; None if no key."""
+        ...
 
+    async def count_validation(
+        self, key_id: str, deadline: Deadline, *, rate_limit: int | None, has_quota: bool
+    ) -> KeyUse:
+        """Count one validation in the key's rate window and/or use one of its quota,
+        atomically (over the rate limit uses no quota), on the primary."""
+        ...
 
-@dataclass(frozen=True, slots=True)
-class KeyInput:
-    """A key's settings as a request states them."""
-
-    name: str = ""
-    description: str = ""
-    owner_id: str = ""
-    rate_limit_per_minute: int = 0
-    expire_time: datetime | None = None
-    remaining_uses: int | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    metadata_size: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """What a lookup found: the record and, for a rotated-out key, its grace end."""
-
-    record: store.KeyRow
-    retired_until: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class RateState:
-    """The key's current rate-limit window."""
-
-    limit: int
-    remaining: int
-    reset_time: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Validation:
-    """The answer to ValidateAPIKey."""
-
-    valid: bool
-    reason: Reason
-    record: store.KeyRow | None = None
-    rate: RateState | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class KeyQuery:
-    """Filters and page of a list call."""
-
-    key_prefix: str = ""
-    owner_id: str = ""
-    include_revoked: bool = False
-    include_expired: bool = False
-    page_size: int = 0
-    page_token: str = ""
-
-
-def _check_settings(data: KeyInput, fields: set[str], *, creating: bool) -> None:
-    problems: list[FieldViolation] = []
-
-    def bad(name: str, description: str) -> None:
-        problems.append(FieldViolation(f"api_key.{name}", description))
-
-    if creating and not data.owner_id:
-        bad("owner_id", "is required")
-    elif len(data.owner_id) > 256:
-        bad("owner_id", "must be at most 256 characters")
-    if "name" in fields and len(data.name) > 200:
-        bad("name", "must be at most 200 characters")
-    if "description" in fields and len(data.description) > 2000:
-        bad("description", "must be at most 2000 characters")
-    if "rate_limit_per_minute" in fields and data.rate_limit_per_minute < 0:
-        bad("rate_limit_per_minute", "must not be negative (0 means unlimited)")
-    if "remaining_uses" in fields and data.remaining_uses is not None and data.remaining_uses < 0:
-        bad("remaining_uses", "must not be negative")
-    expire = data.expire_time
-    if "expire_time" in fields and creating and expire is not None and expire <= datetime.now(UTC):
-        bad("expire_time", "must be in the future")
-    if "metadata" in fields and data.metadata_size > MAX_METADATA_BYTES:
-        bad("metadata", f"must be at most {MAX_METADATA_BYTES} bytes serialized")
-    if problems:
-        raise InvalidArgumentError(problems)
-
-
-def validate_id(value: str) -> str:
-    """``value`` if it is a key id; INVALID_ARGUMENT naming ``id`` otherwise."""
-    if not value:
-        raise InvalidArgumentError.single("id", "is required")
-    if not is_uuid(value):
-        raise InvalidArgumentError.single("id", "must be a key id (a UUID)")
-    return value.lower()
-
-
-def judge(known: Known, now: datetime) -> Reason:
-    """The reason a found key is valid or not, before rate limit and quota. Pure."""
-    record = known.record
-    if record.revoked_at is not None:
-        return Reason.REVOKED
-    if known.retired_until is not None and known.retired_until <= now:
-        return Reason.EXPIRED
-    if record.expire_time is not None and record.expire_time <= now:
-        return Reason.EXPIRED
-    return Reason.VALID
+    async def record_last_used(self, used: Mapping[str, datetime], deadline: Deadline) -> None:
+        """Record last-used times of many keys at once (never moving one back)."""
+        ...
 
 
 class LastUsed:
@@ -207,12 +152,11 @@ class LastUsed:
 
 
 class APIKeyService:
-    """The rules of API keys, over the cluster and an invalidated cache."""
+    """The rules of API keys, over a store and an invalidated cache."""
 
-    def __init__(self, cluster: Cluster, cache: KeyCache[Known], *, channel: str) -> None:
-        self._cluster = cluster
+    def __init__(self, store: APIKeyStore, cache: KeyCache[Known]) -> None:
+        self._store = store
         self.cache = cache
-        self.channel = channel
         self.last_used = LastUsed()
 
     # --- the hot path ----------------------------------------------------------------
@@ -221,8 +165,7 @@ class APIKeyService:
         """Answer whether ``key`` is valid now, counting it against its rate limit and
         quota if so. Only a malformed key is an error (INVALID_ARGUMENT)."""
         check_presented_key(key)
-        key_hash = hash_key(key)
-        known = await self._lookup(key_hash, deadline)
+        known = await self._lookup(hash_key(key), deadline)
         if known is None:
             return Validation(False, Reason.NOT_FOUND)
         record = known.record
@@ -230,49 +173,32 @@ class APIKeyService:
         reason = judge(known, now)
         if reason is not Reason.VALID:
             return Validation(False, reason, record)
-        rate: RateState | None = None
-        limit = record.rate_limit_per_minute
-        if limit is not None or record.remaining_uses is not None:
-
-            async def count(conn: Connection) -> store.Usage:
-                return await store.count_use(
-                    conn, record.id, rate_limit=limit, has_quota=record.remaining_uses is not None
-                )
-
-            usage = await self._cluster.run(Intent.WRITE, count, deadline=deadline)
-            if limit is not None and usage.window_count is not None:
-                assert usage.window_start is not None
-                rate = RateState(
-                    limit=limit,
-                    remaining=max(0, limit - usage.window_count),
-                    reset_time=usage.window_start + timedelta(minutes=1),
-                )
-                if usage.window_count > limit:
-                    return Validation(False, Reason.RATE_LIMITED, record, rate)
-            if record.remaining_uses is not None:
-                record = _with_remaining(record, usage.remaining_uses)
-                if not usage.used_quota:
-                    return Validation(False, Reason.USAGE_EXCEEDED, record, rate)
-        self.last_used.record(record.id, now)
-        return Validation(True, Reason.VALID, record, rate)
+        if record.rate_limit_per_minute is None and record.remaining_uses is None:
+            answer = Validation(True, Reason.VALID, record)
+        else:
+            use = await self._store.count_validation(
+                record.id,
+                deadline,
+                rate_limit=record.rate_limit_per_minute,
+                has_quota=record.remaining_uses is not None,
+            )
+            answer = judge_use(record, use)
+        if answer.valid:
+            self.last_used.record(record.id, now)
+        return answer
 
     async def _lookup(self, key_hash: bytes, deadline: Deadline) -> Known | None:
         found, cached = self.cache.get(key_hash)
         if found:
             return cached
         seen_version = self.cache.version
-
-        async def read(conn: Connection) -> Known | None:
-            result = await store.lookup(conn, key_hash)
-            return Known(*result) if result is not None else None
-
         if self.cache.needs_primary(key_hash):
-            known = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
+            known = await self._store.lookup_hash(key_hash, deadline, primary=True)
         else:
-            known = await self._cluster.run(Intent.READ, read, deadline=deadline)
+            known = await self._store.lookup_hash(key_hash, deadline)
             if known is None:
                 # Not on a replica: maybe created a moment ago. The primary decides.
-                known = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
+                known = await self._store.lookup_hash(key_hash, deadline, primary=True)
         self.cache.put(key_hash, known, seen_version=seen_version)
         return known
 
@@ -291,12 +217,8 @@ class APIKeyService:
         pending = self.last_used.take()
         if not pending:
             return 0
-
-        async def write(conn: Connection) -> None:
-            await store.flush_last_used(conn, pending)
-
         try:
-            await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+            await self._store.record_last_used(pending, deadline)
         except BaseException:
             self.last_used.put_back(pending)
             raise
@@ -306,14 +228,14 @@ class APIKeyService:
 
     async def create(
         self, data: KeyInput, request_id: str, deadline: Deadline
-    ) -> tuple[store.KeyRow, str | None]:
+    ) -> tuple[APIKey, str | None]:
         """A new key and its record; the key is None when ``request_id`` was seen before
         (the first call's record is returned and nothing is created)."""
         if len(request_id) > 128:
             raise InvalidArgumentError.single("request_id", "must be at most 128 characters")
-        _check_settings(data, set(UPDATABLE_FIELDS), creating=True)
+        check_settings(data, UPDATABLE_FIELDS, creating=True)
         key = generate_key()
-        new = store.NewKey(
+        new = NewAPIKey(
             id=new_id(),
             key_hash=hash_key(key),
             key_prefix=key[:DISPLAY_PREFIX_LENGTH],
@@ -326,28 +248,21 @@ class APIKeyService:
             metadata=data.metadata,
             request_id=request_id or None,
         )
-
-        async def write(conn: Connection) -> tuple[store.KeyRow, bool]:
-            return await store.insert_key(conn, new, channel=self.channel)
-
-        record, created = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        record, created = await self._store.insert(new, deadline)
         return record, key if created else None
 
-    async def get(self, key_id: str, deadline: Deadline) -> store.KeyRow:
+    async def get(self, key_id: str, deadline: Deadline) -> APIKey:
         """The key's record; NotFoundError if none."""
         row_id = validate_id(key_id)
-
-        async def read(conn: Connection) -> store.KeyRow | None:
-            return await store.fetch_key(conn, row_id)
-
-        record = await self._cluster.run(Intent.READ, read, deadline=deadline)
+        record = await self._store.fetch(row_id, deadline)
         if record is None:
-            record = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
+            # Not on a replica: maybe created a moment ago. The primary decides.
+            record = await self._store.fetch(row_id, deadline, primary=True)
         if record is None:
             raise NotFoundError(f"API key {row_id} does not exist")
         return record
 
-    async def list(self, query: KeyQuery, deadline: Deadline) -> tuple[list[store.KeyRow], str]:
+    async def list(self, query: KeyQuery, deadline: Deadline) -> tuple[list[APIKey], str]:
         """A page of records and the next page's token ("" at the end)."""
         if len(query.key_prefix) > DISPLAY_PREFIX_LENGTH:
             raise InvalidArgumentError.single(
@@ -360,34 +275,24 @@ class APIKeyService:
             "include_expired": query.include_expired,
         }
         pager = Pager(query.page_size, query.page_token, filters)
-
-        async def read(conn: Connection) -> list[store.KeyRow]:
-            return await store.list_keys(
-                conn,
-                key_prefix=query.key_prefix or None,
-                owner_id=query.owner_id or None,
-                include_revoked=query.include_revoked,
-                include_expired=query.include_expired,
-                after=pager.after,
-                limit=pager.limit,
-            )
-
-        return pager.page(await self._cluster.run(Intent.READ, read, deadline=deadline))
+        records = await self._store.list_page(
+            deadline,
+            key_prefix=query.key_prefix or None,
+            owner_id=query.owner_id or None,
+            include_revoked=query.include_revoked,
+            include_expired=query.include_expired,
+            after=pager.after,
+            limit=pager.limit,
+        )
+        return pager.page(records)
 
     async def update(
         self, key_id: str, data: KeyInput, mask: tuple[str, ...], deadline: Deadline
-    ) -> store.KeyRow:
+    ) -> APIKey:
         """Change the masked settings (``remaining_uses`` refills the quota)."""
         row_id = validate_id(key_id)
-        if not mask:
-            raise InvalidArgumentError.single("update_mask", "names no field to update")
-        unknown = [path for path in mask if path not in UPDATABLE_FIELDS]
-        if unknown:
-            raise InvalidArgumentError.single(
-                "update_mask",
-                f"cannot update {', '.join(unknown)}; updatable: {', '.join(UPDATABLE_FIELDS)}",
-            )
-        _check_settings(data, set(mask), creating=False)
+        check_update_mask(mask)
+        check_settings(data, mask, creating=False)
         values = {
             "name": data.name,
             "description": data.description,
@@ -397,78 +302,36 @@ class APIKeyService:
             "metadata": data.metadata,
         }
         changes = {name: values[name] for name in mask}
+        change = await self._store.update(row_id, changes, deadline)
+        return self._forget(change, row_id).record
 
-        async def write(conn: Connection, notified: list[bytes]) -> store.KeyRow | None:
-            return await store.update_key(
-                conn, row_id, changes, channel=self.channel, notified=notified
-            )
-
-        return self._found(await self._change(write, deadline), row_id)
-
-    async def revoke(self, key_id: str, deadline: Deadline) -> store.KeyRow:
+    async def revoke(self, key_id: str, deadline: Deadline) -> APIKey:
         """Revoke the key on every server (idempotent)."""
         row_id = validate_id(key_id)
-
-        async def write(conn: Connection, notified: list[bytes]) -> store.KeyRow | None:
-            return await store.revoke_key(conn, row_id, channel=self.channel, notified=notified)
-
-        return self._found(await self._change(write, deadline), row_id)
+        return self._forget(await self._store.revoke(row_id, deadline), row_id).record
 
     async def rotate(
         self, key_id: str, grace: timedelta, deadline: Deadline
-    ) -> tuple[store.KeyRow, str, datetime]:
+    ) -> tuple[APIKey, str, datetime]:
         """A new key for the record; the old one works until the returned time."""
         row_id = validate_id(key_id)
         if grace < timedelta(0) or grace > MAX_GRACE:
             raise InvalidArgumentError.single("grace_period", "must be between 0 and 30 days")
         key = generate_key()
+        rotation = await self._store.rotate(
+            row_id,
+            deadline,
+            new_hash=hash_key(key),
+            new_prefix=key[:DISPLAY_PREFIX_LENGTH],
+            grace=grace,
+        )
+        rotation = self._forget(rotation, row_id)
+        return rotation.record, key, rotation.old_key_valid_until
 
-        async def write(
-            conn: Connection, notified: list[bytes]
-        ) -> tuple[store.KeyRow, datetime] | None:
-            return await store.rotate_key(
-                conn,
-                row_id,
-                new_hash=hash_key(key),
-                new_prefix=key[:DISPLAY_PREFIX_LENGTH],
-                grace_seconds=grace.total_seconds(),
-                channel=self.channel,
-                notified=notified,
-            )
-
-        result = await self._change(write, deadline)
-        if result is None:
+    def _forget(self, change: Change | None, row_id: str) -> Change:
+        # This server's cache forgets the notified hashes at once, not when its own
+        # notification comes back.
+        if change is None:
             raise NotFoundError(f"API key {row_id} does not exist")
-        record, old_until = result
-        return record, key, old_until
-
-    async def _change(
-        self,
-        write: Callable[[Connection, builtins.list[bytes]], Awaitable[T]],
-        deadline: Deadline,
-    ) -> T:
-        """Run a write that notifies the hashes it changes (into the list it is given);
-        this server's cache forgets them at once, not when its notification comes back."""
-        notified: list[bytes] = []
-
-        async def run(conn: Connection) -> T:
-            return await write(conn, notified)
-
-        result = await self._cluster.run(Intent.WRITE, run, deadline=deadline)
-        self.cache.invalidate(notified)
-        return result
-
-    @staticmethod
-    def _found(record: store.KeyRow | None, row_id: str) -> store.KeyRow:
-        if record is None:
-            raise NotFoundError(f"API key {row_id} does not exist")
-        return record
-
-
-def _with_remaining(record: store.KeyRow, remaining: int | None) -> store.KeyRow:
-    return replace(record, remaining_uses=remaining)
-
-
-def channel_for(schema: str) -> str:
-    """The NOTIFY channel of API key changes in ``schema`` (short enough for any schema)."""
-    return "dataaccess_keys_" + hashlib.sha256(schema.encode()).hexdigest()[:12]
+        self.cache.invalidate(change.notified)
+        return change

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from google.protobuf import json_format
+from datetime import timedelta
+
+from google.protobuf import duration_pb2, json_format
 
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess_server.api.convert.times import set_times, timestamp_from_proto
-from dataaccess_server.db.api_keys import KeyRow
-from dataaccess_server.domain.api_keys import KeyInput, Reason, Validation
+from dataaccess_server.domain.model.api_keys import (
+    APIKey,
+    KeyInput,
+    KeyQuery,
+    Reason,
+    Validation,
+)
 
 _REASONS = {
     Reason.VALID: keys_pb2.API_KEY_VALIDATION_REASON_VALID,
@@ -33,7 +40,24 @@ def key_input_from_proto(key: keys_pb2.APIKey) -> KeyInput:
     )
 
 
-def key_to_proto(record: KeyRow) -> keys_pb2.APIKey:
+def key_query_from_proto(request: keys_pb2.ListAPIKeysRequest) -> KeyQuery:
+    """The domain query of a list request."""
+    return KeyQuery(
+        key_prefix=request.key_prefix,
+        owner_id=request.owner_id,
+        include_revoked=request.include_revoked,
+        include_expired=request.include_expired,
+        page_size=request.page_size,
+        page_token=request.page_token,
+    )
+
+
+def grace_from_proto(grace: duration_pb2.Duration) -> timedelta:
+    """A rotation's grace period (unset: none); its bounds are the domain's to check."""
+    return timedelta(seconds=grace.seconds, microseconds=grace.nanos // 1000)
+
+
+def key_to_proto(record: APIKey) -> keys_pb2.APIKey:
     """The public record of a key."""
     message = keys_pb2.APIKey(
         id=record.id,

@@ -1,0 +1,145 @@
+"""API keys: the record of a key, what a request states about one, and the answers of
+lookups, validations and changes. Pure.
+
+A key itself (``dak_`` + 43 characters) appears in none of these: only its SHA-256
+(``key_hash``) and its first characters (``key_prefix``) are ever kept.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class Reason(enum.Enum):
+    """Why a validation answered as it did."""
+
+    VALID = "valid"
+    NOT_FOUND = "not_found"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    RATE_LIMITED = "rate_limited"
+    USAGE_EXCEEDED = "usage_exceeded"
+
+
+@dataclass(frozen=True, slots=True)
+class APIKey:
+    """The public record of a key (never its hash)."""
+
+    id: str
+    key_prefix: str
+    name: str
+    description: str
+    owner_id: str
+    rate_limit_per_minute: int | None
+    expire_time: datetime | None
+    remaining_uses: int | None
+    metadata: dict[str, Any]
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewAPIKey:
+    """A key to store, as CreateAPIKey issued it."""
+
+    id: str
+    key_hash: bytes
+    key_prefix: str
+    name: str
+    description: str
+    owner_id: str
+    rate_limit_per_minute: int | None
+    expire_time: datetime | None
+    remaining_uses: int | None
+    metadata: dict[str, Any]
+    request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUse:
+    """What counting one validation found: the rate window's count and start, and the
+    quota left (``used_quota`` False when the quota was already empty or the call was
+    over the rate limit)."""
+
+    window_count: int | None
+    window_start: datetime | None
+    used_quota: bool
+    remaining_uses: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a lookup by hash found: the record and, for a key replaced by rotation, when
+    its grace period ends."""
+
+    record: APIKey
+    retired_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyChange:
+    """A changed record and the hashes of its keys notified of the change (which every
+    server's cache must forget)."""
+
+    record: APIKey
+    notified: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    """A record given a new key; the old key works until ``old_key_valid_until``. Both
+    hashes were notified."""
+
+    record: APIKey
+    old_key_valid_until: datetime
+    notified: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInput:
+    """A key's settings as a request states them."""
+
+    name: str = ""
+    description: str = ""
+    owner_id: str = ""
+    rate_limit_per_minute: int = 0
+    expire_time: datetime | None = None
+    remaining_uses: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata_size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class KeyQuery:
+    """Filters and page of a list call."""
+
+    key_prefix: str = ""
+    owner_id: str = ""
+    include_revoked: bool = False
+    include_expired: bool = False
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RateState:
+    """The key's current rate-limit window."""
+
+    limit: int
+    remaining: int
+    reset_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The answer to ValidateAPIKey."""
+
+    valid: bool
+    reason: Reason
+    record: APIKey | None = None
+    rate: RateState | None = None
