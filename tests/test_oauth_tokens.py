@@ -16,7 +16,8 @@ from google.protobuf import field_mask_pb2, timestamp_pb2
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
-from dataaccess_server.domain.crypto import Keyring, Secret
+from dataaccess_server.domain.crypto import Keyring
+from dataaccess_server.domain.model.secret import Secret
 from dataaccess_server.domain.oauth_tokens import TokenInput
 from tests.harness import leaks
 from tests.harness.postgres import InstanceFactory

@@ -20,14 +20,9 @@ from typing import Any
 from dataaccess_server.db import oauth_tokens as store
 from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.crypto import (
-    DecryptionError,
-    Keyring,
-    Secret,
-    UnknownKeyError,
-    place,
-)
+from dataaccess_server.domain.crypto import DecryptionError, Keyring, UnknownKeyError, place
 from dataaccess_server.domain.ids import is_uuid, new_id
+from dataaccess_server.domain.model.secret import Secret
 from dataaccess_server.domain.model.wal import format_lsn, parse_lsn
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import (
