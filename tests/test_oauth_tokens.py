@@ -17,8 +17,8 @@ from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.domain.crypto import Keyring
+from dataaccess_server.domain.model.oauth_tokens import TokenInput
 from dataaccess_server.domain.model.secret import Secret
-from dataaccess_server.domain.oauth_tokens import TokenInput
 from tests.harness import leaks
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import server_settings, token_stub

@@ -15,7 +15,8 @@ from dataaccess_server.api.convert.oauth_tokens import (
     view_from_proto,
 )
 from dataaccess_server.api.convert.times import timestamp_from_proto
-from dataaccess_server.domain.oauth_tokens import OAuthTokenService, TokenQuery
+from dataaccess_server.domain.model.oauth_tokens import TokenQuery
+from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 
 Context = aio.ServicerContext[Any, Any]
 

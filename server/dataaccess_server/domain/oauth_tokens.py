@@ -10,11 +10,8 @@ made through this process.
 from __future__ import annotations
 
 import asyncio
-import enum
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from dataaccess_server.db import oauth_tokens as store
@@ -22,6 +19,14 @@ from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wa
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.crypto import DecryptionError, Keyring, UnknownKeyError, place
 from dataaccess_server.domain.ids import is_uuid, new_id
+from dataaccess_server.domain.model.oauth_tokens import (
+    OAuthToken,
+    RotationProgress,
+    TokenInput,
+    TokenQuery,
+    View,
+    Written,
+)
 from dataaccess_server.domain.model.secret import Secret
 from dataaccess_server.domain.model.wal import format_lsn, parse_lsn
 from dataaccess_server.domain.pagination import Pager
@@ -52,75 +57,6 @@ UPDATABLE_FIELDS = (
     "active",
     "last_used_time",
 )
-
-
-class View(enum.Enum):
-    """How much of a token a read returns."""
-
-    BASIC = "basic"
-    FULL = "full"
-
-
-@dataclass(frozen=True, slots=True)
-class TokenInput:
-    """A token as a request states it; ``present`` names the fields the caller set."""
-
-    provider: str = ""
-    user_id: str = ""
-    email: str = ""
-    access_token: Secret = field(default_factory=lambda: Secret(""))
-    refresh_token: Secret = field(default_factory=lambda: Secret(""))
-    token_type: str = ""
-    expiry_time: datetime | None = None
-    scopes: tuple[str, ...] = ()
-    metadata: dict[str, Any] = field(default_factory=dict)
-    metadata_size: int = 0
-    active: bool = False
-    last_used_time: datetime | None = None
-    present: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class OAuthToken:
-    """A stored token; secrets are None unless the FULL view was asked for."""
-
-    id: str
-    provider: str
-    user_id: str
-    email: str
-    access_token: Secret | None
-    refresh_token: Secret | None
-    token_type: str
-    expiry_time: datetime | None
-    scopes: tuple[str, ...]
-    metadata: dict[str, Any]
-    active: bool
-    last_used_time: datetime | None
-    create_time: datetime
-    update_time: datetime
-    etag: str
-
-
-@dataclass(frozen=True, slots=True)
-class TokenQuery:
-    """Filters and page of a list call."""
-
-    provider: str = ""
-    user_id: str = ""
-    email: str = ""
-    active_only: bool = False
-    expiring_before: datetime | None = None
-    page_size: int = 0
-    page_token: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    """The result of a write: the token (BASIC view) and where to read it from."""
-
-    token: OAuthToken | None
-    consistency_token: str
-    created: bool = False
 
 
 def etag_of(version: int) -> str:
@@ -519,14 +455,6 @@ class OAuthTokenService:
 
 
 # --- key rotation --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RotationProgress:
-    """Where a rotation stands."""
-
-    resealed: int
-    remaining: int
 
 
 async def rotate_encryption_key(

@@ -6,8 +6,8 @@ from google.protobuf import json_format
 
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess_server.api.convert.times import set_times, timestamp_from_proto
+from dataaccess_server.domain.model.oauth_tokens import OAuthToken, TokenInput, View
 from dataaccess_server.domain.model.secret import Secret
-from dataaccess_server.domain.oauth_tokens import OAuthToken, TokenInput, View
 
 
 def view_from_proto(view: int) -> View:
