@@ -30,8 +30,8 @@ from dataaccess_server.db.migrations import (
 )
 from dataaccess_server.db.retention import Removed, cleanup
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.encryption_key_rotation import rotate_encryption_key
 from dataaccess_server.domain.model.oauth_tokens import RotationProgress
-from dataaccess_server.domain.oauth_tokens import rotate_encryption_key
 from dataaccess_server.errors import DataAccessError
 from dataaccess_server.keyfile import development_keyring
 from dataaccess_server.logs import configure_logging

@@ -1,7 +1,9 @@
-"""OAuth tokens: validation, encryption at rest, etags, views, read-your-writes, rotation.
+"""OAuth tokens: the service: etags, views, read-your-writes, over validated requests.
 
-Secrets are sealed here (AES-256-GCM, bound to row and column) before the storage layer
-sees them, and opened only for the FULL view. Writes return the WAL position they
+Validation is in oauth_token_validation, sealing in oauth_token_cipher, the
+encryption-key rotation job in encryption_key_rotation. Secrets are sealed (AES-256-GCM,
+bound to row and column) before the storage layer sees them, and opened only for the
+FULL view. Writes return the WAL position they
 committed at (the consistency token); reads go to replicas unless they must see a write
 that replicas have not replayed: one named by the caller's token, or any token write
 made through this process.
@@ -9,218 +11,37 @@ made through this process.
 
 from __future__ import annotations
 
-import asyncio
-import re
-from collections.abc import Callable
 from typing import Any
 
 from dataaccess_server.db import oauth_tokens as store
 from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.crypto import DecryptionError, Keyring, UnknownKeyError, place
-from dataaccess_server.domain.ids import is_uuid, new_id
+from dataaccess_server.domain.crypto import Keyring
+from dataaccess_server.domain.ids import new_id
 from dataaccess_server.domain.model.oauth_tokens import (
     OAuthToken,
-    RotationProgress,
     TokenInput,
     TokenQuery,
     View,
     Written,
 )
 from dataaccess_server.domain.model.secret import Secret
-from dataaccess_server.domain.model.wal import format_lsn, parse_lsn
+from dataaccess_server.domain.model.wal import format_lsn
+from dataaccess_server.domain.oauth_token_cipher import TokenCipher
+from dataaccess_server.domain.oauth_token_validation import (
+    parse_consistency_token,
+    update_fields,
+    validate_id,
+    validate_identity,
+    validate_upsert,
+)
 from dataaccess_server.domain.pagination import Pager
-from dataaccess_server.errors import (
-    ConflictError,
-    DataCorruptionError,
-    FailedPreconditionError,
-    FieldViolation,
-    InvalidArgumentError,
-    NotFoundError,
-)
-
-TABLE = "oauth_tokens"
-MAX_SECRET_CHARS = 16 * 1024
-MAX_METADATA_BYTES = 64 * 1024
-_PROVIDER = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-_LSN = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
-
-# UpdateOAuthToken mask paths and the columns they write.
-UPDATABLE_FIELDS = (
-    "access_token",
-    "refresh_token",
-    "token_type",
-    "expiry_time",
-    "scopes",
-    "metadata",
-    "email",
-    "active",
-    "last_used_time",
-)
+from dataaccess_server.errors import ConflictError, InvalidArgumentError, NotFoundError
 
 
 def etag_of(version: int) -> str:
     """The etag of a row version (opaque to callers)."""
     return f'"{version}"'
-
-
-# --- validation (pure) -----------------------------------------------------------------
-
-
-def _check_identity(data: TokenInput, prefix: str, problems: list[FieldViolation]) -> None:
-    provider, user_id = (
-        (f"{prefix}.provider", f"{prefix}.user_id")
-        if prefix
-        else (
-            "provider",
-            "user_id",
-        )
-    )
-    if not data.provider:
-        problems.append(FieldViolation(provider, "is required"))
-    elif not _PROVIDER.fullmatch(data.provider):
-        problems.append(
-            FieldViolation(
-                provider,
-                "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a "
-                "letter or digit",
-            )
-        )
-    if not data.user_id:
-        problems.append(FieldViolation(user_id, "is required"))
-    elif len(data.user_id) > 256:
-        problems.append(FieldViolation(user_id, "must be at most 256 characters"))
-
-
-def _check_fields(
-    data: TokenInput, prefix: str, fields: set[str], problems: list[FieldViolation]
-) -> None:
-    def bad(name: str, description: str) -> None:
-        problems.append(FieldViolation(f"{prefix}.{name}", description))
-
-    if "email" in fields and data.email:
-        if len(data.email) > 320:
-            bad("email", "must be at most 320 characters")
-        elif "@" not in data.email:
-            bad("email", "must be an email address")
-    for name in ("access_token", "refresh_token"):
-        secret: Secret = getattr(data, name)
-        if name in fields and len(secret.reveal()) > MAX_SECRET_CHARS:
-            bad(name, f"must be at most {MAX_SECRET_CHARS} characters")
-    if "token_type" in fields and len(data.token_type) > 32:
-        bad("token_type", "must be at most 32 characters")
-    if "scopes" in fields:
-        if len(data.scopes) > 100:
-            bad("scopes", "must have at most 100 entries")
-        if any(not scope or len(scope) > 256 for scope in data.scopes):
-            bad("scopes", "entries must be 1-256 characters")
-    if "metadata" in fields and data.metadata_size > MAX_METADATA_BYTES:
-        bad("metadata", f"must be at most {MAX_METADATA_BYTES} bytes serialized")
-
-
-def validate_upsert(data: TokenInput) -> None:
-    """INVALID_ARGUMENT naming every bad field of an upsert."""
-    problems: list[FieldViolation] = []
-    _check_identity(data, "token", problems)
-    if not data.access_token.reveal():
-        problems.append(FieldViolation("token.access_token", "is required"))
-    _check_fields(data, "token", set(UPDATABLE_FIELDS), problems)
-    if problems:
-        raise InvalidArgumentError(problems)
-
-
-def update_fields(data: TokenInput, mask: tuple[str, ...] | None) -> tuple[str, ...]:
-    """The fields an update changes: the mask's paths, or every field the request set.
-    INVALID_ARGUMENT for an unknown or immutable path, or nothing to change."""
-    if mask is None:
-        chosen = tuple(name for name in UPDATABLE_FIELDS if name in data.present)
-    else:
-        unknown = [path for path in mask if path not in UPDATABLE_FIELDS]
-        if unknown:
-            raise InvalidArgumentError.single(
-                "update_mask",
-                f"cannot update {', '.join(unknown)}; updatable: {', '.join(UPDATABLE_FIELDS)}",
-            )
-        chosen = tuple(dict.fromkeys(mask))
-    if not chosen:
-        raise InvalidArgumentError.single("update_mask", "names no field to update")
-    problems: list[FieldViolation] = []
-    _check_fields(data, "token", set(chosen), problems)
-    if "access_token" in chosen and not data.access_token.reveal():
-        problems.append(FieldViolation("token.access_token", "must not be empty"))
-    if problems:
-        raise InvalidArgumentError(problems)
-    return chosen
-
-
-def validate_id(value: str, name: str = "id") -> str:
-    """``value`` if it is a token id; INVALID_ARGUMENT naming ``name`` otherwise."""
-    if not value:
-        raise InvalidArgumentError.single(name, "is required")
-    if not is_uuid(value):
-        raise InvalidArgumentError.single(name, "must be a token id (a UUID)")
-    return value.lower()
-
-
-def parse_consistency_token(text: str, name: str = "consistency_token") -> int | None:
-    """The WAL position in a consistency token ("" is none)."""
-    if text == "":
-        return None
-    if not _LSN.fullmatch(text):
-        raise InvalidArgumentError.single(name, "is not a token this service returned")
-    return parse_lsn(text)
-
-
-class TokenCipher:
-    """Seals and opens the two secrets of a token row, bound to the row and column."""
-
-    def __init__(self, keyring: Keyring) -> None:
-        self._keyring = keyring
-
-    def seal(self, row_id: str, access: str, refresh: str | None) -> store.Sealed:
-        """Both secrets under the keyring's first key."""
-        keyring = self._keyring
-        return store.Sealed(
-            access=keyring.seal(access.encode(), place=place(TABLE, row_id, "access_token")),
-            refresh=(
-                keyring.seal(refresh.encode(), place=place(TABLE, row_id, "refresh_token"))
-                if refresh is not None
-                else None
-            ),
-            key_id=keyring.primary_key_id,
-        )
-
-    def open(self, envelope: bytes, row_id: str, column: str) -> str:
-        """One secret in clear. FailedPreconditionError if its key is not in the keyring,
-        DataCorruptionError if it does not decrypt where it is."""
-        try:
-            return self._keyring.open(envelope, place=place(TABLE, row_id, column)).decode()
-        except UnknownKeyError as exc:
-            raise FailedPreconditionError(
-                f"the {column} of token {row_id} is sealed with key {exc.key_id!r}, which is "
-                "not in DATAACCESS_ENCRYPTION_KEYS: add it back and run "
-                "`dataaccess rotate-encryption-key`"
-            ) from None
-        except DecryptionError:
-            raise DataCorruptionError(
-                f"the {column} of token {row_id} does not decrypt: it was damaged or moved "
-                "from another row"
-            ) from None
-
-    def open_refresh(self, row: store.TokenRow) -> str | None:
-        """The row's refresh token in clear, None if it has none."""
-        if row.refresh_ciphertext is None:
-            return None
-        return self.open(row.refresh_ciphertext, row.id, "refresh_token")
-
-    def reseal(self, row: store.TokenRow) -> store.Sealed:
-        """The row's secrets, sealed again under the keyring's first key."""
-        return self.seal(
-            row.id, self.open(row.access_ciphertext, row.id, "access_token"), self.open_refresh(row)
-        )
-
-
-# --- the service ---------------------------------------------------------------------
 
 
 class OAuthTokenService:
@@ -280,10 +101,7 @@ class OAuthTokenService:
                 raise InvalidArgumentError.single("id", "give either id or provider and user_id")
             row_id: str | None = validate_id(token_id)
         else:
-            problems: list[FieldViolation] = []
-            _check_identity(TokenInput(provider=provider, user_id=user_id), "", problems)
-            if problems:
-                raise InvalidArgumentError(problems)
+            validate_identity(provider, user_id)
             row_id = None
         min_lsn = self._min_lsn(consistency_token)
 
@@ -452,44 +270,3 @@ class OAuthTokenService:
             update_time=row.updated_at,
             etag=etag_of(row.version),
         )
-
-
-# --- key rotation --------------------------------------------------------------------
-
-
-async def rotate_encryption_key(
-    cluster: Cluster,
-    keyring: Keyring,
-    *,
-    batch_size: int = 100,
-    batch_deadline: float = 30.0,
-    report: Callable[[RotationProgress], None] = lambda _progress: None,
-) -> int:
-    """Re-seal every token not under the keyring's first key, in batches of
-    ``batch_size`` (each its own short transaction, so serving goes on); return how many
-    were re-sealed. Resumable: run it again after an interruption.
-
-    Raises FailedPreconditionError if a row is sealed under a key the keyring lacks
-    (that batch is rolled back), DataCorruptionError if a row does not decrypt.
-    """
-    cipher = TokenCipher(keyring)
-    target = keyring.primary_key_id
-
-    async def batch(conn: Connection) -> int:
-        return await store.reseal_batch(conn, target, batch_size, cipher.reseal)
-
-    async def remaining(conn: Connection) -> int:
-        return await store.count_not_under_key(conn, target)
-
-    total = 0
-    while True:
-        done = await cluster.run(Intent.WRITE, batch, deadline=Deadline.after(batch_deadline))
-        total += done
-        left = await cluster.run(Intent.WRITE, remaining, deadline=Deadline.after(batch_deadline))
-        report(RotationProgress(total, left))
-        if left == 0:
-            return total
-        if done == 0:
-            # Every remaining row is locked by a writer right now; its writer re-seals it
-            # under the newest key anyway, or the next batch gets it.
-            await asyncio.sleep(0.2)
