@@ -136,7 +136,7 @@ async def run() -> str:
                         await cursor.fetchone()
 
                 async def raw_upsert() -> None:
-                    # What store.upsert_token does for an existing pair, then the LSN.
+                    # An upsert of an existing pair: lock, replace, commit; then the LSN.
                     token = rng.choice(seeded)
                     async with pool.connection() as conn:
                         async with conn.transaction():

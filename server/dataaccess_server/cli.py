@@ -28,6 +28,7 @@ from dataaccess_server.db.migrations import (
     create_files,
     default_directory,
 )
+from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.retention import Removed, cleanup
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.encryption_key_rotation import rotate_encryption_key
@@ -262,7 +263,10 @@ def _rotate_encryption_key(args: argparse.Namespace) -> int:
                 await cluster.wait_for_primary(settings.startup_timeout)
                 await cluster.open()
                 done = await rotate_encryption_key(
-                    cluster, keyring, batch_size=args.batch_size, report=report
+                    PostgresOAuthTokenStore(cluster),
+                    keyring,
+                    batch_size=args.batch_size,
+                    report=report,
                 )
             finally:
                 await cluster.close()
