@@ -228,6 +228,24 @@ async def test_two_updates_with_the_same_etag_exactly_one_wins(stub: Stub) -> No
     assert full.etag == winners[0].token.etag
 
 
+async def test_update_masking_only_an_empty_refresh_token_keeps_the_token_as_it_is(
+    stub: Stub,
+) -> None:
+    made = (await upsert(stub, token())).token
+    updated = await stub.UpdateOAuthToken(
+        pb.UpdateOAuthTokenRequest(
+            token=pb.OAuthToken(id=made.id),
+            update_mask=field_mask_pb2.FieldMask(paths=["refresh_token"]),
+            etag=made.etag,
+        ),
+        timeout=5,
+    )
+    assert updated.token.etag == made.etag  # nothing changed
+    assert updated.consistency_token
+    full = await get_full(stub, made.id)
+    assert (full.access_token, full.refresh_token) == (ACCESS, REFRESH)
+
+
 async def test_update_without_refresh_token_keeps_it_and_stale_etag_changes_nothing(
     stub: Stub,
 ) -> None:

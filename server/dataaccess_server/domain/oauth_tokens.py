@@ -247,7 +247,9 @@ class OAuthTokenService:
             current = await tx.lock_live_by_id(row_id)
             if current is None:
                 raise NotFoundError(f"token {row_id} does not exist")
-            updated = await tx.update(row_id, self._changes(current, data, fields, etag))
+            changes = self._changes(current, data, fields, etag)
+            # A mask of only an empty refresh_token keeps the token as it is.
+            updated = current if changes.empty else await tx.update(row_id, changes)
         return self._written(updated, await self._store.wal_position(deadline))
 
     async def invalidate(self, token_id: str, deadline: Deadline) -> Written:

@@ -146,6 +146,11 @@ class TokenChanges:
         if unknown:
             raise ValueError(f"TokenChanges: not changeable: {sorted(unknown)}")
 
+    @property
+    def empty(self) -> bool:
+        """True if these changes write nothing."""
+        return not self.fields and self.secrets is None
+
 
 @dataclass(frozen=True, slots=True)
 class StoredToken:
