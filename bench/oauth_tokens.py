@@ -25,7 +25,7 @@ from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess_server.db import oauth_tokens as store
 from dataaccess_server.db.cluster import CURRENT_WAL_LSN
 from dataaccess_server.domain.crypto import Keyring, place
-from dataaccess_server.domain.oauth_tokens import TABLE
+from dataaccess_server.domain.oauth_token_cipher import TABLE
 
 CONCURRENCY = 16
 DURATION = 5.0
@@ -136,7 +136,7 @@ async def run() -> str:
                         await cursor.fetchone()
 
                 async def raw_upsert() -> None:
-                    # What store.upsert_token does for an existing pair, then the LSN.
+                    # An upsert of an existing pair: lock, replace, commit; then the LSN.
                     token = rng.choice(seeded)
                     async with pool.connection() as conn:
                         async with conn.transaction():

@@ -16,8 +16,9 @@ from google.protobuf import field_mask_pb2, timestamp_pb2
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
-from dataaccess_server.domain.crypto import Keyring, Secret
-from dataaccess_server.domain.oauth_tokens import TokenInput
+from dataaccess_server.domain.crypto import Keyring
+from dataaccess_server.domain.model.oauth_tokens import TokenInput
+from dataaccess_server.domain.model.secret import Secret
 from tests.harness import leaks
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import server_settings, token_stub
@@ -225,6 +226,24 @@ async def test_two_updates_with_the_same_etag_exactly_one_wins(stub: Stub) -> No
     assert full.access_token == f"refreshed-{results.index(winners[0])}"
     assert full.refresh_token == REFRESH  # not in the mask: kept
     assert full.etag == winners[0].token.etag
+
+
+async def test_update_masking_only_an_empty_refresh_token_keeps_the_token_as_it_is(
+    stub: Stub,
+) -> None:
+    made = (await upsert(stub, token())).token
+    updated = await stub.UpdateOAuthToken(
+        pb.UpdateOAuthTokenRequest(
+            token=pb.OAuthToken(id=made.id),
+            update_mask=field_mask_pb2.FieldMask(paths=["refresh_token"]),
+            etag=made.etag,
+        ),
+        timeout=5,
+    )
+    assert updated.token.etag == made.etag  # nothing changed
+    assert updated.consistency_token
+    full = await get_full(stub, made.id)
+    assert (full.access_token, full.refresh_token) == (ACCESS, REFRESH)
 
 
 async def test_update_without_refresh_token_keeps_it_and_stale_etag_changes_nothing(

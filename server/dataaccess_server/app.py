@@ -24,6 +24,7 @@ from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
 from dataaccess_server.db.notifications import ChangeListener
+from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
@@ -117,7 +118,7 @@ class Application:
         self._server = GrpcServer(
             cluster,
             operations=OperationsService(cluster, known),
-            tokens=OAuthTokenService(cluster, settings.encryption_keys),
+            tokens=OAuthTokenService(PostgresOAuthTokenStore(cluster), settings.encryption_keys),
             keys=keys,
             usage=UsageService(cluster, max_batch=settings.max_batch),
             logs=logs,

@@ -27,9 +27,11 @@ from dataaccess_server.db.migrations import (
     create_files,
     default_directory,
 )
+from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.retention import Removed, cleanup
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.oauth_tokens import RotationProgress, rotate_encryption_key
+from dataaccess_server.domain.encryption_key_rotation import rotate_encryption_key
+from dataaccess_server.domain.model.oauth_tokens import RotationProgress
 from dataaccess_server.errors import DataAccessError
 from dataaccess_server.keyfile import development_keyring
 from dataaccess_server.logs import configure_logging
@@ -260,7 +262,10 @@ def _rotate_encryption_key(args: argparse.Namespace) -> int:
                 await cluster.wait_for_primary(settings.startup_timeout)
                 await cluster.open()
                 done = await rotate_encryption_key(
-                    cluster, keyring, batch_size=args.batch_size, report=report
+                    PostgresOAuthTokenStore(cluster),
+                    keyring,
+                    batch_size=args.batch_size,
+                    report=report,
                 )
             finally:
                 await cluster.close()

@@ -11,11 +11,11 @@ from dataaccess.v1 import oauth_tokens_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.oauth_tokens import (
     token_input_from_proto,
+    token_query_from_proto,
     token_to_proto,
     view_from_proto,
 )
-from dataaccess_server.api.convert.times import timestamp_from_proto
-from dataaccess_server.domain.oauth_tokens import OAuthTokenService, TokenQuery
+from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -56,17 +56,10 @@ class OAuthTokenServicer(pb_grpc.OAuthTokenServiceServicer):
     async def ListOAuthTokens(
         self, request: pb.ListOAuthTokensRequest, context: Context
     ) -> pb.ListOAuthTokensResponse:
-        query = TokenQuery(
-            provider=request.provider,
-            user_id=request.user_id,
-            email=request.email,
-            active_only=request.active_only,
-            expiring_before=timestamp_from_proto(request, "expiring_before", "expiring_before"),
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
         tokens, next_page_token = await self._tokens.list(
-            query, self._deadline(context), consistency_token=request.consistency_token
+            token_query_from_proto(request),
+            self._deadline(context),
+            consistency_token=request.consistency_token,
         )
         return pb.ListOAuthTokensResponse(
             tokens=[token_to_proto(token) for token in tokens], next_page_token=next_page_token

@@ -1,22 +1,35 @@
-"""SQL of the oauth_tokens table: one query or one transaction per function.
+"""SQL of the oauth_tokens table, and PostgresOAuthTokenStore: the domain's token
+storage (its OAuthTokenStore and KeyRotationStore ports) over the cluster.
 
 Secrets arrive here already sealed and leave sealed; this module never sees plaintext.
-Where a transaction needs the domain's help in the middle (sealing needs the row id;
-an update needs the row as locked), the domain passes a callback.
+Writes whose content the domain decides after a lock (sealing needs the row id, an update
+checks the locked row's etag) are statements of a PostgresTokenTransaction, which the
+domain drives inside ``transaction(deadline)``. The module-level functions each run one
+statement on a connection they are given (benchmarks and tests call them directly).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from psycopg import sql
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.oauth_tokens import (
+    SealedSecrets,
+    StoredToken,
+    TokenChanges,
+    TokenFields,
+)
+
+T = TypeVar("T")
 
 COLUMNS = """
 id::text, provider, user_id, email, access_token_ciphertext, refresh_token_ciphertext,
@@ -93,95 +106,42 @@ WHERE id = %(id)s
 """
 COUNT_NOT_UNDER_KEY = "SELECT count(*) FROM oauth_tokens WHERE encryption_key_id <> %(key_id)s"
 
-# Columns UpdateOAuthToken may change, by the name the domain uses.
-UPDATABLE = frozenset(
-    {
-        "access_token_ciphertext",
-        "refresh_token_ciphertext",
-        "encryption_key_id",
-        "token_type",
-        "expiry_time",
-        "scopes",
-        "metadata",
-        "email",
-        "active",
-        "last_used_at",
-    }
-)
+# The column each changeable field of TokenChanges is stored in.
+COLUMN_OF_FIELD = {
+    "token_type": "token_type",
+    "expiry_time": "expiry_time",
+    "scopes": "scopes",
+    "metadata": "metadata",
+    "email": "email",
+    "active": "active",
+    "last_used_time": "last_used_at",
+}
 
 
-@dataclass(frozen=True, slots=True)
-class TokenRow:
-    """One row of oauth_tokens, secrets sealed."""
-
-    id: str
-    provider: str
-    user_id: str
-    email: str | None
-    access_ciphertext: bytes
-    refresh_ciphertext: bytes | None
-    encryption_key_id: str
-    token_type: str
-    expiry_time: datetime | None
-    scopes: list[str]
-    metadata: dict[str, Any]
-    active: bool
-    version: int
-    last_used_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class TokenFields:
-    """What an upsert writes besides the secrets."""
-
-    provider: str
-    user_id: str
-    email: str | None
-    token_type: str
-    expiry_time: datetime | None
-    scopes: list[str]
-    metadata: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Sealed:
-    """Both secrets of a row, sealed under ``key_id``."""
-
-    access: bytes
-    refresh: bytes | None
-    key_id: str
-
-
-# seal(row id, the row as it is or None when new) -> the secrets to store.
-SealFor = Callable[[str, TokenRow | None], Sealed]
-# changes(the locked row) -> column -> new value; the domain raises to refuse.
-ChangesFor = Callable[[TokenRow], dict[str, Any]]
-
-
-def _row(values: TupleRow) -> TokenRow:
-    return TokenRow(
+def _token(values: TupleRow) -> StoredToken:
+    return StoredToken(
         id=values[0],
         provider=values[1],
         user_id=values[2],
         email=values[3],
-        access_ciphertext=bytes(values[4]),
-        refresh_ciphertext=bytes(values[5]) if values[5] is not None else None,
-        encryption_key_id=values[6],
+        secrets=SealedSecrets(
+            access=bytes(values[4]),
+            refresh=bytes(values[5]) if values[5] is not None else None,
+            key_id=values[6],
+        ),
         token_type=values[7],
         expiry_time=values[8],
-        scopes=list(values[9]),
+        scopes=tuple(values[9]),
         metadata=dict(values[10]),
         active=values[11],
         version=values[12],
-        last_used_at=values[13],
-        created_at=values[14],
-        updated_at=values[15],
+        last_used_time=values[13],
+        create_time=values[14],
+        update_time=values[15],
     )
 
 
-def _secrets(sealed: Sealed) -> dict[str, Any]:
+def _secrets(sealed: SealedSecrets) -> dict[str, Any]:
     return {"access": sealed.access, "refresh": sealed.refresh, "key_id": sealed.key_id}
 
 
@@ -192,55 +152,90 @@ def _fields(fields: TokenFields) -> dict[str, Any]:
         "email": fields.email,
         "token_type": fields.token_type,
         "expiry_time": fields.expiry_time,
-        "scopes": fields.scopes,
+        "scopes": list(fields.scopes),
         "metadata": Jsonb(fields.metadata),
     }
 
 
-async def upsert_token(
-    conn: Connection, fields: TokenFields, *, new_id: Callable[[], str], seal: SealFor
-) -> tuple[TokenRow, bool]:
-    """Insert the live token of (provider, user_id) or replace it; True if inserted.
+def _assignments(changes: TokenChanges) -> dict[str, Any]:
+    # Column -> value of everything ``changes`` writes.
+    values: dict[str, Any] = {}
+    if changes.secrets is not None:
+        values["access_token_ciphertext"] = changes.secrets.access
+        values["refresh_token_ciphertext"] = changes.secrets.refresh
+        values["encryption_key_id"] = changes.secrets.key_id
+    for name in changes.fields:
+        value = getattr(changes, name)
+        if name == "metadata":
+            value = Jsonb(value)
+        elif name == "scopes":
+            value = list(value)
+        values[COLUMN_OF_FIELD[name]] = value
+    return values
 
-    One transaction: lock the live row if any, seal the secrets for its id (or a new id),
-    write. A concurrent insert of the same pair makes the loser replace the winner's row.
-    """
-    key = {"provider": fields.provider, "user_id": fields.user_id}
-    async with conn.transaction():
-        for _ in range(3):
-            cursor = await conn.execute(LOCK_LIVE_BY_USER, key)
-            existing = await cursor.fetchone()
-            if existing is not None:
-                current = _row(existing)
-                params = {
-                    "id": current.id,
-                    **_fields(fields),
-                    **_secrets(seal(current.id, current)),
-                }
-                cursor = await conn.execute(REPLACE_TOKEN, params)
-                replaced = await cursor.fetchone()
-                assert replaced is not None  # the row is locked
-                return _row(replaced), False
-            row_id = new_id()
-            params = {"id": row_id, **_fields(fields), **_secrets(seal(row_id, None))}
-            cursor = await conn.execute(INSERT_TOKEN, params)
-            inserted = await cursor.fetchone()
-            if inserted is not None:
-                return _row(inserted), True
-            # Another transaction inserted the pair between our lock and insert: retry.
-        raise RuntimeError("upsert_token: the row kept changing under three attempts")
+
+async def _one(
+    conn: Connection, query: str | sql.Composed, params: Mapping[str, Any]
+) -> StoredToken | None:
+    cursor = await conn.execute(query, params)
+    values = await cursor.fetchone()
+    return _token(values) if values is not None else None
+
+
+# --- statements (one each, on the connection given) -------------------------------------
+
+
+async def lock_live_by_user(conn: Connection, provider: str, user_id: str) -> StoredToken | None:
+    """The live token of (provider, user_id), locked until the transaction ends."""
+    return await _one(conn, LOCK_LIVE_BY_USER, {"provider": provider, "user_id": user_id})
+
+
+async def lock_live_by_id(conn: Connection, token_id: str) -> StoredToken | None:
+    """The live token ``token_id``, locked until the transaction ends."""
+    return await _one(conn, LOCK_LIVE_BY_ID, {"id": token_id})
+
+
+async def insert_token(
+    conn: Connection, token_id: str, fields: TokenFields, secrets: SealedSecrets
+) -> StoredToken | None:
+    """A new live token; None (nothing written) if (provider, user_id) already has one."""
+    return await _one(conn, INSERT_TOKEN, {"id": token_id, **_fields(fields), **_secrets(secrets)})
+
+
+async def replace_token(
+    conn: Connection, token_id: str, fields: TokenFields, secrets: SealedSecrets
+) -> StoredToken:
+    """Overwrite every field and secret of a token the transaction has locked; it is
+    active again, at the next version."""
+    params = {"id": token_id, **_fields(fields), **_secrets(secrets)}
+    replaced = await _one(conn, REPLACE_TOKEN, params)
+    assert replaced is not None  # the row is locked
+    return replaced
+
+
+async def update_token(conn: Connection, token_id: str, changes: TokenChanges) -> StoredToken:
+    """Write ``changes`` to a token the transaction has locked, at the next version.
+    ValueError if ``changes`` writes nothing."""
+    values = _assignments(changes)
+    if not values:
+        raise ValueError("update_token: the changes write nothing")
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
+        for column in sorted(values)
+    )
+    query = sql.SQL(UPDATE_TOKEN).format(changes=assignments) + sql.SQL(UPDATE_TOKEN_TAIL)
+    updated = await _one(conn, query, {**values, "id": token_id})
+    assert updated is not None  # the row is locked
+    return updated
 
 
 async def fetch_token(
-    conn: Connection, *, row_id: str | None = None, provider: str = "", user_id: str = ""
-) -> TokenRow | None:
+    conn: Connection, *, token_id: str | None = None, provider: str = "", user_id: str = ""
+) -> StoredToken | None:
     """The live token by id, or by (provider, user_id)."""
-    if row_id is not None:
-        cursor = await conn.execute(FETCH_LIVE_BY_ID, {"id": row_id})
-    else:
-        cursor = await conn.execute(FETCH_LIVE_BY_USER, {"provider": provider, "user_id": user_id})
-    values = await cursor.fetchone()
-    return _row(values) if values is not None else None
+    if token_id is not None:
+        return await _one(conn, FETCH_LIVE_BY_ID, {"id": token_id})
+    return await _one(conn, FETCH_LIVE_BY_USER, {"provider": provider, "user_id": user_id})
 
 
 async def list_tokens(
@@ -253,8 +248,9 @@ async def list_tokens(
     expiring_before: datetime | None,
     after: str | None,
     limit: int,
-) -> list[TokenRow]:
-    """Live tokens matching the filters, by id (creation order), after ``after``."""
+) -> list[StoredToken]:
+    """Live tokens matching the filters (None: any), by id (creation order), after
+    ``after``."""
     params: dict[str, Any] = {
         "provider": provider,
         "user_id": user_id,
@@ -268,67 +264,39 @@ async def list_tokens(
     ]
     query = sql.SQL(LIST_TOKENS).format(conditions=sql.SQL(" AND ").join(conditions))
     cursor = await conn.execute(query, {**params, "limit": limit})
-    return [_row(values) for values in await cursor.fetchall()]
+    return [_token(values) for values in await cursor.fetchall()]
 
 
-async def update_token(conn: Connection, row_id: str, changes: ChangesFor) -> TokenRow | None:
-    """Lock the live token, let ``changes`` decide what to write (it may raise to refuse),
-    write it. None if there is no live token ``row_id``."""
-    async with conn.transaction():
-        cursor = await conn.execute(LOCK_LIVE_BY_ID, {"id": row_id})
-        values = await cursor.fetchone()
-        if values is None:
-            return None
-        new_values = changes(_row(values))
-        unknown = set(new_values) - UPDATABLE
-        if unknown:
-            raise ValueError(f"update_token: not updatable: {sorted(unknown)}")
-        assignments = sql.SQL(", ").join(
-            sql.SQL("{} = {}").format(sql.Identifier(column), sql.Placeholder(column))
-            for column in sorted(new_values)
-        )
-        params = {
-            column: Jsonb(value) if column == "metadata" else value
-            for column, value in new_values.items()
-        }
-        query = sql.SQL(UPDATE_TOKEN).format(changes=assignments) + sql.SQL(UPDATE_TOKEN_TAIL)
-        cursor = await conn.execute(query, {**params, "id": row_id})
-        updated = await cursor.fetchone()
-        assert updated is not None  # the row is locked
-        return _row(updated)
-
-
-async def deactivate_token(conn: Connection, row_id: str) -> TokenRow | None:
+async def deactivate_token(conn: Connection, token_id: str) -> StoredToken | None:
     """Mark the live token inactive (a no-op if it is already); None if none."""
-    cursor = await conn.execute(DEACTIVATE_TOKEN, {"id": row_id})
-    values = await cursor.fetchone()
-    return _row(values) if values is not None else None
+    return await _one(conn, DEACTIVATE_TOKEN, {"id": token_id})
 
 
-async def soft_delete_token(conn: Connection, row_id: str) -> bool | None:
+async def soft_delete_token(conn: Connection, token_id: str) -> bool | None:
     """Soft-delete the live token: True if deleted now, False if it was already, None if
-    no token ``row_id`` ever existed."""
-    cursor = await conn.execute(SOFT_DELETE_TOKEN, {"id": row_id})
+    no token ``token_id`` ever existed."""
+    cursor = await conn.execute(SOFT_DELETE_TOKEN, {"id": token_id})
     if await cursor.fetchone() is not None:
         return True
-    cursor = await conn.execute(TOKEN_EXISTS, {"id": row_id})
+    cursor = await conn.execute(TOKEN_EXISTS, {"id": token_id})
     exists = await cursor.fetchone()
     return False if exists is not None and exists[0] else None
 
 
-async def reseal_batch(
-    conn: Connection, key_id: str, limit: int, reseal: Callable[[TokenRow], Sealed]
-) -> int:
-    """Re-seal up to ``limit`` rows not under ``key_id``, in one transaction; the number
-    done. Rows locked by writers are skipped (a later batch takes them). The version is
-    not changed: the token's content and etag stay the same."""
-    async with conn.transaction():
-        cursor = await conn.execute(LOCK_NOT_UNDER_KEY, {"key_id": key_id, "limit": limit})
-        rows = [_row(values) for values in await cursor.fetchall()]
-        resealed = [{"id": row.id, **_secrets(reseal(row))} for row in rows]
-        async with conn.cursor() as writer:
-            await writer.executemany(STORE_RESEALED, resealed)
-    return len(rows)
+async def lock_not_under_key(conn: Connection, key_id: str, limit: int) -> list[StoredToken]:
+    """Up to ``limit`` tokens (deleted ones too) not sealed under ``key_id``, locked until
+    the transaction ends; rows other transactions hold are skipped."""
+    cursor = await conn.execute(LOCK_NOT_UNDER_KEY, {"key_id": key_id, "limit": limit})
+    return [_token(values) for values in await cursor.fetchall()]
+
+
+async def store_resealed(conn: Connection, resealed: Mapping[str, SealedSecrets]) -> None:
+    """Replace the secrets of tokens, by id; their version (etag) stays the same."""
+    async with conn.cursor() as writer:
+        await writer.executemany(
+            STORE_RESEALED,
+            [{"id": token_id, **_secrets(secrets)} for token_id, secrets in resealed.items()],
+        )
 
 
 async def count_not_under_key(conn: Connection, key_id: str) -> int:
@@ -336,3 +304,134 @@ async def count_not_under_key(conn: Connection, key_id: str) -> int:
     cursor = await conn.execute(COUNT_NOT_UNDER_KEY, {"key_id": key_id})
     row = await cursor.fetchone()
     return int(row[0]) if row is not None else 0
+
+
+async def _with_wal_position(
+    conn: Connection, statement: Callable[[Connection], Awaitable[T]]
+) -> tuple[T, int]:
+    # An autocommit statement, then where a read must be to see it.
+    result = await statement(conn)
+    return result, await current_wal_lsn(conn)
+
+
+# --- the store -----------------------------------------------------------------------------
+
+
+class PostgresTokenTransaction:
+    """The statements of one write transaction on the primary (see
+    PostgresOAuthTokenStore.transaction); each is the module function of the same job."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def lock_live_by_user(self, provider: str, user_id: str) -> StoredToken | None:
+        """See :func:`lock_live_by_user`."""
+        return await lock_live_by_user(self._conn, provider, user_id)
+
+    async def lock_live_by_id(self, token_id: str) -> StoredToken | None:
+        """See :func:`lock_live_by_id`."""
+        return await lock_live_by_id(self._conn, token_id)
+
+    async def insert(
+        self, token_id: str, fields: TokenFields, secrets: SealedSecrets
+    ) -> StoredToken | None:
+        """See :func:`insert_token`."""
+        return await insert_token(self._conn, token_id, fields, secrets)
+
+    async def replace(
+        self, token_id: str, fields: TokenFields, secrets: SealedSecrets
+    ) -> StoredToken:
+        """See :func:`replace_token`."""
+        return await replace_token(self._conn, token_id, fields, secrets)
+
+    async def update(self, token_id: str, changes: TokenChanges) -> StoredToken:
+        """See :func:`update_token`."""
+        return await update_token(self._conn, token_id, changes)
+
+    async def lock_not_under_key(self, key_id: str, limit: int) -> list[StoredToken]:
+        """See :func:`lock_not_under_key`."""
+        return await lock_not_under_key(self._conn, key_id, limit)
+
+    async def store_resealed(self, resealed: Mapping[str, SealedSecrets]) -> None:
+        """See :func:`store_resealed`."""
+        await store_resealed(self._conn, resealed)
+
+
+class PostgresOAuthTokenStore:
+    """OAuth token storage over the cluster: reads routed by ``min_lsn``, writes on the
+    primary. Every method is bounded by its ``deadline`` and raises as Cluster.run does
+    (DatabaseUnavailableError, DeadlineExceededError, the statement's translated error)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, deadline: Deadline) -> AsyncIterator[PostgresTokenTransaction]:
+        """A write transaction on the primary: committed when the block ends, rolled back
+        if it raises; never retried."""
+        async with self._cluster.transaction(deadline) as conn:
+            yield PostgresTokenTransaction(conn)
+
+    async def wal_position(self, deadline: Deadline) -> int:
+        """The primary's WAL position now: at or past the commit of every transaction that
+        has ended, so a read at ``min_lsn`` of it sees them."""
+        return await self._cluster.run(Intent.WRITE, current_wal_lsn, deadline=deadline)
+
+    async def fetch_by_id(
+        self, token_id: str, deadline: Deadline, *, min_lsn: int | None = None
+    ) -> StoredToken | None:
+        """The live token ``token_id``, from a node that has replayed ``min_lsn``."""
+        read = partial(fetch_token, token_id=token_id)
+        return await self._cluster.run(Intent.READ, read, deadline=deadline, min_lsn=min_lsn)
+
+    async def fetch_by_user(
+        self, provider: str, user_id: str, deadline: Deadline, *, min_lsn: int | None = None
+    ) -> StoredToken | None:
+        """The live token of (provider, user_id), from a node that has replayed
+        ``min_lsn``."""
+        read = partial(fetch_token, provider=provider, user_id=user_id)
+        return await self._cluster.run(Intent.READ, read, deadline=deadline, min_lsn=min_lsn)
+
+    async def list_live(
+        self,
+        deadline: Deadline,
+        *,
+        provider: str | None,
+        user_id: str | None,
+        email: str | None,
+        active_only: bool,
+        expiring_before: datetime | None,
+        after: str | None,
+        limit: int,
+        min_lsn: int | None = None,
+    ) -> list[StoredToken]:
+        """See :func:`list_tokens`; from a node that has replayed ``min_lsn``."""
+        read = partial(
+            list_tokens,
+            provider=provider,
+            user_id=user_id,
+            email=email,
+            active_only=active_only,
+            expiring_before=expiring_before,
+            after=after,
+            limit=limit,
+        )
+        return await self._cluster.run(Intent.READ, read, deadline=deadline, min_lsn=min_lsn)
+
+    async def deactivate(self, token_id: str, deadline: Deadline) -> tuple[StoredToken | None, int]:
+        """See :func:`deactivate_token`; with the WAL position a read must reach to see it."""
+        write = partial(_with_wal_position, statement=partial(deactivate_token, token_id=token_id))
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def soft_delete(self, token_id: str, deadline: Deadline) -> tuple[bool | None, int]:
+        """See :func:`soft_delete_token`; with the WAL position a read must reach to see it."""
+        write = partial(_with_wal_position, statement=partial(soft_delete_token, token_id=token_id))
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def count_not_under_key(
+        self, key_id: str, deadline: Deadline, *, primary: bool = False
+    ) -> int:
+        """See :func:`count_not_under_key`; on the primary if ``primary``."""
+        intent = Intent.WRITE if primary else Intent.READ
+        read = partial(count_not_under_key, key_id=key_id)
+        return await self._cluster.run(intent, read, deadline=deadline)

@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -44,22 +43,6 @@ class UnknownKeyError(DecryptionError):
     def __init__(self, key_id: str) -> None:
         super().__init__(f"the value is sealed with key {key_id!r}, which is not in the keyring")
         self.key_id = key_id
-
-
-@dataclass(frozen=True, slots=True)
-class Secret:
-    """A secret string that does not show itself in reprs, logs or tracebacks."""
-
-    _value: str
-
-    def reveal(self) -> str:
-        """The secret itself: only for encryption and for the FULL view."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret(***)"
-
-    __str__ = __repr__
 
 
 class Keyring:

@@ -6,8 +6,8 @@ from google.protobuf import json_format
 
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess_server.api.convert.times import set_times, timestamp_from_proto
-from dataaccess_server.domain.crypto import Secret
-from dataaccess_server.domain.oauth_tokens import OAuthToken, TokenInput, View
+from dataaccess_server.domain.model.oauth_tokens import OAuthToken, TokenInput, TokenQuery, View
+from dataaccess_server.domain.model.secret import Secret
 
 
 def view_from_proto(view: int) -> View:
@@ -48,6 +48,19 @@ def token_input_from_proto(token: tokens_pb2.OAuthToken) -> TokenInput:
         active=token.active,
         last_used_time=timestamp_from_proto(token, "last_used_time", "token.last_used_time"),
         present=frozenset(present),
+    )
+
+
+def token_query_from_proto(request: tokens_pb2.ListOAuthTokensRequest) -> TokenQuery:
+    """The domain query of a list request: its filters and page."""
+    return TokenQuery(
+        provider=request.provider,
+        user_id=request.user_id,
+        email=request.email,
+        active_only=request.active_only,
+        expiring_before=timestamp_from_proto(request, "expiring_before", "expiring_before"),
+        page_size=request.page_size,
+        page_token=request.page_token,
     )
 
 
