@@ -19,7 +19,6 @@ from psycopg import sql
 
 from dataaccess_server.db.cluster import Connection
 
-UTC = UTC
 LOG_COLUMNS = (
     "request_time",
     "request_id",
@@ -37,7 +36,6 @@ LOG_COLUMNS = (
     "output_tokens",
     "error_message",
 )
-STAGING = "request_logs_incoming"
 CREATE_STAGING = """
 CREATE TEMPORARY TABLE IF NOT EXISTS request_logs_incoming
     (LIKE request_logs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
