@@ -49,6 +49,7 @@ from dataaccess.v1 import usage_pb2_grpc as usage_grpc
 from dataaccess_server.api.convert.request_logs import log_to_proto
 from dataaccess_server.db import request_logs as logs_store
 from dataaccess_server.db import usage as usage_store
+from dataaccess_server.domain.model.usage import COUNTERS, DailyUsage
 from dataaccess_server.domain.usage import sum_by_key
 
 CONCURRENCY = 4
@@ -338,7 +339,7 @@ def _usage_batch(rng: random.Random, days: Sequence[date]) -> UsageBatch:
                 provider=provider, model=model, auth_id=auth_id, date=day.isoformat(), **counters
             )
         )
-        rows.append(usage_store.UsageRow(day, provider, model, auth_id, **counters))
+        rows.append(DailyUsage(day, provider, model, auth_id, **counters))
     summed = sum_by_key(rows)
     params: dict[str, list[Any]] = {
         "dates": [row.usage_date for row in summed],
@@ -346,7 +347,7 @@ def _usage_batch(rng: random.Random, days: Sequence[date]) -> UsageBatch:
         "models": [row.model for row in summed],
         "auth_ids": [row.auth_id for row in summed],
     }
-    for name in usage_store.COUNTERS:
+    for name in COUNTERS:
         params[f"{name}s" if name.endswith("count") else name] = [
             getattr(row, name) for row in summed
         ]

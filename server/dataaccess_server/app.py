@@ -22,6 +22,7 @@ from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
 from dataaccess_server.db.notifications import ChangeListener
+from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService, Known, channel_for
@@ -115,7 +116,7 @@ class Application:
             operations=OperationsService(cluster, known),
             tokens=OAuthTokenService(cluster, settings.encryption_keys),
             keys=keys,
-            usage=UsageService(cluster, max_batch=settings.max_batch),
+            usage=UsageService(PostgresUsageStore(cluster), max_batch=settings.max_batch),
             logs=logs,
             analytics=AnalyticsService(cluster, max_days=settings.analytics_max_days),
             default_deadline=settings.default_deadline,
