@@ -22,6 +22,7 @@ from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
 from dataaccess_server.db.notifications import ChangeListener
+from dataaccess_server.db.request_logs import PostgresRequestLogStore
 from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
@@ -106,7 +107,7 @@ class Application:
             on_state=cache.set_enabled,
         )
         await self._listener.start()
-        logs = RequestLogService(cluster, max_batch=settings.max_batch)
+        logs = RequestLogService(PostgresRequestLogStore(cluster), max_batch=settings.max_batch)
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs), name="log-partitions"),

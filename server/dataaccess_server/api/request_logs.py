@@ -12,12 +12,11 @@ from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.request_logs import (
     log_input_from_proto,
+    log_query_from_proto,
     log_to_proto,
-    status_class_from_proto,
 )
-from dataaccess_server.api.convert.times import timestamp_from_proto
-from dataaccess_server.db.request_logs import LogRow
-from dataaccess_server.domain.request_logs import LogQuery, RequestLogService
+from dataaccess_server.domain.model.request_logs import RequestLog
+from dataaccess_server.domain.request_logs import RequestLogService
 
 Context = aio.ServicerContext[Any, Any]
 # A stream is stored in chunks of about this many logs, each in its own transaction.
@@ -46,12 +45,12 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
         # Each message is validated as it arrives; logs are stored in chunks, so a broken
         # stream keeps the chunks already stored (resending them only adds duplicates).
         inserted = duplicates = messages = 0
-        pending: list[LogRow] = []
+        pending: list[RequestLog] = []
 
         async def flush() -> None:
             nonlocal inserted, duplicates, pending
             if pending:
-                result = await self._logs.store_rows(pending, self._deadline(context))
+                result = await self._logs.store_checked(pending, self._deadline(context))
                 inserted += result.inserted
                 duplicates += result.duplicates
                 pending = []
@@ -73,16 +72,7 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
     async def ListRequestLogs(
         self, request: pb.ListRequestLogsRequest, context: Context
     ) -> pb.ListRequestLogsResponse:
-        query = LogQuery(
-            auth_id=request.auth_id,
-            provider=request.provider,
-            model=request.model,
-            status_class=status_class_from_proto(request.status_class),
-            start_time=timestamp_from_proto(request, "start_time", "start_time"),
-            end_time=timestamp_from_proto(request, "end_time", "end_time"),
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
+        query = log_query_from_proto(request)
         rows, next_page_token = await self._logs.list(query, self._deadline(context))
         return pb.ListRequestLogsResponse(
             logs=[log_to_proto(row) for row in rows], next_page_token=next_page_token
