@@ -3,7 +3,8 @@
 A batch is validated whole before anything is written; one bad log rejects it, naming
 its index and field. Free-text fields are cut to their caps rather than refused (a
 proxy should not lose a log over a long user agent). The partitions of a batch's days
-are created first when missing, so a batch for a new day always succeeds.
+are created first when missing, so a batch for a new day always succeeds. A stream is
+validated message by message and stored in chunks, each in its own transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataaccess_server.domain.model.request_logs import (
     LogQuery,
     RequestLog,
     StatusClass,
+    StreamIngested,
 )
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError
@@ -34,6 +36,8 @@ CAPS = {"user_agent": 1024, "path": 2048, "error_message": 4096}
 # Status ranges of the classes ListRequestLogs filters by; server errors also include 0
 # (no status at all), which the store's ``server_errors`` handles.
 STATUS_RANGES = {StatusClass.SUCCESS: (200, 299), StatusClass.CLIENT_ERROR: (400, 499)}
+# A stream is stored in chunks of about this many logs, each in its own transaction.
+STREAM_CHUNK = 1000
 
 
 class RequestLogStore(Protocol):
@@ -157,9 +161,12 @@ def _row(log: LogInput, now: datetime) -> RequestLog:
 class RequestLogService:
     """The rules of request logs, over a store."""
 
-    def __init__(self, store: RequestLogStore, *, max_batch: int = 10_000) -> None:
+    def __init__(
+        self, store: RequestLogStore, *, max_batch: int = 10_000, stream_chunk: int = STREAM_CHUNK
+    ) -> None:
         self._store = store
         self._max_batch = max_batch
+        self._stream_chunk = stream_chunk
         self._partitions: set[date] = set()  # days known to have a partition
 
     def check(self, logs: Sequence[LogInput], *, prefix: str = "logs") -> list[RequestLog]:
@@ -172,6 +179,10 @@ class RequestLogService:
         INVALID_ARGUMENT (nothing written) for a bad log or an oversized batch.
         """
         return await self.store_checked(self.check(logs), deadline)
+
+    def stream(self) -> StreamIngest:
+        """A stream's ingestion: feed it each message's logs, then finish it."""
+        return StreamIngest(self, chunk=self._stream_chunk)
 
     async def store_checked(self, logs: Sequence[RequestLog], deadline: Deadline) -> Ingested:
         """Store validated logs in one transaction (creating their days' partitions)."""
@@ -221,6 +232,46 @@ class RequestLogService:
             selected, after=after, limit=pager.limit, deadline=deadline
         )
         return pager.page(rows, key=_key_text)
+
+
+class StreamIngest:
+    """One stream's ingestion. Each message is validated as it arrives (a bad one ends
+    the stream with INVALID_ARGUMENT naming ``messages[m].logs[i].field``); valid logs
+    are stored in chunks of about ``chunk`` logs, each in its own transaction, so a
+    broken stream keeps the chunks already stored (resending them only adds duplicates).
+    """
+
+    def __init__(self, service: RequestLogService, *, chunk: int) -> None:
+        self._service = service
+        self._chunk = chunk
+        self._pending: list[RequestLog] = []
+        self._inserted = self._duplicates = self._messages = 0
+
+    @property
+    def next_prefix(self) -> str:
+        """The field path of the next message's logs (``messages[3].logs``), for errors
+        found while reading it."""
+        return f"messages[{self._messages}].logs"
+
+    async def add(self, logs: Sequence[LogInput], deadline: Deadline) -> None:
+        """Validate the next message's logs, and store a chunk within ``deadline`` once
+        about ``chunk`` logs are waiting. Raises as RequestLogService.insert does."""
+        self._pending.extend(self._service.check(logs, prefix=self.next_prefix))
+        self._messages += 1
+        if len(self._pending) >= self._chunk:
+            await self._flush(deadline)
+
+    async def finish(self, deadline: Deadline) -> StreamIngested:
+        """Store what is still waiting within ``deadline``; the totals of the stream."""
+        await self._flush(deadline)
+        return StreamIngested(self._inserted, self._duplicates, self._messages)
+
+    async def _flush(self, deadline: Deadline) -> None:
+        if self._pending:
+            result = await self._service.store_checked(self._pending, deadline)
+            self._inserted += result.inserted
+            self._duplicates += result.duplicates
+            self._pending = []
 
 
 def _token_filters(selected: LogFilter, status_class: StatusClass) -> dict[str, object]:

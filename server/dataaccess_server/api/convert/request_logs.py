@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dataaccess.v1 import request_logs_pb2 as logs_pb2
 from dataaccess_server.api.convert.times import timestamp_from_proto
 from dataaccess_server.domain.model.request_logs import (
@@ -58,6 +60,12 @@ def log_input_from_proto(log: logs_pb2.RequestLog, path: str) -> LogInput:
         output_tokens=log.output_tokens,
         error_message=log.error_message,
     )
+
+
+def log_inputs_from_proto(logs: Iterable[logs_pb2.RequestLog], prefix: str) -> list[LogInput]:
+    """The domain inputs of a message's logs; ``prefix`` names them in errors
+    (``logs`` gives ``logs[3]``)."""
+    return [log_input_from_proto(log, f"{prefix}[{n}]") for n, log in enumerate(logs)]
 
 
 def log_to_proto(row: RequestLog) -> logs_pb2.RequestLog:

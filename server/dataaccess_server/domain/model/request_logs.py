@@ -94,7 +94,17 @@ class RequestLog:
 
 @dataclass(frozen=True, slots=True)
 class Ingested:
-    """What a batch or stream stored: logs new to storage, and logs already there (or repeated)."""
+    """What a batch (or a chunk of a stream) stored: logs new to storage, and logs
+    already there (or repeated within it)."""
 
     inserted: int
     duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class StreamIngested:
+    """What a stream stored, over all its messages."""
+
+    inserted: int
+    duplicates: int
+    messages: int
