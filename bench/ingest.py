@@ -49,6 +49,8 @@ from dataaccess.v1 import usage_pb2_grpc as usage_grpc
 from dataaccess_server.api.convert.request_logs import log_to_proto
 from dataaccess_server.db import request_logs as logs_store
 from dataaccess_server.db import usage as usage_store
+from dataaccess_server.domain.model.request_logs import RequestLog
+from dataaccess_server.domain.model.usage import COUNTERS, DailyUsage
 from dataaccess_server.domain.usage import sum_by_key
 
 CONCURRENCY = 4
@@ -259,7 +261,7 @@ async def _workload(name: str, call: Callable[[], Awaitable[int]], clock: CpuClo
 # --- batches -------------------------------------------------------------------------------
 
 
-def _log_rows(rng: random.Random, start: datetime, span: float) -> list[logs_store.LogRow]:
+def _log_rows(rng: random.Random, start: datetime, span: float) -> list[RequestLog]:
     """A batch of logs between ``start`` and ``span`` seconds later (request ids blank)."""
     providers = list(LOG_MODELS)
     api_keys = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(API_KEYS)]
@@ -279,7 +281,7 @@ def _log_rows(rng: random.Random, start: datetime, span: float) -> list[logs_sto
         failed = status != 200
         listing = rng.random() < 0.01
         rows.append(
-            logs_store.LogRow(
+            RequestLog(
                 request_time=start + timedelta(seconds=rng.uniform(0, span)),
                 request_id="",
                 provider=provider,
@@ -338,7 +340,7 @@ def _usage_batch(rng: random.Random, days: Sequence[date]) -> UsageBatch:
                 provider=provider, model=model, auth_id=auth_id, date=day.isoformat(), **counters
             )
         )
-        rows.append(usage_store.UsageRow(day, provider, model, auth_id, **counters))
+        rows.append(DailyUsage(day, provider, model, auth_id, **counters))
     summed = sum_by_key(rows)
     params: dict[str, list[Any]] = {
         "dates": [row.usage_date for row in summed],
@@ -346,7 +348,7 @@ def _usage_batch(rng: random.Random, days: Sequence[date]) -> UsageBatch:
         "models": [row.model for row in summed],
         "auth_ids": [row.auth_id for row in summed],
     }
-    for name in usage_store.COUNTERS:
+    for name in COUNTERS:
         params[f"{name}s" if name.endswith("count") else name] = [
             getattr(row, name) for row in summed
         ]
@@ -435,7 +437,9 @@ async def run() -> str:
             for rows in log_batches
         ]
     )
-    copy_rows = Templates([[list(row.values()) for row in rows] for rows in log_batches])
+    copy_rows = Templates(
+        [[list(logs_store.log_values(row)) for row in rows] for rows in log_batches]
+    )
     store_rows = Templates(log_batches)
     usage_batches = Templates([_usage_batch(rng, (yesterday, today)) for _ in range(TEMPLATES)])
     prepared = time.perf_counter() - prepared
@@ -450,7 +454,7 @@ async def run() -> str:
         for row, request_id in zip(rows, fresh, strict=True):
             row[REQUEST_ID] = request_id
 
-    def stamp_store(rows: list[logs_store.LogRow], fresh: list[str]) -> None:
+    def stamp_store(rows: list[RequestLog], fresh: list[str]) -> None:
         # Frozen dataclasses: the template is this call's alone, so it is safe.
         for row, request_id in zip(rows, fresh, strict=True):
             object.__setattr__(row, "request_id", request_id)
@@ -492,10 +496,11 @@ async def run() -> str:
                     with store_rows.take() as rows:
                         stamp_store(rows, ids.batch(BATCH))
                         async with pool.connection() as conn:
-                            inserted, duplicates = await logs_store.insert_logs(conn, rows)
-                    if inserted != BATCH or duplicates:
+                            stored = await logs_store.insert_logs(conn, rows)
+                    if stored.inserted != BATCH or stored.duplicates:
                         raise InvalidAnswerError(
-                            f"insert_logs: {inserted} inserted, {duplicates} duplicates"
+                            f"insert_logs: {stored.inserted} inserted, "
+                            f"{stored.duplicates} duplicates"
                         )
                     return BATCH
 

@@ -25,6 +25,8 @@ from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
+from dataaccess_server.db.request_logs import PostgresRequestLogStore
+from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
@@ -110,7 +112,7 @@ class Application:
             on_state=cache.set_enabled,
         )
         await self._listener.start()
-        logs = RequestLogService(cluster, max_batch=settings.max_batch)
+        logs = RequestLogService(PostgresRequestLogStore(cluster), max_batch=settings.max_batch)
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs), name="log-partitions"),
@@ -120,7 +122,7 @@ class Application:
             operations=OperationsService(cluster, known),
             tokens=OAuthTokenService(PostgresOAuthTokenStore(cluster), settings.encryption_keys),
             keys=keys,
-            usage=UsageService(cluster, max_batch=settings.max_batch),
+            usage=UsageService(PostgresUsageStore(cluster), max_batch=settings.max_batch),
             logs=logs,
             analytics=AnalyticsService(
                 PostgresAnalyticsStore(cluster), max_days=settings.analytics_max_days

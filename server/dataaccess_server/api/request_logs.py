@@ -11,17 +11,13 @@ from dataaccess.v1 import request_logs_pb2 as pb
 from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.request_logs import (
-    log_input_from_proto,
+    log_inputs_from_proto,
+    log_query_from_proto,
     log_to_proto,
-    status_class_from_proto,
 )
-from dataaccess_server.api.convert.times import timestamp_from_proto
-from dataaccess_server.db.request_logs import LogRow
-from dataaccess_server.domain.request_logs import LogQuery, RequestLogService
+from dataaccess_server.domain.request_logs import RequestLogService
 
 Context = aio.ServicerContext[Any, Any]
-# A stream is stored in chunks of about this many logs, each in its own transaction.
-STREAM_CHUNK = 1000
 
 
 class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
@@ -34,7 +30,7 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
     async def BatchInsertRequestLogs(
         self, request: pb.BatchInsertRequestLogsRequest, context: Context
     ) -> pb.BatchInsertRequestLogsResponse:
-        logs = [log_input_from_proto(log, f"logs[{n}]") for n, log in enumerate(request.logs)]
+        logs = log_inputs_from_proto(request.logs, "logs")
         result = await self._logs.insert(logs, self._deadline(context))
         return pb.BatchInsertRequestLogsResponse(
             inserted=result.inserted, duplicates=result.duplicates
@@ -43,46 +39,21 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
     async def StreamRequestLogs(
         self, request_iterator: AsyncIterator[pb.StreamRequestLogsRequest], context: Context
     ) -> pb.StreamRequestLogsResponse:
-        # Each message is validated as it arrives; logs are stored in chunks, so a broken
-        # stream keeps the chunks already stored (resending them only adds duplicates).
-        inserted = duplicates = messages = 0
-        pending: list[LogRow] = []
-
-        async def flush() -> None:
-            nonlocal inserted, duplicates, pending
-            if pending:
-                result = await self._logs.store_rows(pending, self._deadline(context))
-                inserted += result.inserted
-                duplicates += result.duplicates
-                pending = []
-
+        # The domain stores in chunks as messages arrive; each chunk's write gets the
+        # call's deadline as it stands then (the default anew when the caller set none).
+        ingest = self._logs.stream()
         async for message in request_iterator:
-            prefix = f"messages[{messages}].logs"
-            logs = [
-                log_input_from_proto(log, f"{prefix}[{n}]") for n, log in enumerate(message.logs)
-            ]
-            pending.extend(self._logs.check(logs, prefix=prefix))
-            messages += 1
-            if len(pending) >= STREAM_CHUNK:
-                await flush()
-        await flush()
+            logs = log_inputs_from_proto(message.logs, ingest.next_prefix)
+            await ingest.add(logs, self._deadline(context))
+        result = await ingest.finish(self._deadline(context))
         return pb.StreamRequestLogsResponse(
-            inserted=inserted, duplicates=duplicates, messages=messages
+            inserted=result.inserted, duplicates=result.duplicates, messages=result.messages
         )
 
     async def ListRequestLogs(
         self, request: pb.ListRequestLogsRequest, context: Context
     ) -> pb.ListRequestLogsResponse:
-        query = LogQuery(
-            auth_id=request.auth_id,
-            provider=request.provider,
-            model=request.model,
-            status_class=status_class_from_proto(request.status_class),
-            start_time=timestamp_from_proto(request, "start_time", "start_time"),
-            end_time=timestamp_from_proto(request, "end_time", "end_time"),
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
+        query = log_query_from_proto(request)
         rows, next_page_token = await self._logs.list(query, self._deadline(context))
         return pb.ListRequestLogsResponse(
             logs=[log_to_proto(row) for row in rows], next_page_token=next_page_token

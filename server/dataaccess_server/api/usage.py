@@ -9,8 +9,12 @@ from grpc import aio
 from dataaccess.v1 import usage_pb2 as pb
 from dataaccess.v1 import usage_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
-from dataaccess_server.api.convert.usage import usage_input_from_proto, usage_to_proto
-from dataaccess_server.domain.usage import UsageQuery, UsageService
+from dataaccess_server.api.convert.usage import (
+    usage_input_from_proto,
+    usage_query_from_proto,
+    usage_to_proto,
+)
+from dataaccess_server.domain.usage import UsageService
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -50,15 +54,7 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
     async def ListUsage(
         self, request: pb.ListUsageRequest, context: Context
     ) -> pb.ListUsageResponse:
-        query = UsageQuery(
-            auth_id=request.auth_id,
-            provider=request.provider,
-            model=request.model,
-            start_date=request.start_date,
-            end_date=request.end_date,
-            page_size=request.page_size,
-            page_token=request.page_token,
-        )
+        query = usage_query_from_proto(request)
         rows, next_page_token = await self._usage.list(query, self._deadline(context))
         return pb.ListUsageResponse(
             records=[usage_to_proto(row) for row in rows], next_page_token=next_page_token

@@ -9,17 +9,19 @@ in the same order.
 
 from __future__ import annotations
 
+import operator
 import weakref
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from psycopg import sql
 
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.request_logs import Ingested, LogFilter, RequestLog
 
-UTC = UTC
 LOG_COLUMNS = (
     "request_time",
     "request_id",
@@ -37,7 +39,6 @@ LOG_COLUMNS = (
     "output_tokens",
     "error_message",
 )
-STAGING = "request_logs_incoming"
 CREATE_STAGING = """
 CREATE TEMPORARY TABLE IF NOT EXISTS request_logs_incoming
     (LIKE request_logs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
@@ -124,29 +125,8 @@ SERVER_ERRORS = "(status_code >= 500 OR status_code = 0)"
 _staged: weakref.WeakSet[Connection] = weakref.WeakSet()
 
 
-@dataclass(frozen=True, slots=True)
-class LogRow:
-    """One request log, in LOG_COLUMNS order."""
-
-    request_time: datetime
-    request_id: str
-    provider: str
-    model: str
-    auth_id: str
-    api_key_id: str | None
-    client_ip: str | None
-    user_agent: str | None
-    method: str | None
-    path: str | None
-    status_code: int
-    latency_ms: int
-    input_tokens: int
-    output_tokens: int
-    error_message: str | None
-
-    def values(self) -> tuple[Any, ...]:
-        """The row in LOG_COLUMNS order."""
-        return tuple(getattr(self, column) for column in LOG_COLUMNS)
+# A log's values in LOG_COLUMNS order, for COPY (one C call per log).
+log_values: Callable[[RequestLog], tuple[Any, ...]] = operator.attrgetter(*LOG_COLUMNS)
 
 
 def partition_name(day: date) -> str:
@@ -177,8 +157,8 @@ async def ensure_partitions(conn: Connection, days: Iterable[date]) -> list[str]
     return created
 
 
-async def insert_logs(conn: Connection, rows: Sequence[LogRow]) -> tuple[int, int]:
-    """Store ``rows`` and their rollups in one transaction: (inserted, duplicates).
+async def insert_logs(conn: Connection, rows: Sequence[RequestLog]) -> Ingested:
+    """Store ``rows`` and their rollups in one transaction.
 
     Their days' partitions must exist (ensure_partitions). A row already stored (same
     request_time and request_id), in the table or earlier in ``rows``, is a duplicate.
@@ -189,12 +169,12 @@ async def insert_logs(conn: Connection, rows: Sequence[LogRow]) -> tuple[int, in
     async with conn.transaction():
         async with conn.cursor() as cursor, cursor.copy(COPY_STAGING) as copy:
             for row in rows:
-                await copy.write_row(row.values())
+                await copy.write_row(log_values(row))
         cursor = await conn.execute(MERGE_STAGING)
         counts = await cursor.fetchone()
     assert counts is not None
     inserted, staged = int(counts[0]), int(counts[1])
-    return inserted, staged - inserted
+    return Ingested(inserted, staged - inserted)
 
 
 async def list_partitions(conn: Connection) -> list[str]:
@@ -210,16 +190,25 @@ async def drop_partition(conn: Connection, name: str) -> None:
 
 async def list_logs(
     conn: Connection,
+    filters: LogFilter,
     *,
-    filters: dict[str, Any],
-    server_errors: bool,
     after: tuple[datetime, str] | None,
     limit: int,
-) -> list[LogRow]:
-    """Logs matching ``filters`` (LIST_CONDITIONS names), newest first, after ``after``."""
-    params = {name: value for name, value in filters.items() if value is not None}
+) -> list[RequestLog]:
+    """Logs matching ``filters``, newest first, after the key (request_time, request_id)
+    ``after``."""
+    given = {
+        "auth_id": filters.auth_id,
+        "provider": filters.provider,
+        "model": filters.model,
+        "status_from": filters.status_from,
+        "status_to": filters.status_to,
+        "start_time": filters.start_time,
+        "end_time": filters.end_time,
+    }
+    params: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
     conditions = [sql.SQL("true")] + [sql.SQL(LIST_CONDITIONS[name]) for name in params]
-    if server_errors:
+    if filters.server_errors:
         conditions.append(sql.SQL(SERVER_ERRORS))
     if after is not None:
         conditions.append(sql.SQL(LIST_CONDITIONS["after"]))
@@ -231,5 +220,36 @@ async def list_logs(
         fields = dict(zip(LOG_COLUMNS, values, strict=True))
         for column in ("api_key_id", "client_ip"):  # uuid and inet, as text
             fields[column] = None if fields[column] is None else str(fields[column])
-        rows.append(LogRow(**fields))
+        rows.append(RequestLog(**fields))
     return rows
+
+
+class PostgresRequestLogStore:
+    """Request logs in PostgreSQL (the domain's RequestLogStore): partitions and batches
+    on the primary, lists on a replica in rotation (else the primary). Every method
+    raises as ``Cluster.run`` does."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    async def ensure_partitions(self, days: Collection[date], deadline: Deadline) -> list[str]:
+        """:func:`ensure_partitions` on the primary within ``deadline``."""
+        create = partial(ensure_partitions, days=days)
+        return await self._cluster.run(Intent.WRITE, create, deadline=deadline)
+
+    async def insert_logs(self, logs: Sequence[RequestLog], deadline: Deadline) -> Ingested:
+        """:func:`insert_logs` on the primary within ``deadline``."""
+        insert = partial(insert_logs, rows=logs)
+        return await self._cluster.run(Intent.WRITE, insert, deadline=deadline)
+
+    async def list_logs(
+        self,
+        filters: LogFilter,
+        *,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        deadline: Deadline,
+    ) -> list[RequestLog]:
+        """:func:`list_logs` on a node that may be a replica, within ``deadline``."""
+        read = partial(list_logs, filters=filters, after=after, limit=limit)
+        return await self._cluster.run(Intent.READ, read, deadline=deadline)

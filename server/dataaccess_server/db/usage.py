@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from functools import partial
 from typing import Any
 
 from psycopg import sql
 
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.usage import (
+    COUNTERS,
+    AppliedBatch,
+    DailyUsage,
+    UsageFilter,
+    UsageKey,
+)
 
 # Claiming the request id first: a concurrent duplicate waits on this row's unique key
 # until the first transaction ends, then finds it and replays instead of adding again.
@@ -62,58 +69,15 @@ LIST_CONDITIONS = {
     "(%(after_date)s, %(after_provider)s, %(after_model)s, %(after_auth_id)s)",
 }
 
-COUNTERS = (
-    "request_count",
-    "input_tokens",
-    "output_tokens",
-    "reasoning_tokens",
-    "cached_tokens",
-    "success_count",
-    "error_count",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class UsageRow:
-    """One key and day with its counters (sums, or one batch's increments)."""
-
-    usage_date: date
-    provider: str
-    model: str
-    auth_id: str
-    request_count: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    reasoning_tokens: int = 0
-    cached_tokens: int = 0
-    success_count: int = 0
-    error_count: int = 0
-    total_tokens: int = 0
-
-    @property
-    def key(self) -> tuple[date, str, str, str]:
-        """The primary key, in its column order."""
-        return (self.usage_date, self.provider, self.model, self.auth_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Applied:
-    """What a batch did (or, replayed, what its first application did)."""
-
-    records_received: int
-    keys_updated: int
-    replayed: bool
-    fingerprint: str
-
 
 async def apply_batch(
     conn: Connection,
-    rows: Sequence[UsageRow],
+    rows: Sequence[DailyUsage],
     *,
     records_received: int,
     request_id: str | None,
     fingerprint: str,
-) -> Applied:
+) -> AppliedBatch:
     """Add ``rows`` (distinct keys, sorted) in one transaction, once per ``request_id``.
 
     A request id applied before adds nothing and returns the first application's figures
@@ -134,12 +98,12 @@ async def apply_batch(
                 cursor = await conn.execute(FETCH_REQUEST, {"request_id": request_id})
                 first = await cursor.fetchone()
                 assert first is not None  # the conflict was on this id
-                return Applied(int(first[1]), int(first[2]), True, str(first[0]))
+                return AppliedBatch(int(first[1]), int(first[2]), True, str(first[0]))
         await conn.execute(UPSERT_USAGE, _columns(rows))
-    return Applied(records_received, len(rows), False, fingerprint)
+    return AppliedBatch(records_received, len(rows), False, fingerprint)
 
 
-def _columns(rows: Sequence[UsageRow]) -> dict[str, list[Any]]:
+def _columns(rows: Sequence[DailyUsage]) -> dict[str, list[Any]]:
     return {
         "dates": [row.usage_date for row in rows],
         "providers": [row.provider for row in rows],
@@ -154,22 +118,18 @@ def _columns(rows: Sequence[UsageRow]) -> dict[str, list[Any]]:
 
 async def list_usage(
     conn: Connection,
+    filters: UsageFilter,
     *,
-    auth_id: str | None,
-    provider: str | None,
-    model: str | None,
-    start_date: date | None,
-    end_date: date | None,
-    after: tuple[date, str, str, str] | None,
+    after: UsageKey | None,
     limit: int,
-) -> list[UsageRow]:
-    """Counters matching the filters, in key order, after the key ``after``."""
+) -> list[DailyUsage]:
+    """Counters matching ``filters``, in key order, after the key ``after``."""
     params: dict[str, Any] = {
-        "auth_id": auth_id,
-        "provider": provider,
-        "model": model,
-        "start_date": start_date,
-        "end_date": end_date,
+        "auth_id": filters.auth_id,
+        "provider": filters.provider,
+        "model": filters.model,
+        "start_date": filters.start_date,
+        "end_date": filters.end_date,
         "after": after,
     }
     conditions = [sql.SQL("true")] + [
@@ -184,4 +144,45 @@ async def list_usage(
         )
     query = sql.SQL(LIST_USAGE).format(conditions=sql.SQL(" AND ").join(conditions))
     cursor = await conn.execute(query, {**params, "limit": limit})
-    return [UsageRow(*values) for values in await cursor.fetchall()]
+    return [DailyUsage(*values) for values in await cursor.fetchall()]
+
+
+class PostgresUsageStore:
+    """Usage counters in PostgreSQL (the domain's UsageStore): batches on the primary,
+    lists on a replica in rotation (else the primary)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    async def apply_batch(
+        self,
+        rows: Sequence[DailyUsage],
+        *,
+        records_received: int,
+        request_id: str | None,
+        fingerprint: str,
+        deadline: Deadline,
+    ) -> AppliedBatch:
+        """:func:`apply_batch` on the primary within ``deadline``; raises as
+        ``Cluster.run`` does."""
+        write = partial(
+            apply_batch,
+            rows=rows,
+            records_received=records_received,
+            request_id=request_id,
+            fingerprint=fingerprint,
+        )
+        return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+
+    async def list_usage(
+        self,
+        filters: UsageFilter,
+        *,
+        after: UsageKey | None,
+        limit: int,
+        deadline: Deadline,
+    ) -> list[DailyUsage]:
+        """:func:`list_usage` on a node that may be a replica, within ``deadline``;
+        raises as ``Cluster.run`` does."""
+        read = partial(list_usage, filters=filters, after=after, limit=limit)
+        return await self._cluster.run(Intent.READ, read, deadline=deadline)

@@ -3,79 +3,74 @@
 A batch is validated whole before anything is written; one bad log rejects it, naming
 its index and field. Free-text fields are cut to their caps rather than refused (a
 proxy should not lose a log over a long user agent). The partitions of a batch's days
-are created first when missing, so a batch for a new day always succeeds.
+are created first when missing, so a batch for a new day always succeeds. A stream is
+validated message by message and stored in chunks, each in its own transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import ipaddress
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
-from dataaccess_server.db import request_logs as store
-from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import is_uuid
+from dataaccess_server.domain.model.request_logs import (
+    Ingested,
+    LogFilter,
+    LogInput,
+    LogQuery,
+    RequestLog,
+    StatusClass,
+    StreamIngested,
+)
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError
 
 # Cut to these lengths; longer values are kept in part, not refused.
 CAPS = {"user_agent": 1024, "path": 2048, "error_message": 4096}
 # Status ranges of the classes ListRequestLogs filters by; server errors also include 0
-# (no status at all), which the storage layer handles.
-STATUS_RANGES = {"success": (200, 299), "client_error": (400, 499)}
-SERVER_ERROR = "server_error"
+# (no status at all), which the store's ``server_errors`` handles.
+STATUS_RANGES = {StatusClass.SUCCESS: (200, 299), StatusClass.CLIENT_ERROR: (400, 499)}
+# A stream is stored in chunks of about this many logs, each in its own transaction.
+STREAM_CHUNK = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class LogInput:
-    """A log as a request states it (time None means now)."""
+class RequestLogStore(Protocol):
+    """Where request logs are kept (db.request_logs.PostgresRequestLogStore). Every
+    method is bounded by ``deadline`` and raises DatabaseUnavailableError,
+    DeadlineExceededError or the translated error of its statements."""
 
-    request_id: str = ""
-    request_time: datetime | None = None
-    provider: str = ""
-    model: str = ""
-    auth_id: str = ""
-    api_key_id: str = ""
-    client_ip: str = ""
-    user_agent: str = ""
-    method: str = ""
-    path: str = ""
-    status_code: int = 0
-    latency_ms: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    error_message: str = ""
+    async def ensure_partitions(self, days: Collection[date], deadline: Deadline) -> list[str]:
+        """Create the missing daily partitions of ``days``; return the names created."""
+        ...
 
+    async def insert_logs(self, logs: Sequence[RequestLog], deadline: Deadline) -> Ingested:
+        """Store ``logs`` and their rollups in one transaction; a log already stored
+        (same request_time and request_id), or earlier in ``logs``, is a duplicate.
+        Their days' partitions must exist."""
+        ...
 
-@dataclass(frozen=True, slots=True)
-class LogQuery:
-    """Filters and page of ListRequestLogs."""
-
-    auth_id: str = ""
-    provider: str = ""
-    model: str = ""
-    status_class: str = ""
-    start_time: datetime | None = None
-    end_time: datetime | None = None
-    page_size: int = 0
-    page_token: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Ingested:
-    """What a batch or stream stored."""
-
-    inserted: int
-    duplicates: int
+    async def list_logs(
+        self,
+        filters: LogFilter,
+        *,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        deadline: Deadline,
+    ) -> list[RequestLog]:
+        """Up to ``limit`` logs matching ``filters``, newest first, after the key
+        (request_time, request_id) ``after``. May read a replica."""
+        ...
 
 
 def check_logs(
     logs: Sequence[LogInput], *, max_logs: int, now: datetime, prefix: str = "logs"
-) -> list[store.LogRow]:
+) -> list[RequestLog]:
     """Every log as a row, or INVALID_ARGUMENT naming each bad field with its index."""
     if not logs:
         raise InvalidArgumentError.single(prefix, "must contain at least one log")
@@ -139,12 +134,12 @@ def _is_uuid(text: str) -> bool:
     return is_uuid(text)
 
 
-def _row(log: LogInput, now: datetime) -> store.LogRow:
+def _row(log: LogInput, now: datetime) -> RequestLog:
     def capped(name: str) -> str | None:
         value: str = getattr(log, name)
         return value[: CAPS[name]] if value else None
 
-    return store.LogRow(
+    return RequestLog(
         request_time=log.request_time or now,
         request_id=log.request_id,
         provider=log.provider,
@@ -164,15 +159,18 @@ def _row(log: LogInput, now: datetime) -> store.LogRow:
 
 
 class RequestLogService:
-    """The rules of request logs, over the cluster."""
+    """The rules of request logs, over a store."""
 
-    def __init__(self, cluster: Cluster, *, max_batch: int = 10_000) -> None:
-        self._cluster = cluster
+    def __init__(
+        self, store: RequestLogStore, *, max_batch: int = 10_000, stream_chunk: int = STREAM_CHUNK
+    ) -> None:
+        self._store = store
         self._max_batch = max_batch
+        self._stream_chunk = stream_chunk
         self._partitions: set[date] = set()  # days known to have a partition
 
-    def check(self, logs: Sequence[LogInput], *, prefix: str = "logs") -> list[store.LogRow]:
-        """Validate a batch (INVALID_ARGUMENT naming ``prefix[i].field``) into rows."""
+    def check(self, logs: Sequence[LogInput], *, prefix: str = "logs") -> list[RequestLog]:
+        """Validate a batch (INVALID_ARGUMENT naming ``prefix[i].field``) into logs to store."""
         return check_logs(logs, max_logs=self._max_batch, now=datetime.now(UTC), prefix=prefix)
 
     async def insert(self, logs: Sequence[LogInput], deadline: Deadline) -> Ingested:
@@ -180,19 +178,18 @@ class RequestLogService:
 
         INVALID_ARGUMENT (nothing written) for a bad log or an oversized batch.
         """
-        return await self.store_rows(self.check(logs), deadline)
+        return await self.store_checked(self.check(logs), deadline)
 
-    async def store_rows(self, rows: Sequence[store.LogRow], deadline: Deadline) -> Ingested:
-        """Store validated rows in one transaction (creating their days' partitions)."""
+    def stream(self) -> StreamIngest:
+        """A stream's ingestion: feed it each message's logs, then finish it."""
+        return StreamIngest(self, chunk=self._stream_chunk)
+
+    async def store_checked(self, logs: Sequence[RequestLog], deadline: Deadline) -> Ingested:
+        """Store validated logs in one transaction (creating their days' partitions)."""
         await self.ensure_partitions(
-            {row.request_time.astimezone(UTC).date() for row in rows}, deadline
+            {log.request_time.astimezone(UTC).date() for log in logs}, deadline
         )
-
-        async def write(conn: Connection) -> tuple[int, int]:
-            return await store.insert_logs(conn, rows)
-
-        inserted, duplicates = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
-        return Ingested(inserted, duplicates)
+        return await self._store.insert_logs(logs, deadline)
 
     async def ensure_partitions(self, days: set[date], deadline: Deadline) -> list[str]:
         """Create the partitions of ``days`` that this process has not seen yet; return
@@ -200,11 +197,7 @@ class RequestLogService:
         missing = days - self._partitions
         if not missing:
             return []
-
-        async def create(conn: Connection) -> list[str]:
-            return await store.ensure_partitions(conn, missing)
-
-        created = await self._cluster.run(Intent.WRITE, create, deadline=deadline)
+        created = await self._store.ensure_partitions(missing, deadline)
         self._partitions |= missing
         return created
 
@@ -216,37 +209,80 @@ class RequestLogService:
         self._partitions = {day for day in self._partitions if day >= today - timedelta(days=2)}
         return await self.ensure_partitions(days, deadline)
 
-    async def list(self, query: LogQuery, deadline: Deadline) -> tuple[list[store.LogRow], str]:
+    async def list(self, query: LogQuery, deadline: Deadline) -> tuple[list[RequestLog], str]:
         """A page of logs, newest first, and the next page's token."""
         if query.start_time and query.end_time and query.start_time >= query.end_time:
             raise InvalidArgumentError.single("end_time", "must be after start_time")
         status_from, status_to = STATUS_RANGES.get(query.status_class, (None, None))
-        filters = {
-            "auth_id": query.auth_id or None,
-            "provider": query.provider or None,
-            "model": query.model or None,
-            "status_from": status_from,
-            "status_to": status_to,
-            "start_time": query.start_time,
-            "end_time": query.end_time,
-        }
-        pager = Pager(query.page_size, query.page_token, {**filters, "class": query.status_class})
+        selected = LogFilter(
+            auth_id=query.auth_id or None,
+            provider=query.provider or None,
+            model=query.model or None,
+            status_from=status_from,
+            status_to=status_to,
+            server_errors=query.status_class is StatusClass.SERVER_ERROR,
+            start_time=query.start_time,
+            end_time=query.end_time,
+        )
+        pager = Pager(
+            query.page_size, query.page_token, _token_filters(selected, query.status_class)
+        )
         after = _decode_key(pager.after) if pager.after else None
-
-        async def read(conn: Connection) -> list[store.LogRow]:
-            return await store.list_logs(
-                conn,
-                filters=filters,
-                server_errors=query.status_class == SERVER_ERROR,
-                after=after,
-                limit=pager.limit,
-            )
-
-        rows = await self._cluster.run(Intent.READ, read, deadline=deadline)
+        rows = await self._store.list_logs(
+            selected, after=after, limit=pager.limit, deadline=deadline
+        )
         return pager.page(rows, key=_key_text)
 
 
-def _key_text(row: store.LogRow) -> str:
+class StreamIngest:
+    """One stream's ingestion. Each message is validated as it arrives (a bad one ends
+    the stream with INVALID_ARGUMENT naming ``messages[m].logs[i].field``); valid logs
+    are stored in chunks of about ``chunk`` logs, each in its own transaction, so a
+    broken stream keeps the chunks already stored (resending them only adds duplicates).
+    """
+
+    def __init__(self, service: RequestLogService, *, chunk: int) -> None:
+        self._service = service
+        self._chunk = chunk
+        self._pending: list[RequestLog] = []
+        self._inserted = self._duplicates = self._messages = 0
+
+    @property
+    def next_prefix(self) -> str:
+        """The field path of the next message's logs (``messages[3].logs``), for errors
+        found while reading it."""
+        return f"messages[{self._messages}].logs"
+
+    async def add(self, logs: Sequence[LogInput], deadline: Deadline) -> None:
+        """Validate the next message's logs, and store a chunk within ``deadline`` once
+        about ``chunk`` logs are waiting. Raises as RequestLogService.insert does."""
+        self._pending.extend(self._service.check(logs, prefix=self.next_prefix))
+        self._messages += 1
+        if len(self._pending) >= self._chunk:
+            await self._flush(deadline)
+
+    async def finish(self, deadline: Deadline) -> StreamIngested:
+        """Store what is still waiting within ``deadline``; the totals of the stream."""
+        await self._flush(deadline)
+        return StreamIngested(self._inserted, self._duplicates, self._messages)
+
+    async def _flush(self, deadline: Deadline) -> None:
+        if self._pending:
+            result = await self._service.store_checked(self._pending, deadline)
+            self._inserted += result.inserted
+            self._duplicates += result.duplicates
+            self._pending = []
+
+
+def _token_filters(selected: LogFilter, status_class: StatusClass) -> dict[str, object]:
+    # What a page token has always been bound to: the filters, with the class by its
+    # name in place of the server_errors flag it stands for.
+    filters = {field.name: getattr(selected, field.name) for field in dataclasses.fields(selected)}
+    del filters["server_errors"]
+    return {**filters, "class": status_class.value}
+
+
+def _key_text(row: RequestLog) -> str:
     return json.dumps([row.request_time.isoformat(), row.request_id])
 
 

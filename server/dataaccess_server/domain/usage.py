@@ -12,12 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
-from dataaccess_server.db import usage as store
-from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.usage import (
+    COUNTERS,
+    AppliedBatch,
+    BatchResult,
+    DailyUsage,
+    UsageFilter,
+    UsageInput,
+    UsageKey,
+    UsageQuery,
+)
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import (
     FailedPreconditionError,
@@ -25,35 +34,37 @@ from dataaccess_server.errors import (
     InvalidArgumentError,
 )
 
-COUNTERS = store.COUNTERS
 # Counters summed over a batch and then over a day must stay far from int64's limit.
 MAX_COUNTER = 2**53
 EARLIEST_DATE = date(2000, 1, 1)
 LIMITS = {"provider": 64, "model": 256, "auth_id": 256}
 
 
-@dataclass(frozen=True, slots=True)
-class UsageInput:
-    """One record as a request states it (date still text)."""
+class UsageStore(Protocol):
+    """Where usage counters are kept (db.usage.PostgresUsageStore). Every method is
+    bounded by ``deadline`` and raises DatabaseUnavailableError, DeadlineExceededError
+    or the translated error of its statements."""
 
-    provider: str = ""
-    model: str = ""
-    auth_id: str = ""
-    date: str = ""
-    counters: dict[str, int] = field(default_factory=dict)
+    async def apply_batch(
+        self,
+        rows: Sequence[DailyUsage],
+        *,
+        records_received: int,
+        request_id: str | None,
+        fingerprint: str,
+        deadline: Deadline,
+    ) -> AppliedBatch:
+        """Add ``rows`` (distinct keys, sorted by key) in one transaction, once per
+        ``request_id`` (None: always). A request id applied before adds nothing and
+        answers the first application's figures and fingerprint, ``replayed`` set."""
+        ...
 
-
-@dataclass(frozen=True, slots=True)
-class UsageQuery:
-    """Filters and page of ListUsage."""
-
-    auth_id: str = ""
-    provider: str = ""
-    model: str = ""
-    start_date: str = ""
-    end_date: str = ""
-    page_size: int = 0
-    page_token: str = ""
+    async def list_usage(
+        self, filters: UsageFilter, *, after: UsageKey | None, limit: int, deadline: Deadline
+    ) -> list[DailyUsage]:
+        """Up to ``limit`` counters matching ``filters``, in key order, after the key
+        ``after``. May read a replica."""
+        ...
 
 
 def parse_date(text: str, name: str) -> date:
@@ -69,7 +80,7 @@ def parse_date(text: str, name: str) -> date:
 
 def check_records(
     records: Sequence[UsageInput], *, prefix: str, max_records: int
-) -> list[store.UsageRow]:
+) -> list[DailyUsage]:
     """Every record as a row, or INVALID_ARGUMENT naming each bad field (with its index)."""
     if not records:
         raise InvalidArgumentError.single(prefix, "must contain at least one record")
@@ -109,7 +120,7 @@ def check_records(
             break
         if day is not None:
             rows.append(
-                store.UsageRow(
+                DailyUsage(
                     day,
                     record.provider,
                     record.model,
@@ -122,9 +133,9 @@ def check_records(
     return rows
 
 
-def sum_by_key(rows: Sequence[store.UsageRow]) -> list[store.UsageRow]:
+def sum_by_key(rows: Sequence[DailyUsage]) -> list[DailyUsage]:
     """One row per key with the counters added up, sorted by key. Pure."""
-    sums: dict[tuple[date, str, str, str], store.UsageRow] = {}
+    sums: dict[UsageKey, DailyUsage] = {}
     for row in rows:
         seen = sums.get(row.key)
         if seen is None:
@@ -136,7 +147,7 @@ def sum_by_key(rows: Sequence[store.UsageRow]) -> list[store.UsageRow]:
     return [sums[key] for key in sorted(sums)]
 
 
-def fingerprint(rows: Sequence[store.UsageRow]) -> str:
+def fingerprint(rows: Sequence[DailyUsage]) -> str:
     """A digest of what a batch adds (after summing), to recognise its retries."""
     text = json.dumps(
         [
@@ -153,20 +164,11 @@ def fingerprint(rows: Sequence[store.UsageRow]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    """What BatchUpsertUsage answers."""
-
-    records_received: int
-    keys_updated: int
-    replayed: bool
-
-
 class UsageService:
-    """The rules of usage counters, over the cluster."""
+    """The rules of usage counters, over a store."""
 
-    def __init__(self, cluster: Cluster, *, max_batch: int = 10_000) -> None:
-        self._cluster = cluster
+    def __init__(self, store: UsageStore, *, max_batch: int = 10_000) -> None:
+        self._store = store
         self._max_batch = max_batch
 
     async def upsert(
@@ -187,17 +189,13 @@ class UsageService:
         rows = sum_by_key(check_records(records, prefix=prefix, max_records=self._max_batch))
         # Only a request id's retries are recognised by it.
         digest = fingerprint(rows) if request_id else ""
-
-        async def write(conn: Connection) -> store.Applied:
-            return await store.apply_batch(
-                conn,
-                rows,
-                records_received=len(records),
-                request_id=request_id or None,
-                fingerprint=digest,
-            )
-
-        applied = await self._cluster.run(Intent.WRITE, write, deadline=deadline)
+        applied = await self._store.apply_batch(
+            rows,
+            records_received=len(records),
+            request_id=request_id or None,
+            fingerprint=digest,
+            deadline=deadline,
+        )
         if applied.replayed and applied.fingerprint != digest:
             raise FailedPreconditionError(
                 f"request_id {request_id!r} was already used for a different batch: "
@@ -205,7 +203,7 @@ class UsageService:
             )
         return BatchResult(applied.records_received, applied.keys_updated, applied.replayed)
 
-    async def list(self, query: UsageQuery, deadline: Deadline) -> tuple[list[store.UsageRow], str]:
+    async def list(self, query: UsageQuery, deadline: Deadline) -> tuple[list[DailyUsage], str]:
         """A page of daily counters, in key order, and the next page's token."""
         start = parse_date(query.start_date, "start_date") if query.start_date else None
         end = parse_date(query.end_date, "end_date") if query.end_date else None
@@ -220,29 +218,25 @@ class UsageService:
         }
         pager = Pager(query.page_size, query.page_token, filters)
         after = _decode_key(pager.after) if pager.after else None
-
-        async def read(conn: Connection) -> list[store.UsageRow]:
-            return await store.list_usage(
-                conn,
-                auth_id=query.auth_id or None,
-                provider=query.provider or None,
-                model=query.model or None,
-                start_date=start,
-                end_date=end,
-                after=after,
-                limit=pager.limit,
-            )
-
-        rows = await self._cluster.run(Intent.READ, read, deadline=deadline)
+        selected = UsageFilter(
+            auth_id=query.auth_id or None,
+            provider=query.provider or None,
+            model=query.model or None,
+            start_date=start,
+            end_date=end,
+        )
+        rows = await self._store.list_usage(
+            selected, after=after, limit=pager.limit, deadline=deadline
+        )
         return pager.page(rows, key=_key_text)
 
 
-def _key_text(row: store.UsageRow) -> str:
+def _key_text(row: DailyUsage) -> str:
     day, provider, model, auth_id = row.key
     return json.dumps([day.isoformat(), provider, model, auth_id])
 
 
-def _decode_key(text: str) -> tuple[date, str, str, str]:
+def _decode_key(text: str) -> UsageKey:
     try:
         day, provider, model, auth_id = json.loads(text)
         return (date.fromisoformat(day), str(provider), str(model), str(auth_id))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataaccess.v1 import usage_pb2
-from dataaccess_server.db.usage import COUNTERS as USAGE_COUNTERS
-from dataaccess_server.db.usage import UsageRow
-from dataaccess_server.domain.usage import UsageInput
+from dataaccess_server.domain.model.usage import COUNTERS as USAGE_COUNTERS
+from dataaccess_server.domain.model.usage import DailyUsage, UsageInput, UsageQuery
 
 
 def usage_input_from_proto(record: usage_pb2.UsageRecord) -> UsageInput:
@@ -19,7 +18,20 @@ def usage_input_from_proto(record: usage_pb2.UsageRecord) -> UsageInput:
     )
 
 
-def usage_to_proto(row: UsageRow) -> usage_pb2.UsageRecord:
+def usage_query_from_proto(request: usage_pb2.ListUsageRequest) -> UsageQuery:
+    """The domain query of a ListUsage request."""
+    return UsageQuery(
+        auth_id=request.auth_id,
+        provider=request.provider,
+        model=request.model,
+        start_date=request.start_date,
+        end_date=request.end_date,
+        page_size=request.page_size,
+        page_token=request.page_token,
+    )
+
+
+def usage_to_proto(row: DailyUsage) -> usage_pb2.UsageRecord:
     """A day's counters of one key."""
     return usage_pb2.UsageRecord(
         provider=row.provider,

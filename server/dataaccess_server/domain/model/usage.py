@@ -1,0 +1,98 @@
+"""Daily usage counters: what a request states, what is stored, what a batch did. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# The counters of a key and day, in their column order.
+COUNTERS = (
+    "request_count",
+    "input_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "cached_tokens",
+    "success_count",
+    "error_count",
+)
+
+UsageKey = tuple[date, str, str, str]
+"""(usage_date, provider, model, auth_id): the key counters are kept under."""
+
+
+@dataclass(frozen=True, slots=True)
+class UsageInput:
+    """One record as a request states it (date still text)."""
+
+    provider: str = ""
+    model: str = ""
+    auth_id: str = ""
+    date: str = ""
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UsageQuery:
+    """Filters and page of ListUsage."""
+
+    auth_id: str = ""
+    provider: str = ""
+    model: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UsageFilter:
+    """Which counters a list reads; None for no condition. Dates are inclusive."""
+
+    auth_id: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyUsage:
+    """One key and day with its counters (sums, or one batch's increments)."""
+
+    usage_date: date
+    provider: str
+    model: str
+    auth_id: str
+    request_count: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+    cached_tokens: int = 0
+    success_count: int = 0
+    error_count: int = 0
+    total_tokens: int = 0
+
+    @property
+    def key(self) -> UsageKey:
+        """The key, in its column order."""
+        return (self.usage_date, self.provider, self.model, self.auth_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedBatch:
+    """What storing a batch did (or, replayed, what its first application did), with the
+    fingerprint the first application recorded, for the caller to compare."""
+
+    records_received: int
+    keys_updated: int
+    replayed: bool
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What an upsert of usage answers."""
+
+    records_received: int
+    keys_updated: int
+    replayed: bool
