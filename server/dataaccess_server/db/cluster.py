@@ -43,9 +43,9 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
-from dataaccess_server.config import PoolSettings
 from dataaccess_server.db.conninfo import redact_dsn
 from dataaccess_server.db.errors import translated_errors
+from dataaccess_server.db.pool import PoolSettings
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.wal import parse_lsn
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
