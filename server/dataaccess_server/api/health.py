@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from grpc_health.v1 import health, health_pb2
 
-from dataaccess_server.db.cluster import Cluster, Node
+from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.node import Node
 
 OVERALL = ""
 LIVENESS = "liveness"

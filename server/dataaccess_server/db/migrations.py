@@ -26,6 +26,7 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from dataaccess_server.db.cluster import Cluster, Intent
+from dataaccess_server.db.pool import Connection
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.errors import DatabaseUnavailableError, MigrationError
 
@@ -216,8 +217,6 @@ def lock_key(schema: str) -> int:
 
 # ---------------------------------------------------------------------------------------
 # I/O part.
-
-Connection = psycopg.AsyncConnection[TupleRow]
 
 
 class Migrator:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dataaccess_server.db.cluster import Cluster, NodeStatus
+from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, read_status
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.operations import NodeStatus
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
 
 # The schema part of the status is best effort: an operator asking during an outage
