@@ -24,6 +24,7 @@ from dataaccess_server.app import Application
 from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
 from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.db.node import Node
 from dataaccess_server.db.pool import PoolSettings
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
@@ -134,6 +135,38 @@ async def test_a_replica_is_never_sent_a_write(replicated: Replicated) -> None:
         )
     finally:
         await cluster.close()
+
+
+async def test_a_listener_that_raises_is_logged_and_the_monitor_goes_on(
+    pg_instance_factory: InstanceFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    instance = await asyncio.to_thread(pg_instance_factory)
+    cluster = Cluster(instance.dsn(), monitor_interval=MONITOR_INTERVAL)
+    seen: list[bool] = []
+
+    async def broken(_node: object) -> None:
+        raise RuntimeError("a bug in a listener")
+
+    async def record(node: Node) -> None:
+        seen.append(node.reachable)
+
+    cluster.subscribe(broken)  # first: it must not keep the others from being told
+    cluster.subscribe(record)
+    await cluster.open()
+    try:
+        await asyncio.to_thread(instance.stop)
+        await eventually(lambda: seen == [False], what="the primary seen down")
+        await asyncio.to_thread(instance.start)
+        await eventually(lambda: seen == [False, True], what="the primary seen up again")
+        assert cluster.writer() is cluster.primary
+    finally:
+        await cluster.close()
+    logged = [
+        record
+        for record in caplog.records
+        if record.exc_info is not None and "a bug in a listener" in str(record.exc_info[1])
+    ]
+    assert len(logged) == 2, "each failure is logged with its traceback"
 
 
 @pytest.fixture

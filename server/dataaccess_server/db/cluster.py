@@ -94,7 +94,6 @@ class Cluster:
         self._listeners: list[ChangeListener] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._round_robin = itertools.count()
-        self._closing = False
         # Enough history to tell any lag up to well past the rotation bound.
         self._wal_history = WalHistory(horizon=max(60.0, 10 * replica_max_lag))
         self.read_retries = 0
@@ -107,7 +106,9 @@ class Cluster:
     def subscribe(self, listener: ChangeListener) -> None:
         """Await ``listener(node)`` whenever a node's reachability or role changes.
 
-        Listeners run in the node's monitor task: they must be quick and must not raise.
+        Listeners run in the node's monitor task, one after the other: they must be
+        quick. One that raises is logged with its traceback and skipped; the monitor and
+        the other listeners go on.
         """
         self._listeners.append(listener)
 
@@ -122,7 +123,11 @@ class Cluster:
         self._tasks.append(asyncio.create_task(self._check_pools(), name="pool-check"))
 
     async def close(self, timeout: float = 5.0) -> None:
-        """Stop the monitors, then close every pool within ``timeout`` seconds."""
+        """Stop the monitors, then close every pool within ``timeout`` seconds.
+
+        The monitors and the idle-connection check are cancelled (each stops at the
+        await it is in, a probe in progress included) and awaited before the pools close.
+        """
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -301,7 +306,7 @@ class Cluster:
 
     async def _monitor(self, node: Node) -> None:
         was_in_rotation = self.in_rotation(node)
-        while not self._closing:
+        while True:
             changed = await node.probe()
             if node is self.writer() and node.wal_lsn is not None:
                 self._wal_history.record(time.monotonic(), node.wal_lsn)
@@ -315,8 +320,7 @@ class Cluster:
                     else "unreachable",
                     "" if node.reachable else f": {status.last_error}",
                 )
-                for listener in self._listeners:
-                    await listener(node)
+                await self._notify(node)
             in_rotation = self.in_rotation(node)
             if in_rotation != was_in_rotation and node.configured_role is Role.REPLICA:
                 log.warning(
@@ -328,9 +332,20 @@ class Cluster:
             was_in_rotation = in_rotation
             await node.wait_for_wakeup(self._monitor_interval)
 
+    async def _notify(self, node: Node) -> None:
+        # A subscriber's bug must not stop the monitoring of the node (and with it
+        # failover and health), as psycopg_pool's maintenance tasks outlive theirs.
+        for listener in self._listeners:
+            try:
+                await listener(node)
+            except Exception:
+                log.exception(
+                    "a listener failed on the change of %s; monitoring goes on", node.name
+                )
+
     async def _check_pools(self) -> None:
         # Idle connections can die silently (firewalls); find them before a caller does.
-        while not self._closing:
+        while True:
             await asyncio.sleep(self._pool_settings.health_check_interval)
             for node in self.nodes:
                 await node.check_idle_connections()
