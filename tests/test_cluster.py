@@ -24,9 +24,9 @@ from dataaccess_server.app import Application
 from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
 from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.db.migrations import Migrator
-from dataaccess_server.db.node import Node
 from dataaccess_server.db.pool import PoolSettings
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.operations import NodeStatus
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import health_stub, server_settings
@@ -147,7 +147,7 @@ async def test_a_listener_that_raises_is_logged_and_the_monitor_goes_on(
     async def broken(_node: object) -> None:
         raise RuntimeError("a bug in a listener")
 
-    async def record(node: Node) -> None:
+    async def record(node: NodeStatus) -> None:
         seen.append(node.reachable)
 
     cluster.subscribe(broken)  # first: it must not keep the others from being told

@@ -20,7 +20,12 @@ from dataaccess_server.config import Settings
 from dataaccess_server.db import embedded
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster
-from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
+from dataaccess_server.db.migrations import (
+    MigrationFile,
+    MigrationStatus,
+    Migrator,
+    PostgresSchemaInspector,
+)
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
@@ -112,7 +117,7 @@ class Application:
         ]
         self._server = GrpcServer(
             cluster,
-            operations=OperationsService(cluster, known),
+            operations=OperationsService(cluster, PostgresSchemaInspector(cluster, known)),
             tokens=OAuthTokenService(cluster, settings.encryption_keys),
             keys=keys,
             usage=UsageService(cluster, max_batch=settings.max_batch),

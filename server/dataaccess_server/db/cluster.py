@@ -57,7 +57,8 @@ class Intent(enum.Enum):
     """Reads that may be served by a replica in rotation."""
 
 
-ChangeListener = Callable[[Node], Awaitable[None]]
+NodeListener = Callable[[NodeStatus], Awaitable[None]]
+"""Told a node's new snapshot when its reachability or role changed."""
 
 
 class Cluster:
@@ -91,7 +92,7 @@ class Cluster:
         self._pool_settings = pool
         self._monitor_interval = monitor_interval
         self._replica_max_lag = replica_max_lag
-        self._listeners: list[ChangeListener] = []
+        self._listeners: list[NodeListener] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._round_robin = itertools.count()
         # Enough history to tell any lag up to well past the rotation bound.
@@ -103,8 +104,8 @@ class Cluster:
         """The primary first, then the replicas in configuration order."""
         return [self.primary, *self.replicas]
 
-    def subscribe(self, listener: ChangeListener) -> None:
-        """Await ``listener(node)`` whenever a node's reachability or role changes.
+    def subscribe(self, listener: NodeListener) -> None:
+        """Await ``listener(snapshot)`` whenever a node's reachability or role changes.
 
         Listeners run in the node's monitor task, one after the other: they must be
         quick. One that raises is logged with its traceback and skipped; the monitor and
@@ -163,8 +164,12 @@ class Cluster:
         """Whether ``node`` serves reads: a reachable replica within the lag bound."""
         return self._rotation_reason(node) == ""
 
-    def any_reachable(self) -> bool:
-        """Whether some node answers (reads can be served)."""
+    def writable(self) -> bool:
+        """Whether a node observed as primary answers: writes can be served."""
+        return self.writer() is not None
+
+    def readable(self) -> bool:
+        """Whether some node answers: reads can be served."""
         return any(node.reachable for node in self.nodes)
 
     def replay_lag(self, node: Node) -> float | None:
@@ -280,19 +285,17 @@ class Cluster:
     # --- monitoring -----------------------------------------------------------------
 
     def status(self) -> list[NodeStatus]:
-        """A snapshot of every node, primary first, with its rotation state."""
-        snapshots = []
-        for node in self.nodes:
-            reason = self._rotation_reason(node)
-            snapshots.append(
-                replace(
-                    node.status(),
-                    in_rotation=reason == "",
-                    rotation_reason=reason,
-                    replay_lag_seconds=self.replay_lag(node),
-                )
-            )
-        return snapshots
+        """A snapshot of every node, primary first, with its rotation state. No I/O."""
+        return [self._snapshot(node) for node in self.nodes]
+
+    def _snapshot(self, node: Node) -> NodeStatus:
+        reason = self._rotation_reason(node)
+        return replace(
+            node.status(),
+            in_rotation=reason == "",
+            rotation_reason=reason,
+            replay_lag_seconds=self.replay_lag(node),
+        )
 
     def _rotation_reason(self, node: Node) -> str:
         if not node.reachable:
@@ -335,9 +338,10 @@ class Cluster:
     async def _notify(self, node: Node) -> None:
         # A subscriber's bug must not stop the monitoring of the node (and with it
         # failover and health), as psycopg_pool's maintenance tasks outlive theirs.
+        snapshot = self._snapshot(node)
         for listener in self._listeners:
             try:
-                await listener(node)
+                await listener(snapshot)
             except Exception:
                 log.exception(
                     "a listener failed on the change of %s; monitoring goes on", node.name

@@ -43,3 +43,36 @@ class NodeStatus:
     """Why the node is not in read rotation; empty when it is."""
     pool_stats: Mapping[str, int] = field(default_factory=dict)
     """The node's connection pool: gauges of the current pool, totals since start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """A schema migration, by its version and name."""
+
+    version: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    """The schema's migration state on the primary, against the migrations of this code."""
+
+    current_version: int
+    """Highest applied version, 0 when none."""
+    latest_version: int
+    """Highest version this code ships, 0 when none."""
+    pending: tuple[Migration, ...]
+    """Shipped but not applied, in version order."""
+    drifted: tuple[Migration, ...]
+    """Applied, but the shipped file changed since."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    """Every node's state, and the schema's state when the primary answered in time."""
+
+    nodes: tuple[NodeStatus, ...]
+    """The primary first, then the replicas in configuration order."""
+    schema: SchemaStatus | None
+    latest_version: int
+    """Highest migration version this code ships, known even when ``schema`` is not."""
