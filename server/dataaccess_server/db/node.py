@@ -31,7 +31,7 @@ from dataaccess_server.domain.model.wal import parse_lsn
 from dataaccess_server.errors import DatabaseUnavailableError
 
 # One round trip: role, version, WAL position and, on a replica, how far replay is behind
-# by its own account. That account is only a fallback (see WalHistory): it is the age of
+# by its own account. That account is only a fallback (see db/wal.py): it is the age of
 # the last replayed commit (or of the server's start, before any), zero when everything
 # received is replayed; it overestimates after idle spells, the safe side.
 PROBE_NODE = """
