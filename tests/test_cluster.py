@@ -102,6 +102,18 @@ def execute(dsn: str, statement: str) -> None:
         conn.execute(statement.encode())
 
 
+def active_statements(dsn: str, marker: str) -> int:
+    """How many statements containing ``marker`` run on ``dsn`` now (other sessions')."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'"
+            " AND pid <> pg_backend_pid()",
+            (f"%{marker}%",),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def insert_row(key: int) -> Callable[[Connection], Awaitable[object]]:
     async def insert(conn: Connection) -> None:
         await conn.execute("INSERT INTO probe_rows VALUES (%s, 'row')", (key,))
@@ -365,12 +377,19 @@ async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers
     try:
 
         async def hold(conn: Connection) -> None:
-            await conn.execute("SELECT pg_sleep(2)")
+            await conn.execute("SELECT pg_sleep(2) /* pool-holder */")
 
         holders = [
             asyncio.create_task(cluster.run(Intent.WRITE, hold, deadline=soon(10)))
             for _ in range(2)
         ]
+        # Wait for both holders' statements to run. Before, the pool can look exhausted
+        # (grown to 2, none free) while the server's start-up work holds a connection it
+        # frees within milliseconds, letting the call below through.
+        await eventually_async(
+            lambda: asyncio.to_thread(active_statements, replicated.primary.dsn(), "pool-holder"),
+            2,
+        )
         await eventually(
             lambda: (
                 cluster.primary.status().pool_stats["pool_available"] == 0
@@ -412,17 +431,9 @@ async def test_deadline_cancels_the_statement_on_the_server(
         await cluster.run(Intent.WRITE, sleep, deadline=soon(0.3))
     assert time.monotonic() - started < 1.5
 
-    def running() -> int:
-        with psycopg.connect(replicated.primary.dsn(), autocommit=True) as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'"
-                " AND pid <> pg_backend_pid()",
-                ("%deadline-test%",),
-            ).fetchone()
-        assert row is not None
-        return int(row[0])
-
-    assert await asyncio.to_thread(running) == 0
+    assert (
+        await asyncio.to_thread(active_statements, replicated.primary.dsn(), "deadline-test") == 0
+    )
 
 
 async def test_200_concurrent_reads_survive_a_replica_killed_mid_run(
