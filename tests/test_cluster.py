@@ -21,10 +21,11 @@ from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.app import Application
-from dataaccess_server.config import PoolSettings
 from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.db.pool import PoolSettings
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.operations import NodeStatus
 from dataaccess_server.embedded import PostgresInstance
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
 from tests.harness.postgres import InstanceFactory
@@ -101,6 +102,18 @@ def execute(dsn: str, statement: str) -> None:
         conn.execute(statement.encode())
 
 
+def active_statements(dsn: str, marker: str) -> int:
+    """How many statements containing ``marker`` run on ``dsn`` now (other sessions')."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'"
+            " AND pid <> pg_backend_pid()",
+            (f"%{marker}%",),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def insert_row(key: int) -> Callable[[Connection], Awaitable[object]]:
     async def insert(conn: Connection) -> None:
         await conn.execute("INSERT INTO probe_rows VALUES (%s, 'row')", (key,))
@@ -134,6 +147,38 @@ async def test_a_replica_is_never_sent_a_write(replicated: Replicated) -> None:
         )
     finally:
         await cluster.close()
+
+
+async def test_a_listener_that_raises_is_logged_and_the_monitor_goes_on(
+    pg_instance_factory: InstanceFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    instance = await asyncio.to_thread(pg_instance_factory)
+    cluster = Cluster(instance.dsn(), monitor_interval=MONITOR_INTERVAL)
+    seen: list[bool] = []
+
+    async def broken(_node: object) -> None:
+        raise RuntimeError("a bug in a listener")
+
+    async def record(node: NodeStatus) -> None:
+        seen.append(node.reachable)
+
+    cluster.subscribe(broken)  # first: it must not keep the others from being told
+    cluster.subscribe(record)
+    await cluster.open()
+    try:
+        await asyncio.to_thread(instance.stop)
+        await eventually(lambda: seen == [False], what="the primary seen down")
+        await asyncio.to_thread(instance.start)
+        await eventually(lambda: seen == [False, True], what="the primary seen up again")
+        assert cluster.writer() is cluster.primary
+    finally:
+        await cluster.close()
+    logged = [
+        record
+        for record in caplog.records
+        if record.exc_info is not None and "a bug in a listener" in str(record.exc_info[1])
+    ]
+    assert len(logged) == 2, "each failure is logged with its traceback"
 
 
 @pytest.fixture
@@ -332,12 +377,19 @@ async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers
     try:
 
         async def hold(conn: Connection) -> None:
-            await conn.execute("SELECT pg_sleep(2)")
+            await conn.execute("SELECT pg_sleep(2) /* pool-holder */")
 
         holders = [
             asyncio.create_task(cluster.run(Intent.WRITE, hold, deadline=soon(10)))
             for _ in range(2)
         ]
+        # Wait for both holders' statements to run. Before, the pool can look exhausted
+        # (grown to 2, none free) while the server's start-up work holds a connection it
+        # frees within milliseconds, letting the call below through.
+        await eventually_async(
+            lambda: asyncio.to_thread(active_statements, replicated.primary.dsn(), "pool-holder"),
+            2,
+        )
         await eventually(
             lambda: (
                 cluster.primary.status().pool_stats["pool_available"] == 0
@@ -379,17 +431,9 @@ async def test_deadline_cancels_the_statement_on_the_server(
         await cluster.run(Intent.WRITE, sleep, deadline=soon(0.3))
     assert time.monotonic() - started < 1.5
 
-    def running() -> int:
-        with psycopg.connect(replicated.primary.dsn(), autocommit=True) as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'"
-                " AND pid <> pg_backend_pid()",
-                ("%deadline-test%",),
-            ).fetchone()
-        assert row is not None
-        return int(row[0])
-
-    assert await asyncio.to_thread(running) == 0
+    assert (
+        await asyncio.to_thread(active_statements, replicated.primary.dsn(), "deadline-test") == 0
+    )
 
 
 async def test_200_concurrent_reads_survive_a_replica_killed_mid_run(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 from dataaccess_server.config import ConfigError, load_settings, parse_duration
+from dataaccess_server.db.pool import PoolSettings
 
 GOOD_DSN = "postgresql://app:secret@db.internal:5432/dataaccess"
 
@@ -103,6 +105,24 @@ def test_bad_value_is_refused_naming_the_variable(
         load_settings(env)
     assert caught.value.variable == variable
     assert reason in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"min_size": -1}, "min_size"),
+        ({"max_size": 0, "min_size": 0}, "max_size"),
+        ({"min_size": 30, "max_size": 10}, "min_size"),
+        ({"max_lifetime": 0.0}, "max_lifetime"),
+        ({"max_idle": -1.0}, "max_idle"),
+        ({"health_check_interval": float("nan")}, "health_check_interval"),
+        ({"timeout": float("inf")}, "timeout"),
+    ],
+)
+def test_pool_settings_refuse_what_no_pool_could_use(arguments: dict[str, Any], field: str) -> None:
+    # Validated where they are built: a test or a benchmark gets the same refusal.
+    with pytest.raises(ValueError, match=f"^{field} must"):
+        PoolSettings(**arguments)
 
 
 def test_dsn_errors_do_not_echo_the_password() -> None:

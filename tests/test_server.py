@@ -22,7 +22,6 @@ from dataaccess_server.errors import (
     DatabaseUnavailableError,
     FieldViolation,
     InvalidArgumentError,
-    ResourceExhaustedError,
 )
 from tests.harness.server import health_stub
 
@@ -103,13 +102,8 @@ def test_invalid_argument_carries_field_violations() -> None:
     assert [v.field for v in bad_request.field_violations] == ["page_size", "provider"]
 
 
-def test_retryable_errors_map_to_unavailable_and_resource_exhausted() -> None:
+def test_an_unavailable_database_maps_to_unavailable() -> None:
     assert to_status(DatabaseUnavailableError("down")).code == grpc.StatusCode.UNAVAILABLE
-    status = to_status(ResourceExhaustedError("slow down", retry_after=1.5))
-    assert status.code == grpc.StatusCode.RESOURCE_EXHAUSTED
-    retry = error_details_pb2.RetryInfo()
-    assert _status_proto(status).details[0].Unpack(retry)
-    assert retry.retry_delay.ToNanoseconds() == 1_500_000_000
 
 
 def _status_proto(status: grpc.Status) -> status_pb2.Status:

@@ -18,7 +18,7 @@ import pytest
 from dataaccess.v1 import usage_pb2 as pb
 from dataaccess.v1 import usage_pb2_grpc as pb_grpc
 from dataaccess_server.app import Application
-from dataaccess_server.config import PoolSettings
+from dataaccess_server.db.pool import PoolSettings
 from tests.harness.server import server_settings
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataaccess_server.db.cluster import WalHistory
+from dataaccess_server.db.wal import WalHistory
 from dataaccess_server.domain.model.wal import format_lsn, parse_lsn
 
 

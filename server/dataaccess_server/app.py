@@ -22,7 +22,12 @@ from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
-from dataaccess_server.db.migrations import MigrationFile, MigrationStatus, Migrator
+from dataaccess_server.db.migrations import (
+    MigrationFile,
+    MigrationStatus,
+    Migrator,
+    PostgresSchemaInspector,
+)
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.request_logs import PostgresRequestLogStore
@@ -119,7 +124,7 @@ class Application:
         ]
         self._server = GrpcServer(
             cluster,
-            operations=OperationsService(cluster, known),
+            operations=OperationsService(cluster, PostgresSchemaInspector(cluster, known)),
             tokens=OAuthTokenService(PostgresOAuthTokenStore(cluster), settings.encryption_keys),
             keys=keys,
             usage=UsageService(PostgresUsageStore(cluster), max_batch=settings.max_batch),

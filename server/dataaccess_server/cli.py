@@ -13,13 +13,14 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from dataaccess_server import __version__, embedded
 from dataaccess_server.app import EMBEDDED_DATABASE, Application, StartupError
 from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_settings
 from dataaccess_server.db.admin import ensure_database
-from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.cluster import Cluster, Intent
 from dataaccess_server.db.migrations import (
     MigrationFile,
     MigrationStatus,
@@ -173,6 +174,19 @@ async def _database(settings: Settings) -> AsyncIterator[str]:
             await asyncio.to_thread(instance.stop)
 
 
+@contextlib.asynccontextmanager
+async def _cluster(settings: Settings, dsn: str) -> AsyncIterator[Cluster]:
+    """An open cluster of the primary ``dsn`` alone, once it answers (within
+    DATAACCESS_STARTUP_TIMEOUT); closed on the way out."""
+    cluster = Cluster(dsn, schema=settings.schema, pool=settings.pool)
+    try:
+        await cluster.wait_for_primary(settings.startup_timeout)
+        await cluster.open()
+        yield cluster
+    finally:
+        await cluster.close()
+
+
 def _migrate_up(args: argparse.Namespace) -> int:
     return _change_schema(
         lambda migrator: migrator.up(target=args.to),
@@ -257,18 +271,13 @@ def _rotate_encryption_key(args: argparse.Namespace) -> int:
             keyring = settings.encryption_keys or development_keyring(
                 settings.data_dir or embedded.default_data_dir()
             )
-            cluster = Cluster(dsn, schema=settings.schema, pool=settings.pool)
-            try:
-                await cluster.wait_for_primary(settings.startup_timeout)
-                await cluster.open()
+            async with _cluster(settings, dsn) as cluster:
                 done = await rotate_encryption_key(
                     PostgresOAuthTokenStore(cluster),
                     keyring,
                     batch_size=args.batch_size,
                     report=report,
                 )
-            finally:
-                await cluster.close()
             return done, keyring.primary_key_id
 
     done, key_id = asyncio.run(run())
@@ -285,18 +294,9 @@ def _cleanup(_args: argparse.Namespace) -> int:
     keep_from = datetime.now(UTC).date() - timedelta(days=days)
 
     async def run() -> Removed:
-        async with _database(settings) as dsn:
-            cluster = Cluster(dsn, schema=settings.schema, pool=settings.pool)
-            try:
-                await cluster.wait_for_primary(settings.startup_timeout)
-                await cluster.open()
-
-                async def clean(conn: Connection) -> Removed:
-                    return await cleanup(conn, keep_from=keep_from, retention_days=days)
-
-                return await cluster.run(Intent.WRITE, clean, deadline=Deadline.after(600))
-            finally:
-                await cluster.close()
+        async with _database(settings) as dsn, _cluster(settings, dsn) as cluster:
+            clean = partial(cleanup, keep_from=keep_from, retention_days=days)
+            return await cluster.run(Intent.WRITE, clean, deadline=Deadline.after(600))
 
     removed = asyncio.run(run())
     for name in removed.partitions:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
+from dataaccess_server.db.pool import PoolSettingError, PoolSettings
 from dataaccess_server.domain.crypto import Keyring, KeyringError
 
 
@@ -29,18 +30,6 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class PoolSettings:
-    """Sizing and lifetimes of the connection pool of each database node."""
-
-    min_size: int = 5
-    max_size: int = 20
-    max_lifetime: float = 3600.0
-    max_idle: float = 1800.0
-    health_check_interval: float = 60.0
-    timeout: float = 5.0
-
-
-@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the service reads from its environment."""
 
@@ -48,7 +37,7 @@ class Settings:
     """``DATABASE_URL`` / ``DB_PRIMARY``; ``None`` selects the embedded database."""
     replica_dsns: tuple[str, ...] = ()
     schema: str = "public"
-    pool: PoolSettings = PoolSettings()
+    pool: PoolSettings = field(default_factory=PoolSettings)
     auto_migrate: bool = False
     monitor_interval: float = 1.0
     replica_max_lag: float = 5.0
@@ -233,22 +222,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             f" not starting with a digit or pg_, got {schema!r}",
         )
 
-    max_size = read.integer("DB_POOL_MAX_CONNS", 20, minimum=1, maximum=10_000)
-    min_size = read.integer("DB_POOL_MIN_CONNS", min(5, max_size), minimum=0, maximum=10_000)
-    if min_size > max_size:
-        raise ConfigError(
-            "DB_POOL_MIN_CONNS",
-            f"must not exceed DB_POOL_MAX_CONNS ({max_size}), got {min_size}",
-        )
-    pool = PoolSettings(
-        min_size=min_size,
-        max_size=max_size,
-        max_lifetime=read.duration("DB_POOL_MAX_CONN_LIFETIME", 3600.0, minimum=1.0),
-        max_idle=read.duration("DB_POOL_MAX_CONN_IDLE_TIME", 1800.0, minimum=1.0),
-        health_check_interval=read.duration("DB_POOL_HEALTH_CHECK", 60.0, minimum=0.1),
-        timeout=read.duration("DB_POOL_TIMEOUT", 5.0),
-    )
-
+    pool = _pool_settings(read)
     listen = (read.raw("DATAACCESS_LISTEN") or "127.0.0.1:50051").strip()
     match = _LISTEN.fullmatch(listen)
     if match is None or int(match.group("port")) > 65535:
@@ -292,6 +266,34 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_format=read.choice("DATAACCESS_LOG_FORMAT", "text", ("text", "json")),
         encryption_keys=_keyring(read),
     )
+
+
+# The variable each PoolSettings field is read from, to name it when the settings refuse it.
+_POOL_VARIABLES = {
+    "min_size": "DB_POOL_MIN_CONNS",
+    "max_size": "DB_POOL_MAX_CONNS",
+    "max_lifetime": "DB_POOL_MAX_CONN_LIFETIME",
+    "max_idle": "DB_POOL_MAX_CONN_IDLE_TIME",
+    "health_check_interval": "DB_POOL_HEALTH_CHECK",
+    "timeout": "DB_POOL_TIMEOUT",
+}
+
+
+def _pool_settings(read: _Reader) -> PoolSettings:
+    # The reader enforces each variable's own bounds; PoolSettings, how they relate
+    # (no more connections kept open than allowed at most).
+    max_size = read.integer("DB_POOL_MAX_CONNS", 20, minimum=1, maximum=10_000)
+    try:
+        return PoolSettings(
+            min_size=read.integer("DB_POOL_MIN_CONNS", min(5, max_size), minimum=0, maximum=10_000),
+            max_size=max_size,
+            max_lifetime=read.duration("DB_POOL_MAX_CONN_LIFETIME", 3600.0, minimum=1.0),
+            max_idle=read.duration("DB_POOL_MAX_CONN_IDLE_TIME", 1800.0, minimum=1.0),
+            health_check_interval=read.duration("DB_POOL_HEALTH_CHECK", 60.0, minimum=0.1),
+            timeout=read.duration("DB_POOL_TIMEOUT", 5.0),
+        )
+    except PoolSettingError as exc:
+        raise ConfigError(_POOL_VARIABLES[exc.field], exc.problem) from None
 
 
 def _keyring(read: _Reader) -> Keyring | None:

@@ -43,24 +43,12 @@ class NotFoundError(DataAccessError):
     """The addressed resource does not exist."""
 
 
-class AlreadyExistsError(DataAccessError):
-    """A resource with the same identity exists already."""
-
-
 class ConflictError(DataAccessError):
     """An optimistic-concurrency check (etag) failed; nothing changed."""
 
 
 class FailedPreconditionError(DataAccessError):
     """The request is valid but the system is not in a state to perform it."""
-
-
-class ResourceExhaustedError(DataAccessError):
-    """A limit was hit; ``retry_after`` (seconds) says when trying again makes sense."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class DataCorruptionError(DataAccessError):

@@ -18,7 +18,8 @@ from grpc import aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
-from dataaccess_server.config import PoolSettings, Settings, load_settings
+from dataaccess_server.config import Settings, load_settings
+from dataaccess_server.db.pool import PoolSettings
 from tests.harness import leaks
 
 if TYPE_CHECKING:

@@ -13,44 +13,45 @@ from collections.abc import Sequence
 
 from grpc_health.v1 import health, health_pb2
 
-from dataaccess_server.db.cluster import Cluster, Node
+from dataaccess_server.domain.model.operations import NodeStatus
+from dataaccess_server.domain.operations import DatabaseAvailability
 
 OVERALL = ""
 LIVENESS = "liveness"
 
 
 class HealthReporter:
-    """Drives a health servicer from the cluster's reachability events."""
+    """Drives a health servicer from the database's availability events."""
 
     def __init__(
         self,
         servicer: health.aio.HealthServicer,
-        cluster: Cluster,
+        database: DatabaseAvailability,
         *,
         write_services: Sequence[str],
         read_services: Sequence[str] = (),
     ) -> None:
         self._servicer = servicer
-        self._cluster = cluster
+        self._database = database
         self._write_services = (OVERALL, *write_services)
         self._read_services = tuple(read_services)
 
     async def start(self) -> None:
-        """Publish the current state and follow the cluster's changes from now on."""
+        """Publish the current state and follow the database's changes from now on."""
         await self._servicer.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
-        self._cluster.subscribe(self._on_change)
+        self._database.subscribe(self._on_change)
         await self._publish()
 
     async def shutdown(self) -> None:
         """Report NOT_SERVING for everything, for good: the server is going away."""
         await self._servicer.enter_graceful_shutdown()
 
-    async def _on_change(self, _node: Node) -> None:
+    async def _on_change(self, _node: NodeStatus) -> None:
         await self._publish()
 
     async def _publish(self) -> None:
-        writable = _status(self._cluster.writer() is not None)
-        readable = _status(self._cluster.any_reachable())
+        writable = _status(self._database.writable())
+        readable = _status(self._database.readable())
         for name in self._write_services:
             await self._servicer.set(name, writable)
         for name in self._read_services:

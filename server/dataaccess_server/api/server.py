@@ -25,11 +25,10 @@ from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.api.request_logs import RequestLogServicer
 from dataaccess_server.api.usage import UsageServicer
-from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
-from dataaccess_server.domain.operations import OperationsService
+from dataaccess_server.domain.operations import DatabaseAvailability, OperationsService
 from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
 
@@ -67,7 +66,7 @@ class GrpcServer:
 
     def __init__(
         self,
-        cluster: Cluster,
+        database: DatabaseAvailability,
         *,
         operations: OperationsService,
         tokens: OAuthTokenService,
@@ -80,7 +79,7 @@ class GrpcServer:
         self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
         servicer = health.aio.HealthServicer()
         self._health = HealthReporter(
-            servicer, cluster, write_services=WRITE_SERVICES, read_services=READ_SERVICES
+            servicer, database, write_services=WRITE_SERVICES, read_services=READ_SERVICES
         )
         ops_grpc.add_OperationsServiceServicer_to_server(
             OperationsServicer(operations, default_deadline=default_deadline), self._server

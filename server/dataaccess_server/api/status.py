@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import grpc
-from google.protobuf import any_pb2, duration_pb2
+from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
@@ -12,11 +12,9 @@ from dataaccess_server import errors
 _CODES: tuple[tuple[type[errors.DataAccessError], int], ...] = (
     (errors.InvalidArgumentError, code_pb2.INVALID_ARGUMENT),
     (errors.NotFoundError, code_pb2.NOT_FOUND),
-    (errors.AlreadyExistsError, code_pb2.ALREADY_EXISTS),
     (errors.ConflictError, code_pb2.ABORTED),
     (errors.FailedPreconditionError, code_pb2.FAILED_PRECONDITION),
     (errors.MigrationError, code_pb2.FAILED_PRECONDITION),
-    (errors.ResourceExhaustedError, code_pb2.RESOURCE_EXHAUSTED),
     (errors.DataCorruptionError, code_pb2.DATA_LOSS),
     (errors.DatabaseUnavailableError, code_pb2.UNAVAILABLE),
     (errors.DeadlineExceededError, code_pb2.DEADLINE_EXCEEDED),
@@ -25,7 +23,7 @@ _CODES: tuple[tuple[type[errors.DataAccessError], int], ...] = (
 
 def to_status(error: errors.DataAccessError) -> grpc.Status:
     """The gRPC status for ``error``: its code, its message, and the details a client
-    can act on (BadRequest field violations, RetryInfo)."""
+    can act on (BadRequest field violations)."""
     code = next((code for kind, code in _CODES if isinstance(error, kind)), code_pb2.INTERNAL)
     status = status_pb2.Status(code=code, message=str(error))
     if isinstance(error, errors.InvalidArgumentError):
@@ -40,11 +38,5 @@ def to_status(error: errors.DataAccessError) -> grpc.Status:
                 ]
             )
         )
-        status.details.append(detail)
-    if isinstance(error, errors.ResourceExhaustedError) and error.retry_after is not None:
-        delay = duration_pb2.Duration()
-        delay.FromNanoseconds(int(error.retry_after * 1e9))
-        detail = any_pb2.Any()
-        detail.Pack(error_details_pb2.RetryInfo(retry_delay=delay))
         status.details.append(detail)
     return rpc_status.to_status(status)

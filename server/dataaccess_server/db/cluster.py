@@ -11,15 +11,10 @@ Handlers never pick nodes: they hand :meth:`Cluster.run` an operation and an
 - ``READ`` with ``min_lsn`` (read-your-writes) runs only on a replica known to have
   replayed past that WAL position, else on the primary.
 
-Each node's monitor probes it on a connection of its own (an exhausted pool never makes a
-healthy node look dead): reachability, observed role (``pg_is_in_recovery()``), replay
-lag in time and bytes, WAL position. A replica is in read rotation while it is reachable,
-in recovery and no further behind than ``replica_max_lag``.
-
-A node's pool exists only while the node is reachable. When a probe finds it down, the
-pool is closed, which fails every caller queued on it at once (so reads fail over now,
-not at their pool timeout); when the node is back, a new pool is opened. Statistics are
-carried over from one pool to the next.
+Each node's monitor probes it (``db/node.py``) once per interval, or at once when a call
+failed on it. A replica is in read rotation while it is reachable, in recovery and no
+further behind than ``replica_max_lag``, measured against the primary's WAL history
+(``db/wal.py``).
 """
 
 from __future__ import annotations
@@ -29,124 +24,28 @@ import contextlib
 import enum
 import itertools
 import logging
-import select
 import time
-from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from typing import TypeVar
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg import sql
-from psycopg.rows import TupleRow
-from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
-from dataaccess_server.config import PoolSettings
-from dataaccess_server.db.conninfo import redact_dsn
 from dataaccess_server.db.errors import translated_errors
+from dataaccess_server.db.node import Node, NodeFailure
+from dataaccess_server.db.pool import Connection, PoolSettings
+from dataaccess_server.db.wal import WalHistory, current_wal_lsn
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.model.wal import parse_lsn
+from dataaccess_server.domain.model.operations import NodeStatus, Role
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
+
+# Callers name the connection type, the intent and the read-your-writes position here.
+__all__ = ["Cluster", "Connection", "Intent", "current_wal_lsn"]
 
 log = logging.getLogger(__name__)
 
-Connection = psycopg.AsyncConnection[TupleRow]
 T = TypeVar("T")
-
-# One round trip: role, version, WAL position and, on a replica, how far replay is behind
-# by its own account. That account is only a fallback (see WalHistory): it is the age of
-# the last replayed commit (or of the server's start, before any), zero when everything
-# received is replayed; it overestimates after idle spells, the safe side.
-PROBE_NODE = """
-SELECT pg_is_in_recovery(),
-       current_setting('server_version'),
-       CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()
-            ELSE pg_current_wal_lsn() END::text,
-       CASE WHEN pg_is_in_recovery() THEN
-         CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
-              THEN 0.0
-              ELSE extract(epoch FROM now() - coalesce(pg_last_xact_replay_timestamp(),
-                                                       pg_postmaster_start_time()))::float8
-         END
-       END,
-       CASE WHEN pg_is_in_recovery() THEN
-         pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint
-       END
-"""
-# After a commit: a WAL position at or past the commit record, whatever synchronous_commit.
-CURRENT_WAL_LSN = "SELECT pg_current_wal_insert_lsn()::text"
-SET_SEARCH_PATH = "SET search_path TO {}"
-
-# Statistics every pool reports; the gauges describe the current pool, the rest are
-# totals since the server started.
-POOL_GAUGES = ("pool_min", "pool_max", "pool_size", "pool_available", "requests_waiting")
-POOL_COUNTERS = (
-    "requests_num",
-    "requests_queued",
-    "requests_wait_ms",
-    "requests_errors",
-    "usage_ms",
-    "returns_bad",
-    "connections_num",
-    "connections_ms",
-    "connections_errors",
-    "connections_lost",
-)
-
-
-async def current_wal_lsn(conn: Connection) -> int:
-    """The WAL position a read must reach to see everything this connection committed.
-
-    Call it after the commit; pass the result as ``min_lsn`` of a later read.
-    """
-    cursor = await conn.execute(CURRENT_WAL_LSN)
-    row = await cursor.fetchone()
-    assert row is not None  # a SELECT without FROM returns one row
-    return parse_lsn(str(row[0]))
-
-
-class WalHistory:
-    """When the primary's WAL reached which position, as the monitor saw it.
-
-    A replica's lag is then how long ago the primary first held WAL the replica has not
-    replayed: zero when the replica has everything the primary had at its last probe,
-    whatever the age of the last commit, and no ever-growing lag while the primary is
-    idle or down. Precision: one probe interval. Pure: no I/O.
-    """
-
-    def __init__(self, horizon: float) -> None:
-        self._horizon = horizon
-        self._samples: deque[tuple[float, int]] = deque()
-
-    def record(self, at: float, lsn: int) -> None:
-        """The primary was seen at ``lsn`` at monotonic time ``at``."""
-        if not self._samples or lsn > self._samples[-1][1]:
-            self._samples.append((at, lsn))
-        # Drop what is older than the horizon, but keep the newest of those: it still
-        # says the primary held that position by then, which a far-behind replica lacks.
-        while len(self._samples) > 1 and self._samples[1][0] < at - self._horizon:
-            self._samples.popleft()
-
-    @property
-    def known(self) -> bool:
-        """Whether any primary position was recorded."""
-        return bool(self._samples)
-
-    def lag(self, replayed: int, now: float) -> float:
-        """Seconds a replica at ``replayed`` is behind (to within a probe interval)."""
-        for at, lsn in self._samples:
-            if lsn > replayed:
-                return max(0.0, now - at)
-        return 0.0
-
-
-class Role(enum.Enum):
-    """What a node is configured as, or observed to be."""
-
-    PRIMARY = "primary"
-    REPLICA = "replica"
 
 
 class Intent(enum.Enum):
@@ -158,250 +57,8 @@ class Intent(enum.Enum):
     """Reads that may be served by a replica in rotation."""
 
 
-@dataclass(frozen=True, slots=True)
-class NodeStatus:
-    """A snapshot of one node, as the monitor last saw it."""
-
-    name: str
-    dsn: str
-    """Without password."""
-    configured_role: Role
-    observed_role: Role | None = None
-    reachable: bool = False
-    last_check_time: datetime | None = None
-    last_error: str = ""
-    replay_lag_seconds: float | None = None
-    """Replicas: how far behind the primary, in time (see WalHistory)."""
-    replay_lag_bytes: int | None = None
-    """Replicas: WAL received but not yet replayed."""
-    wal_lsn: int | None = None
-    """Replay position on a replica, current WAL position on a primary."""
-    server_version: str = ""
-    in_rotation: bool = False
-    rotation_reason: str = ""
-    """Why the node is not in read rotation; empty when it is."""
-    pool_stats: dict[str, int] = field(default_factory=dict)
-
-
-class NodeFailure(DatabaseUnavailableError):
-    """The node could not serve the call (down, connection lost, no connection in time).
-
-    Reads are retried on another node; writes surface it as UNAVAILABLE.
-    """
-
-
-ChangeListener = Callable[["Node"], Awaitable[None]]
-
-
-class Node:
-    """One PostgreSQL server: its pool while reachable, and what the monitor knows of it."""
-
-    def __init__(
-        self,
-        name: str,
-        dsn: str,
-        role: Role,
-        *,
-        schema: str,
-        pool: PoolSettings,
-        probe_timeout: float,
-    ) -> None:
-        self.name = name
-        self.dsn = dsn
-        self.configured_role = role
-        self._schema = schema
-        self._pool_settings = pool
-        self._probe_timeout = probe_timeout
-        self._probe_conn: Connection | None = None
-        self._probe_lock = asyncio.Lock()
-        self._wakeup = asyncio.Event()
-        self._pool: AsyncConnectionPool[Connection] | None = None
-        self._generation = 0
-        self._retired_stats: Counter[str] = Counter()
-        self._status = NodeStatus(name=name, dsn=redact_dsn(dsn), configured_role=role)
-
-    @property
-    def reachable(self) -> bool:
-        """Whether the last probe reached the node."""
-        return self._status.reachable
-
-    @property
-    def observed_role(self) -> Role | None:
-        """The role the last successful probe saw."""
-        return self._status.observed_role
-
-    @property
-    def wal_lsn(self) -> int | None:
-        """Replay position (replica) or WAL position (primary) at the last probe."""
-        return self._status.wal_lsn
-
-    @property
-    def replay_lag_seconds(self) -> float | None:
-        """Replay lag at the last probe (replicas)."""
-        return self._status.replay_lag_seconds
-
-    def status(self) -> NodeStatus:
-        """The monitor's last view of the node, with pool statistics."""
-        stats = Counter(self._retired_stats)
-        current = self._pool.get_stats() if self._pool is not None else {}
-        for key in POOL_COUNTERS:
-            stats[key] += int(current.get(key, 0))
-        for key in POOL_GAUGES:
-            stats[key] = int(current.get(key, 0))
-        stats["pool_min"] = self._pool_settings.min_size
-        stats["pool_max"] = self._pool_settings.max_size
-        return replace(self._status, pool_stats={k: stats[k] for k in POOL_GAUGES + POOL_COUNTERS})
-
-    def suspect(self) -> None:
-        """Ask the monitor to probe this node now (a call just failed on it)."""
-        self._wakeup.set()
-
-    async def wait_for_wakeup(self, timeout: float) -> None:
-        """Sleep ``timeout`` seconds, or less if :meth:`suspect` is called."""
-        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
-        # cancellation that arrives as its timeout fires, and the monitor then never stops.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                await self._wakeup.wait()
-        self._wakeup.clear()
-
-    @contextlib.asynccontextmanager
-    async def connection(self, timeout: float) -> AsyncIterator[Connection]:
-        """Lend a pooled connection, waiting at most ``timeout`` seconds.
-
-        Raises NodeFailure if the node is down or no connection frees up in time.
-        """
-        pool = self._pool
-        if pool is None:
-            raise NodeFailure(f"{self.name} is unreachable")
-        try:
-            async with pool.connection(timeout=timeout) as conn:
-                yield conn
-        except PoolTimeout as exc:
-            raise NodeFailure(
-                f"no connection to {self.name} became free within {timeout:.2f}s"
-            ) from exc
-        except PoolClosed as exc:
-            raise NodeFailure(f"{self.name} went down") from exc
-
-    async def probe(self) -> bool:
-        """Probe the node once; return True if its reachability or role changed.
-
-        Opens the pool when the node comes up and closes it (failing queued callers) when
-        it goes down. Bounded by the probe timeout; never raises for database problems.
-        """
-        async with self._probe_lock:
-            before = (self._status.reachable, self._status.observed_role)
-            now = datetime.now(UTC)
-            try:
-                async with asyncio.timeout(self._probe_timeout):
-                    row = await self._probe_once()
-            except (psycopg.Error, TimeoutError, OSError) as exc:
-                await self._drop_probe_connection()
-                self._status = replace(
-                    self._status, reachable=False, last_check_time=now, last_error=_describe(exc)
-                )
-            else:
-                in_recovery, version, lsn, lag_seconds, lag_bytes = row
-                self._status = replace(
-                    self._status,
-                    reachable=True,
-                    observed_role=Role.REPLICA if in_recovery else Role.PRIMARY,
-                    last_check_time=now,
-                    last_error="",
-                    server_version=str(version).split(" ")[0],
-                    wal_lsn=parse_lsn(lsn) if lsn is not None else None,
-                    replay_lag_seconds=float(lag_seconds) if lag_seconds is not None else None,
-                    replay_lag_bytes=int(lag_bytes) if lag_bytes is not None else None,
-                )
-            if self._status.reachable and self._pool is None:
-                await self._open_pool()
-            elif not self._status.reachable and self._pool is not None:
-                await self._close_pool()
-            return before != (self._status.reachable, self._status.observed_role)
-
-    async def _probe_once(self) -> tuple[bool, str, str | None, float | None, int | None]:
-        if self._probe_conn is None or self._probe_conn.closed:
-            self._probe_conn = await psycopg.AsyncConnection.connect(
-                self.dsn,
-                autocommit=True,
-                application_name="dataaccess-monitor",
-                connect_timeout=max(2, int(self._probe_timeout + 0.999)),
-            )
-        cursor = await self._probe_conn.execute(PROBE_NODE)
-        row = await cursor.fetchone()
-        assert row is not None  # a SELECT without FROM returns one row
-        return (bool(row[0]), str(row[1]), row[2], row[3], row[4])
-
-    async def _open_pool(self) -> None:
-        settings = self._pool_settings
-        self._generation += 1
-        self._pool = AsyncConnectionPool(
-            self.dsn,
-            kwargs={"autocommit": True, "application_name": "dataaccess"},
-            min_size=settings.min_size,
-            max_size=settings.max_size,
-            max_lifetime=settings.max_lifetime,
-            max_idle=settings.max_idle,
-            timeout=settings.timeout,
-            name=f"{self.name}#{self._generation}",
-            open=False,
-            configure=self._configure,
-            check=_check_idle_connection,
-        )
-        await self._pool.open(wait=False)
-
-    async def _close_pool(self, timeout: float = 1.0) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        current = pool.get_stats()
-        for key in POOL_COUNTERS:
-            self._retired_stats[key] += int(current.get(key, 0))
-        await pool.close(timeout=timeout)
-
-    async def _configure(self, conn: Connection) -> None:
-        # Every connection resolves unqualified table names in the configured schema.
-        await conn.execute(sql.SQL(SET_SEARCH_PATH).format(sql.Identifier(self._schema)))
-
-    async def _drop_probe_connection(self) -> None:
-        conn, self._probe_conn = self._probe_conn, None
-        if conn is not None:
-            with contextlib.suppress(psycopg.Error, OSError):
-                await conn.close()
-
-    async def check_idle_connections(self) -> None:
-        """Find idle pooled connections that died (server restart, firewall)."""
-        if self._pool is not None:
-            with contextlib.suppress(psycopg.Error, PoolClosed):
-                await self._pool.check()
-
-    async def close(self, timeout: float) -> None:
-        """Close the probe connection and the pool (waiting up to ``timeout`` seconds).
-
-        Does not wait for a probe in progress: closing its connection ends it.
-        """
-        await self._drop_probe_connection()
-        await self._close_pool(timeout)
-
-
-async def _check_idle_connection(conn: Connection) -> None:
-    # Called by the pool before lending a connection. An idle connection has nothing to
-    # read unless the server closed it or sent an error (restart, termination): look at
-    # the socket instead of paying a round trip, and test for real only then.
-    if conn.closed or conn.broken:
-        raise psycopg.OperationalError("the connection is closed")
-    poller = select.poll()
-    poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
-    if poller.poll(0):
-        await AsyncConnectionPool.check_connection(conn)
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "no answer within the probe timeout"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:300]
+NodeListener = Callable[[NodeStatus], Awaitable[None]]
+"""Told a node's new snapshot when its reachability or role changed."""
 
 
 class Cluster:
@@ -435,10 +92,9 @@ class Cluster:
         self._pool_settings = pool
         self._monitor_interval = monitor_interval
         self._replica_max_lag = replica_max_lag
-        self._listeners: list[ChangeListener] = []
+        self._listeners: list[NodeListener] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._round_robin = itertools.count()
-        self._closing = False
         # Enough history to tell any lag up to well past the rotation bound.
         self._wal_history = WalHistory(horizon=max(60.0, 10 * replica_max_lag))
         self.read_retries = 0
@@ -448,10 +104,12 @@ class Cluster:
         """The primary first, then the replicas in configuration order."""
         return [self.primary, *self.replicas]
 
-    def subscribe(self, listener: ChangeListener) -> None:
-        """Await ``listener(node)`` whenever a node's reachability or role changes.
+    def subscribe(self, listener: NodeListener) -> None:
+        """Await ``listener(snapshot)`` whenever a node's reachability or role changes.
 
-        Listeners run in the node's monitor task: they must be quick and must not raise.
+        Listeners run in the node's monitor task, one after the other: they must be
+        quick. One that raises is logged with its traceback and skipped; the monitor and
+        the other listeners go on.
         """
         self._listeners.append(listener)
 
@@ -466,7 +124,11 @@ class Cluster:
         self._tasks.append(asyncio.create_task(self._check_pools(), name="pool-check"))
 
     async def close(self, timeout: float = 5.0) -> None:
-        """Stop the monitors, then close every pool within ``timeout`` seconds."""
+        """Stop the monitors, then close every pool within ``timeout`` seconds.
+
+        The monitors and the idle-connection check are cancelled (each stops at the
+        await it is in, a probe in progress included) and awaited before the pools close.
+        """
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -502,8 +164,12 @@ class Cluster:
         """Whether ``node`` serves reads: a reachable replica within the lag bound."""
         return self._rotation_reason(node) == ""
 
-    def any_reachable(self) -> bool:
-        """Whether some node answers (reads can be served)."""
+    def writable(self) -> bool:
+        """Whether a node observed as primary answers: writes can be served."""
+        return self.writer() is not None
+
+    def readable(self) -> bool:
+        """Whether some node answers: reads can be served."""
         return any(node.reachable for node in self.nodes)
 
     def replay_lag(self, node: Node) -> float | None:
@@ -619,19 +285,17 @@ class Cluster:
     # --- monitoring -----------------------------------------------------------------
 
     def status(self) -> list[NodeStatus]:
-        """A snapshot of every node, primary first, with its rotation state."""
-        snapshots = []
-        for node in self.nodes:
-            reason = self._rotation_reason(node)
-            snapshots.append(
-                replace(
-                    node.status(),
-                    in_rotation=reason == "",
-                    rotation_reason=reason,
-                    replay_lag_seconds=self.replay_lag(node),
-                )
-            )
-        return snapshots
+        """A snapshot of every node, primary first, with its rotation state. No I/O."""
+        return [self._snapshot(node) for node in self.nodes]
+
+    def _snapshot(self, node: Node) -> NodeStatus:
+        reason = self._rotation_reason(node)
+        return replace(
+            node.status(),
+            in_rotation=reason == "",
+            rotation_reason=reason,
+            replay_lag_seconds=self.replay_lag(node),
+        )
 
     def _rotation_reason(self, node: Node) -> str:
         if not node.reachable:
@@ -645,7 +309,7 @@ class Cluster:
 
     async def _monitor(self, node: Node) -> None:
         was_in_rotation = self.in_rotation(node)
-        while not self._closing:
+        while True:
             changed = await node.probe()
             if node is self.writer() and node.wal_lsn is not None:
                 self._wal_history.record(time.monotonic(), node.wal_lsn)
@@ -659,8 +323,7 @@ class Cluster:
                     else "unreachable",
                     "" if node.reachable else f": {status.last_error}",
                 )
-                for listener in self._listeners:
-                    await listener(node)
+                await self._notify(node)
             in_rotation = self.in_rotation(node)
             if in_rotation != was_in_rotation and node.configured_role is Role.REPLICA:
                 log.warning(
@@ -672,9 +335,21 @@ class Cluster:
             was_in_rotation = in_rotation
             await node.wait_for_wakeup(self._monitor_interval)
 
+    async def _notify(self, node: Node) -> None:
+        # A subscriber's bug must not stop the monitoring of the node (and with it
+        # failover and health), as psycopg_pool's maintenance tasks outlive theirs.
+        snapshot = self._snapshot(node)
+        for listener in self._listeners:
+            try:
+                await listener(snapshot)
+            except Exception:
+                log.exception(
+                    "a listener failed on the change of %s; monitoring goes on", node.name
+                )
+
     async def _check_pools(self) -> None:
         # Idle connections can die silently (firewalls); find them before a caller does.
-        while not self._closing:
+        while True:
             await asyncio.sleep(self._pool_settings.health_check_interval)
             for node in self.nodes:
                 await node.check_idle_connections()

@@ -18,15 +18,17 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import TupleRow
 
 from dataaccess_server.db.cluster import Cluster, Intent
+from dataaccess_server.db.pool import Connection
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.operations import Migration, SchemaStatus
 from dataaccess_server.errors import DatabaseUnavailableError, MigrationError
 
 log = logging.getLogger(__name__)
@@ -128,6 +130,15 @@ class MigrationStatus:
         on_disk = {item.version for item in self.known}
         return tuple(row for row in self.applied if row.version not in on_disk)
 
+    def schema_status(self) -> SchemaStatus:
+        """The model's view of it: versions, and the pending and drifted migrations."""
+        return SchemaStatus(
+            current_version=self.current_version,
+            latest_version=self.latest_version,
+            pending=tuple(Migration(item.version, item.name) for item in self.pending),
+            drifted=tuple(Migration(item.version, item.name) for item in self.drifted),
+        )
+
 
 def checksum(text: str) -> str:
     """SHA-256 hex of ``text`` with CRLF normalised, so a checkout's line endings do not
@@ -216,8 +227,6 @@ def lock_key(schema: str) -> int:
 
 # ---------------------------------------------------------------------------------------
 # I/O part.
-
-Connection = psycopg.AsyncConnection[TupleRow]
 
 
 class Migrator:
@@ -318,13 +327,8 @@ class Migrator:
         return conn
 
     async def _applied(self, conn: Connection) -> tuple[AppliedMigration, ...]:
-        cursor = await conn.execute(MIGRATIONS_TABLE_EXISTS, {"schema": self._schema})
-        exists = await cursor.fetchone()
-        if exists is None or not exists[0]:
-            return ()
         await self._set_search_path(conn)
-        cursor = await conn.execute(SELECT_APPLIED)
-        return _applied_rows(await cursor.fetchall())
+        return await fetch_applied(conn, schema=self._schema)
 
     async def _ensure_schema(self, conn: Connection) -> None:
         cursor = await conn.execute(SCHEMA_EXISTS, {"schema": self._schema})
@@ -408,24 +412,36 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-async def read_status(
-    cluster: Cluster, known: Sequence[MigrationFile], *, deadline: Deadline
-) -> MigrationStatus:
-    """Compare ``known`` files with the rows recorded on the primary, through the pool.
-
-    Raises DatabaseUnavailableError when the primary cannot answer in time.
-    """
-
-    async def read(conn: Connection) -> tuple[AppliedMigration, ...]:
-        cursor = await conn.execute(MIGRATIONS_TABLE_EXISTS, {"schema": cluster.schema})
-        exists = await cursor.fetchone()
-        if exists is None or not exists[0]:
-            return ()
-        cursor = await conn.execute(SELECT_APPLIED)
-        return _applied_rows(await cursor.fetchall())
-
-    return MigrationStatus(tuple(known), await cluster.run(Intent.WRITE, read, deadline=deadline))
-
-
-def _applied_rows(rows: Sequence[TupleRow]) -> tuple[AppliedMigration, ...]:
+async def fetch_applied(conn: Connection, *, schema: str) -> tuple[AppliedMigration, ...]:
+    """The rows of ``schema``'s ``schema_migrations`` in version order; none when the table
+    does not exist. ``conn``'s search_path must name ``schema``."""
+    cursor = await conn.execute(MIGRATIONS_TABLE_EXISTS, {"schema": schema})
+    exists = await cursor.fetchone()
+    if exists is None or not exists[0]:
+        return ()
+    cursor = await conn.execute(SELECT_APPLIED)
+    rows = await cursor.fetchall()
     return tuple(AppliedMigration(int(v), str(n), str(c), a) for v, n, c, a in rows)
+
+
+class PostgresSchemaInspector:
+    """The schema's state for the operations status: the rows recorded on the primary,
+    read through the cluster's pool, compared with the ``known`` migration files."""
+
+    def __init__(self, cluster: Cluster, known: Sequence[MigrationFile]) -> None:
+        self._cluster = cluster
+        self._known = tuple(known)
+
+    @property
+    def latest_version(self) -> int:
+        """Highest version among the known files, 0 when none."""
+        return max((item.version for item in self._known), default=0)
+
+    async def status(self, deadline: Deadline) -> SchemaStatus:
+        """Read the applied migrations on the primary within ``deadline``.
+
+        Raises DatabaseUnavailableError or DeadlineExceededError when it cannot.
+        """
+        read = partial(fetch_applied, schema=self._cluster.schema)
+        applied = await self._cluster.run(Intent.WRITE, read, deadline=deadline)
+        return MigrationStatus(self._known, applied).schema_status()

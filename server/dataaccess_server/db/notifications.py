@@ -31,14 +31,12 @@ from collections.abc import Callable, Sequence
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import TupleRow
 
 from dataaccess_server.db.conninfo import redact_dsn
+from dataaccess_server.db.pool import Connection
 from dataaccess_server.deadline import Deadline
 
 log = logging.getLogger(__name__)
-
-Connection = psycopg.AsyncConnection[TupleRow]
 
 APPLICATION_NAME = "dataaccess-listener"
 LISTEN = "LISTEN {}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dataaccess_server.db import request_logs
-from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.pool import Connection
 
 DELETE_APPLIED_REQUESTS = """
 DELETE FROM usage_applied_requests WHERE applied_at < now() - make_interval(days => %(days)s)

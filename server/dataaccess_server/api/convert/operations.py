@@ -6,9 +6,8 @@ from google.protobuf import duration_pb2
 
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess_server.api.convert.times import timestamp
-from dataaccess_server.db.cluster import NodeStatus, Role
+from dataaccess_server.domain.model.operations import DatabaseStatus, NodeStatus, Role
 from dataaccess_server.domain.model.wal import format_lsn
-from dataaccess_server.domain.operations import DatabaseStatus
 
 _ROLES = {Role.PRIMARY: ops_pb2.NODE_ROLE_PRIMARY, Role.REPLICA: ops_pb2.NODE_ROLE_REPLICA}
 
