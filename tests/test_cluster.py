@@ -21,9 +21,10 @@ from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.app import Application
-from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.db.pool import PoolSettings
+from dataaccess_server.db.wal import current_wal_lsn
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.operations import NodeStatus
 from dataaccess_server.embedded import PostgresInstance

@@ -35,13 +35,13 @@ from psycopg import errors as pg_errors
 from dataaccess_server.db.errors import translated_errors
 from dataaccess_server.db.node import Node, NodeFailure
 from dataaccess_server.db.pool import Connection, PoolSettings
-from dataaccess_server.db.wal import WalHistory, current_wal_lsn
+from dataaccess_server.db.wal import WalHistory
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.operations import NodeStatus, Role
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
 
-# Callers name the connection type, the intent and the read-your-writes position here.
-__all__ = ["Cluster", "Connection", "Intent", "current_wal_lsn"]
+# Callers name the connection type and the intent here.
+__all__ = ["Cluster", "Connection", "Intent"]
 
 log = logging.getLogger(__name__)
 
@@ -241,10 +241,18 @@ class Cluster:
         """A transaction on the writer, within ``deadline``: committed when the body
         returns, rolled back when it raises. Never retried (the body may have had
         effects outside the database). Raises as :meth:`run` does."""
+        async with self.write_session(deadline) as conn, conn.transaction():
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def write_session(self, deadline: Deadline) -> AsyncIterator[Connection]:
+        """A connection of the writer in autocommit mode, within ``deadline``: for a
+        transaction followed by work on the same connection after its commit (its WAL
+        position, say). Never retried. Raises as :meth:`run` does."""
         writer = self.writer()
         if writer is None:
             raise DatabaseUnavailableError("no reachable primary: writes are unavailable")
-        async with self._connection(writer, deadline, share=1.0) as conn, conn.transaction():
+        async with self._connection(writer, deadline, share=1.0) as conn:
             yield conn
 
     async def _run_on(

@@ -20,7 +20,8 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from dataaccess_server.db.cluster import Cluster, Connection, Intent, current_wal_lsn
+from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.wal import current_wal_lsn
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.oauth_tokens import (
     SealedSecrets,
@@ -323,6 +324,7 @@ class PostgresTokenTransaction:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self.commit_position = 0
 
     async def lock_live_by_user(self, provider: str, user_id: str) -> StoredToken | None:
         """See :func:`lock_live_by_user`."""
@@ -368,14 +370,14 @@ class PostgresOAuthTokenStore:
     @contextlib.asynccontextmanager
     async def transaction(self, deadline: Deadline) -> AsyncIterator[PostgresTokenTransaction]:
         """A write transaction on the primary: committed when the block ends, rolled back
-        if it raises; never retried."""
-        async with self._cluster.transaction(deadline) as conn:
-            yield PostgresTokenTransaction(conn)
-
-    async def wal_position(self, deadline: Deadline) -> int:
-        """The primary's WAL position now: at or past the commit of every transaction that
-        has ended, so a read at ``min_lsn`` of it sees them."""
-        return await self._cluster.run(Intent.WRITE, current_wal_lsn, deadline=deadline)
+        if it raises; never retried. After the commit, on the same connection, the
+        transaction object's ``commit_position`` is set to the WAL position a read must
+        reach to see it."""
+        async with self._cluster.write_session(deadline) as conn:
+            tx = PostgresTokenTransaction(conn)
+            async with conn.transaction():
+                yield tx
+            tx.commit_position = await current_wal_lsn(conn)
 
     async def fetch_by_id(
         self, token_id: str, deadline: Deadline, *, min_lsn: int | None = None

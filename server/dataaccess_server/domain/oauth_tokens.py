@@ -53,6 +53,9 @@ class TokenTransaction(Protocol):
     token, decides what to write (seals, checks the etag), and writes it. Locks are held
     until the transaction ends."""
 
+    commit_position: int
+    """The WAL position a read must reach to see this transaction; set at its commit."""
+
     async def lock_live_by_user(self, provider: str, user_id: str) -> StoredToken | None:
         """The live token of (provider, user_id), locked; None if there is none."""
         ...
@@ -88,12 +91,8 @@ class OAuthTokenStore(Protocol):
 
     def transaction(self, deadline: Deadline) -> AbstractAsyncContextManager[TokenTransaction]:
         """A write transaction on the primary: committed when the block ends, rolled back
-        if it raises; never retried. Its position for readers: :meth:`wal_position`."""
-        ...
-
-    async def wal_position(self, deadline: Deadline) -> int:
-        """The primary's WAL position now: at or past the commit of every transaction
-        that has ended."""
+        if it raises; never retried. Once committed, the transaction's
+        ``commit_position`` is where a read must be to see it."""
         ...
 
     async def fetch_by_id(
@@ -170,7 +169,7 @@ class OAuthTokenService:
         )
         async with self._store.transaction(deadline) as tx:
             stored, created = await self._insert_or_replace(tx, fields, data)
-        return self._written(stored, await self._store.wal_position(deadline), created=created)
+        return self._written(stored, tx.commit_position, created=created)
 
     async def get(
         self,
@@ -250,7 +249,7 @@ class OAuthTokenService:
             changes = self._changes(current, data, fields, etag)
             # A mask of only an empty refresh_token keeps the token as it is.
             updated = current if changes.empty else await tx.update(row_id, changes)
-        return self._written(updated, await self._store.wal_position(deadline))
+        return self._written(updated, tx.commit_position)
 
     async def invalidate(self, token_id: str, deadline: Deadline) -> Written:
         """Mark the token inactive (idempotent). NotFoundError if there is no live token."""
