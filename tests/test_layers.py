@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import subprocess
 import sys
@@ -89,3 +90,32 @@ def test_every_domain_module_imports_without_psycopg_or_grpc() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 10  # every module of the domain, not an empty walk
+
+
+MAX_MODULE_LINES = 450
+MAX_SERVICER_METHOD_LINES = 15
+
+
+def test_no_module_of_the_server_outgrows_one_job() -> None:
+    sizes = {
+        str(path.relative_to(SERVER)): len(path.read_text().splitlines())
+        for path in (SERVER / "dataaccess_server").rglob("*.py")
+    }
+    assert len(sizes) > 50
+    assert {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES} == {}
+
+
+def test_servicer_methods_stay_thin() -> None:
+    long_methods = {}
+    counted = 0
+    for path in (SERVER / "dataaccess_server" / "api").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Servicer"):
+                for item in node.body:
+                    if isinstance(item, ast.AsyncFunctionDef | ast.FunctionDef):
+                        counted += 1
+                        lines = (item.end_lineno or item.lineno) - item.lineno + 1
+                        if lines > MAX_SERVICER_METHOD_LINES:
+                            long_methods[f"{path.name}:{node.name}.{item.name}"] = lines
+    assert counted >= 25  # every RPC of the six services, and their constructors
+    assert long_methods == {}
