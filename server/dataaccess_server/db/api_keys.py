@@ -25,6 +25,7 @@ from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.api_keys import (
     APIKey,
     KeyChange,
+    KeyQuery,
     KeyRotation,
     KeyUse,
     Known,
@@ -208,28 +209,22 @@ async def fetch_key(conn: Connection, key_id: str) -> APIKey | None:
 
 
 async def list_keys(
-    conn: Connection,
-    *,
-    key_prefix: str | None,
-    owner_id: str | None,
-    include_revoked: bool,
-    include_expired: bool,
-    after: str | None,
-    limit: int,
+    conn: Connection, query: KeyQuery, *, after: str | None, limit: int
 ) -> list[APIKey]:
-    """Keys matching the filters, by id (creation order), after ``after``."""
+    """Keys matching the query's filters (an empty string matches any), by id (creation
+    order), after ``after``."""
     params: dict[str, Any] = {
-        "key_prefix": key_prefix,
-        "owner_id": owner_id,
-        "active_only": None if include_revoked else True,
-        "unexpired_only": None if include_expired else True,
+        "key_prefix": query.key_prefix or None,
+        "owner_id": query.owner_id or None,
+        "active_only": None if query.include_revoked else True,
+        "unexpired_only": None if query.include_expired else True,
         "after": after,
     }
     conditions = [sql.SQL("true")] + [
         sql.SQL(LIST_CONDITIONS[name]) for name, value in params.items() if value is not None
     ]
-    query = sql.SQL(LIST_KEYS).format(conditions=sql.SQL(" AND ").join(conditions))
-    cursor = await conn.execute(query, {**params, "limit": limit})
+    statement = sql.SQL(LIST_KEYS).format(conditions=sql.SQL(" AND ").join(conditions))
+    cursor = await conn.execute(statement, {**params, "limit": limit})
     return [_record(values) for values in await cursor.fetchall()]
 
 
@@ -366,26 +361,10 @@ class PostgresAPIKeyStore:
         return await self._cluster.run(_reading(primary), read, deadline=deadline)
 
     async def list_page(
-        self,
-        deadline: Deadline,
-        *,
-        key_prefix: str | None,
-        owner_id: str | None,
-        include_revoked: bool,
-        include_expired: bool,
-        after: str | None,
-        limit: int,
+        self, query: KeyQuery, *, after: str | None, limit: int, deadline: Deadline
     ) -> list[APIKey]:
-        """Up to ``limit`` records matching the filters, by id, after id ``after``."""
-        read = partial(
-            list_keys,
-            key_prefix=key_prefix,
-            owner_id=owner_id,
-            include_revoked=include_revoked,
-            include_expired=include_expired,
-            after=after,
-            limit=limit,
-        )
+        """See :func:`list_keys`, on a node that may be a replica."""
+        read = partial(list_keys, query=query, after=after, limit=limit)
         return await self._cluster.run(Intent.READ, read, deadline=deadline)
 
     async def update(

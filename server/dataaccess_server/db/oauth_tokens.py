@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -28,6 +27,7 @@ from dataaccess_server.domain.model.oauth_tokens import (
     StoredToken,
     TokenChanges,
     TokenFields,
+    TokenQuery,
 )
 
 T = TypeVar("T")
@@ -240,31 +240,23 @@ async def fetch_token(
 
 
 async def list_tokens(
-    conn: Connection,
-    *,
-    provider: str | None,
-    user_id: str | None,
-    email: str | None,
-    active_only: bool,
-    expiring_before: datetime | None,
-    after: str | None,
-    limit: int,
+    conn: Connection, query: TokenQuery, *, after: str | None, limit: int
 ) -> list[StoredToken]:
-    """Live tokens matching the filters (None: any), by id (creation order), after
-    ``after``."""
+    """Live tokens matching the query's filters (an empty string or None matches any),
+    by id (creation order), after ``after``."""
     params: dict[str, Any] = {
-        "provider": provider,
-        "user_id": user_id,
-        "email": email,
-        "active_only": active_only or None,
-        "expiring_before": expiring_before,
+        "provider": query.provider or None,
+        "user_id": query.user_id or None,
+        "email": query.email or None,
+        "active_only": query.active_only or None,
+        "expiring_before": query.expiring_before,
         "after": after,
     }
     conditions = [sql.SQL("deleted_at IS NULL")] + [
         sql.SQL(LIST_CONDITIONS[name]) for name, value in params.items() if value is not None
     ]
-    query = sql.SQL(LIST_TOKENS).format(conditions=sql.SQL(" AND ").join(conditions))
-    cursor = await conn.execute(query, {**params, "limit": limit})
+    statement = sql.SQL(LIST_TOKENS).format(conditions=sql.SQL(" AND ").join(conditions))
+    cursor = await conn.execute(statement, {**params, "limit": limit})
     return [_token(values) for values in await cursor.fetchall()]
 
 
@@ -396,28 +388,15 @@ class PostgresOAuthTokenStore:
 
     async def list_live(
         self,
-        deadline: Deadline,
+        query: TokenQuery,
         *,
-        provider: str | None,
-        user_id: str | None,
-        email: str | None,
-        active_only: bool,
-        expiring_before: datetime | None,
         after: str | None,
         limit: int,
+        deadline: Deadline,
         min_lsn: int | None = None,
     ) -> list[StoredToken]:
         """See :func:`list_tokens`; from a node that has replayed ``min_lsn``."""
-        read = partial(
-            list_tokens,
-            provider=provider,
-            user_id=user_id,
-            email=email,
-            active_only=active_only,
-            expiring_before=expiring_before,
-            after=after,
-            limit=limit,
-        )
+        read = partial(list_tokens, query=query, after=after, limit=limit)
         return await self._cluster.run(Intent.READ, read, deadline=deadline, min_lsn=min_lsn)
 
     async def deactivate(self, token_id: str, deadline: Deadline) -> tuple[StoredToken | None, int]:

@@ -79,18 +79,10 @@ class APIKeyStore(Protocol):
         ...
 
     async def list_page(
-        self,
-        deadline: Deadline,
-        *,
-        key_prefix: str | None,
-        owner_id: str | None,
-        include_revoked: bool,
-        include_expired: bool,
-        after: str | None,
-        limit: int,
+        self, query: KeyQuery, *, after: str | None, limit: int, deadline: Deadline
     ) -> list[APIKey]:
-        """Up to ``limit`` records matching the filters (None: any), by id, after id
-        ``after``."""
+        """Up to ``limit`` records matching the query's filters (its page fields are not
+        read; empty strings match any), by id, after id ``after``."""
         ...
 
     async def update(
@@ -276,13 +268,7 @@ class APIKeyService:
         }
         pager = Pager(query.page_size, query.page_token, filters)
         records = await self._store.list_page(
-            deadline,
-            key_prefix=query.key_prefix or None,
-            owner_id=query.owner_id or None,
-            include_revoked=query.include_revoked,
-            include_expired=query.include_expired,
-            after=pager.after,
-            limit=pager.limit,
+            query, after=pager.after, limit=pager.limit, deadline=deadline
         )
         return pager.page(records)
 

@@ -12,7 +12,6 @@ caller's token, or any token write made through this process.
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
@@ -109,19 +108,15 @@ class OAuthTokenStore(Protocol):
 
     async def list_live(
         self,
-        deadline: Deadline,
+        query: TokenQuery,
         *,
-        provider: str | None,
-        user_id: str | None,
-        email: str | None,
-        active_only: bool,
-        expiring_before: datetime | None,
         after: str | None,
         limit: int,
+        deadline: Deadline,
         min_lsn: int | None = None,
     ) -> list[StoredToken]:
-        """Up to ``limit`` live tokens matching the filters (None: any), by id, after
-        the id ``after``."""
+        """Up to ``limit`` live tokens matching the query's filters (its page fields are
+        not read; empty strings match any), by id, after the id ``after``."""
         ...
 
     async def deactivate(self, token_id: str, deadline: Deadline) -> tuple[StoredToken | None, int]:
@@ -211,14 +206,10 @@ class OAuthTokenService:
         }
         pager = Pager(query.page_size, query.page_token, filters)
         stored = await self._store.list_live(
-            deadline,
-            provider=query.provider or None,
-            user_id=query.user_id or None,
-            email=query.email or None,
-            active_only=query.active_only,
-            expiring_before=query.expiring_before,
+            query,
             after=pager.after,
             limit=pager.limit,
+            deadline=deadline,
             min_lsn=self._min_lsn(consistency_token),
         )
         page, next_token = pager.page(stored)
