@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.batches import check_batch_size
 from dataaccess_server.domain.ids import is_uuid
 from dataaccess_server.domain.model.request_logs import (
     Ingested,
@@ -72,12 +73,7 @@ def check_logs(
     logs: Sequence[LogInput], *, max_logs: int, now: datetime, prefix: str = "logs"
 ) -> list[RequestLog]:
     """Every log as a row, or INVALID_ARGUMENT naming each bad field with its index."""
-    if not logs:
-        raise InvalidArgumentError.single(prefix, "must contain at least one log")
-    if len(logs) > max_logs:
-        raise InvalidArgumentError.single(
-            prefix, f"has {len(logs)} logs; at most {max_logs} are allowed per call"
-        )
+    check_batch_size(logs, field=prefix, noun="logs", maximum=max_logs)
     latest = now + timedelta(days=1)
     problems: list[FieldViolation] = []
     rows = []

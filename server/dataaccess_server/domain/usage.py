@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.batches import check_batch_size
 from dataaccess_server.domain.model.usage import (
     COUNTERS,
     AppliedBatch,
@@ -82,12 +83,7 @@ def check_records(
     records: Sequence[UsageInput], *, prefix: str, max_records: int
 ) -> list[DailyUsage]:
     """Every record as a row, or INVALID_ARGUMENT naming each bad field (with its index)."""
-    if not records:
-        raise InvalidArgumentError.single(prefix, "must contain at least one record")
-    if len(records) > max_records:
-        raise InvalidArgumentError.single(
-            prefix, f"has {len(records)} records; at most {max_records} are allowed per call"
-        )
+    check_batch_size(records, field=prefix, noun="records", maximum=max_records)
     latest = datetime.now(UTC).date() + timedelta(days=1)
     problems: list[FieldViolation] = []
     rows = []
