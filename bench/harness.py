@@ -131,6 +131,9 @@ def postgres() -> Iterator[PostgresInstance]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+SERVER_SOURCE = "BENCH_SERVER_SOURCE"
+
+
 @contextlib.contextmanager
 def server_process(dsn: str, **env: str) -> Iterator[str]:
     """``dataaccess serve`` on ``dsn`` (migrated by it), in its own process; yields its
@@ -147,6 +150,13 @@ def server_process(dsn: str, **env: str) -> Iterator[str]:
         "DATAACCESS_LOG_LEVEL": "INFO",
         **env,
     }
+    # The server under test may come from another checkout (bench/ab.py: a baseline
+    # commit's server/ directory ahead of the installed one); the load stays this one's.
+    source = os.environ.get(SERVER_SOURCE)
+    if source:
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [source, *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
     process = subprocess.Popen(
         [sys.executable, "-m", "dataaccess_server", "serve"], env=environment, stderr=log
     )

@@ -1,0 +1,85 @@
+"""``python -m bench.ab BASE_DIR NAME [NAME ...] [--rounds N]``: this checkout's server
+against another checkout's (BASE_DIR, e.g. a ``git worktree`` of the previous commit),
+benchmark by benchmark, in interleaved runs (A B A B ...).
+
+Each run is a whole ``python -m bench NAME`` with the server process importing its code
+from BASE_DIR/server (run A, the baseline) or from this checkout (run B); the load
+generator and the database are this checkout's in both. Every report row is a workload's
+throughput as a share of a baseline measured in the same run (raw SQL, Health/Check):
+those same-run ratios are what is compared, as medians over the rounds, since absolute
+throughput on a shared machine drifts from minute to minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from bench.harness import SERVER_SOURCE
+
+# A row of harness.report(): workload, throughput, p50, p99, share of the run's baseline.
+ROW = re.compile(
+    r"^(?P<name>\S.{0,43}?)\s+(?P<rate>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+"
+    r"(?P<share>\d+)%$"
+)
+
+
+def run_once(name: str, source: str | None) -> dict[str, tuple[float, float]]:
+    """One run of benchmark ``name``: workload -> (share of the run's baseline, p50 ms)."""
+    env = {k: v for k, v in os.environ.items() if k != SERVER_SOURCE}
+    if source is not None:
+        env[SERVER_SOURCE] = source
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", name],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"bench {name} failed:\n{result.stdout}\n{result.stderr}")
+    rows: dict[str, tuple[float, float]] = {}
+    for line in result.stdout.splitlines():
+        match = ROW.match(line.strip())
+        if match:
+            key = match["name"].strip()
+            while key in rows:  # the same workload in a second table (another phase)
+                key += "'"
+            rows[key] = (int(match["share"]) / 100, float(match["p50"]))
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ab", description=__doc__)
+    parser.add_argument("base", type=Path, help="the baseline checkout")
+    parser.add_argument("names", nargs="+", help="benchmarks (see python -m bench)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    source = str((args.base / "server").resolve())
+    for name in args.names:
+        shares: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        for round_ in range(args.rounds):
+            for side, side_source in (("A", source), ("B", None)):
+                for workload, (share, _p50) in run_once(name, side_source).items():
+                    shares[workload][side].append(share)
+                print(f"{name}: round {round_ + 1} {side} done", file=sys.stderr, flush=True)
+        print(f"{name}: share of the same run's baseline, median of {args.rounds} rounds")
+        print(f"{'workload':<46} {'A (base)':>9} {'B (this)':>9} {'B/A':>7}")
+        for workload, sides in shares.items():
+            if len(sides["A"]) != args.rounds or len(sides["B"]) != args.rounds:
+                continue
+            a, b = statistics.median(sides["A"]), statistics.median(sides["B"])
+            ratio = f"{b / a:7.1%}" if a else "      -"
+            print(f"{workload:<46} {a:>9.0%} {b:>9.0%} {ratio}")
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
