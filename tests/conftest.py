@@ -3,7 +3,8 @@
 Sections:
     PostgreSQL  a session primary with a template database, a fresh database per test,
                 and factories for dedicated instances and streaming replicas.
-    Server      the real service on port 0 against the test's database, and a channel.
+    Server      the real service on port 0 against the test's database, a channel to
+                it, and a stub per service over that channel.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from grpc import aio
 
 from dataaccess_server.app import Application
 from dataaccess_server.db.embedded import PostgresInstance
-from tests.harness import leaks
+from tests.harness import leaks, stubs
 from tests.harness.postgres import (
     TEMPLATE_DATABASE,
     InstanceFactory,
@@ -40,6 +42,13 @@ from tests.harness.server import (
     server_settings,
     wait_for,
 )
+
+if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers only
+    from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
+    from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
+    from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
+    from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
+    from dataaccess.v1.usage_pb2_grpc import UsageServiceAsyncStub
 
 # --- Secrets in logs ------------------------------------------------------------------
 # Everything logged during the run is collected: the service's own loggers at DEBUG,
@@ -176,6 +185,40 @@ async def channel(server_target: str) -> AsyncIterator[aio.Channel]:
     """An asyncio channel to the ``server`` fixture."""
     async with aio.insecure_channel(server_target) as chan:
         yield chan
+
+
+# One stub fixture per service, over ``channel``. A test that opens channels of its own
+# (to a second server, to one it restarts) builds stubs with tests.harness.stubs.
+
+
+@pytest.fixture
+def api_keys_stub(channel: aio.Channel) -> APIKeyServiceAsyncStub:
+    """An APIKeyService stub on ``channel``."""
+    return stubs.api_keys(channel)
+
+
+@pytest.fixture
+def oauth_tokens_stub(channel: aio.Channel) -> OAuthTokenServiceAsyncStub:
+    """An OAuthTokenService stub on ``channel``."""
+    return stubs.oauth_tokens(channel)
+
+
+@pytest.fixture
+def usage_stub(channel: aio.Channel) -> UsageServiceAsyncStub:
+    """A UsageService stub on ``channel``."""
+    return stubs.usage(channel)
+
+
+@pytest.fixture
+def request_logs_stub(channel: aio.Channel) -> RequestLogServiceAsyncStub:
+    """A RequestLogService stub on ``channel``."""
+    return stubs.request_logs(channel)
+
+
+@pytest.fixture
+def analytics_stub(channel: aio.Channel) -> AnalyticsServiceAsyncStub:
+    """An AnalyticsService stub on ``channel``."""
+    return stubs.analytics(channel)
 
 
 @pytest.fixture

@@ -27,8 +27,9 @@ from dataaccess_server.db.embedded import PostgresInstance
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
+from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
-from tests.harness.server import health_stub, server_settings
+from tests.harness.server import server_settings
 
 MAX_LAG = 1.0
 MONITOR_INTERVAL = 0.1
@@ -293,7 +294,7 @@ async def test_primary_down_writes_fail_fast_reads_continue_and_health_says_so(
             assert read_port in {replica.port for replica in replicated.replicas}
         await eventually(lambda: cluster.writer() is None, what="the primary to be seen down")
         async with aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = health_stub(channel)
+            stub = stubs.health(channel)
 
             async def status(service: str) -> int:
                 request = health_pb2.HealthCheckRequest(service=service)
@@ -353,7 +354,7 @@ async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers
 
         # Meanwhile the server is healthy: health answers from the monitor's own connection.
         async with aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            reply = await health_stub(channel).Check(
+            reply = await stubs.health(channel).Check(
                 health_pb2.HealthCheckRequest(service=""), timeout=2
             )
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
