@@ -40,8 +40,8 @@ from tests.harness.server import (
     clean_environment,
     health_status,
     server_settings,
-    wait_for,
 )
+from tests.harness.waiting import wait_until_sync
 
 if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers only
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
@@ -235,7 +235,7 @@ def two_servers(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
             def serving(target: str = target) -> bool:
                 return health_status(target) == "SERVING"
 
-            wait_for(serving, what=f"{target} SERVING")
+            wait_until_sync(serving, what=f"{target} SERVING", timeout=30)
         yield targets[0], targets[1]
         for server in servers:
             assert server.stop() == 0

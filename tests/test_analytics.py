@@ -24,7 +24,8 @@ from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.domain.analytics import histogram_pieces
 from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
-from tests.harness.server import health_status, server_settings, wait_for
+from tests.harness.server import health_status, server_settings
+from tests.harness.waiting import wait_until
 
 if TYPE_CHECKING:
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
@@ -651,11 +652,14 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
                 reply = await stub.GetUsageTimeSeries(window)
                 return sum(point.requests for point in reply.points)
 
+            async def seen(expected: int) -> bool:
+                return await requests_seen() == expected
+
             first = generated_logs(100)
             for log in first:
                 log.request_time.FromDatetime(BASE + timedelta(hours=1))
             await logs.BatchInsertRequestLogs(logs_pb.BatchInsertRequestLogsRequest(logs=first))
-            await eventually(requests_seen, 100)
+            await wait_until(lambda: seen(100), what="100 requests in the time series")
 
             # Replay paused: the primary has more logs, the analytics answer does not.
             await asyncio.to_thread(execute, replica.dsn(), "SELECT pg_wal_replay_pause()")
@@ -671,7 +675,7 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
             assert stale.as_of_time.ToDatetime(UTC) <= paused_at
 
             await asyncio.to_thread(execute, replica.dsn(), "SELECT pg_wal_replay_resume()")
-            await eventually(requests_seen, 200)
+            await wait_until(lambda: seen(200), what="200 requests in the time series")
 
             # The primary stopped: analytics still answers, from the replica.
             await asyncio.to_thread(primary.stop)
@@ -684,11 +688,11 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
             assert sum(rate.requests for rate in summary.rates) == 200
             target = f"127.0.0.1:{app.port}"
 
-            def reported(service: str, status: str) -> bool:
-                return health_status(target, service) == status
+            async def reported(service: str, status: str) -> bool:
+                return await asyncio.to_thread(health_status, target, service) == status
 
-            await asyncio.to_thread(
-                wait_for, lambda: reported("", "NOT_SERVING"), what="overall NOT_SERVING"
+            await wait_until(
+                lambda: reported("", "NOT_SERVING"), what="overall NOT_SERVING", timeout=30
             )
             assert await asyncio.to_thread(health_status, target, ANALYTICS) == "SERVING"
     finally:
@@ -709,11 +713,3 @@ def _fields(log: logs_pb.RequestLog, prefix: str) -> dict[str, Any]:
 def execute(dsn: str, statement: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(statement.encode())
-
-
-async def eventually(read: Any, expected: int, timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while (value := await read()) != expected:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"still {value}, not {expected}, after {timeout:g}s")
-        await asyncio.sleep(0.05)

@@ -7,6 +7,7 @@ Which node served a call is read from the server itself (``inet_server_port()``)
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -30,6 +31,7 @@ from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededE
 from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import server_settings
+from tests.harness.waiting import wait_until
 
 MAX_LAG = 1.0
 MONITOR_INTERVAL = 0.1
@@ -85,16 +87,6 @@ async def server_port(conn: Connection) -> int:
 
 def soon(seconds: float = 5.0) -> Deadline:
     return Deadline.after(seconds)
-
-
-async def eventually(condition: object, *, what: str, timeout: float = 10.0) -> None:
-    """Poll ``condition()`` (sync) until true, yielding to the event loop in between."""
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 def execute(dsn: str, statement: str) -> None:
@@ -192,7 +184,7 @@ async def test_stopped_replica_leaves_rotation_reads_still_succeed_and_it_return
     # Some of these are routed to the stopped replica before the monitor notices.
     ports = [await cluster.run(Intent.READ, server_port, deadline=soon()) for _ in range(40)]
     assert victim.port not in ports
-    await eventually(lambda: not cluster.in_rotation(cluster.replicas[0]), what="rotation exit")
+    await wait_until(lambda: not cluster.in_rotation(cluster.replicas[0]), what="rotation exit")
     status = (await node_status(app))["replica-1"]
     assert not status.reachable
     assert not status.in_rotation
@@ -200,7 +192,7 @@ async def test_stopped_replica_leaves_rotation_reads_still_succeed_and_it_return
 
     restarted = time.monotonic()
     await asyncio.to_thread(victim.start)
-    await eventually(lambda: cluster.in_rotation(cluster.replicas[0]), what="rotation return")
+    await wait_until(lambda: cluster.in_rotation(cluster.replicas[0]), what="rotation return")
     # Back within the probe period (DB_MONITOR_INTERVAL, itself below DB_POOL_HEALTH_CHECK).
     assert time.monotonic() - restarted < 5 * MONITOR_INTERVAL + 1.0
     ports = [await cluster.run(Intent.READ, server_port, deadline=soon()) for _ in range(10)]
@@ -214,11 +206,19 @@ async def test_replica_lagging_beyond_the_bound_leaves_rotation_until_it_catches
     lagging = cluster.replicas[0]
     await asyncio.to_thread(execute, replicated.replica_dsns[0], "SELECT pg_wal_replay_pause()")
     try:
-        for i in range(100):  # keep WAL flowing so replay falls behind
-            await cluster.run(Intent.WRITE, insert_row(i), deadline=soon())
-            if not cluster.in_rotation(lagging):
-                break
-            await asyncio.sleep(0.05)
+        keys = itertools.count()
+
+        async def write_then_left_rotation() -> bool:
+            # A row per poll keeps WAL flowing, so that replay falls behind.
+            await cluster.run(Intent.WRITE, insert_row(next(keys)), deadline=soon())
+            return not cluster.in_rotation(lagging)
+
+        await wait_until(
+            write_then_left_rotation,
+            what="the paused replica to leave rotation",
+            timeout=10.0,
+            interval=0.05,
+        )
         assert not cluster.in_rotation(lagging)
         reason = cluster.status()[1].rotation_reason
         assert reason.startswith("replay lag")
@@ -229,7 +229,7 @@ async def test_replica_lagging_beyond_the_bound_leaves_rotation_until_it_catches
         await asyncio.to_thread(
             execute, replicated.replica_dsns[0], "SELECT pg_wal_replay_resume()"
         )
-    await eventually(lambda: cluster.in_rotation(lagging), what="the replica to catch up")
+    await wait_until(lambda: cluster.in_rotation(lagging), what="the replica to catch up")
 
 
 async def test_read_your_writes_never_sees_the_state_before_the_write(
@@ -262,7 +262,7 @@ async def test_read_your_writes_never_sees_the_state_before_the_write(
 
     for dsn in replicated.replica_dsns:
         await asyncio.to_thread(execute, dsn, "SELECT pg_wal_replay_resume()")
-    await eventually(lambda: all((r.wal_lsn or 0) >= lsn for r in cluster.replicas), what="replay")
+    await wait_until(lambda: all((r.wal_lsn or 0) >= lsn for r in cluster.replicas), what="replay")
     port, note = await cluster.run(Intent.READ, read, deadline=soon(), min_lsn=lsn)
     assert port in {replica.port for replica in replicated.replicas}  # caught up: replica
     assert note == "written"
@@ -292,7 +292,7 @@ async def test_primary_down_writes_fail_fast_reads_continue_and_health_says_so(
         for _ in range(10):
             read_port = await cluster.run(Intent.READ, server_port, deadline=soon())
             assert read_port in {replica.port for replica in replicated.replicas}
-        await eventually(lambda: cluster.writer() is None, what="the primary to be seen down")
+        await wait_until(lambda: cluster.writer() is None, what="the primary to be seen down")
         async with aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = stubs.health(channel)
 
@@ -302,20 +302,15 @@ async def test_primary_down_writes_fail_fast_reads_continue_and_health_says_so(
 
             not_serving = health_pb2.HealthCheckResponse.NOT_SERVING
             serving = health_pb2.HealthCheckResponse.SERVING
-            await eventually_async(lambda: status(""), not_serving)
+
+            async def overall_not_serving() -> bool:
+                return await status("") == not_serving
+
+            await wait_until(overall_not_serving, what="overall health NOT_SERVING")
             assert await status("dataaccess.v1.OperationsService") == not_serving
             assert await status("dataaccess.v1.AnalyticsService") == serving
     finally:
         await server.stop(None)
-
-
-async def eventually_async(probe: object, expected: int, timeout: float = 10.0) -> None:
-    assert callable(probe)
-    deadline = time.monotonic() + timeout
-    while (value := await probe()) != expected:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still {value}, expected {expected}")
-        await asyncio.sleep(0.05)
 
 
 async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers(
@@ -339,7 +334,7 @@ async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers
             asyncio.create_task(cluster.run(Intent.WRITE, hold, deadline=soon(10)))
             for _ in range(2)
         ]
-        await eventually(
+        await wait_until(
             lambda: (
                 cluster.primary.status().pool_stats["pool_available"] == 0
                 and cluster.primary.status().pool_stats["pool_size"] == 2
@@ -433,9 +428,9 @@ async def test_a_promoted_replica_takes_the_writes(
     cluster: Cluster, replicated: Replicated
 ) -> None:
     await asyncio.to_thread(replicated.primary.stop)
-    await eventually(lambda: cluster.writer() is None, what="the primary to be seen down")
+    await wait_until(lambda: cluster.writer() is None, what="the primary to be seen down")
     await asyncio.to_thread(replicated.replicas[0].promote)
-    await eventually(lambda: cluster.writer() is cluster.replicas[0], what="the promotion")
+    await wait_until(lambda: cluster.writer() is cluster.replicas[0], what="the promotion")
     assert await cluster.run(Intent.WRITE, server_port, deadline=soon()) == (
         replicated.replicas[0].port
     )

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from grpc_health.v1 import health_pb2
 
 from dataaccess_server.config import PoolSettings, Settings, load_settings
 from tests.harness import leaks, stubs
+from tests.harness.waiting import wait_until_sync
 
 HEALTH_CHECK = "/grpc.health.v1.Health/Check"
 
@@ -81,15 +82,6 @@ def run_cli(
     return result
 
 
-def wait_for(condition: Callable[[], bool], *, what: str, timeout: float = 30.0) -> None:
-    """Poll ``condition`` until true; AssertionError naming ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-        time.sleep(0.05)
-
-
 def health_status(target: str, service: str = "", timeout: float = 1.0) -> str:
     """The health status name of ``service`` at ``target`` ("UNREACHABLE" if no answer)."""
     with grpc.insecure_channel(target) as channel:
@@ -112,7 +104,7 @@ def listen_port_from_log(path: Path, timeout: float = 60.0) -> int:
                 return True
         return False
 
-    wait_for(logged, what=f"'serving gRPC on' in {path}", timeout=timeout)
+    wait_until_sync(logged, what=f"'serving gRPC on' in {path}", timeout=timeout)
     return found[0]
 
 
