@@ -50,17 +50,22 @@ if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers o
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
     from dataaccess.v1.usage_pb2_grpc import UsageServiceAsyncStub
 
-# --- Secrets in logs ------------------------------------------------------------------
-# Everything logged during the run is collected: the service's own loggers at DEBUG,
-# libraries at their default levels (DEBUG for all of them would switch on gRPC's core
-# tracing from its own threads, which crashed the interpreter). test_secret_leaks.py,
-# ordered last, checks that no registered secret appears in it.
+pytest_plugins = ["pytester"]  # test_secret_leaks.py runs the leak check in a run of its own
 
-LEAK_TEST = "test_secret_leaks.py"
+# --- Secrets in logs ------------------------------------------------------------------
+# Everything logged during the run is searched for the registered secrets: the service's
+# own loggers at DEBUG, libraries at their default levels (DEBUG for all of them would
+# switch on gRPC's core tracing from its own threads, which crashed the interpreter).
+# Each test's own logs are searched when it ends, and what was logged outside any test
+# when the run ends; either way a leak fails the run (tests/test_secret_leaks.py proves
+# it does).
+
+LEAKS_OUTSIDE_TESTS = pytest.StashKey[list[str]]()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def collect_logs() -> Iterator[None]:
+    """Every log record of the run goes to the leak check (see tests/harness/leaks.py)."""
     root, ours = logging.getLogger(), logging.getLogger("dataaccess_server")
     collector = leaks.Collector()
     level = ours.level
@@ -71,6 +76,37 @@ def collect_logs() -> Iterator[None]:
     finally:
         root.removeHandler(collector)
         ours.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_logs(collect_logs: None) -> Iterator[None]:
+    """Error at teardown if a registered secret appears in what the test logged.
+
+    Autouse, so set up before the test's other function fixtures and torn down after
+    them: their teardown (servers stopping, processes killed) is searched too.
+    """
+    with leaks.watching() as evidence:
+        yield
+    found = leaks.find_leaks(evidence)
+    assert not found, "secrets in this test's logs: " + "; ".join(found)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run if a secret appears in what was logged outside the tests."""
+    found = leaks.find_leaks(leaks.outside_tests())
+    session.config.stash[LEAKS_OUTSIDE_TESTS] = found
+    if found and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the secrets found by :func:`pytest_sessionfinish`."""
+    found = terminalreporter.config.stash.get(LEAKS_OUTSIDE_TESTS, [])
+    if found:
+        terminalreporter.section("secrets in logs outside the tests", red=True)
+        for line in found:
+            terminalreporter.write_line(line)
 
 
 def _dump_tasks(_signum: int, _frame: object) -> None:
@@ -86,11 +122,6 @@ def _dump_tasks(_signum: int, _frame: object) -> None:
 
 
 signal.signal(signal.SIGUSR1, _dump_tasks)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the leak check after everything else."""
-    items.sort(key=lambda item: item.path.name == LEAK_TEST)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------
