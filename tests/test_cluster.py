@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import signal
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -92,6 +94,11 @@ def soon(seconds: float = 5.0) -> Deadline:
 def execute(dsn: str, statement: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(statement.encode())
+
+
+def pids(dsn: str, query: str) -> list[int]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return [row[0] for row in conn.execute(query.encode()).fetchall()]
 
 
 def insert_row(key: int) -> Callable[[Connection], Awaitable[object]]:
@@ -437,3 +444,44 @@ async def test_a_promoted_replica_takes_the_writes(
     status = cluster.status()[1]
     assert not status.in_rotation
     assert status.rotation_reason.startswith("not a replica")
+
+
+POOLED_BACKENDS = """
+SELECT pid FROM pg_stat_activity
+WHERE application_name = 'dataaccess' AND datname = current_database()
+"""
+
+
+async def test_close_ends_even_when_the_pool_check_swallows_its_cancellation(
+    pg_database: str,
+) -> None:
+    # psycopg_pool's AsyncConnectionPool.check() takes a cancellation that lands in its
+    # round trip for a broken connection, and returns: the pool-check loop must stop on
+    # the cluster's own word. Else close() never ends, and the server's time bound on it
+    # leaves the monitor's probe connection open (found garbage-collected unclosed).
+    cluster = Cluster(
+        pg_database,
+        pool=PoolSettings(min_size=1, max_size=1, health_check_interval=0.1),
+        monitor_interval=MONITOR_INTERVAL,
+    )
+    await cluster.open()
+    stopped: list[int] = []
+
+    def available() -> int:
+        return cluster.primary.status().pool_stats["pool_available"]
+
+    try:
+        await wait_until(lambda: available() == 1, what="the pooled connection")
+        # A stopped backend leaves the pool's check round trip waiting, and psycopg's
+        # cancellation of it too (5 s, then it drops the connection).
+        (pid,) = await asyncio.to_thread(pids, pg_database, POOLED_BACKENDS)
+        os.kill(pid, signal.SIGSTOP)
+        stopped.append(pid)
+        await wait_until(lambda: available() == 0, what="the pool check to be waiting")
+        closing = time.monotonic()
+        async with asyncio.timeout(30):
+            await cluster.close()
+        assert time.monotonic() - closing < 15
+    finally:
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)

@@ -467,11 +467,19 @@ class Cluster:
 
     async def close(self, timeout: float = 5.0) -> None:
         """Stop the monitors, then close every pool within ``timeout`` seconds."""
+        # The flag too, not only cancel(): psycopg_pool's AsyncConnectionPool.check()
+        # swallows a cancellation that lands in its round trip (it takes it for a broken
+        # connection), after which the pool-check loop would never end.
+        self._closing = True
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-        await asyncio.gather(*(node.close(timeout) for node in self.nodes))
+        try:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        finally:
+            # Even when the caller's time bound cuts the wait short: no probe connection
+            # or pool outlives the cluster.
+            self._tasks = []
+            await asyncio.gather(*(node.close(timeout) for node in self.nodes))
 
     async def wait_for_primary(self, timeout: float) -> None:
         """Return once the primary answers a probe; DatabaseUnavailableError after ``timeout``."""
