@@ -3,7 +3,8 @@
 Sections:
     PostgreSQL  a session primary with a template database, a fresh database per test,
                 and factories for dedicated instances and streaming replicas.
-    Server      the real service on port 0 against the test's database, and a channel.
+    Server      the real service on port 0 against the test's database, a channel to
+                it, and a stub per service over that channel.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from grpc import aio
 
 from dataaccess_server.app import Application
 from dataaccess_server.embedded import PostgresInstance
-from tests.harness import leaks
+from tests.harness import leaks, stubs
 from tests.harness.postgres import (
     TEMPLATE_DATABASE,
     InstanceFactory,
@@ -38,20 +40,32 @@ from tests.harness.server import (
     clean_environment,
     health_status,
     server_settings,
-    wait_for,
 )
+from tests.harness.waiting import wait_until_sync
+
+if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers only
+    from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
+    from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
+    from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
+    from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
+    from dataaccess.v1.usage_pb2_grpc import UsageServiceAsyncStub
+
+pytest_plugins = ["pytester"]  # test_secret_leaks.py runs the leak check in a run of its own
 
 # --- Secrets in logs ------------------------------------------------------------------
-# Everything logged during the run is collected: the service's own loggers at DEBUG,
-# libraries at their default levels (DEBUG for all of them would switch on gRPC's core
-# tracing from its own threads, which crashed the interpreter). test_secret_leaks.py,
-# ordered last, checks that no registered secret appears in it.
+# Everything logged during the run is searched for the registered secrets: the service's
+# own loggers at DEBUG, libraries at their default levels (DEBUG for all of them would
+# switch on gRPC's core tracing from its own threads, which crashed the interpreter).
+# Each test's own logs are searched when it ends, and what was logged outside any test
+# when the run ends; either way a leak fails the run (tests/test_secret_leaks.py proves
+# it does).
 
-LEAK_TEST = "test_secret_leaks.py"
+LEAKS_OUTSIDE_TESTS = pytest.StashKey[list[str]]()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def collect_logs() -> Iterator[None]:
+    """Every log record of the run goes to the leak check (see tests/harness/leaks.py)."""
     root, ours = logging.getLogger(), logging.getLogger("dataaccess_server")
     collector = leaks.Collector()
     level = ours.level
@@ -62,6 +76,37 @@ def collect_logs() -> Iterator[None]:
     finally:
         root.removeHandler(collector)
         ours.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_logs(collect_logs: None) -> Iterator[None]:
+    """Error at teardown if a registered secret appears in what the test logged.
+
+    Autouse, so set up before the test's other function fixtures and torn down after
+    them: their teardown (servers stopping, processes killed) is searched too.
+    """
+    with leaks.watching() as evidence:
+        yield
+    found = leaks.find_leaks(evidence)
+    assert not found, "secrets in this test's logs: " + "; ".join(found)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run if a secret appears in what was logged outside the tests."""
+    found = leaks.find_leaks(leaks.outside_tests())
+    session.config.stash[LEAKS_OUTSIDE_TESTS] = found
+    if found and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the secrets found by :func:`pytest_sessionfinish`."""
+    found = terminalreporter.config.stash.get(LEAKS_OUTSIDE_TESTS, [])
+    if found:
+        terminalreporter.section("secrets in logs outside the tests", red=True)
+        for line in found:
+            terminalreporter.write_line(line)
 
 
 def _dump_tasks(_signum: int, _frame: object) -> None:
@@ -77,11 +122,6 @@ def _dump_tasks(_signum: int, _frame: object) -> None:
 
 
 signal.signal(signal.SIGUSR1, _dump_tasks)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the leak check after everything else."""
-    items.sort(key=lambda item: item.path.name == LEAK_TEST)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------
@@ -178,6 +218,40 @@ async def channel(server_target: str) -> AsyncIterator[aio.Channel]:
         yield chan
 
 
+# One stub fixture per service, over ``channel``. A test that opens channels of its own
+# (to a second server, to one it restarts) builds stubs with tests.harness.stubs.
+
+
+@pytest.fixture
+def api_keys_stub(channel: aio.Channel) -> APIKeyServiceAsyncStub:
+    """An APIKeyService stub on ``channel``."""
+    return stubs.api_keys(channel)
+
+
+@pytest.fixture
+def oauth_tokens_stub(channel: aio.Channel) -> OAuthTokenServiceAsyncStub:
+    """An OAuthTokenService stub on ``channel``."""
+    return stubs.oauth_tokens(channel)
+
+
+@pytest.fixture
+def usage_stub(channel: aio.Channel) -> UsageServiceAsyncStub:
+    """A UsageService stub on ``channel``."""
+    return stubs.usage(channel)
+
+
+@pytest.fixture
+def request_logs_stub(channel: aio.Channel) -> RequestLogServiceAsyncStub:
+    """A RequestLogService stub on ``channel``."""
+    return stubs.request_logs(channel)
+
+
+@pytest.fixture
+def analytics_stub(channel: aio.Channel) -> AnalyticsServiceAsyncStub:
+    """An AnalyticsService stub on ``channel``."""
+    return stubs.analytics(channel)
+
+
 @pytest.fixture
 def two_servers(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """Two ``dataaccess serve`` processes on the test's database: their targets."""
@@ -192,7 +266,7 @@ def two_servers(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
             def serving(target: str = target) -> bool:
                 return health_status(target) == "SERVING"
 
-            wait_for(serving, what=f"{target} SERVING")
+            wait_until_sync(serving, what=f"{target} SERVING", timeout=30)
         yield targets[0], targets[1]
         for server in servers:
             assert server.stop() == 0

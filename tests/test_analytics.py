@@ -17,16 +17,15 @@ import pytest
 from google.protobuf import timestamp_pb2
 
 from dataaccess.v1 import analytics_pb2 as pb
-from dataaccess.v1 import analytics_pb2_grpc as pb_grpc
 from dataaccess.v1 import request_logs_pb2 as logs_pb
-from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
 from dataaccess.v1 import usage_pb2
-from dataaccess.v1 import usage_pb2_grpc as usage_grpc
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.domain.analytics import histogram_pieces
+from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
-from tests.harness.server import health_status, server_settings, wait_for
+from tests.harness.server import health_status, server_settings
+from tests.harness.waiting import wait_until
 
 if TYPE_CHECKING:
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
@@ -108,14 +107,14 @@ def generated_usage(count: int, seed: int = 11) -> list[usage_pb2.UsageRecord]:
 
 
 async def load(channel: grpc.aio.Channel, *, logs: int = 6000, usage: int = 3000) -> None:
-    log_stub = logs_grpc.RequestLogServiceStub(channel)
+    log_stub = stubs.request_logs(channel)
     sent = generated_logs(logs)
     for first in range(0, len(sent), 1000):
         reply = await log_stub.BatchInsertRequestLogs(
             logs_pb.BatchInsertRequestLogsRequest(logs=sent[first : first + 1000])
         )
         assert reply.inserted == len(sent[first : first + 1000])
-    usage_stub = usage_grpc.UsageServiceStub(channel)
+    usage_stub = stubs.usage(channel)
     records = generated_usage(usage)
     for first in range(0, len(records), 1000):
         await usage_stub.BatchUpsertUsage(
@@ -126,11 +125,6 @@ async def load(channel: grpc.aio.Channel, *, logs: int = 6000, usage: int = 3000
 def rows(dsn: str, query: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
     with psycopg.connect(dsn) as conn:
         return conn.execute(query.encode(), params).fetchall()
-
-
-@pytest.fixture
-def stub(channel: grpc.aio.Channel) -> AnalyticsServiceAsyncStub:
-    return pb_grpc.AnalyticsServiceStub(channel)
 
 
 @pytest.fixture
@@ -178,10 +172,10 @@ def totals(message: pb.UsageTotals) -> tuple[int, ...]:
     [{}, {"provider": "claude"}, {"provider": "claude", "model": "opus"}, {"auth_id": "auth-3"}],
 )
 async def test_usage_summary_equals_sql_over_usage_stats(
-    stub: AnalyticsServiceAsyncStub, loaded: str, filters: dict[str, str]
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str, filters: dict[str, str]
 ) -> None:
     start, end = TODAY - timedelta(days=9), TODAY - timedelta(days=3)
-    reply = await stub.GetUsageSummary(
+    reply = await analytics_stub.GetUsageSummary(
         pb.GetUsageSummaryRequest(start_date=start.isoformat(), end_date=end.isoformat(), **filters)
     )
     where = "".join(f" AND {name} = %({name})s" for name in filters)
@@ -212,7 +206,7 @@ GROUP BY auth_id ORDER BY {order} DESC, auth_id LIMIT %(limit)s
     ],
 )
 async def test_top_auths_equal_sql_over_usage_stats(
-    stub: AnalyticsServiceAsyncStub,
+    analytics_stub: AnalyticsServiceAsyncStub,
     loaded: str,
     order: int,
     column: str,
@@ -220,7 +214,7 @@ async def test_top_auths_equal_sql_over_usage_stats(
     filters: dict[str, str],
 ) -> None:
     start, end = TODAY - timedelta(days=6), TODAY
-    reply = await stub.GetTopAuthsByUsage(
+    reply = await analytics_stub.GetTopAuthsByUsage(
         pb.GetTopAuthsByUsageRequest(
             start_date=start.isoformat(),
             end_date=end.isoformat(),
@@ -251,11 +245,14 @@ ORDER BY count(*) FILTER (WHERE status_code >= 400 OR status_code = 0)::float8 /
 
 @pytest.mark.parametrize(("min_requests", "filters"), [(0, {}), (530, {}), (0, {"model": "gpt"})])
 async def test_error_rates_equal_sql_over_the_raw_logs_of_the_widened_range(
-    stub: AnalyticsServiceAsyncStub, loaded: str, min_requests: int, filters: dict[str, str]
+    analytics_stub: AnalyticsServiceAsyncStub,
+    loaded: str,
+    min_requests: int,
+    filters: dict[str, str],
 ) -> None:
     asked_start = BASE + timedelta(hours=5, minutes=17)
     asked_end = BASE + timedelta(days=2, hours=7, seconds=1)
-    reply = await stub.GetErrorRates(
+    reply = await analytics_stub.GetErrorRates(
         pb.GetErrorRatesRequest(
             start_time=stamp(asked_start),
             end_time=stamp(asked_end),
@@ -337,14 +334,14 @@ def within_bound(estimate: float, exact: int) -> bool:
     ],
 )
 async def test_latency_percentiles_are_within_the_bound_of_sql_percentile_disc(
-    stub: AnalyticsServiceAsyncStub,
+    analytics_stub: AnalyticsServiceAsyncStub,
     loaded: str,
     by_provider: bool,
     by_model: bool,
     start: datetime,
     end: datetime,
 ) -> None:
-    reply = await stub.GetLatencyPercentiles(
+    reply = await analytics_stub.GetLatencyPercentiles(
         pb.GetLatencyPercentilesRequest(
             start_time=stamp(start),
             end_time=stamp(end),
@@ -380,10 +377,10 @@ async def test_latency_percentiles_are_within_the_bound_of_sql_percentile_disc(
 
 
 async def test_latency_percentiles_default_to_50_95_99_and_filter(
-    stub: AnalyticsServiceAsyncStub, loaded: str
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str
 ) -> None:
     start, end = BASE, BASE + timedelta(days=LOG_DAYS)
-    reply = await stub.GetLatencyPercentiles(
+    reply = await analytics_stub.GetLatencyPercentiles(
         pb.GetLatencyPercentilesRequest(
             start_time=stamp(start), end_time=stamp(end), provider="gemini", group_by_model=True
         )
@@ -405,7 +402,7 @@ async def test_latency_percentiles_default_to_50_95_99_and_filter(
 
 
 async def test_a_histogram_that_misses_requests_is_data_loss(
-    stub: AnalyticsServiceAsyncStub, loaded: str
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str
 ) -> None:
     # The daily histogram of one day lost (as if written by a server older than it):
     # the percentiles would silently leave that day out, so the call refuses.
@@ -418,7 +415,7 @@ async def test_a_histogram_that_misses_requests_is_data_loss(
         start_time=stamp(BASE), end_time=stamp(BASE + timedelta(days=LOG_DAYS))
     )
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.GetLatencyPercentiles(request)
+        await analytics_stub.GetLatencyPercentiles(request)
     assert caught.value.code() == grpc.StatusCode.DATA_LOSS
     assert "latency histogram" in (caught.value.details() or "")
 
@@ -455,7 +452,7 @@ GROUP BY t ORDER BY t
     ],
 )
 async def test_time_series_equals_sql_with_every_bucket_present(
-    stub: AnalyticsServiceAsyncStub,
+    analytics_stub: AnalyticsServiceAsyncStub,
     loaded: str,
     granularity: int,
     step: timedelta,
@@ -463,7 +460,7 @@ async def test_time_series_equals_sql_with_every_bucket_present(
     used: tuple[datetime, datetime],
     filters: dict[str, str],
 ) -> None:
-    reply = await stub.GetUsageTimeSeries(
+    reply = await analytics_stub.GetUsageTimeSeries(
         pb.GetUsageTimeSeriesRequest(
             start_time=stamp(asked[0]),
             end_time=stamp(asked[1]),
@@ -492,34 +489,34 @@ async def test_time_series_equals_sql_with_every_bucket_present(
 
 
 async def test_empty_ranges_answer_with_zeros_not_errors(
-    stub: AnalyticsServiceAsyncStub, loaded: str
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str
 ) -> None:
     old_day = (TODAY - timedelta(days=300)).isoformat()
     start, end = BASE - timedelta(days=200), BASE - timedelta(days=199)
-    summary = await stub.GetUsageSummary(
+    summary = await analytics_stub.GetUsageSummary(
         pb.GetUsageSummaryRequest(start_date=old_day, end_date=old_day)
     )
     assert list(summary.rows) == []
     assert totals(summary.total) == (0,) * 9
-    top = await stub.GetTopAuthsByUsage(
+    top = await analytics_stub.GetTopAuthsByUsage(
         pb.GetTopAuthsByUsageRequest(start_date=old_day, end_date=old_day)
     )
     assert list(top.auths) == []
-    nobody = await stub.GetUsageSummary(
+    nobody = await analytics_stub.GetUsageSummary(
         pb.GetUsageSummaryRequest(
             start_date=TODAY.isoformat(), end_date=TODAY.isoformat(), auth_id="nobody"
         )
     )
     assert list(nobody.rows) == []
-    rates = await stub.GetErrorRates(
+    rates = await analytics_stub.GetErrorRates(
         pb.GetErrorRatesRequest(start_time=stamp(start), end_time=stamp(end))
     )
     assert list(rates.rates) == []
-    latency = await stub.GetLatencyPercentiles(
+    latency = await analytics_stub.GetLatencyPercentiles(
         pb.GetLatencyPercentilesRequest(start_time=stamp(start), end_time=stamp(end))
     )
     assert list(latency.rows) == []
-    series = await stub.GetUsageTimeSeries(
+    series = await analytics_stub.GetUsageTimeSeries(
         pb.GetUsageTimeSeriesRequest(
             start_time=stamp(start), end_time=stamp(end), granularity=pb.GRANULARITY_HOUR
         )
@@ -611,7 +608,7 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], str, str]] = [
 
 @pytest.mark.parametrize(("method", "fields", "field", "message"), BAD_REQUESTS)
 async def test_bad_ranges_are_invalid_argument_naming_the_field(
-    stub: AnalyticsServiceAsyncStub,
+    analytics_stub: AnalyticsServiceAsyncStub,
     pg_database: str,
     method: str,
     fields: dict[str, Any],
@@ -620,7 +617,7 @@ async def test_bad_ranges_are_invalid_argument_naming_the_field(
 ) -> None:
     request_type = getattr(pb, f"{method}Request")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await getattr(stub, method)(request_type(**fields))
+        await getattr(analytics_stub, method)(request_type(**fields))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     details = caught.value.details() or ""
     assert field in details, details
@@ -643,8 +640,8 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
     await app.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub: AnalyticsServiceAsyncStub = pb_grpc.AnalyticsServiceStub(channel)
-            logs = logs_grpc.RequestLogServiceStub(channel)
+            stub = stubs.analytics(channel)
+            logs = stubs.request_logs(channel)
             window = pb.GetUsageTimeSeriesRequest(
                 start_time=stamp(BASE),
                 end_time=stamp(BASE + timedelta(days=1)),
@@ -655,11 +652,14 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
                 reply = await stub.GetUsageTimeSeries(window)
                 return sum(point.requests for point in reply.points)
 
+            async def seen(expected: int) -> bool:
+                return await requests_seen() == expected
+
             first = generated_logs(100)
             for log in first:
                 log.request_time.FromDatetime(BASE + timedelta(hours=1))
             await logs.BatchInsertRequestLogs(logs_pb.BatchInsertRequestLogsRequest(logs=first))
-            await eventually(requests_seen, 100)
+            await wait_until(lambda: seen(100), what="100 requests in the time series")
 
             # Replay paused: the primary has more logs, the analytics answer does not.
             await asyncio.to_thread(execute, replica.dsn(), "SELECT pg_wal_replay_pause()")
@@ -675,7 +675,7 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
             assert stale.as_of_time.ToDatetime(UTC) <= paused_at
 
             await asyncio.to_thread(execute, replica.dsn(), "SELECT pg_wal_replay_resume()")
-            await eventually(requests_seen, 200)
+            await wait_until(lambda: seen(200), what="200 requests in the time series")
 
             # The primary stopped: analytics still answers, from the replica.
             await asyncio.to_thread(primary.stop)
@@ -688,11 +688,11 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
             assert sum(rate.requests for rate in summary.rates) == 200
             target = f"127.0.0.1:{app.port}"
 
-            def reported(service: str, status: str) -> bool:
-                return health_status(target, service) == status
+            async def reported(service: str, status: str) -> bool:
+                return await asyncio.to_thread(health_status, target, service) == status
 
-            await asyncio.to_thread(
-                wait_for, lambda: reported("", "NOT_SERVING"), what="overall NOT_SERVING"
+            await wait_until(
+                lambda: reported("", "NOT_SERVING"), what="overall NOT_SERVING", timeout=30
             )
             assert await asyncio.to_thread(health_status, target, ANALYTICS) == "SERVING"
     finally:
@@ -713,11 +713,3 @@ def _fields(log: logs_pb.RequestLog, prefix: str) -> dict[str, Any]:
 def execute(dsn: str, statement: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(statement.encode())
-
-
-async def eventually(read: Any, expected: int, timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while (value := await read()) != expected:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"still {value}, not {expected}, after {timeout:g}s")
-        await asyncio.sleep(0.05)

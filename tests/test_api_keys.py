@@ -17,7 +17,6 @@ import pytest
 from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 
 from dataaccess.v1 import api_keys_pb2 as pb
-from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
 from dataaccess_server.app import Application
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
@@ -27,7 +26,7 @@ from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.model import api_keys as model
 from dataaccess_server.domain.model.api_keys import KeyInput, Known
-from tests.harness import leaks
+from tests.harness import leaks, stubs
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import server_settings
 
@@ -36,15 +35,6 @@ if TYPE_CHECKING:
 
 Reason = pb.APIKeyValidationReason
 VALID = pb.API_KEY_VALIDATION_REASON_VALID
-
-
-def async_stub(channel: grpc.aio.Channel) -> APIKeyServiceAsyncStub:
-    return pb_grpc.APIKeyServiceStub(channel)
-
-
-@pytest.fixture
-async def stub(channel: grpc.aio.Channel) -> APIKeyServiceAsyncStub:
-    return async_stub(channel)
 
 
 async def create(stub: APIKeyServiceAsyncStub, **settings: Any) -> pb.CreateAPIKeyResponse:
@@ -72,9 +62,9 @@ def rows(dsn: str, query: str, *params: object) -> list[tuple[Any, ...]]:
 
 
 async def test_create_returns_the_key_once_and_stores_only_its_hash(
-    stub: APIKeyServiceAsyncStub, pg_database: str
+    api_keys_stub: APIKeyServiceAsyncStub, pg_database: str
 ) -> None:
-    reply = await create(stub, name="ci", request_id="req-1")
+    reply = await create(api_keys_stub, name="ci", request_id="req-1")
     key = reply.key
     assert key.startswith("dak_")
     assert len(key) >= 4 + 43  # 256 bits
@@ -88,12 +78,12 @@ async def test_create_returns_the_key_once_and_stores_only_its_hash(
     (stored,) = rows(pg_database, "SELECT key_hash FROM api_keys")
     assert bytes(stored[0]) == hashlib.sha256(key.encode()).digest()
 
-    again = await create(stub, name="ci", request_id="req-1")
+    again = await create(api_keys_stub, name="ci", request_id="req-1")
     assert again.replayed
     assert again.key == ""  # shown once
     assert again.api_key.id == reply.api_key.id
     assert rows(pg_database, "SELECT count(*) FROM api_keys") == [(1,)]
-    fetched = await stub.GetAPIKey(pb.GetAPIKeyRequest(id=reply.api_key.id))
+    fetched = await api_keys_stub.GetAPIKey(pb.GetAPIKeyRequest(id=reply.api_key.id))
     assert fetched.api_key.key_prefix == key[:8]
 
 
@@ -101,43 +91,43 @@ async def test_create_returns_the_key_once_and_stores_only_its_hash(
 
 
 async def test_each_kind_of_key_gets_its_answer(
-    stub: APIKeyServiceAsyncStub, pg_database: str
+    api_keys_stub: APIKeyServiceAsyncStub, pg_database: str
 ) -> None:
-    good = await create(stub)
-    answer = await validate(stub, good.key)
+    good = await create(api_keys_stub)
+    answer = await validate(api_keys_stub, good.key)
     assert (answer.valid, answer.reason) == (True, VALID)
     assert answer.api_key.id == good.api_key.id
     assert not answer.HasField("rate_limit")
 
-    unknown = await validate(stub, "dak_" + "x" * 43)
+    unknown = await validate(api_keys_stub, "dak_" + "x" * 43)
     assert (unknown.valid, unknown.reason) == (False, pb.API_KEY_VALIDATION_REASON_NOT_FOUND)
     assert not unknown.HasField("api_key")
 
-    revoked = await create(stub)
-    await stub.RevokeAPIKey(pb.RevokeAPIKeyRequest(id=revoked.api_key.id))
-    answer = await validate(stub, revoked.key)
+    revoked = await create(api_keys_stub)
+    await api_keys_stub.RevokeAPIKey(pb.RevokeAPIKeyRequest(id=revoked.api_key.id))
+    answer = await validate(api_keys_stub, revoked.key)
     assert (answer.valid, answer.reason) == (False, pb.API_KEY_VALIDATION_REASON_REVOKED)
 
     expiring = await create(
-        stub, expire_time=timestamp_pb2.Timestamp(seconds=int(time.time()) + 3600)
+        api_keys_stub, expire_time=timestamp_pb2.Timestamp(seconds=int(time.time()) + 3600)
     )
     rows(
         pg_database,
         "UPDATE api_keys SET expire_time = now() - interval '1 second' WHERE id = %s",
         expiring.api_key.id,
     )  # time passes (the service cannot be asked for an expiry in the past)
-    await stub.UpdateAPIKey(  # any change notifies the caches
+    await api_keys_stub.UpdateAPIKey(  # any change notifies the caches
         pb.UpdateAPIKeyRequest(
             api_key=pb.APIKey(id=expiring.api_key.id, name="expired"),
             update_mask=field_mask_pb2.FieldMask(paths=["name"]),
         )
     )
-    answer = await validate(stub, expiring.key)
+    answer = await validate(api_keys_stub, expiring.key)
     assert (answer.valid, answer.reason) == (False, pb.API_KEY_VALIDATION_REASON_EXPIRED)
 
-    rotated = await create(stub)
-    assert (await validate(stub, rotated.key)).valid  # cached as valid
-    within = await stub.RotateAPIKey(
+    rotated = await create(api_keys_stub)
+    assert (await validate(api_keys_stub, rotated.key)).valid  # cached as valid
+    within = await api_keys_stub.RotateAPIKey(
         pb.RotateAPIKeyRequest(
             id=rotated.api_key.id, grace_period=duration_pb2.Duration(seconds=3600)
         )
@@ -145,14 +135,16 @@ async def test_each_kind_of_key_gets_its_answer(
     leaks.register_secret(within.key)
     assert within.api_key.id == rotated.api_key.id
     assert within.api_key.key_prefix == within.key[:8]
-    assert (await validate(stub, rotated.key)).valid  # old key, within grace
-    assert (await validate(stub, within.key)).valid  # new key
-    after = await stub.RotateAPIKey(pb.RotateAPIKeyRequest(id=rotated.api_key.id))  # no grace
+    assert (await validate(api_keys_stub, rotated.key)).valid  # old key, within grace
+    assert (await validate(api_keys_stub, within.key)).valid  # new key
+    after = await api_keys_stub.RotateAPIKey(
+        pb.RotateAPIKeyRequest(id=rotated.api_key.id)
+    )  # no grace
     leaks.register_secret(after.key)
-    answer = await validate(stub, within.key)
+    answer = await validate(api_keys_stub, within.key)
     assert (answer.valid, answer.reason) == (False, pb.API_KEY_VALIDATION_REASON_EXPIRED)
-    assert (await validate(stub, rotated.key)).valid  # the first key's grace still runs
-    assert (await validate(stub, after.key)).valid
+    assert (await validate(api_keys_stub, rotated.key)).valid  # the first key's grace still runs
+    assert (await validate(api_keys_stub, after.key)).valid
 
 
 async def test_a_key_created_a_moment_ago_validates_at_once_with_a_lagging_replica(
@@ -166,7 +158,7 @@ async def test_a_key_created_a_moment_ago_validates_at_once_with_a_lagging_repli
     await app.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = async_stub(channel)
+            stub = stubs.api_keys(channel)
             made = await create(stub)
             assert (await validate(stub, made.key)).valid  # not on the replica: primary
             # Replica down: validation goes on (primary), no error.
@@ -190,7 +182,7 @@ async def two_stubs(
         grpc.aio.insecure_channel(two_servers[0]) as one,
         grpc.aio.insecure_channel(two_servers[1]) as two,
     ):
-        yield async_stub(one), async_stub(two)
+        yield stubs.api_keys(one), stubs.api_keys(two)
 
 
 async def revoked_within(
@@ -304,7 +296,7 @@ async def test_a_thousand_validations_cost_a_handful_of_updates_and_last_use_is_
     await app.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = async_stub(channel)
+            stub = stubs.api_keys(channel)
             made = await create(stub)
             started = time.monotonic()
             for _ in range(1000):
@@ -380,27 +372,33 @@ BAD: list[tuple[str, str, Any]] = [
     ("method", "field", "request_message"), BAD, ids=[f"{m}-{f}" for m, f, _ in BAD]
 )
 async def test_bad_input_is_invalid_argument_naming_the_field_and_writes_nothing(
-    stub: APIKeyServiceAsyncStub, pg_database: str, method: str, field: str, request_message: Any
+    api_keys_stub: APIKeyServiceAsyncStub,
+    pg_database: str,
+    method: str,
+    field: str,
+    request_message: Any,
 ) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await getattr(stub, method)(request_message, timeout=5)
+        await getattr(api_keys_stub, method)(request_message, timeout=5)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in (caught.value.details() or "")
     assert rows(pg_database, "SELECT count(*) FROM api_keys") == [(0,)]
 
 
-async def test_lists_filter_by_owner_prefix_and_state(stub: APIKeyServiceAsyncStub) -> None:
-    mine = [await create(stub, owner_id="me") for _ in range(3)]
-    await create(stub, owner_id="someone-else")
-    await stub.RevokeAPIKey(pb.RevokeAPIKeyRequest(id=mine[0].api_key.id))
-    listed = await stub.ListAPIKeys(pb.ListAPIKeysRequest(owner_id="me"))
+async def test_lists_filter_by_owner_prefix_and_state(
+    api_keys_stub: APIKeyServiceAsyncStub,
+) -> None:
+    mine = [await create(api_keys_stub, owner_id="me") for _ in range(3)]
+    await create(api_keys_stub, owner_id="someone-else")
+    await api_keys_stub.RevokeAPIKey(pb.RevokeAPIKeyRequest(id=mine[0].api_key.id))
+    listed = await api_keys_stub.ListAPIKeys(pb.ListAPIKeysRequest(owner_id="me"))
     assert [k.id for k in listed.api_keys] == [m.api_key.id for m in mine[1:]]
-    everything = await stub.ListAPIKeys(
+    everything = await api_keys_stub.ListAPIKeys(
         pb.ListAPIKeysRequest(owner_id="me", include_revoked=True, page_size=2)
     )
     assert len(everything.api_keys) == 2
     assert everything.next_page_token
-    by_prefix = await stub.ListAPIKeys(pb.ListAPIKeysRequest(key_prefix=mine[1].key[:8]))
+    by_prefix = await api_keys_stub.ListAPIKeys(pb.ListAPIKeysRequest(key_prefix=mine[1].key[:8]))
     assert [k.id for k in by_prefix.api_keys] == [mine[1].api_key.id]
 
 

@@ -23,8 +23,8 @@ from tests.harness.server import (
     clean_environment,
     health_status,
     run_cli,
-    wait_for,
 )
+from tests.harness.waiting import wait_until_sync
 
 REPO = Path(__file__).resolve().parents[1]
 DEV_SECRET = "embedded-dev-secret-0123456789"
@@ -69,7 +69,7 @@ def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
     first = Serve(env, tmp_path / "first.log")
     try:
         target = first.target()
-        wait_for(lambda: health_status(target) == "SERVING", what="SERVING", timeout=60)
+        wait_until_sync(lambda: health_status(target) == "SERVING", what="SERVING", timeout=60)
         assert time.monotonic() - first.started < 60
         log = first.log()
         assert f"DEVELOPMENT DATABASE: embedded PostgreSQL {pg_major}" in log
@@ -114,7 +114,9 @@ def test_embedded_serve_is_serving_within_60s_and_restarts_on_the_same_data(
     second = Serve(env, tmp_path / "second.log")
     try:
         target = second.target()
-        wait_for(lambda: health_status(target) == "SERVING", what="SERVING again", timeout=60)
+        wait_until_sync(
+            lambda: health_status(target) == "SERVING", what="SERVING again", timeout=60
+        )
         assert "applied migration" not in second.log()
         with psycopg.connect(dsn) as conn:
             assert conn.execute("SELECT to_regclass('restart_mark') IS NOT NULL").fetchone() == (
@@ -143,7 +145,7 @@ def external_serve(pg_database: str, tmp_path: Path) -> Iterator[tuple[str, Path
     serve = Serve(env, tmp_path / "serve.log")
     try:
         target = serve.target()
-        wait_for(lambda: health_status(target) == "SERVING", what="SERVING")
+        wait_until_sync(lambda: health_status(target) == "SERVING", what="SERVING", timeout=30)
         yield target, serve.log_path
         assert serve.stop() == 0
     finally:

@@ -7,6 +7,9 @@ Which node served a call is read from the server itself (``inet_server_port()``)
 from __future__ import annotations
 
 import asyncio
+import itertools
+import os
+import signal
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -29,8 +32,10 @@ from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.operations import NodeStatus
 from dataaccess_server.embedded import PostgresInstance
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
+from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
-from tests.harness.server import health_stub, server_settings
+from tests.harness.server import server_settings
+from tests.harness.waiting import wait_until
 
 MAX_LAG = 1.0
 MONITOR_INTERVAL = 0.1
@@ -88,16 +93,6 @@ def soon(seconds: float = 5.0) -> Deadline:
     return Deadline.after(seconds)
 
 
-async def eventually(condition: object, *, what: str, timeout: float = 10.0) -> None:
-    """Poll ``condition()`` (sync) until true, yielding to the event loop in between."""
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
 def execute(dsn: str, statement: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(statement.encode())
@@ -113,6 +108,11 @@ def active_statements(dsn: str, marker: str) -> int:
         ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def pids(dsn: str, query: str) -> list[int]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return [row[0] for row in conn.execute(query.encode()).fetchall()]
 
 
 def insert_row(key: int) -> Callable[[Connection], Awaitable[object]]:
@@ -168,9 +168,9 @@ async def test_a_listener_that_raises_is_logged_and_the_monitor_goes_on(
     await cluster.open()
     try:
         await asyncio.to_thread(instance.stop)
-        await eventually(lambda: seen == [False], what="the primary seen down")
+        await wait_until(lambda: seen == [False], what="the primary seen down")
         await asyncio.to_thread(instance.start)
-        await eventually(lambda: seen == [False, True], what="the primary seen up again")
+        await wait_until(lambda: seen == [False, True], what="the primary seen up again")
         assert cluster.writer() is cluster.primary
     finally:
         await cluster.close()
@@ -237,7 +237,7 @@ async def test_stopped_replica_leaves_rotation_reads_still_succeed_and_it_return
     # Some of these are routed to the stopped replica before the monitor notices.
     ports = [await cluster.run(Intent.READ, server_port, deadline=soon()) for _ in range(40)]
     assert victim.port not in ports
-    await eventually(lambda: not cluster.in_rotation(cluster.replicas[0]), what="rotation exit")
+    await wait_until(lambda: not cluster.in_rotation(cluster.replicas[0]), what="rotation exit")
     status = (await node_status(app))["replica-1"]
     assert not status.reachable
     assert not status.in_rotation
@@ -245,7 +245,7 @@ async def test_stopped_replica_leaves_rotation_reads_still_succeed_and_it_return
 
     restarted = time.monotonic()
     await asyncio.to_thread(victim.start)
-    await eventually(lambda: cluster.in_rotation(cluster.replicas[0]), what="rotation return")
+    await wait_until(lambda: cluster.in_rotation(cluster.replicas[0]), what="rotation return")
     # Back within the probe period (DB_MONITOR_INTERVAL, itself below DB_POOL_HEALTH_CHECK).
     assert time.monotonic() - restarted < 5 * MONITOR_INTERVAL + 1.0
     ports = [await cluster.run(Intent.READ, server_port, deadline=soon()) for _ in range(10)]
@@ -259,11 +259,19 @@ async def test_replica_lagging_beyond_the_bound_leaves_rotation_until_it_catches
     lagging = cluster.replicas[0]
     await asyncio.to_thread(execute, replicated.replica_dsns[0], "SELECT pg_wal_replay_pause()")
     try:
-        for i in range(100):  # keep WAL flowing so replay falls behind
-            await cluster.run(Intent.WRITE, insert_row(i), deadline=soon())
-            if not cluster.in_rotation(lagging):
-                break
-            await asyncio.sleep(0.05)
+        keys = itertools.count()
+
+        async def write_then_left_rotation() -> bool:
+            # A row per poll keeps WAL flowing, so that replay falls behind.
+            await cluster.run(Intent.WRITE, insert_row(next(keys)), deadline=soon())
+            return not cluster.in_rotation(lagging)
+
+        await wait_until(
+            write_then_left_rotation,
+            what="the paused replica to leave rotation",
+            timeout=10.0,
+            interval=0.05,
+        )
         assert not cluster.in_rotation(lagging)
         reason = cluster.status()[1].rotation_reason
         assert reason.startswith("replay lag")
@@ -274,7 +282,7 @@ async def test_replica_lagging_beyond_the_bound_leaves_rotation_until_it_catches
         await asyncio.to_thread(
             execute, replicated.replica_dsns[0], "SELECT pg_wal_replay_resume()"
         )
-    await eventually(lambda: cluster.in_rotation(lagging), what="the replica to catch up")
+    await wait_until(lambda: cluster.in_rotation(lagging), what="the replica to catch up")
 
 
 async def test_read_your_writes_never_sees_the_state_before_the_write(
@@ -307,7 +315,7 @@ async def test_read_your_writes_never_sees_the_state_before_the_write(
 
     for dsn in replicated.replica_dsns:
         await asyncio.to_thread(execute, dsn, "SELECT pg_wal_replay_resume()")
-    await eventually(lambda: all((r.wal_lsn or 0) >= lsn for r in cluster.replicas), what="replay")
+    await wait_until(lambda: all((r.wal_lsn or 0) >= lsn for r in cluster.replicas), what="replay")
     port, note = await cluster.run(Intent.READ, read, deadline=soon(), min_lsn=lsn)
     assert port in {replica.port for replica in replicated.replicas}  # caught up: replica
     assert note == "written"
@@ -337,9 +345,9 @@ async def test_primary_down_writes_fail_fast_reads_continue_and_health_says_so(
         for _ in range(10):
             read_port = await cluster.run(Intent.READ, server_port, deadline=soon())
             assert read_port in {replica.port for replica in replicated.replicas}
-        await eventually(lambda: cluster.writer() is None, what="the primary to be seen down")
+        await wait_until(lambda: cluster.writer() is None, what="the primary to be seen down")
         async with aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = health_stub(channel)
+            stub = stubs.health(channel)
 
             async def status(service: str) -> int:
                 request = health_pb2.HealthCheckRequest(service=service)
@@ -347,20 +355,15 @@ async def test_primary_down_writes_fail_fast_reads_continue_and_health_says_so(
 
             not_serving = health_pb2.HealthCheckResponse.NOT_SERVING
             serving = health_pb2.HealthCheckResponse.SERVING
-            await eventually_async(lambda: status(""), not_serving)
+
+            async def overall_not_serving() -> bool:
+                return await status("") == not_serving
+
+            await wait_until(overall_not_serving, what="overall health NOT_SERVING")
             assert await status("dataaccess.v1.OperationsService") == not_serving
             assert await status("dataaccess.v1.AnalyticsService") == serving
     finally:
         await server.stop(None)
-
-
-async def eventually_async(probe: object, expected: int, timeout: float = 10.0) -> None:
-    assert callable(probe)
-    deadline = time.monotonic() + timeout
-    while (value := await probe()) != expected:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still {value}, expected {expected}")
-        await asyncio.sleep(0.05)
 
 
 async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers(
@@ -387,11 +390,13 @@ async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers
         # Wait for both holders' statements to run. Before, the pool can look exhausted
         # (grown to 2, none free) while the server's start-up work holds a connection it
         # frees within milliseconds, letting the call below through.
-        await eventually_async(
-            lambda: asyncio.to_thread(active_statements, replicated.primary.dsn(), "pool-holder"),
-            2,
-        )
-        await eventually(
+        primary_dsn = replicated.primary.dsn()
+
+        async def both_running() -> bool:
+            return await asyncio.to_thread(active_statements, primary_dsn, "pool-holder") == 2
+
+        await wait_until(both_running, what="both holders' statements running")
+        await wait_until(
             lambda: (
                 cluster.primary.status().pool_stats["pool_available"] == 0
                 and cluster.primary.status().pool_stats["pool_size"] == 2
@@ -406,7 +411,7 @@ async def test_exhausted_pool_fails_waiting_calls_at_their_deadline_and_recovers
 
         # Meanwhile the server is healthy: health answers from the monitor's own connection.
         async with aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            reply = await health_stub(channel).Check(
+            reply = await stubs.health(channel).Check(
                 health_pb2.HealthCheckRequest(service=""), timeout=2
             )
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
@@ -477,12 +482,53 @@ async def test_a_promoted_replica_takes_the_writes(
     cluster: Cluster, replicated: Replicated
 ) -> None:
     await asyncio.to_thread(replicated.primary.stop)
-    await eventually(lambda: cluster.writer() is None, what="the primary to be seen down")
+    await wait_until(lambda: cluster.writer() is None, what="the primary to be seen down")
     await asyncio.to_thread(replicated.replicas[0].promote)
-    await eventually(lambda: cluster.writer() is cluster.replicas[0], what="the promotion")
+    await wait_until(lambda: cluster.writer() is cluster.replicas[0], what="the promotion")
     assert await cluster.run(Intent.WRITE, server_port, deadline=soon()) == (
         replicated.replicas[0].port
     )
     status = cluster.status()[1]
     assert not status.in_rotation
     assert status.rotation_reason.startswith("not a replica")
+
+
+POOLED_BACKENDS = """
+SELECT pid FROM pg_stat_activity
+WHERE application_name = 'dataaccess' AND datname = current_database()
+"""
+
+
+async def test_close_ends_even_when_the_pool_check_swallows_its_cancellation(
+    pg_database: str,
+) -> None:
+    # psycopg_pool's AsyncConnectionPool.check() takes a cancellation that lands in its
+    # round trip for a broken connection, and returns: the pool-check loop must stop on
+    # the cluster's own word. Else close() never ends, and the server's time bound on it
+    # leaves the monitor's probe connection open (found garbage-collected unclosed).
+    cluster = Cluster(
+        pg_database,
+        pool=PoolSettings(min_size=1, max_size=1, health_check_interval=0.1),
+        monitor_interval=MONITOR_INTERVAL,
+    )
+    await cluster.open()
+    stopped: list[int] = []
+
+    def available() -> int:
+        return cluster.primary.status().pool_stats["pool_available"]
+
+    try:
+        await wait_until(lambda: available() == 1, what="the pooled connection")
+        # A stopped backend leaves the pool's check round trip waiting, and psycopg's
+        # cancellation of it too (5 s, then it drops the connection).
+        (pid,) = await asyncio.to_thread(pids, pg_database, POOLED_BACKENDS)
+        os.kill(pid, signal.SIGSTOP)
+        stopped.append(pid)
+        await wait_until(lambda: available() == 0, what="the pool check to be waiting")
+        closing = time.monotonic()
+        async with asyncio.timeout(30):
+            await cluster.close()
+        assert time.monotonic() - closing < 15
+    finally:
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)

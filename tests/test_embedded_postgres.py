@@ -21,7 +21,8 @@ from dataaccess_server.embedded import (
     PostgresInstance,
     find_binaries,
 )
-from tests.harness.postgres import InstanceFactory, wait_until
+from tests.harness.postgres import InstanceFactory
+from tests.harness.waiting import wait_until_sync
 
 ReplicaFactory = Callable[[PostgresInstance], PostgresInstance]
 
@@ -148,7 +149,7 @@ def test_replica_streams_rows_written_on_the_primary(
 
     insert(pg_database, table, 1)
 
-    wait_until(lambda: has_row(replica_dsn, table, 1), what="the row on the replica")
+    wait_until_sync(lambda: has_row(replica_dsn, table, 1), what="the row on the replica")
     assert fetch_one(replica_dsn, "SELECT pg_is_in_recovery()") is True
     with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         insert(replica_dsn, table, 2)
@@ -163,14 +164,14 @@ def test_paused_replay_hides_new_rows_until_resumed(
     replica = pg_replica_factory(pg_primary)
     replica_dsn = replica.dsn(dbname_of(pg_database))
     fetch_one(replica_dsn, "SELECT pg_wal_replay_pause()")
-    wait_until(
+    wait_until_sync(
         lambda: fetch_one(replica_dsn, "SELECT pg_get_wal_replay_pause_state()") == "paused",
         what="replay to pause",
     )
 
     lsn_after_insert = insert(pg_database, table, 7)
     # Received but not replayed: proves the pause, not a slow network, hides the row.
-    wait_until(
+    wait_until_sync(
         lambda: (
             fetch_one(replica_dsn, f"SELECT pg_last_wal_receive_lsn() >= '{lsn_after_insert}'")
             is True
@@ -180,7 +181,7 @@ def test_paused_replay_hides_new_rows_until_resumed(
     assert not has_row(replica_dsn, table, 7)
 
     fetch_one(replica_dsn, "SELECT pg_wal_replay_resume()")
-    wait_until(lambda: has_row(replica_dsn, table, 7), what="the row after resuming replay")
+    wait_until_sync(lambda: has_row(replica_dsn, table, 7), what="the row after resuming replay")
 
 
 def test_promoted_replica_accepts_writes(
@@ -192,7 +193,7 @@ def test_promoted_replica_accepts_writes(
     insert(pg_database, table, 1)
     replica = pg_replica_factory(pg_primary)
     replica_dsn = replica.dsn(dbname_of(pg_database))
-    wait_until(lambda: has_row(replica_dsn, table, 1), what="the row on the replica")
+    wait_until_sync(lambda: has_row(replica_dsn, table, 1), what="the row on the replica")
 
     replica.promote()
 

@@ -15,8 +15,9 @@ from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.embedded import PostgresInstance
+from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
-from tests.harness.server import health_stub, server_settings
+from tests.harness.server import server_settings
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -39,7 +40,7 @@ async def test_health_follows_the_primary_through_an_outage(
     port = await app.start()
     try:
         async with aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            health = health_stub(channel)
+            health = stubs.health(channel)
             overall = health.Watch(health_pb2.HealthCheckRequest(service="")).__aiter__()
             operations = health.Watch(
                 health_pb2.HealthCheckRequest(service="dataaccess.v1.OperationsService")

@@ -17,12 +17,11 @@ import pytest
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess_server.app import Application
 from dataaccess_server.domain.crypto import Keyring
-from tests.harness import leaks
+from tests.harness import leaks, stubs
 from tests.harness.server import (
     clean_environment,
     dataaccess_command,
     server_settings,
-    token_stub,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +50,7 @@ async def seed(dsn: str, keyring: str, count: int, offset: int = 0) -> dict[str,
     written: dict[str, str] = {}
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = token_stub(channel)
+            stub = stubs.oauth_tokens(channel)
             for n in range(offset, offset + count):
                 reply = await stub.UpsertOAuthToken(
                     pb.UpsertOAuthTokenRequest(
@@ -131,7 +130,7 @@ async def test_rotation_moves_every_token_to_the_new_key_while_serving(
 
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = token_stub(channel)
+            stub = stubs.oauth_tokens(channel)
             workers = [asyncio.create_task(traffic(stub, worker)) for worker in range(4)]
             process = await rotate(pg_database, f"{KEY_B},{KEY_A}", "--batch-size", "20")
             out, err = await asyncio.wait_for(process.communicate(), timeout=120)
@@ -152,7 +151,7 @@ async def test_rotation_moves_every_token_to_the_new_key_while_serving(
     app = await start(pg_database, KEY_B)
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = token_stub(channel)
+            stub = stubs.oauth_tokens(channel)
             for token_id, access in latest.items():
                 full = await stub.GetOAuthToken(
                     pb.GetOAuthTokenRequest(id=token_id, view=pb.O_AUTH_TOKEN_VIEW_FULL)
@@ -191,7 +190,7 @@ async def test_a_value_under_a_removed_key_fails_only_its_own_calls(pg_database:
     app = await start(pg_database, KEY_B)  # A removed before rotating: a mistake
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = token_stub(channel)
+            stub = stubs.oauth_tokens(channel)
             (token_id,) = old
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await stub.GetOAuthToken(

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import os
 import signal
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ import pytest
 
 from dataaccess_server.db.notifications import APPLICATION_NAME, ChangeListener, notify
 from tests.harness.postgres import InstanceFactory
+from tests.harness.waiting import wait_until
 
 CHANNEL = "api_key.revoked"  # a dot: only valid quoted, as the listener must quote it
 OTHER_CHANNEL = "tenant changed"
@@ -33,23 +33,6 @@ SELECT pid FROM pg_stat_activity
 WHERE application_name = %(application_name)s AND datname = current_database()
 """
 TERMINATE_BACKEND = "SELECT pg_terminate_backend(%(pid)s)"
-
-
-async def eventually(
-    condition: Callable[[], bool | Awaitable[bool]], timeout: float, what: str
-) -> None:
-    """Return as soon as ``condition()`` (a function or a coroutine function) holds;
-    AssertionError naming ``what`` after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if inspect.isawaitable(result):
-            result = await result
-        if result:
-            return
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-        await asyncio.sleep(0.001)
 
 
 @dataclass
@@ -120,7 +103,9 @@ async def publish_and_measure(
     """Publish ``payload`` on CHANNEL; seconds until the listener handed it on."""
     sent = time.monotonic()
     await notify(conn, CHANNEL, payload)
-    await eventually(lambda: recorder.received(payload) is not None, 5.0, f"{payload!r}")
+    await wait_until(
+        lambda: recorder.received(payload) is not None, what=f"{payload!r}", timeout=5.0
+    )
     arrived = recorder.received(payload)
     assert arrived is not None
     return arrived - sent
@@ -146,7 +131,9 @@ async def test_notification_reaches_every_listener_within_100ms(pg_database: str
         assert listener.connected, "start() returns once LISTEN is in place"
         latencies = [await publish_and_measure(publisher, first, f"key-{n}") for n in range(20)]
         await notify(publisher, OTHER_CHANNEL, "tenant-7")
-        await eventually(lambda: len(second.messages) == 21, 1.0, "the second listener")
+        await wait_until(
+            lambda: len(second.messages) == 21, what="the second listener", timeout=1.0
+        )
 
     median, worst = sorted(latencies)[len(latencies) // 2], max(latencies)
     print(f"delivery: median {median * 1000:.1f} ms, max {worst * 1000:.1f} ms")
@@ -170,9 +157,13 @@ async def test_notification_in_a_transaction_is_delivered_at_commit(pg_database:
             # Sent later but committed first: once it is in, the uncommitted one would be
             # in too if it were not held back until commit.
             await notify(other, CHANNEL, "marker")
-            await eventually(lambda: "marker" in recorder.payloads(), 1.0, "the marker")
+            await wait_until(
+                lambda: "marker" in recorder.payloads(), what="the marker", timeout=1.0
+            )
             assert recorder.payloads() == ["marker"]
-        await eventually(lambda: "revoked-in-transaction" in recorder.payloads(), 1.0, "the commit")
+        await wait_until(
+            lambda: "revoked-in-transaction" in recorder.payloads(), what="the commit", timeout=1.0
+        )
 
 
 async def test_notifications_are_not_lost_between_keepalive_rounds(pg_database: str) -> None:
@@ -184,7 +175,9 @@ async def test_notifications_are_not_lost_between_keepalive_rounds(pg_database: 
     ):
         for payload in expected:
             await notify(publisher, CHANNEL, payload)
-        await eventually(lambda: len(recorder.messages) >= len(expected), 5.0, "the burst")
+        await wait_until(
+            lambda: len(recorder.messages) >= len(expected), what="the burst", timeout=5.0
+        )
         assert recorder.payloads() == expected
         assert [up for _, up in recorder.states] == [True]
 
@@ -221,11 +214,13 @@ async def test_terminated_backend_is_noticed_within_100ms_and_replaced(
 
         killed = time.monotonic()
         await admin.execute(TERMINATE_BACKEND, {"pid": pid})
-        await eventually(lambda: not listener.connected, FAST, "the loss to be noticed")
+        await wait_until(
+            lambda: not listener.connected, what="the loss to be noticed", timeout=FAST
+        )
         went_down = recorder.went_down(after=killed)
         assert went_down is not None
 
-        await eventually(lambda: listener.connected, 5.0, "the reconnection")
+        await wait_until(lambda: listener.connected, what="the reconnection", timeout=5.0)
         assert listener.backend_pid not in (None, pid)
         assert await listener_backend_pid(admin) == listener.backend_pid
         latency = await publish_and_measure(admin, recorder, "after-reconnect")
@@ -253,7 +248,7 @@ async def test_listener_follows_the_database_down_and_up(
         assert listener.backend_pid is None
 
         await asyncio.to_thread(instance.start)
-        await eventually(lambda: listener.connected, 10.0, "the reconnection")
+        await wait_until(lambda: listener.connected, what="the reconnection", timeout=10.0)
         async with connection(dsn) as publisher:
             latency = await publish_and_measure(publisher, recorder, "after-restart")
 
@@ -277,7 +272,7 @@ async def test_start_does_not_wait_for_a_database_that_is_down(
         assert recorder.states == []
 
         await asyncio.to_thread(instance.start)
-        await eventually(lambda: listener.connected, 10.0, "the first connection")
+        await wait_until(lambda: listener.connected, what="the first connection", timeout=10.0)
         async with connection(dsn) as publisher:
             assert await publish_and_measure(publisher, recorder, "first") < FAST
     assert [up for _, up in recorder.states] == [True, False]
@@ -313,14 +308,16 @@ async def test_hung_backend_is_noticed_by_the_keepalive(pg_database: str) -> Non
         os.kill(pid, signal.SIGSTOP)
         try:
             frozen = time.monotonic()
-            await eventually(lambda: not listener.connected, 4 * keepalive, "the keepalive")
+            await wait_until(
+                lambda: not listener.connected, what="the keepalive", timeout=4 * keepalive
+            )
         finally:
             os.kill(pid, signal.SIGCONT)
         went_down = recorder.went_down(after=frozen)
         assert went_down is not None
         assert went_down - frozen <= 2 * keepalive + FAST
 
-        await eventually(lambda: listener.connected, 15.0, "the reconnection")
+        await wait_until(lambda: listener.connected, what="the reconnection", timeout=15.0)
         assert listener.backend_pid != pid
         assert await publish_and_measure(admin, recorder, "after-thaw") < FAST
 
@@ -344,7 +341,9 @@ async def test_close_is_bounded_while_the_keepalive_waits_on_a_hung_backend(
         pid = await listener_backend_pid(admin)
         os.kill(pid, signal.SIGSTOP)
         try:
-            await eventually(lambda: not listener.connected, 4 * keepalive, "the keepalive")
+            await wait_until(
+                lambda: not listener.connected, what="the keepalive", timeout=4 * keepalive
+            )
             closing = time.monotonic()
             await listener.close(timeout=1.0)
             assert time.monotonic() - closing < 1.0
@@ -395,7 +394,7 @@ async def test_a_failing_on_state_does_not_stop_the_listener(pg_database: str) -
         assert listener.connected
         async with connection(pg_database) as publisher:
             await notify(publisher, CHANNEL, "still-here")
-            await eventually(lambda: received == ["still-here"], 1.0, "delivery")
+            await wait_until(lambda: received == ["still-here"], what="delivery", timeout=1.0)
     finally:
         await listener.close()
     assert not listener.connected
@@ -428,7 +427,7 @@ async def test_close_is_bounded_and_idempotent(pg_database: str) -> None:
             )
             return not await cursor.fetchall()
 
-        await eventually(session_ended, 2.0, "the listener's session to end")
+        await wait_until(session_ended, what="the listener's session to end", timeout=2.0)
 
     with pytest.raises(RuntimeError):
         await listener.start()

@@ -19,23 +19,17 @@ from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.domain.crypto import Keyring
 from dataaccess_server.domain.model.oauth_tokens import TokenInput
 from dataaccess_server.domain.model.secret import Secret
-from tests.harness import leaks
+from tests.harness import leaks, stubs
 from tests.harness.postgres import InstanceFactory
-from tests.harness.server import server_settings, token_stub
+from tests.harness.server import server_settings
 
 if TYPE_CHECKING:  # the asyncio flavour of the stub exists for type checkers only
     from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub as Stub
 
-new_stub = token_stub
 FULL = pb.O_AUTH_TOKEN_VIEW_FULL
 ACCESS = "ya29.access-PLAINTEXT-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 REFRESH = "1//refresh-PLAINTEXT-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 leaks.register_secret(ACCESS, REFRESH)
-
-
-@pytest.fixture
-def stub(channel: grpc.aio.Channel) -> Stub:
-    return new_stub(channel)
 
 
 def token(provider: str = "claude", user_id: str = "user-1", **fields: Any) -> pb.OAuthToken:
@@ -70,11 +64,11 @@ def count_rows(dsn: str) -> int:
 
 
 async def test_upsert_then_full_get_returns_the_tokens_and_other_views_hide_them(
-    stub: Stub,
+    oauth_tokens_stub: Stub,
 ) -> None:
     expiry = timestamp_pb2.Timestamp(seconds=1_900_000_000)
     created = await upsert(
-        stub,
+        oauth_tokens_stub,
         token(email="a@example.com", scopes=["openid", "email"], expiry_time=expiry),
     )
     assert created.created
@@ -82,7 +76,7 @@ async def test_upsert_then_full_get_returns_the_tokens_and_other_views_hide_them
     assert created.token.access_token == ""  # the write's answer is the BASIC view
     assert created.token.etag
 
-    full = await get_full(stub, created.token.id)
+    full = await get_full(oauth_tokens_stub, created.token.id)
     assert (full.access_token, full.refresh_token) == (ACCESS, REFRESH)
     assert full.email == "a@example.com"
     assert list(full.scopes) == ["openid", "email"]
@@ -90,51 +84,57 @@ async def test_upsert_then_full_get_returns_the_tokens_and_other_views_hide_them
     assert full.token_type == "Bearer"
     assert full.active
 
-    basic = (await stub.GetOAuthToken(pb.GetOAuthTokenRequest(id=created.token.id))).token
+    basic = (
+        await oauth_tokens_stub.GetOAuthToken(pb.GetOAuthTokenRequest(id=created.token.id))
+    ).token
     assert (basic.access_token, basic.refresh_token) == ("", "")
     assert basic.etag == full.etag
-    by_user = await stub.GetOAuthToken(
+    by_user = await oauth_tokens_stub.GetOAuthToken(
         pb.GetOAuthTokenRequest(provider="claude", user_id="user-1", view=FULL)
     )
     assert by_user.token.access_token == ACCESS
-    listed = (await stub.ListOAuthTokens(pb.ListOAuthTokensRequest())).tokens
+    listed = (await oauth_tokens_stub.ListOAuthTokens(pb.ListOAuthTokensRequest())).tokens
     assert [t.id for t in listed] == [created.token.id]
     assert (listed[0].access_token, listed[0].refresh_token) == ("", "")
 
 
 async def test_upsert_replaces_the_live_token_and_keeps_a_refresh_token_it_omits(
-    stub: Stub,
+    oauth_tokens_stub: Stub,
 ) -> None:
-    first = await upsert(stub, token())
-    second = await upsert(stub, token(access_token="new-access", refresh_token=""))
+    first = await upsert(oauth_tokens_stub, token())
+    second = await upsert(oauth_tokens_stub, token(access_token="new-access", refresh_token=""))
     assert not second.created
     assert second.token.id == first.token.id
     assert second.token.etag != first.token.etag
-    full = await get_full(stub, first.token.id)
+    full = await get_full(oauth_tokens_stub, first.token.id)
     assert (full.access_token, full.refresh_token) == ("new-access", REFRESH)
 
 
-async def test_invalidate_and_soft_delete(stub: Stub, pg_database: str) -> None:
-    made = (await upsert(stub, token())).token
-    invalidated = await stub.InvalidateOAuthToken(pb.InvalidateOAuthTokenRequest(id=made.id))
+async def test_invalidate_and_soft_delete(oauth_tokens_stub: Stub, pg_database: str) -> None:
+    made = (await upsert(oauth_tokens_stub, token())).token
+    invalidated = await oauth_tokens_stub.InvalidateOAuthToken(
+        pb.InvalidateOAuthTokenRequest(id=made.id)
+    )
     assert not invalidated.token.active
     assert invalidated.token.etag != made.etag
-    again = await stub.InvalidateOAuthToken(pb.InvalidateOAuthTokenRequest(id=made.id))
+    again = await oauth_tokens_stub.InvalidateOAuthToken(pb.InvalidateOAuthTokenRequest(id=made.id))
     assert again.token.etag == invalidated.token.etag  # idempotent: nothing changed
-    active = await stub.ListOAuthTokens(pb.ListOAuthTokensRequest(active_only=True))
+    active = await oauth_tokens_stub.ListOAuthTokens(pb.ListOAuthTokensRequest(active_only=True))
     assert list(active.tokens) == []
 
-    await stub.DeleteOAuthToken(pb.DeleteOAuthTokenRequest(id=made.id))
-    await stub.DeleteOAuthToken(pb.DeleteOAuthTokenRequest(id=made.id))  # idempotent
-    error = await rpc_error(stub.GetOAuthToken(pb.GetOAuthTokenRequest(id=made.id)))
+    await oauth_tokens_stub.DeleteOAuthToken(pb.DeleteOAuthTokenRequest(id=made.id))
+    await oauth_tokens_stub.DeleteOAuthToken(pb.DeleteOAuthTokenRequest(id=made.id))  # idempotent
+    error = await rpc_error(oauth_tokens_stub.GetOAuthToken(pb.GetOAuthTokenRequest(id=made.id)))
     assert error.code() == grpc.StatusCode.NOT_FOUND
-    assert list((await stub.ListOAuthTokens(pb.ListOAuthTokensRequest())).tokens) == []
+    assert list((await oauth_tokens_stub.ListOAuthTokens(pb.ListOAuthTokensRequest())).tokens) == []
     assert count_rows(pg_database) == 1  # soft: the row is still there
-    recreated = await upsert(stub, token())
+    recreated = await upsert(oauth_tokens_stub, token())
     assert recreated.created
     assert recreated.token.id != made.id
     unknown = "01890000-0000-7000-8000-000000000000"
-    error = await rpc_error(stub.DeleteOAuthToken(pb.DeleteOAuthTokenRequest(id=unknown)))
+    error = await rpc_error(
+        oauth_tokens_stub.DeleteOAuthToken(pb.DeleteOAuthTokenRequest(id=unknown))
+    )
     assert error.code() == grpc.StatusCode.NOT_FOUND
 
 
@@ -152,8 +152,10 @@ def _encodings(secret: str) -> list[str]:
     ]
 
 
-async def test_the_table_holds_no_plaintext_in_any_encoding(stub: Stub, pg_database: str) -> None:
-    await upsert(stub, token())
+async def test_the_table_holds_no_plaintext_in_any_encoding(
+    oauth_tokens_stub: Stub, pg_database: str
+) -> None:
+    await upsert(oauth_tokens_stub, token())
     with psycopg.connect(pg_database) as conn:
         rows = conn.execute("SELECT t::text, row_to_json(t)::text FROM oauth_tokens t").fetchall()
         dump = " ".join(" ".join(row) for row in rows)
@@ -166,10 +168,10 @@ async def test_the_table_holds_no_plaintext_in_any_encoding(stub: Stub, pg_datab
 
 
 async def test_ciphertexts_swapped_between_rows_or_columns_do_not_decrypt(
-    stub: Stub, pg_database: str
+    oauth_tokens_stub: Stub, pg_database: str
 ) -> None:
-    one = (await upsert(stub, token(user_id="one"))).token.id
-    two = (await upsert(stub, token(user_id="two"))).token.id
+    one = (await upsert(oauth_tokens_stub, token(user_id="one"))).token.id
+    two = (await upsert(oauth_tokens_stub, token(user_id="two"))).token.id
     with psycopg.connect(pg_database) as conn:
         conn.execute(
             """
@@ -180,32 +182,32 @@ async def test_ciphertexts_swapped_between_rows_or_columns_do_not_decrypt(
             {"one": one, "two": two},
         )
     for token_id in (one, two):
-        error = await rpc_error(get_full(stub, token_id))
+        error = await rpc_error(get_full(oauth_tokens_stub, token_id))
         assert error.code() == grpc.StatusCode.DATA_LOSS
         assert "does not decrypt" in (error.details() or "")
         assert ACCESS not in (error.details() or "")
     # BASIC reads do not open secrets and still work.
-    basic = await stub.GetOAuthToken(pb.GetOAuthTokenRequest(id=one))
+    basic = await oauth_tokens_stub.GetOAuthToken(pb.GetOAuthTokenRequest(id=one))
     assert basic.token.id == one
 
-    three = (await upsert(stub, token(user_id="three"))).token.id
+    three = (await upsert(oauth_tokens_stub, token(user_id="three"))).token.id
     with psycopg.connect(pg_database) as conn:  # refresh moved into the access column
         conn.execute(
             "UPDATE oauth_tokens SET access_token_ciphertext = refresh_token_ciphertext"
             " WHERE id = %s",
             (three,),
         )
-    assert (await rpc_error(get_full(stub, three))).code() == grpc.StatusCode.DATA_LOSS
+    assert (await rpc_error(get_full(oauth_tokens_stub, three))).code() == grpc.StatusCode.DATA_LOSS
 
 
 # --- etags -----------------------------------------------------------------------------
 
 
-async def test_two_updates_with_the_same_etag_exactly_one_wins(stub: Stub) -> None:
-    made = (await upsert(stub, token())).token
+async def test_two_updates_with_the_same_etag_exactly_one_wins(oauth_tokens_stub: Stub) -> None:
+    made = (await upsert(oauth_tokens_stub, token())).token
 
     async def update(access: str) -> pb.UpdateOAuthTokenResponse:
-        return await stub.UpdateOAuthToken(
+        return await oauth_tokens_stub.UpdateOAuthToken(
             pb.UpdateOAuthTokenRequest(
                 token=pb.OAuthToken(id=made.id, access_token=access),
                 update_mask=field_mask_pb2.FieldMask(paths=["access_token"]),
@@ -222,7 +224,7 @@ async def test_two_updates_with_the_same_etag_exactly_one_wins(stub: Stub) -> No
     assert len(winners) == 1
     assert len(losers) == 1
     assert losers[0].code() == grpc.StatusCode.ABORTED
-    full = await get_full(stub, made.id)
+    full = await get_full(oauth_tokens_stub, made.id)
     assert full.access_token == f"refreshed-{results.index(winners[0])}"
     assert full.refresh_token == REFRESH  # not in the mask: kept
     assert full.etag == winners[0].token.etag
@@ -247,11 +249,11 @@ async def test_update_masking_only_an_empty_refresh_token_keeps_the_token_as_it_
 
 
 async def test_update_without_refresh_token_keeps_it_and_stale_etag_changes_nothing(
-    stub: Stub,
+    oauth_tokens_stub: Stub,
 ) -> None:
-    made = (await upsert(stub, token())).token
+    made = (await upsert(oauth_tokens_stub, token())).token
     mask = field_mask_pb2.FieldMask(paths=["access_token", "refresh_token", "expiry_time"])
-    updated = await stub.UpdateOAuthToken(
+    updated = await oauth_tokens_stub.UpdateOAuthToken(
         pb.UpdateOAuthTokenRequest(
             token=pb.OAuthToken(
                 id=made.id,
@@ -262,12 +264,12 @@ async def test_update_without_refresh_token_keeps_it_and_stale_etag_changes_noth
             etag=made.etag,
         )
     )
-    full = await get_full(stub, made.id)
+    full = await get_full(oauth_tokens_stub, made.id)
     assert (full.access_token, full.refresh_token) == ("rotated-access", REFRESH)
     assert full.expiry_time.seconds == 2_000_000_000
 
     stale = await rpc_error(
-        stub.UpdateOAuthToken(
+        oauth_tokens_stub.UpdateOAuthToken(
             pb.UpdateOAuthTokenRequest(
                 token=pb.OAuthToken(id=made.id, access_token="lost-update"),
                 update_mask=field_mask_pb2.FieldMask(paths=["access_token"]),
@@ -276,16 +278,16 @@ async def test_update_without_refresh_token_keeps_it_and_stale_etag_changes_noth
         )
     )
     assert stale.code() == grpc.StatusCode.ABORTED
-    assert (await get_full(stub, made.id)).access_token == "rotated-access"
-    assert (await get_full(stub, made.id)).etag == updated.token.etag
+    assert (await get_full(oauth_tokens_stub, made.id)).access_token == "rotated-access"
+    assert (await get_full(oauth_tokens_stub, made.id)).etag == updated.token.etag
 
     # No mask: every field the request sets.
-    await stub.UpdateOAuthToken(
+    await oauth_tokens_stub.UpdateOAuthToken(
         pb.UpdateOAuthTokenRequest(
             token=pb.OAuthToken(id=made.id, email="b@example.com"), etag=updated.token.etag
         )
     )
-    after = await get_full(stub, made.id)
+    after = await get_full(oauth_tokens_stub, made.id)
     assert after.email == "b@example.com"
     assert after.access_token == "rotated-access"
 
@@ -379,12 +381,12 @@ BAD_REQUESTS: list[tuple[str, str, object]] = [
     ids=[f"{m}-{f}-{i}" for i, (m, f, _) in enumerate(BAD_REQUESTS)],
 )
 async def test_malformed_request_is_invalid_argument_naming_the_field_and_writes_nothing(
-    stub: Stub, pg_database: str, method: str, field: str, request_message: object
+    oauth_tokens_stub: Stub, pg_database: str, method: str, field: str, request_message: object
 ) -> None:
     from google.rpc import error_details_pb2, status_pb2
 
     before = count_rows(pg_database)
-    error = await rpc_error(getattr(stub, method)(request_message, timeout=5))
+    error = await rpc_error(getattr(oauth_tokens_stub, method)(request_message, timeout=5))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error.details()
     assert field in (error.details() or "")
     status = status_pb2.Status()
@@ -397,10 +399,12 @@ async def test_malformed_request_is_invalid_argument_naming_the_field_and_writes
     assert count_rows(pg_database) == before
 
 
-async def test_pagination_walks_every_token_once_and_filters_apply(stub: Stub) -> None:
+async def test_pagination_walks_every_token_once_and_filters_apply(oauth_tokens_stub: Stub) -> None:
     made = [
         (
-            await upsert(stub, token(provider="gemini" if n % 2 else "claude", user_id=f"u{n}"))
+            await upsert(
+                oauth_tokens_stub, token(provider="gemini" if n % 2 else "claude", user_id=f"u{n}")
+            )
         ).token.id
         for n in range(7)
     ]
@@ -408,7 +412,7 @@ async def test_pagination_walks_every_token_once_and_filters_apply(stub: Stub) -
     page_token = ""
     pages = 0
     while True:
-        reply = await stub.ListOAuthTokens(
+        reply = await oauth_tokens_stub.ListOAuthTokens(
             pb.ListOAuthTokensRequest(page_size=3, page_token=page_token)
         )
         seen.extend(t.id for t in reply.tokens)
@@ -418,11 +422,11 @@ async def test_pagination_walks_every_token_once_and_filters_apply(stub: Stub) -
             break
     assert seen == made  # creation order, each once
     assert pages == 3
-    gemini = await stub.ListOAuthTokens(pb.ListOAuthTokensRequest(provider="gemini"))
+    gemini = await oauth_tokens_stub.ListOAuthTokens(pb.ListOAuthTokensRequest(provider="gemini"))
     assert [t.user_id for t in gemini.tokens] == ["u1", "u3", "u5"]
-    first = await stub.ListOAuthTokens(pb.ListOAuthTokensRequest(page_size=2))
+    first = await oauth_tokens_stub.ListOAuthTokens(pb.ListOAuthTokensRequest(page_size=2))
     mixed = await rpc_error(
-        stub.ListOAuthTokens(
+        oauth_tokens_stub.ListOAuthTokens(
             pb.ListOAuthTokensRequest(
                 page_size=2, provider="gemini", page_token=first.next_page_token
             )
@@ -430,8 +434,8 @@ async def test_pagination_walks_every_token_once_and_filters_apply(stub: Stub) -
     )
     assert mixed.code() == grpc.StatusCode.INVALID_ARGUMENT
     soon = timestamp_pb2.Timestamp(seconds=1_800_000_000)
-    await upsert(stub, token(user_id="expiring", expiry_time=soon))
-    expiring = await stub.ListOAuthTokens(
+    await upsert(oauth_tokens_stub, token(user_id="expiring", expiry_time=soon))
+    expiring = await oauth_tokens_stub.ListOAuthTokens(
         pb.ListOAuthTokensRequest(expiring_before=timestamp_pb2.Timestamp(seconds=1_800_000_001))
     )
     assert [t.user_id for t in expiring.tokens] == ["expiring"]
@@ -470,7 +474,7 @@ async def test_a_get_right_after_an_upsert_sees_it_even_with_replay_paused(
         grpc.aio.insecure_channel(f"127.0.0.1:{writer_app.port}") as one,
         grpc.aio.insecure_channel(f"127.0.0.1:{other_app.port}") as two,
     ):
-        writer, other = new_stub(one), new_stub(two)
+        writer, other = stubs.oauth_tokens(one), stubs.oauth_tokens(two)
         written = await upsert(writer, token())
         # The same server: read-your-writes without the caller doing anything.
         assert (await get_full(writer, written.token.id)).access_token == ACCESS

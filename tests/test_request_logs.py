@@ -4,6 +4,7 @@ rollups that agree with the raw logs, partitions for new days, whole-batch valid
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -16,17 +17,17 @@ import pytest
 from google.protobuf import timestamp_pb2
 
 from dataaccess.v1 import request_logs_pb2 as pb
-from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
+from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import (
     clean_environment,
     health_status,
     run_cli,
     server_settings,
-    wait_for,
 )
+from tests.harness.waiting import wait_until
 
 if TYPE_CHECKING:
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
@@ -34,15 +35,6 @@ if TYPE_CHECKING:
 NOW = datetime.now(UTC).replace(microsecond=0)
 # The full volume of the acceptance test; DATAACCESS_TEST_LOG_ROWS lowers it for quick runs.
 VOLUME = int(os.environ.get("DATAACCESS_TEST_LOG_ROWS", "1000000"))
-
-
-def logs_stub(channel: grpc.aio.Channel) -> RequestLogServiceAsyncStub:
-    return pb_grpc.RequestLogServiceStub(channel)
-
-
-@pytest.fixture
-def stub(channel: grpc.aio.Channel) -> RequestLogServiceAsyncStub:
-    return logs_stub(channel)
 
 
 def stamp(when: datetime) -> timestamp_pb2.Timestamp:
@@ -104,14 +96,14 @@ def assert_rollups_match_raw(dsn: str) -> None:
 
 
 async def test_a_resent_batch_stores_nothing_new_and_rollups_match(
-    stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     batch = pb.BatchInsertRequestLogsRequest(logs=[log(n) for n in range(1000)])
-    first = await stub.BatchInsertRequestLogs(batch)
+    first = await request_logs_stub.BatchInsertRequestLogs(batch)
     assert (first.inserted, first.duplicates) == (1000, 0)
-    again = await stub.BatchInsertRequestLogs(batch)
+    again = await request_logs_stub.BatchInsertRequestLogs(batch)
     assert (again.inserted, again.duplicates) == (0, 1000)
-    inside = await stub.BatchInsertRequestLogs(
+    inside = await request_logs_stub.BatchInsertRequestLogs(
         pb.BatchInsertRequestLogsRequest(logs=[log(5000), log(5000), log(1)])
     )
     assert (inside.inserted, inside.duplicates) == (1, 2)
@@ -120,10 +112,10 @@ async def test_a_resent_batch_stores_nothing_new_and_rollups_match(
 
 
 async def test_a_batch_over_three_new_days_creates_their_partitions(
-    stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     days = [NOW - timedelta(days=d) for d in (30, 31, 32)]
-    reply = await stub.BatchInsertRequestLogs(
+    reply = await request_logs_stub.BatchInsertRequestLogs(
         pb.BatchInsertRequestLogsRequest(logs=[log(n, when=days[n % 3]) for n in range(30)])
     )
     assert reply.inserted == 30
@@ -135,7 +127,7 @@ async def test_a_batch_over_three_new_days_creates_their_partitions(
 
 
 async def test_the_server_creates_partitions_ahead_of_time(
-    stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     # The server fixture runs with the default DB_LOG_PARTITIONS_AHEAD=3.
     today = datetime.now(UTC).date()
@@ -150,16 +142,16 @@ async def test_the_server_creates_partitions_ahead_of_time(
         )
         return present is not None and all(name in present for name in expected)
 
-    await asyncio.to_thread(wait_for, created, what=f"partitions {expected}", timeout=10)
+    await wait_until(lambda: asyncio.to_thread(created), what=f"partitions {expected}", timeout=10)
 
 
 async def test_one_bad_log_rejects_the_batch_naming_its_index_and_field(
-    stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     logs = [log(n) for n in range(1000)]
     logs[537].status_code = 999
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+        await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "logs[537].status_code" in (caught.value.details() or "")
     assert scalar(pg_database, "SELECT count(*) FROM request_log_hourly") == 0
@@ -172,7 +164,7 @@ def stream(messages: list[list[pb.RequestLog]]) -> Iterator[pb.StreamRequestLogs
 
 
 async def test_a_stream_stores_in_chunks_and_a_resent_stream_only_adds_duplicates(
-    stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     messages = [[log(m * 300 + n) for n in range(300)] for m in range(10)]
 
@@ -181,7 +173,7 @@ async def test_a_stream_stores_in_chunks_and_a_resent_stream_only_adds_duplicate
             for request in stream(messages):
                 yield request
 
-        return await stub.StreamRequestLogs(requests())
+        return await request_logs_stub.StreamRequestLogs(requests())
 
     first = await send()
     assert (first.inserted, first.duplicates, first.messages) == (3000, 0, 10)
@@ -191,20 +183,22 @@ async def test_a_stream_stores_in_chunks_and_a_resent_stream_only_adds_duplicate
     assert_rollups_match_raw(pg_database)
 
 
-async def test_list_is_newest_first_and_filters(stub: RequestLogServiceAsyncStub) -> None:
+async def test_list_is_newest_first_and_filters(
+    request_logs_stub: RequestLogServiceAsyncStub,
+) -> None:
     logs = [log(n, when=NOW - timedelta(minutes=n)) for n in range(20)]
-    await stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
-    page = await stub.ListRequestLogs(pb.ListRequestLogsRequest(page_size=5))
+    await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+    page = await request_logs_stub.ListRequestLogs(pb.ListRequestLogsRequest(page_size=5))
     assert [entry.request_id for entry in page.logs] == [f"req-{n}" for n in range(5)]
-    second = await stub.ListRequestLogs(
+    second = await request_logs_stub.ListRequestLogs(
         pb.ListRequestLogsRequest(page_size=5, page_token=page.next_page_token)
     )
     assert [entry.request_id for entry in second.logs] == [f"req-{n}" for n in range(5, 10)]
-    errors = await stub.ListRequestLogs(
+    errors = await request_logs_stub.ListRequestLogs(
         pb.ListRequestLogsRequest(status_class=pb.STATUS_CLASS_SERVER_ERROR)
     )
     assert {entry.status_code for entry in errors.logs} == {500}
-    client = await stub.ListRequestLogs(
+    client = await request_logs_stub.ListRequestLogs(
         pb.ListRequestLogsRequest(status_class=pb.STATUS_CLASS_CLIENT_ERROR, auth_id="auth-3")
     )
     assert [(e.status_code, e.auth_id) for e in client.logs] == [(429, "auth-3")] * 2
@@ -212,13 +206,13 @@ async def test_list_is_newest_first_and_filters(stub: RequestLogServiceAsyncStub
 
 @pytest.mark.timeout(300)
 async def test_volume_through_batches_and_a_stream_counts_exactly(
-    stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     half = VOLUME // 2
     started = time.monotonic()
     batch_size = 1000
     for offset in range(0, half, batch_size):
-        reply = await stub.BatchInsertRequestLogs(
+        reply = await request_logs_stub.BatchInsertRequestLogs(
             pb.BatchInsertRequestLogsRequest(
                 logs=[log(n) for n in range(offset, offset + batch_size)]
             ),
@@ -233,7 +227,7 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
                 logs=[log(n) for n in range(offset, offset + batch_size)]
             )
 
-    streamed = await stub.StreamRequestLogs(requests(), timeout=600)
+    streamed = await request_logs_stub.StreamRequestLogs(requests(), timeout=600)
     assert streamed.inserted == VOLUME - half
     finished = time.monotonic()
     print(
@@ -241,7 +235,7 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
         f" {VOLUME - half} streamed: {(VOLUME - half) / (finished - batches_done):.0f} rows/s"
     )
     # Re-sending a batch inserts nothing new.
-    again = await stub.BatchInsertRequestLogs(
+    again = await request_logs_stub.BatchInsertRequestLogs(
         pb.BatchInsertRequestLogsRequest(logs=[log(n) for n in range(0, batch_size)])
     )
     assert (again.inserted, again.duplicates) == (0, batch_size)
@@ -251,11 +245,11 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
 
 
 async def test_cleanup_drops_partitions_past_retention_and_reports_them(
-    stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     old_days = [NOW - timedelta(days=d) for d in (3, 4, 5)]
     logs = [log(n, when=old_days[n % 3]) for n in range(30)] + [log(100 + n) for n in range(5)]
-    await stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+    await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
     with psycopg.connect(pg_database) as conn:
         # Usage request ids past retention (2 of 3) and rate windows over an hour old (1 of 2).
         conn.execute(
@@ -297,17 +291,28 @@ async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_eac
     stopping: list[asyncio.Future[None]] = []
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = logs_stub(channel)
+            stub = stubs.request_logs(channel)
 
             async def slow_stream() -> AsyncIterator[pb.StreamRequestLogsRequest]:
                 nonlocal stored_before_kill
                 for number, logs in enumerate(messages):
                     if number == 12:  # once a few chunks are stored, lose the primary
-                        deadline = time.monotonic() + 20
-                        while stored_before_kill < 5000 and time.monotonic() < deadline:
-                            await asyncio.sleep(0.05)
+
+                        async def stored_enough() -> bool:
+                            nonlocal stored_before_kill
                             stored_before_kill = await asyncio.to_thread(
                                 scalar, instance.dsn(), "SELECT count(*) FROM request_logs"
+                            )
+                            return stored_before_kill >= 5000
+
+                        # Raised in here, the timeout would only cancel the call: the
+                        # stream goes on, and the assertion after the call tells.
+                        with contextlib.suppress(AssertionError):
+                            await wait_until(
+                                stored_enough,
+                                what="5000 stored logs",
+                                timeout=20.0,
+                                interval=0.05,
                             )
                         # The call may fail (UNAVAILABLE) while the stop runs, which
                         # cancels this generator: the stop itself must not be cancelled
@@ -336,9 +341,11 @@ async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_eac
                     yield pb.StreamRequestLogsRequest(logs=logs)
 
             target = f"127.0.0.1:{app.port}"
-            await asyncio.to_thread(
-                wait_for, lambda: health_status(target) == "SERVING", what="SERVING"
-            )
+
+            async def serving() -> bool:
+                return await asyncio.to_thread(health_status, target) == "SERVING"
+
+            await wait_until(serving, what="SERVING", timeout=30)
             resent = await stub.StreamRequestLogs(whole_stream(), timeout=60)
     finally:
         await app.stop()

@@ -23,7 +23,7 @@ from dataaccess_server.errors import (
     FieldViolation,
     InvalidArgumentError,
 )
-from tests.harness.server import health_stub
+from tests.harness import stubs
 
 
 def _reflected_services(target: str) -> list[str]:
@@ -61,14 +61,14 @@ async def test_database_status_reports_the_primary_pool_and_schema(
 
 
 async def test_every_api_service_and_liveness_report_serving(channel: aio.Channel) -> None:
-    stub = health_stub(channel)
+    stub = stubs.health(channel)
     for service in ("", "dataaccess.v1.OperationsService", "liveness"):
         reply = await stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
         assert reply.status == health_pb2.HealthCheckResponse.SERVING, service
 
 
 async def test_unknown_health_service_is_not_found(channel: aio.Channel) -> None:
-    stub = health_stub(channel)
+    stub = stubs.health(channel)
     with pytest.raises(aio.AioRpcError) as caught:
         await stub.Check(health_pb2.HealthCheckRequest(service="no.such.Service"), timeout=5)
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND

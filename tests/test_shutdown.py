@@ -12,7 +12,8 @@ import pytest
 
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
-from tests.harness.server import Serve, clean_environment, health_status, wait_for
+from tests.harness.server import Serve, clean_environment, health_status
+from tests.harness.waiting import wait_until_sync
 
 # GetDatabaseStatus reads schema_migrations: holding this lock keeps the call in flight.
 BLOCK_STATUS = "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE"
@@ -35,7 +36,7 @@ def test_sigterm_drains_in_flight_calls_refuses_new_ones_and_exits_0(
     serve = Serve(env, tmp_path / "serve.log")
     try:
         target = serve.target()
-        wait_for(lambda: health_status(target) == "SERVING", what="SERVING")
+        wait_until_sync(lambda: health_status(target) == "SERVING", what="SERVING", timeout=30)
 
         with psycopg.connect(pg_database) as blocker, grpc.insecure_channel(target) as channel:
             blocker.execute(BLOCK_STATUS)
@@ -44,14 +45,19 @@ def test_sigterm_drains_in_flight_calls_refuses_new_ones_and_exits_0(
                 ops_pb2.GetDatabaseStatusRequest(), timeout=30
             )
             with psycopg.connect(pg_database, autocommit=True) as observer:
-                wait_for(
+                wait_until_sync(
                     lambda: observer.execute(WAITING_CALLS).fetchone() == (1,),
                     what="the call to wait on the lock",
+                    timeout=30,
                 )
 
             serve.process.send_signal(signal.SIGTERM)
             # Health flips to NOT_SERVING first, then the listener closes: wait for that.
-            wait_for(lambda: health_status(target) == "UNREACHABLE", what="new connections refused")
+            wait_until_sync(
+                lambda: health_status(target) == "UNREACHABLE",
+                what="new connections refused",
+                timeout=30,
+            )
             assert not in_flight.done()
 
             # A new call on a new connection is refused while the old call drains.
@@ -82,9 +88,10 @@ def test_sigterm_while_waiting_for_the_primary_exits_promptly(tmp_path: Path) ->
     )
     serve = Serve(env, tmp_path / "serve.log")
     try:
-        wait_for(
+        wait_until_sync(
             lambda: "waiting for the primary database" in serve.log(),
             what="the server to wait for its primary",
+            timeout=30,
         )
         assert serve.stop(timeout=10) == 0
     finally:

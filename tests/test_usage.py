@@ -16,9 +16,9 @@ import psycopg
 import pytest
 
 from dataaccess.v1 import usage_pb2 as pb
-from dataaccess.v1 import usage_pb2_grpc as pb_grpc
 from dataaccess_server.app import Application
 from dataaccess_server.db.pool import PoolSettings
+from tests.harness import stubs
 from tests.harness.server import server_settings
 
 if TYPE_CHECKING:
@@ -34,15 +34,6 @@ COUNTERS = (
     "success_count",
     "error_count",
 )
-
-
-def usage_stub(channel: grpc.aio.Channel) -> UsageServiceAsyncStub:
-    return pb_grpc.UsageServiceStub(channel)
-
-
-@pytest.fixture
-def stub(channel: grpc.aio.Channel) -> UsageServiceAsyncStub:
-    return usage_stub(channel)
 
 
 def record(auth_id: str = "auth-1", model: str = "m1", **counters: int) -> pb.UsageRecord:
@@ -61,11 +52,11 @@ def totals(dsn: str) -> dict[tuple[str, str], tuple[int, ...]]:
 
 
 async def test_upsert_adds_and_lists_with_total_tokens(
-    stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str
 ) -> None:
-    await stub.UpsertUsage(pb.UpsertUsageRequest(record=record(reasoning_tokens=2)))
-    await stub.UpsertUsage(pb.UpsertUsageRequest(record=record(cached_tokens=4)))
-    listed = await stub.ListUsage(pb.ListUsageRequest(auth_id="auth-1"))
+    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record(reasoning_tokens=2)))
+    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record(cached_tokens=4)))
+    listed = await usage_stub.ListUsage(pb.ListUsageRequest(auth_id="auth-1"))
     (row,) = listed.records
     assert (row.request_count, row.input_tokens, row.output_tokens) == (2, 20, 10)
     assert (row.reasoning_tokens, row.cached_tokens) == (2, 4)
@@ -74,9 +65,9 @@ async def test_upsert_adds_and_lists_with_total_tokens(
 
 
 async def test_duplicate_keys_in_one_batch_are_summed(
-    stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str
 ) -> None:
-    reply = await stub.BatchUpsertUsage(
+    reply = await usage_stub.BatchUpsertUsage(
         pb.BatchUpsertUsageRequest(
             records=[record(), record(model="m2"), record(input_tokens=7), record()]
         )
@@ -87,18 +78,18 @@ async def test_duplicate_keys_in_one_batch_are_summed(
 
 
 async def test_a_retried_batch_counts_once_and_a_reused_id_is_refused(
-    stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str
 ) -> None:
     batch = pb.BatchUpsertUsageRequest(records=[record(), record(model="m2")], request_id="b-1")
-    first = await stub.BatchUpsertUsage(batch)
+    first = await usage_stub.BatchUpsertUsage(batch)
     assert not first.replayed
-    again = await stub.BatchUpsertUsage(batch)
+    again = await usage_stub.BatchUpsertUsage(batch)
     assert again.replayed
     assert (again.records_received, again.keys_updated) == (2, 2)
     assert totals(pg_database)[("m1", "auth-1")][0] == 1
     other = pb.BatchUpsertUsageRequest(records=[record(input_tokens=99)], request_id="b-1")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.BatchUpsertUsage(other)
+        await usage_stub.BatchUpsertUsage(other)
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert totals(pg_database)[("m1", "auth-1")][1] == 10
 
@@ -113,9 +104,9 @@ async def test_concurrent_retries_from_two_server_processes_apply_once(
         grpc.aio.insecure_channel(two_servers[0]) as one,
         grpc.aio.insecure_channel(two_servers[1]) as two,
     ):
-        stubs = [usage_stub(one), usage_stub(two)]
+        both = [stubs.usage(one), stubs.usage(two)]
         replies = await asyncio.gather(
-            *(stubs[n % 2].BatchUpsertUsage(batch, timeout=10) for n in range(10))
+            *(both[n % 2].BatchUpsertUsage(batch, timeout=10) for n in range(10))
         )
     assert Counter(reply.replayed for reply in replies) == {True: 9, False: 1}
     sums = totals(pg_database)
@@ -140,7 +131,7 @@ async def test_overlapping_concurrent_batches_never_deadlock_or_lose_an_incremen
         nonlocal batches
         rng = random.Random(seed)
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            stub = usage_stub(channel)
+            stub = stubs.usage(channel)
             while time.monotonic() < stop_at:
                 chosen = rng.sample(keys, 30)  # overlapping keys, each batch in its own order
                 records = []
@@ -173,12 +164,12 @@ async def test_overlapping_concurrent_batches_never_deadlock_or_lose_an_incremen
 
 
 async def test_one_bad_record_rejects_the_batch_naming_its_index_and_field(
-    stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str
 ) -> None:
     records = [record(auth_id=f"a{n}") for n in range(1000)]
     records[537].model = ""
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.BatchUpsertUsage(pb.BatchUpsertUsageRequest(records=records))
+        await usage_stub.BatchUpsertUsage(pb.BatchUpsertUsageRequest(records=records))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "records[537].model" in (caught.value.details() or "")
     assert totals(pg_database) == {}
@@ -209,10 +200,10 @@ BAD: list[tuple[str, Any]] = [
 
 @pytest.mark.parametrize(("field", "request_message"), BAD, ids=[f for f, _ in BAD])
 async def test_bad_batches_are_invalid_argument_and_write_nothing(
-    stub: UsageServiceAsyncStub, pg_database: str, field: str, request_message: Any
+    usage_stub: UsageServiceAsyncStub, pg_database: str, field: str, request_message: Any
 ) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.BatchUpsertUsage(request_message)
+        await usage_stub.BatchUpsertUsage(request_message)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in (caught.value.details() or "")
     assert totals(pg_database) == {}
@@ -224,7 +215,7 @@ async def test_an_oversized_batch_names_the_limit(pg_database: str) -> None:
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
             with pytest.raises(grpc.aio.AioRpcError) as caught:
-                await usage_stub(channel).BatchUpsertUsage(
+                await stubs.usage(channel).BatchUpsertUsage(
                     pb.BatchUpsertUsageRequest(records=[record()] * 101)
                 )
     finally:
@@ -233,27 +224,29 @@ async def test_an_oversized_batch_names_the_limit(pg_database: str) -> None:
     assert "at most 100" in (caught.value.details() or "")
 
 
-async def test_list_filters_dates_and_pages(stub: UsageServiceAsyncStub) -> None:
+async def test_list_filters_dates_and_pages(usage_stub: UsageServiceAsyncStub) -> None:
     records = [
         pb.UsageRecord(provider="p", model="m", auth_id=f"a{n}", date=day, request_count=1)
         for n in range(3)
         for day in ("2025-01-01", "2025-01-02", "2025-01-03")
     ]
-    await stub.BatchUpsertUsage(pb.BatchUpsertUsageRequest(records=records))
+    await usage_stub.BatchUpsertUsage(pb.BatchUpsertUsageRequest(records=records))
     seen: list[tuple[str, str]] = []
     token = ""
     while True:
-        page = await stub.ListUsage(pb.ListUsageRequest(page_size=4, page_token=token))
+        page = await usage_stub.ListUsage(pb.ListUsageRequest(page_size=4, page_token=token))
         seen.extend((r.date, r.auth_id) for r in page.records)
         token = page.next_page_token
         if not token:
             break
     assert seen == sorted(seen)
     assert len(seen) == 9
-    ranged = await stub.ListUsage(
+    ranged = await usage_stub.ListUsage(
         pb.ListUsageRequest(start_date="2025-01-02", end_date="2025-01-02", auth_id="a1")
     )
     assert [(r.date, r.auth_id) for r in ranged.records] == [("2025-01-02", "a1")]
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await stub.ListUsage(pb.ListUsageRequest(start_date="2025-01-03", end_date="2025-01-01"))
+        await usage_stub.ListUsage(
+            pb.ListUsageRequest(start_date="2025-01-03", end_date="2025-01-01")
+        )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT

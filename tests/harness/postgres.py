@@ -17,9 +17,8 @@ import asyncio
 import os
 import shutil
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -58,15 +57,6 @@ def pg_major_under_test() -> int:
         raise ValueError(
             f"{PG_MAJOR_ENV} must be a PostgreSQL major (16 or 18), not {value!r}"
         ) from None
-
-
-def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = 10.0) -> None:
-    """Poll `condition` until it is true; AssertionError naming `what` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(0.01)
 
 
 def discard_instance(instance: PostgresInstance) -> None:

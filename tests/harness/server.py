@@ -8,22 +8,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import grpc
-from grpc import aio
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
 
-from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess_server.config import Settings, load_settings
 from dataaccess_server.db.pool import PoolSettings
-from tests.harness import leaks
-
-if TYPE_CHECKING:
-    from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
+from tests.harness import leaks, stubs
+from tests.harness.waiting import wait_until_sync
 
 HEALTH_CHECK = "/grpc.health.v1.Health/Check"
 
@@ -88,29 +83,10 @@ def run_cli(
     return result
 
 
-def wait_for(condition: Callable[[], bool], *, what: str, timeout: float = 30.0) -> None:
-    """Poll ``condition`` until true; AssertionError naming ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-        time.sleep(0.05)
-
-
-def token_stub(channel: aio.Channel) -> OAuthTokenServiceAsyncStub:
-    """An asyncio OAuthTokenService stub (typed: the async flavour is for checkers only)."""
-    return tokens_grpc.OAuthTokenServiceStub(channel)
-
-
-def health_stub(channel: grpc.Channel | aio.Channel) -> Any:
-    """A grpc.health.v1 stub. Typed Any: the published stubs declare none of its methods."""
-    return health_pb2_grpc.HealthStub(channel)
-
-
 def health_status(target: str, service: str = "", timeout: float = 1.0) -> str:
     """The health status name of ``service`` at ``target`` ("UNREACHABLE" if no answer)."""
     with grpc.insecure_channel(target) as channel:
-        stub = health_stub(channel)
+        stub = stubs.health(channel)
         try:
             reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
         except grpc.RpcError:
@@ -129,7 +105,7 @@ def listen_port_from_log(path: Path, timeout: float = 60.0) -> int:
                 return True
         return False
 
-    wait_for(logged, what=f"'serving gRPC on' in {path}", timeout=timeout)
+    wait_until_sync(logged, what=f"'serving gRPC on' in {path}", timeout=timeout)
     return found[0]
 
 

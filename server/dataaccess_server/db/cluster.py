@@ -95,6 +95,7 @@ class Cluster:
         self._listeners: list[NodeListener] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._round_robin = itertools.count()
+        self._closing = False
         # Enough history to tell any lag up to well past the rotation bound.
         self._wal_history = WalHistory(horizon=max(60.0, 10 * replica_max_lag))
         self.read_retries = 0
@@ -126,14 +127,22 @@ class Cluster:
     async def close(self, timeout: float = 5.0) -> None:
         """Stop the monitors, then close every pool within ``timeout`` seconds.
 
-        The monitors and the idle-connection check are cancelled (each stops at the
-        await it is in, a probe in progress included) and awaited before the pools close.
+        The monitors and the idle-connection check are cancelled and awaited before the
+        pools close; the pools close even when the caller's time bound cuts that short.
         """
+        # The flag too, not only cancel(): psycopg_pool's AsyncConnectionPool.check()
+        # swallows a cancellation that lands in its round trip (it takes it for a broken
+        # connection), after which the pool-check loop would never end.
+        self._closing = True
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-        await asyncio.gather(*(node.close(timeout) for node in self.nodes))
+        try:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        finally:
+            # Even when the caller's time bound cuts the wait short: no probe connection
+            # or pool outlives the cluster.
+            self._tasks = []
+            await asyncio.gather(*(node.close(timeout) for node in self.nodes))
 
     async def wait_for_primary(self, timeout: float) -> None:
         """Return once the primary answers a probe; DatabaseUnavailableError after ``timeout``."""
@@ -317,7 +326,7 @@ class Cluster:
 
     async def _monitor(self, node: Node) -> None:
         was_in_rotation = self.in_rotation(node)
-        while True:
+        while not self._closing:
             changed = await node.probe()
             if node is self.writer() and node.wal_lsn is not None:
                 self._wal_history.record(time.monotonic(), node.wal_lsn)
@@ -357,7 +366,7 @@ class Cluster:
 
     async def _check_pools(self) -> None:
         # Idle connections can die silently (firewalls); find them before a caller does.
-        while True:
+        while not self._closing:
             await asyncio.sleep(self._pool_settings.health_check_interval)
             for node in self.nodes:
                 await node.check_idle_connections()
