@@ -231,10 +231,10 @@ async def test_two_updates_with_the_same_etag_exactly_one_wins(oauth_tokens_stub
 
 
 async def test_update_masking_only_an_empty_refresh_token_keeps_the_token_as_it_is(
-    stub: Stub,
+    oauth_tokens_stub: Stub,
 ) -> None:
-    made = (await upsert(stub, token())).token
-    updated = await stub.UpdateOAuthToken(
+    made = (await upsert(oauth_tokens_stub, token())).token
+    updated = await oauth_tokens_stub.UpdateOAuthToken(
         pb.UpdateOAuthTokenRequest(
             token=pb.OAuthToken(id=made.id),
             update_mask=field_mask_pb2.FieldMask(paths=["refresh_token"]),
@@ -244,7 +244,7 @@ async def test_update_masking_only_an_empty_refresh_token_keeps_the_token_as_it_
     )
     assert updated.token.etag == made.etag  # nothing changed
     assert updated.consistency_token
-    full = await get_full(stub, made.id)
+    full = await get_full(oauth_tokens_stub, made.id)
     assert (full.access_token, full.refresh_token) == (ACCESS, REFRESH)
 
 

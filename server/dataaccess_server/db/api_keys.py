@@ -20,6 +20,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.conditions import with_given_conditions
 from dataaccess_server.db.notifications import notify
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.api_keys import (
@@ -220,10 +221,7 @@ async def list_keys(
         "unexpired_only": None if query.include_expired else True,
         "after": after,
     }
-    conditions = [sql.SQL("true")] + [
-        sql.SQL(LIST_CONDITIONS[name]) for name, value in params.items() if value is not None
-    ]
-    statement = sql.SQL(LIST_KEYS).format(conditions=sql.SQL(" AND ").join(conditions))
+    statement = with_given_conditions(LIST_KEYS, LIST_CONDITIONS, params)
     cursor = await conn.execute(statement, {**params, "limit": limit})
     return [_record(values) for values in await cursor.fetchall()]
 

@@ -20,6 +20,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.conditions import with_given_conditions
 from dataaccess_server.db.wal import current_wal_lsn
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.oauth_tokens import (
@@ -82,8 +83,7 @@ WHERE id = %(id)s AND deleted_at IS NULL
 RETURNING id
 """
 TOKEN_EXISTS = "SELECT EXISTS (SELECT FROM oauth_tokens WHERE id = %(id)s)"
-# Only the filters given become conditions: a generic plan (psycopg prepares statements
-# it runs often) could not use an index behind "%(x)s IS NULL OR column = %(x)s".
+# {conditions}: only the filters given (see db/conditions.py).
 LIST_TOKENS = f"SELECT {COLUMNS} FROM oauth_tokens WHERE {{conditions}} ORDER BY id LIMIT %(limit)s"
 LIST_CONDITIONS = {
     "provider": "provider = %(provider)s",
@@ -252,10 +252,9 @@ async def list_tokens(
         "expiring_before": query.expiring_before,
         "after": after,
     }
-    conditions = [sql.SQL("deleted_at IS NULL")] + [
-        sql.SQL(LIST_CONDITIONS[name]) for name, value in params.items() if value is not None
-    ]
-    statement = sql.SQL(LIST_TOKENS).format(conditions=sql.SQL(" AND ").join(conditions))
+    statement = with_given_conditions(
+        LIST_TOKENS, LIST_CONDITIONS, params, base="deleted_at IS NULL"
+    )
     cursor = await conn.execute(statement, {**params, "limit": limit})
     return [_token(values) for values in await cursor.fetchall()]
 

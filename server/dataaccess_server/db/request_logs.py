@@ -19,6 +19,7 @@ from typing import Any
 from psycopg import sql
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.conditions import with_given_conditions
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.request_logs import Ingested, LogFilter, RequestLog
 
@@ -207,13 +208,12 @@ async def list_logs(
         "end_time": filters.end_time,
     }
     params: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
-    conditions = [sql.SQL("true")] + [sql.SQL(LIST_CONDITIONS[name]) for name in params]
-    if filters.server_errors:
-        conditions.append(sql.SQL(SERVER_ERRORS))
+    extra = [SERVER_ERRORS] if filters.server_errors else []
     if after is not None:
-        conditions.append(sql.SQL(LIST_CONDITIONS["after"]))
+        extra.append(LIST_CONDITIONS["after"])
+    query = with_given_conditions(LIST_LOGS, LIST_CONDITIONS, params, extra=extra)
+    if after is not None:
         params.update(after_time=after[0], after_id=after[1])
-    query = sql.SQL(LIST_LOGS).format(conditions=sql.SQL(" AND ").join(conditions))
     cursor = await conn.execute(query, {**params, "limit": limit})
     rows = []
     for values in await cursor.fetchall():

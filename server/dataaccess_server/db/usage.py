@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from psycopg import sql
-
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.conditions import with_given_conditions
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.usage import (
     COUNTERS,
@@ -132,9 +131,7 @@ async def list_usage(
         "end_date": filters.end_date,
         "after": after,
     }
-    conditions = [sql.SQL("true")] + [
-        sql.SQL(LIST_CONDITIONS[name]) for name, value in params.items() if value is not None
-    ]
+    query = with_given_conditions(LIST_USAGE, LIST_CONDITIONS, params)
     if after is not None:
         params.update(
             after_date=after[0],
@@ -142,7 +139,6 @@ async def list_usage(
             after_model=after[2],
             after_auth_id=after[3],
         )
-    query = sql.SQL(LIST_USAGE).format(conditions=sql.SQL(" AND ").join(conditions))
     cursor = await conn.execute(query, {**params, "limit": limit})
     return [DailyUsage(*values) for values in await cursor.fetchall()]
 
