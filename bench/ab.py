@@ -7,7 +7,9 @@ from BASE_DIR/server (run A, the baseline) or from this checkout (run B); the lo
 generator and the database are this checkout's in both. Every report row is a workload's
 throughput as a share of a baseline measured in the same run (raw SQL, Health/Check):
 those same-run ratios are what is compared, as medians over the rounds, since absolute
-throughput on a shared machine drifts from minute to minute.
+throughput on a shared machine drifts from minute to minute. A report without a
+baseline (analytics: latency at concurrency 1) is compared by its p50 in ms, where B/A
+below 100% is faster.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ ROW = re.compile(
     r"^(?P<name>\S.{0,43}?)\s+(?P<rate>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+"
     r"(?P<share>\d+)%$"
 )
+# A row of a latency table without a baseline (bench/analytics.py): RPC, rate, p50, p99, max.
+LATENCY_ROW = re.compile(
+    r"^(?P<name>\S.{0,27}?)\s+(?P<rate>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+"
+    r"(?P<max>[\d.]+)$"
+)
 
 
 def run_once(name: str, source: str | None) -> dict[str, tuple[float, float]]:
@@ -45,13 +52,23 @@ def run_once(name: str, source: str | None) -> dict[str, tuple[float, float]]:
     if result.returncode != 0:
         raise RuntimeError(f"bench {name} failed:\n{result.stdout}\n{result.stderr}")
     rows: dict[str, tuple[float, float]] = {}
+    baseline_rate = 0.0
     for line in result.stdout.splitlines():
         match = ROW.match(line.strip())
-        if match:
-            key = match["name"].strip()
-            while key in rows:  # the same workload in a second table (another phase)
-                key += "'"
-            rows[key] = (int(match["share"]) / 100, float(match["p50"]))
+        if match is None:
+            baseline_rate = 0.0  # a header or a verdict: the next row opens a table
+            latency = LATENCY_ROW.match(line.strip())
+            if latency is not None:  # no baseline in the run: compare p50 itself
+                rows[latency["name"].strip() + " (p50 ms)"] = (float(latency["p50"]), 0.0)
+            continue
+        rate = float(match["rate"])
+        if not baseline_rate:
+            baseline_rate = rate  # a table's first row is its baseline (100%)
+        key = match["name"].strip()
+        while key in rows:  # the same workload in a second table (another phase)
+            key += "'"
+        # The share from the rates, not the rounded percentage the report prints.
+        rows[key] = (rate / baseline_rate, float(match["p50"]))
     return rows
 
 
@@ -76,7 +93,10 @@ def main(argv: list[str]) -> int:
                 continue
             a, b = statistics.median(sides["A"]), statistics.median(sides["B"])
             ratio = f"{b / a:7.1%}" if a else "      -"
-            print(f"{workload:<46} {a:>9.0%} {b:>9.0%} {ratio}")
+            if workload.endswith("(p50 ms)"):
+                print(f"{workload:<46} {a:>9.2f} {b:>9.2f} {ratio}")
+            else:
+                print(f"{workload:<46} {a:>9.1%} {b:>9.1%} {ratio}")
         print()
     return 0
 
