@@ -260,13 +260,7 @@ class APIKeyService:
             raise InvalidArgumentError.single(
                 "key_prefix", f"must be at most {DISPLAY_PREFIX_LENGTH} characters"
             )
-        filters = {
-            "key_prefix": query.key_prefix,
-            "owner_id": query.owner_id,
-            "include_revoked": query.include_revoked,
-            "include_expired": query.include_expired,
-        }
-        pager = Pager(query.page_size, query.page_token, filters)
+        pager = Pager.of(query)
         records = await self._store.list_page(
             query, after=pager.after, limit=pager.limit, deadline=deadline
         )

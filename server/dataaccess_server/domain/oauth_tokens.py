@@ -197,14 +197,7 @@ class OAuthTokenService:
         self, query: TokenQuery, deadline: Deadline, *, consistency_token: str = ""
     ) -> tuple[list[OAuthToken], str]:
         """A page of live tokens (BASIC view) and the next page's token ("" at the end)."""
-        filters = {
-            "provider": query.provider,
-            "user_id": query.user_id,
-            "email": query.email,
-            "active_only": query.active_only,
-            "expiring_before": query.expiring_before,
-        }
-        pager = Pager(query.page_size, query.page_token, filters)
+        pager = Pager.of(query)
         stored = await self._store.list_live(
             query,
             after=pager.after,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -84,6 +85,17 @@ class Pager:
         self._filters = fingerprint(filters)
         start = PageToken.decode(page_token, filters=self._filters)
         self.after = start.after if start else None
+
+    @classmethod
+    def of(cls, query: Any) -> Pager:
+        """The paging of a list query: a dataclass with ``page_size`` and
+        ``page_token``, whose every other field is a filter the token is bound to."""
+        filters = {
+            item.name: getattr(query, item.name)
+            for item in dataclasses.fields(query)
+            if item.name not in ("page_size", "page_token")
+        }
+        return cls(query.page_size, query.page_token, filters)
 
     @property
     def limit(self) -> int:

@@ -205,14 +205,7 @@ class UsageService:
         end = parse_date(query.end_date, "end_date") if query.end_date else None
         if start is not None and end is not None and start > end:
             raise InvalidArgumentError.single("end_date", "must not be before start_date")
-        filters = {
-            "auth_id": query.auth_id,
-            "provider": query.provider,
-            "model": query.model,
-            "start_date": query.start_date,
-            "end_date": query.end_date,
-        }
-        pager = Pager(query.page_size, query.page_token, filters)
+        pager = Pager.of(query)
         after = _decode_key(pager.after) if pager.after else None
         selected = UsageFilter(
             auth_id=query.auth_id or None,
