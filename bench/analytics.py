@@ -306,9 +306,21 @@ async def ingest(
     """Send the batches from INGEST_CONCURRENCY loops for INGEST_DURATION seconds (each
     batch once: new logs every call)."""
     queue = iter(batches)
+    made = 0
+
+    def next_batch() -> logs_pb.BatchInsertRequestLogsRequest:
+        # Past the batches made ahead (a fast server on a small database), new ones are
+        # made on the spot: every call must still carry new logs.
+        nonlocal made
+        try:
+            return next(queue)
+        except StopIteration:
+            made += 1
+            prefix = "extra-" + "".join(c for c in name if c.isalnum()) + f"-{made}"
+            return log_batches(1, random.Random(made), prefix=prefix)[0]
 
     async def send() -> None:
-        batch = next(queue)
+        batch = next_batch()
         reply = await stub.BatchInsertRequestLogs(batch)
         if reply.inserted != BATCH:
             raise RuntimeError(f"a batch of new logs inserted {reply.inserted}")
