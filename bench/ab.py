@@ -32,7 +32,7 @@ ROW = re.compile(
 )
 # A row of a latency table without a baseline (bench/analytics.py): RPC, rate, p50, p99, max.
 LATENCY_ROW = re.compile(
-    r"^(?P<name>\S.{0,27}?)\s+(?P<rate>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+"
+    r"^(?P<name>\S.*?)\s+(?P<rate>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+"
     r"(?P<max>[\d.]+)$"
 )
 
