@@ -246,18 +246,12 @@ class Cluster:
             return await self._run_on(fallback, operation, deadline, share=1.0)
 
     @contextlib.asynccontextmanager
-    async def transaction(self, deadline: Deadline) -> AsyncIterator[Connection]:
-        """A transaction on the writer, within ``deadline``: committed when the body
-        returns, rolled back when it raises. Never retried (the body may have had
-        effects outside the database). Raises as :meth:`run` does."""
-        async with self.write_session(deadline) as conn, conn.transaction():
-            yield conn
-
-    @contextlib.asynccontextmanager
     async def write_session(self, deadline: Deadline) -> AsyncIterator[Connection]:
-        """A connection of the writer in autocommit mode, within ``deadline``: for a
-        transaction followed by work on the same connection after its commit (its WAL
-        position, say). Never retried. Raises as :meth:`run` does."""
+        """A connection of the writer in autocommit mode, within ``deadline``, for work
+        that :meth:`run` cannot express: a transaction the caller drives statement by
+        statement, then work on the same connection after its commit (its WAL
+        position, say). Never retried (the body may have had effects outside the
+        database). Raises as :meth:`run` does."""
         writer = self.writer()
         if writer is None:
             raise DatabaseUnavailableError("no reachable primary: writes are unavailable")
