@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dataaccess_server.config import ConfigError, load_settings, parse_duration
-from dataaccess_server.db.pool import PoolSettings
+from dataaccess_server.db.pool import PoolSettingError, PoolSettings
 
 GOOD_DSN = "postgresql://app:secret@db.internal:5432/dataaccess"
 
@@ -184,3 +184,23 @@ def test_serve_exits_2_with_one_line_naming_the_variable(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"dataaccess: configuration error: {variable}: ")
     assert reason in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"min_size": -1}, "min_size"),
+        ({"max_size": 0}, "max_size"),
+        ({"min_size": 6, "max_size": 5}, "min_size"),
+        ({"max_lifetime": 0.0}, "max_lifetime"),
+        ({"max_idle": float("inf")}, "max_idle"),
+        ({"health_check_interval": -1.0}, "health_check_interval"),
+        ({"timeout": float("nan")}, "timeout"),
+    ],
+)
+def test_pool_settings_refuse_bad_values_where_they_are_built(
+    values: dict[str, float], field: str
+) -> None:
+    with pytest.raises(PoolSettingError) as caught:
+        PoolSettings(**values)  # type: ignore[arg-type]
+    assert caught.value.field == field
