@@ -218,6 +218,24 @@ async def channel(server_target: str) -> AsyncIterator[aio.Channel]:
         yield chan
 
 
+@pytest.fixture
+async def auth_app(pg_database: str) -> AsyncIterator[Application]:
+    """The service with DATAACCESS_AUTH=on (bearer credentials; no TLS)."""
+    app = Application(server_settings(pg_database, auth="on"))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+@pytest.fixture
+async def auth_channel(auth_app: Application) -> AsyncIterator[aio.Channel]:
+    """An asyncio channel to the ``auth_app`` fixture (callers send bearer metadata)."""
+    async with aio.insecure_channel(f"127.0.0.1:{auth_app.port}") as chan:
+        yield chan
+
+
 # One stub fixture per service, over ``channel``. A test that opens channels of its own
 # (to a second server, to one it restarts) builds stubs with tests.harness.stubs.
 

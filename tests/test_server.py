@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import grpc
 import pytest
@@ -12,6 +13,7 @@ from grpc_health.v1 import health_pb2
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
 )
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
@@ -23,7 +25,8 @@ from dataaccess_server.errors import (
     FieldViolation,
     InvalidArgumentError,
 )
-from tests.harness import stubs
+from tests.harness import leaks, stubs
+from tests.harness.server import server_settings
 
 
 def _reflected_services(target: str) -> list[str]:
@@ -113,3 +116,32 @@ def _status_proto(status: grpc.Status) -> status_pb2.Status:
             proto.ParseFromString(value)
             return proto
     raise AssertionError("no rich status details")
+
+
+async def test_database_status_shows_only_the_allowed_connection_parameters(
+    pg_database: str, tmp_path: Path
+) -> None:
+    # A DSN with everything a status page must not show: secrets, file paths, options.
+    passfile = tmp_path / "pgpass"
+    passfile.write_text("")
+    base = make_conninfo("", **conninfo_to_dict(pg_database))
+    dsn = (
+        f"{base} password=hunter2-pw sslpassword=hunter2-ssl"
+        f" passfile={passfile} sslkey=/secret/client.key options='-c work_mem=64MB'"
+        " application_name=status-test sslmode=disable"
+    )
+    leaks.register_secret("hunter2-pw", "hunter2-ssl")
+    app = Application(server_settings(dsn))
+    await app.start()
+    try:
+        async with aio.insecure_channel(f"127.0.0.1:{app.port}") as chan:
+            stub = ops_grpc.OperationsServiceStub(chan)
+            reply = await stub.GetDatabaseStatus(ops_pb2.GetDatabaseStatusRequest(), timeout=5)
+    finally:
+        await app.stop()
+    shown = conninfo_to_dict(reply.nodes[0].dsn)
+    assert set(shown) <= {"host", "port", "dbname", "user", "sslmode", "application_name"}
+    assert shown["application_name"] == "status-test"
+    assert shown["sslmode"] == "disable"
+    for hidden in ("hunter2", "pgpass", "client.key", "work_mem"):
+        assert hidden not in reply.nodes[0].dsn

@@ -16,11 +16,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from dataaccess_server import embedded
+from dataaccess_server.api.auth import AuthInterceptor
 from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.config import Settings
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
+from dataaccess_server.db.audit import PostgresAuditStore
+from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import (
     MigrationFile,
@@ -35,7 +38,10 @@ from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
+from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.model.access import CallerCredential
 from dataaccess_server.domain.model.api_keys import Known
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
@@ -68,6 +74,7 @@ class Application:
         self._listener: ChangeListener | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.keys: APIKeyService | None = None
+        self.callers: CallerDirectory | None = None
 
     @property
     def cluster(self) -> Cluster | None:
@@ -110,11 +117,24 @@ class Application:
         key_store = PostgresAPIKeyStore(cluster, channel_for(settings.schema))
         self.keys = APIKeyService(key_store, cache)
         keys = self.keys
+        # Caller credentials: cached like keys, invalidated on the same channel.
+        caller_cache: KeyCache[CallerCredential] = KeyCache(
+            max_entries=10_000, negative_ttl=settings.key_negative_ttl
+        )
+        callers = self.callers = CallerDirectory(
+            PostgresCallerStore(cluster, key_store.channel), settings.access_policy, caller_cache
+        )
+
+        def on_message(_channel: str, payload: str) -> None:
+            keys.on_invalidation(payload)
+            callers.on_invalidation(payload)
+
+        def on_state(subscribed: bool) -> None:
+            cache.set_enabled(subscribed)
+            caller_cache.set_enabled(subscribed)
+
         self._listener = ChangeListener(
-            settings.primary_dsn,
-            [key_store.channel],
-            on_message=lambda _channel, payload: keys.on_invalidation(payload),
-            on_state=cache.set_enabled,
+            settings.primary_dsn, [key_store.channel], on_message=on_message, on_state=on_state
         )
         await self._listener.start()
         logs = RequestLogService(PostgresRequestLogStore(cluster), max_batch=settings.max_batch)
@@ -122,6 +142,15 @@ class Application:
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs), name="log-partitions"),
         ]
+        audit = AuditTrail(PostgresAuditStore(cluster))
+        auth = AuthInterceptor(
+            policy=settings.access_policy,
+            callers=callers if settings.authenticating else None,
+            audit=audit,
+            default_deadline=settings.default_deadline,
+            reflection_public=settings.reflection_public,
+        )
+        _warn_if_open(settings)
         self._server = GrpcServer(
             cluster,
             operations=OperationsService(cluster, PostgresSchemaInspector(cluster, known)),
@@ -132,6 +161,8 @@ class Application:
             analytics=AnalyticsService(
                 PostgresAnalyticsStore(cluster), max_days=settings.analytics_max_days
             ),
+            audit=audit,
+            auth=auth,
             default_deadline=settings.default_deadline,
         )
         try:
@@ -282,6 +313,23 @@ async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:
         # No traceback: the timeout is the whole story, and the step is named.
         log.error(  # noqa: TRY400
             "shutdown: %s did not finish within %gs; going on without it", step, timeout
+        )
+
+
+def _warn_if_open(settings: Settings) -> None:
+    # Said at every start: an open service holding secrets must never go unnoticed.
+    if settings.authenticating:
+        return
+    if settings.auth == "none":
+        log.warning(
+            "AUTHENTICATION OFF (DATAACCESS_AUTH=none): every caller that reaches %s may"
+            " read every secret and change everything; only for a trusted network",
+            settings.listen,
+        )
+    else:
+        log.warning(
+            "AUTHENTICATION OFF: open development mode (embedded database on loopback);"
+            " set DATAACCESS_AUTH=on to require credentials"
         )
 
 

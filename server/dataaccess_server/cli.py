@@ -1,7 +1,7 @@
 """The ``dataaccess`` command: serve, migrate, version.
 
 Exit codes: 0 success, 1 failure (database unreachable, migration refused, start-up
-failed), 2 usage or configuration error.
+failed, no such caller), 2 usage or configuration error (a bad argument included).
 """
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import os
+import socket
 import sys
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -20,6 +23,9 @@ from dataaccess_server import __version__, embedded
 from dataaccess_server.app import EMBEDDED_DATABASE, Application, StartupError
 from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_settings
 from dataaccess_server.db.admin import ensure_database
+from dataaccess_server.db.api_keys import channel_for
+from dataaccess_server.db.audit import PostgresAuditStore
+from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster, Intent
 from dataaccess_server.db.migrations import (
     MigrationFile,
@@ -31,9 +37,13 @@ from dataaccess_server.db.migrations import (
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.retention import Removed, cleanup
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.encryption_key_rotation import rotate_encryption_key
+from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.model.access import AuditEvent, CallerCredential
 from dataaccess_server.domain.model.oauth_tokens import RotationProgress
-from dataaccess_server.errors import DataAccessError
+from dataaccess_server.errors import DataAccessError, InvalidArgumentError, NotFoundError
 from dataaccess_server.keyfile import development_keyring
 from dataaccess_server.logs import configure_logging
 
@@ -115,6 +125,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cleanup.set_defaults(handler=_cleanup)
 
+    callers = commands.add_parser(
+        "callers",
+        help="create, list and revoke bearer credentials of callers",
+        description=(
+            "Bearer credentials for callers without client certificates, in the database "
+            "of DATABASE_URL. A credential is printed once, at creation; only its SHA-256 "
+            "is stored. Revoking one stops it on every server within a second."
+        ),
+    )
+    caller_actions = callers.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create_caller = caller_actions.add_parser("create", help="create a credential, print it")
+    create_caller.add_argument("name", help="lowercase name, e.g. gateway-eu")
+    create_caller.add_argument(
+        "--role", required=True, help="proxy, reader, admin, or a role of DATAACCESS_AUTHZ_POLICY"
+    )
+    create_caller.set_defaults(handler=_callers_create)
+    list_callers = caller_actions.add_parser("list", help="list credentials (never the tokens)")
+    list_callers.set_defaults(handler=_callers_list)
+    revoke_caller = caller_actions.add_parser("revoke", help="revoke a credential")
+    revoke_caller.add_argument("name")
+    revoke_caller.set_defaults(handler=_callers_revoke)
+
     version = commands.add_parser("version", help="print the version")
     version.set_defaults(handler=lambda _args: print(f"dataaccess {__version__}") or 0)
     return parser
@@ -127,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except ConfigError as exc:
         print(f"dataaccess: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except InvalidArgumentError as exc:
+        print(f"dataaccess: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (DataAccessError, embedded.EmbeddedPostgresError) as exc:
         print(f"dataaccess: error: {exc}", file=sys.stderr)
@@ -143,6 +178,7 @@ def _settings() -> Settings:
 def _serve(_args: argparse.Namespace) -> int:
     settings = _settings()
     settings.require_keyring()
+    settings.require_auth()
     app = Application(settings)
     try:
         asyncio.run(app.serve_until_signal())
@@ -313,4 +349,85 @@ def _cleanup(_args: argparse.Namespace) -> int:
 def _migrate_create(args: argparse.Namespace) -> int:
     up, down = create_files(args.dir or default_directory(), args.name)
     print(f"created {up}\ncreated {down}")
+    return 0
+
+
+def _callers_create(args: argparse.Namespace) -> int:
+    async def change(directory: CallerDirectory, deadline: Deadline) -> None:
+        credential, token = await directory.create(args.name, args.role, deadline)
+        print(
+            f"created caller {credential.name!r} with role {credential.role!r}; its bearer"
+            " credential (shown only now; send it as 'authorization: Bearer <token>'):",
+            file=sys.stderr,
+        )
+        print(token, flush=True)
+
+    return _callers_change("callers.create", args.name, change)
+
+
+def _callers_revoke(args: argparse.Namespace) -> int:
+    async def change(directory: CallerDirectory, deadline: Deadline) -> None:
+        credential = await directory.revoke(args.name, deadline)
+        if credential is None:
+            raise NotFoundError(f"no caller named {args.name!r}")
+        print(f"revoked caller {credential.name!r} (every server refuses it within a second)")
+
+    return _callers_change("callers.revoke", args.name, change)
+
+
+def _callers_list(_args: argparse.Namespace) -> int:
+    settings = _settings()
+
+    async def run() -> Sequence[CallerCredential]:
+        async with _database(settings) as dsn, _cluster(settings, dsn) as cluster:
+            return await _caller_directory(settings, cluster).list_all(Deadline.after(30))
+
+    rows = asyncio.run(run())
+    print(f"{'name':<24} {'role':<12} {'prefix':<10} {'created':<26} revoked")
+    for row in rows:
+        revoked = row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else ""
+        created = row.created_at.isoformat(timespec="seconds")
+        print(f"{row.name:<24} {row.role:<12} {row.token_prefix:<10} {created:<26} {revoked}")
+    return 0
+
+
+def _caller_directory(settings: Settings, cluster: Cluster) -> CallerDirectory:
+    store = PostgresCallerStore(cluster, channel_for(settings.schema))
+    return CallerDirectory(store, settings.access_policy, KeyCache())
+
+
+def _callers_change(
+    method: str, name: str, change: Callable[[CallerDirectory, Deadline], Awaitable[None]]
+) -> int:
+    # A credential change from the command line is audited like one over gRPC; a
+    # request refused as malformed changes nothing and names nothing worth a row.
+    settings = _settings()
+
+    async def run() -> None:
+        async with _database(settings) as dsn, _cluster(settings, dsn) as cluster:
+            audit = AuditTrail(PostgresAuditStore(cluster))
+            outcome = "INTERNAL"
+            try:
+                await change(_caller_directory(settings, cluster), Deadline.after(30))
+                outcome = "OK"
+            except NotFoundError:
+                outcome = "NOT_FOUND"
+                raise
+            except InvalidArgumentError:
+                outcome = ""
+                raise
+            finally:
+                if outcome:
+                    event = AuditEvent(
+                        time=datetime.now(UTC),
+                        event_id=str(uuid.uuid4()),
+                        caller=f"cli:{getpass.getuser()}",
+                        method=method,
+                        resource_id=name,
+                        outcome=outcome,
+                        peer=f"local:{socket.gethostname()}",
+                    )
+                    await audit.record(event, Deadline.after(10))
+
+    asyncio.run(run())
     return 0

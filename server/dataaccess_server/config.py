@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
+from dataaccess_server.domain.access import AccessPolicy, PolicyError, parse_policy
 from dataaccess_server.domain.crypto import Keyring, KeyringError
 
 
@@ -58,6 +59,36 @@ class Settings:
     log_format: str = "text"
     encryption_keys: Keyring | None = None
     """``DATAACCESS_ENCRYPTION_KEYS``; in embedded mode a development key stands in."""
+    auth: str | None = None
+    """``DATAACCESS_AUTH``: "on", "none", or None when unset (serve then refuses to start
+    outside the open development mode). A policy file or a client CA implies "on"."""
+    access_policy: AccessPolicy = field(default_factory=AccessPolicy)
+    """``DATAACCESS_AUTHZ_POLICY``: roles and the roles of certificate identities."""
+    reflection_public: bool = False
+    audit_retention_days: int = 365
+
+    @property
+    def authenticating(self) -> bool:
+        """Whether callers must prove who they are."""
+        return self.auth == "on"
+
+    @property
+    def open_development_mode(self) -> bool:
+        """The embedded database, listening on loopback only: may run without auth."""
+        host = self.listen.rsplit(":", 1)[0].strip("[]")
+        return self.embedded and host in ("127.0.0.1", "localhost", "::1")
+
+    def require_auth(self) -> None:
+        """ConfigError unless authentication is configured, explicitly off, or this is
+        the open development mode: a service holding secrets is never open by accident."""
+        if self.auth is None and not self.open_development_mode:
+            raise ConfigError(
+                "DATAACCESS_AUTH",
+                "authentication is not configured: set DATAACCESS_AUTH=on (bearer"
+                " credentials from `dataaccess callers create`; client certificates with"
+                " DATAACCESS_TLS_CLIENT_CA and DATAACCESS_AUTHZ_POLICY), or"
+                " DATAACCESS_AUTH=none if the network alone is trusted",
+            )
 
     @property
     def embedded(self) -> bool:
@@ -103,6 +134,11 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_DATA_DIR": "embedded database directory (default: per-user data dir)",
     "DATAACCESS_EMBEDDED_PG_MAJOR": "embedded PostgreSQL major version, 18 or 16 (default 18)",
     "DATAACCESS_ENCRYPTION_KEYS": "keyring id:base64key,... (first encrypts; all decrypt)",
+    "DATAACCESS_AUTH": "on (callers must authenticate) or none (trusted network); required"
+    " outside the embedded database on loopback",
+    "DATAACCESS_AUTHZ_POLICY": "TOML file: extra roles, and roles of certificate identities",
+    "DATAACCESS_REFLECTION": "authenticated (default: any known caller) or public",
+    "DB_AUDIT_RETENTION_DAYS": "cleanup drops audit events older than this (default 365)",
     "DATAACCESS_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
     "DATAACCESS_LOG_FORMAT": "text or json (default text)",
 }
@@ -265,6 +301,15 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         log_format=read.choice("DATAACCESS_LOG_FORMAT", "text", ("text", "json")),
         encryption_keys=_keyring(read),
+        auth=_auth_mode(read),
+        access_policy=_access_policy(read),
+        reflection_public=read.choice(
+            "DATAACCESS_REFLECTION", "authenticated", ("authenticated", "public")
+        )
+        == "public",
+        audit_retention_days=read.integer(
+            "DB_AUDIT_RETENTION_DAYS", 365, minimum=1, maximum=36_500
+        ),
     )
 
 
@@ -294,6 +339,31 @@ def _pool_settings(read: _Reader) -> PoolSettings:
         )
     except PoolSettingError as exc:
         raise ConfigError(_POOL_VARIABLES[exc.field], exc.problem) from None
+
+
+def _auth_mode(read: _Reader) -> str | None:
+    text = read.raw("DATAACCESS_AUTH")
+    if text is not None:
+        return read.choice("DATAACCESS_AUTH", "on", ("on", "none"))
+    # Configuring who may call what configures authentication.
+    if read.raw("DATAACCESS_AUTHZ_POLICY") or read.raw("DATAACCESS_TLS_CLIENT_CA"):
+        return "on"
+    return None
+
+
+def _access_policy(read: _Reader) -> AccessPolicy:
+    path = read.raw("DATAACCESS_AUTHZ_POLICY")
+    if path is None:
+        return AccessPolicy()
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError("DATAACCESS_AUTHZ_POLICY", f"cannot read {path}: {reason}") from None
+    try:
+        return parse_policy(text)
+    except PolicyError as exc:
+        raise ConfigError("DATAACCESS_AUTHZ_POLICY", f"{path}: {exc}") from None
 
 
 def _keyring(read: _Reader) -> Keyring | None:

@@ -51,13 +51,17 @@ leaks.register_secret(*(part.split(":", 1)[1] for part in TEST_KEYRING_TEXT.spli
 
 def clean_environment(**extra: str) -> dict[str, str]:
     """This process's environment without any dataaccess or database setting, plus the
-    test keyring and ``extra`` (an empty value removes a variable)."""
+    test keyring, DATAACCESS_AUTH=none and ``extra`` (an empty value removes a
+    variable)."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DB_", "DATAACCESS_", "PG")) and key != "DATABASE_URL"
     }
     env["DATAACCESS_ENCRYPTION_KEYS"] = TEST_KEYRING_TEXT
+    # Tests of other capabilities run on a trusted network; tests of authentication
+    # pass DATAACCESS_AUTH="on" (or "" to leave it unset).
+    env["DATAACCESS_AUTH"] = "none"
     env.update(extra)
     return {key: value for key, value in env.items() if value != ""}
 
@@ -68,9 +72,11 @@ def dataaccess_command(*args: str) -> list[str]:
 
 
 def run_cli(
-    *args: str, env: Mapping[str, str], timeout: float = 120.0
+    *args: str, env: Mapping[str, str], timeout: float = 120.0, prints_secret: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Run the CLI to completion and capture its output."""
+    """Run the CLI to completion and capture its output, which the secret-leak check
+    reads; except, with ``prints_secret``, stdout (where `callers create` prints the
+    credential it made, on purpose, once)."""
     result = subprocess.run(
         dataaccess_command(*args),
         env=dict(env),
@@ -79,7 +85,7 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
-    leaks.register_output(result.stdout + result.stderr)
+    leaks.register_output(result.stderr if prints_secret else result.stdout + result.stderr)
     return result
 
 

@@ -16,6 +16,7 @@ from grpc_health.v1 import health_pb2_grpc
 from dataaccess.v1 import (
     analytics_pb2_grpc,
     api_keys_pb2_grpc,
+    audit_pb2_grpc,
     oauth_tokens_pb2_grpc,
     operations_pb2_grpc,
     request_logs_pb2_grpc,
@@ -25,6 +26,7 @@ from dataaccess.v1 import (
 if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers only
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
     from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
+    from dataaccess.v1.audit_pb2_grpc import AuditServiceAsyncStub
     from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
     from dataaccess.v1.operations_pb2_grpc import OperationsServiceAsyncStub
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
@@ -34,6 +36,11 @@ if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers o
 def api_keys(channel: aio.Channel) -> APIKeyServiceAsyncStub:
     """An APIKeyService stub on ``channel``."""
     return api_keys_pb2_grpc.APIKeyServiceStub(channel)
+
+
+def audit(channel: aio.Channel) -> AuditServiceAsyncStub:
+    """An AuditService stub on ``channel``."""
+    return audit_pb2_grpc.AuditServiceStub(channel)
 
 
 def oauth_tokens(channel: aio.Channel) -> OAuthTokenServiceAsyncStub:

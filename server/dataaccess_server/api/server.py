@@ -6,10 +6,11 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from dataaccess.v1 import analytics_pb2, usage_pb2
+from dataaccess.v1 import analytics_pb2, audit_pb2, usage_pb2
 from dataaccess.v1 import analytics_pb2_grpc as analytics_grpc
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
+from dataaccess.v1 import audit_pb2_grpc as audit_grpc
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess.v1 import operations_pb2 as ops_pb2
@@ -19,6 +20,8 @@ from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
 from dataaccess.v1 import usage_pb2_grpc as usage_grpc
 from dataaccess_server.api.analytics import AnalyticsServicer
 from dataaccess_server.api.api_keys import APIKeyServicer
+from dataaccess_server.api.audit import AuditServicer
+from dataaccess_server.api.auth import AuthInterceptor
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
@@ -27,6 +30,7 @@ from dataaccess_server.api.request_logs import RequestLogServicer
 from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
+from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import DatabaseAvailability, OperationsService
 from dataaccess_server.domain.request_logs import RequestLogService
@@ -40,6 +44,7 @@ WRITE_SERVICES: tuple[str, ...] = (
     keys_pb2.DESCRIPTOR.services_by_name["APIKeyService"].full_name,
     usage_pb2.DESCRIPTOR.services_by_name["UsageService"].full_name,
     logs_pb2.DESCRIPTOR.services_by_name["RequestLogService"].full_name,
+    audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = (
     analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"].full_name,
@@ -74,9 +79,12 @@ class GrpcServer:
         usage: UsageService,
         logs: RequestLogService,
         analytics: AnalyticsService,
+        audit: AuditTrail,
+        auth: AuthInterceptor,
         default_deadline: float,
     ) -> None:
-        self._server = aio.server(interceptors=[ErrorInterceptor()], options=_OPTIONS)
+        # Authentication and authorization first: nothing runs for a refused caller.
+        self._server = aio.server(interceptors=[auth, ErrorInterceptor()], options=_OPTIONS)
         servicer = health.aio.HealthServicer()
         self._health = HealthReporter(
             servicer, database, write_services=WRITE_SERVICES, read_services=READ_SERVICES
@@ -98,6 +106,9 @@ class GrpcServer:
         )
         analytics_grpc.add_AnalyticsServiceServicer_to_server(
             AnalyticsServicer(analytics, default_deadline=default_deadline), self._server
+        )
+        audit_grpc.add_AuditServiceServicer_to_server(
+            AuditServicer(audit, default_deadline=default_deadline), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

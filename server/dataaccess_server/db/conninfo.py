@@ -30,11 +30,16 @@ def validate_dsn(dsn: str) -> dict[str, str]:
     return {key: str(value) for key, value in params.items() if value is not None}
 
 
+# The parameters a status page or log may show. Everything else (password, sslpassword,
+# passfile, sslkey paths, options that may carry settings) stays out: an allow-list,
+# since libpq grows parameters and a new secret one must not appear by default.
+SHOWN_PARAMETERS = ("host", "port", "dbname", "user", "sslmode", "application_name")
+
+
 def redact_dsn(dsn: str) -> str:
-    """``dsn`` in key=value form without its password, for status pages and logs."""
+    """``dsn`` in key=value form with only SHOWN_PARAMETERS, for status pages and logs."""
     try:
         params = validate_dsn(dsn)
     except DsnError:
         return "<invalid dsn>"
-    params.pop("password", None)
-    return make_conninfo("", **params)
+    return make_conninfo("", **{key: params[key] for key in SHOWN_PARAMETERS if key in params})

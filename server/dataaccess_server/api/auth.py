@@ -1,0 +1,298 @@
+"""The one interceptor that decides who may call what, and audits what must be.
+
+Before any servicer code runs: no or bad credentials → UNAUTHENTICATED; a known caller
+without the permission the permission table (``api/access.py``) names → PERMISSION_DENIED
+naming it; a method missing from the table → PERMISSION_DENIED (deny by default).
+Health is open; reflection needs any authenticated caller unless it is public.
+
+A caller proves who it is with a bearer credential (``authorization: Bearer dac_…``)
+or, with mTLS, its client certificate. A bearer token, when sent, decides: a bad one is
+UNAUTHENTICATED even over a valid certificate, so a mistake is never papered over.
+
+Audited calls (secret reads, credential changes) leave exactly one audit row, written
+after the outcome is known and before the answer leaves. If the row cannot be stored, a
+secret read fails with UNAVAILABLE (no secret leaves unaudited); a change, which has
+already happened, still answers, and the row goes to the error log instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
+
+import grpc
+from grpc import aio
+
+from dataaccess_server import errors
+from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
+from dataaccess_server.api.calls import CallDeadline
+from dataaccess_server.api.status import to_status
+from dataaccess_server.domain.access import AccessPolicy
+from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.callers import CallerDirectory
+from dataaccess_server.domain.model.access import AuditEvent, Caller, CredentialKind, Permission
+
+log = logging.getLogger(__name__)
+
+Request = TypeVar("Request")
+Response = TypeVar("Response")
+Context = aio.ServicerContext[Any, Any]
+# From a call's auth context to the identity its verified client certificate proves.
+CertificateIdentity = Callable[[Mapping[str, Sequence[bytes]]], str | None]
+
+ANONYMOUS = Caller("anonymous", CredentialKind.NONE, None)
+_BEARER = "bearer "
+
+
+class Denied(Exception):
+    """A call refused before it ran: its status code and message."""
+
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.caller: Caller | None = None
+
+
+class AuthInterceptor(aio.ServerInterceptor):
+    """Authentication, authorization and audit of every call.
+
+    ``callers`` None means authentication is off: every caller is ``anonymous`` and may
+    call everything (audit rows are still written). ``certificate_identity`` is given
+    when client certificates are verified (mTLS).
+    """
+
+    def __init__(
+        self,
+        *,
+        policy: AccessPolicy,
+        callers: CallerDirectory | None,
+        audit: AuditTrail,
+        default_deadline: float,
+        certificate_identity: CertificateIdentity | None = None,
+        reflection_public: bool = False,
+    ) -> None:
+        self._policy = policy
+        self._callers = callers
+        self._audit = audit
+        self._deadline = CallDeadline(default_deadline)
+        self._certificate_identity = certificate_identity
+        self._reflection_public = reflection_public
+
+    async def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Request, Response] | None]
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Request, Response] | None:
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or method.startswith(OPEN_PREFIXES):
+            return handler
+        if method.startswith(REFLECTION_PREFIXES):
+            if self._reflection_public:
+                return handler
+            return self._wrap(handler, method, None)
+        return self._wrap(handler, method, METHODS.get(method))
+
+    # --- decisions ---------------------------------------------------------------------
+
+    async def authenticate(self, context: Context) -> Caller:
+        """The caller, or Denied(UNAUTHENTICATED)."""
+        if self._callers is None:
+            return ANONYMOUS
+        token = _bearer_token(context)
+        if token == "":
+            raise Denied(
+                grpc.StatusCode.UNAUTHENTICATED,
+                "the authorization metadata must be 'Bearer <token>'",
+            )
+        if token is not None:
+            caller = await self._callers.authenticate(token, self._deadline(context))
+            if caller is None:
+                raise Denied(
+                    grpc.StatusCode.UNAUTHENTICATED,
+                    "the bearer credential is not valid (unknown or revoked)",
+                )
+            return caller
+        if self._certificate_identity is not None:
+            identity = self._certificate_identity(_auth_context(context))
+            if identity is not None:
+                return Caller(identity, CredentialKind.CERTIFICATE, self._policy.role_of(identity))
+        raise Denied(
+            grpc.StatusCode.UNAUTHENTICATED,
+            "credentials are required: send 'authorization: Bearer <token>' or a client"
+            " certificate",
+        )
+
+    def authorize(self, caller: Caller, method: str, rule: Rule | None, request: Any) -> None:
+        """Denied(PERMISSION_DENIED) unless ``caller`` may make this call."""
+        if rule is None:
+            raise Denied(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"{method} is not in the permission table: denied to every caller",
+            )
+        needed = [rule.permission]
+        if rule.secrets is not None and request is not None and rule.secrets(request):
+            needed.append(Permission.OAUTH_TOKENS_READ_SECRETS)
+        for permission in needed:
+            if not self._policy.allows(caller, permission):
+                role = f"role {caller.role!r}" if caller.role else "no role bound to this identity"
+                raise Denied(
+                    grpc.StatusCode.PERMISSION_DENIED,
+                    f"caller {caller.identity!r} ({role}) lacks permission {permission.value}",
+                )
+
+    # --- wrapping ----------------------------------------------------------------------
+
+    def _wrap(
+        self,
+        handler: grpc.RpcMethodHandler[Request, Response],
+        method: str,
+        rule: Rule | None,
+    ) -> grpc.RpcMethodHandler[Request, Response]:
+        behaviour: Any
+        if handler.unary_unary is not None:
+            behaviour, factory = handler.unary_unary, grpc.unary_unary_rpc_method_handler
+            wrapped = self._unary(behaviour, method, rule, inspect_request=True)
+        elif handler.stream_unary is not None:
+            behaviour, factory = handler.stream_unary, grpc.stream_unary_rpc_method_handler
+            wrapped = self._unary(behaviour, method, rule, inspect_request=False)
+        elif handler.stream_stream is not None:
+            behaviour, factory = handler.stream_stream, grpc.stream_stream_rpc_method_handler
+            wrapped = self._streaming(behaviour, method, rule)
+        else:
+            behaviour, factory = handler.unary_stream, grpc.unary_stream_rpc_method_handler
+            wrapped = self._streaming(behaviour, method, rule)
+        return cast(
+            "grpc.RpcMethodHandler[Request, Response]",
+            factory(
+                cast(Any, wrapped),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            ),
+        )
+
+    def _unary(
+        self, call: Any, method: str, rule: Rule | None, *, inspect_request: bool
+    ) -> Callable[[Any, Context], Awaitable[Any]]:
+        async def guarded(request: Any, context: Context) -> Any:
+            seen = request if inspect_request else None
+            audited = rule is not None and seen is not None and rule.audited(seen)
+            try:
+                caller = await self._admit(context, method, rule, seen)
+            except Denied as denied:
+                if audited and denied.code is grpc.StatusCode.PERMISSION_DENIED:
+                    await self._record(context, denied.caller, method, rule, seen, None, denied)
+                await context.abort(denied.code, denied.message)
+            if not audited:
+                return await call(request, context)
+            try:
+                response = await call(request, context)
+            except aio.AbortError:
+                await self._record(context, caller, method, rule, seen, None, None)
+                raise
+            await self._record(context, caller, method, rule, seen, response, None)
+            return response
+
+        return guarded
+
+    def _streaming(
+        self, call: Any, method: str, rule: Rule | None
+    ) -> Callable[[Any, Context], Any]:
+        # Reflection (and any future streaming RPC): admitted once, before it starts.
+        async def guarded(request: Any, context: Context) -> AsyncIterator[Any]:
+            try:
+                await self._admit(context, method, rule, None)
+            except Denied as denied:
+                await context.abort(denied.code, denied.message)
+            result = call(request, context)
+            if inspect.isasyncgen(result):
+                async for item in result:
+                    yield item
+            else:
+                await result
+
+        return guarded
+
+    async def _admit(
+        self, context: Context, method: str, rule: Rule | None, request: Any
+    ) -> Caller:
+        try:
+            caller = await self.authenticate(context)
+        except errors.DataAccessError as exc:
+            # The credential could not be checked (database down): not the caller's fault.
+            await context.abort_with_status(to_status(exc))
+            raise  # unreachable: abort raises
+        if rule is None and method.startswith(REFLECTION_PREFIXES):
+            return caller
+        try:
+            self.authorize(caller, method, rule, request)
+        except Denied as denied:
+            denied.caller = caller
+            raise
+        return caller
+
+    async def _record(
+        self,
+        context: Context,
+        caller: Caller | None,
+        method: str,
+        rule: Rule | None,
+        request: Any,
+        response: Any | None,
+        denied: Denied | None,
+    ) -> None:
+        assert rule is not None
+        assert rule.resource is not None
+        if denied is not None:
+            outcome = denied.code.name
+        else:
+            code = context.code()
+            outcome = "OK" if code is None else _code_name(code)
+        event = AuditEvent(
+            time=datetime.now(UTC),
+            event_id=str(uuid.uuid4()),
+            caller=(caller or ANONYMOUS).identity,
+            method=method,
+            resource_id=rule.resource(request, response)[:512],
+            outcome=outcome,
+            peer=context.peer() or "",
+        )
+        try:
+            await self._audit.record(event, self._deadline(context))
+        except errors.DataAccessError as exc:
+            log.error("audit event not stored (%s): %s", exc, event)  # noqa: TRY400
+            if rule.secrets is not None and outcome == "OK":
+                await context.abort(
+                    grpc.StatusCode.UNAVAILABLE,
+                    "the read could not be audited, so its secrets are withheld: retry",
+                )
+
+
+def _code_name(code: Any) -> str:
+    if isinstance(code, grpc.StatusCode):
+        return code.name
+    try:
+        return grpc.StatusCode(code).name
+    except ValueError:
+        return str(code)
+
+
+def _bearer_token(context: Context) -> str | None:
+    for key, value in context.invocation_metadata() or ():
+        if key == "authorization":
+            text = value.decode() if isinstance(value, bytes) else value
+            if text[: len(_BEARER)].lower() == _BEARER:
+                return text[len(_BEARER) :].strip()
+            return ""  # another scheme: a credential, but not one this service takes
+    return None
+
+
+def _auth_context(context: Context) -> Mapping[str, Sequence[bytes]]:
+    return cast("Mapping[str, Sequence[bytes]]", context.auth_context())

@@ -1,0 +1,90 @@
+"""The audit trail: one row per call that returns secrets or changes a credential.
+
+Rows are appended, never changed, in daily partitions that ``cleanup`` drops after
+``DB_AUDIT_RETENTION_DAYS``. A row names the caller, method, resource, outcome and peer;
+never a secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.access import AuditEvent, AuditQuery
+from dataaccess_server.domain.pagination import Pager
+from dataaccess_server.errors import InvalidArgumentError
+
+
+class AuditStore(Protocol):
+    """Where audit rows are kept."""
+
+    async def append(self, event: AuditEvent, deadline: Deadline) -> None:
+        """Store one row (creating its day's partition if needed)."""
+        ...
+
+    async def list_events(
+        self,
+        query: AuditQuery,
+        *,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        deadline: Deadline,
+    ) -> list[AuditEvent]:
+        """Rows matching ``query``, newest first, after the key (time, event id)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuditListQuery:
+    """ListAuditEvents: the filters and the paging."""
+
+    filters: AuditQuery
+    page_size: int = 0
+    page_token: str = ""
+
+
+class AuditTrail:
+    """Records audited calls and reads them back."""
+
+    def __init__(self, store: AuditStore) -> None:
+        self._store = store
+
+    async def record(self, event: AuditEvent, deadline: Deadline) -> None:
+        """Append ``event``; raises as the store does (the caller decides what a lost
+        row means for the call)."""
+        await self._store.append(event, deadline)
+
+    async def list(self, query: AuditListQuery, deadline: Deadline) -> tuple[list[AuditEvent], str]:
+        """A page of rows, newest first, and the next page's token."""
+        f = query.filters
+        if f.start_time and f.end_time and f.start_time >= f.end_time:
+            raise InvalidArgumentError.single("end_time", "must be after start_time")
+        pager = Pager(query.page_size, query.page_token, _token_filters(f))
+        after = None
+        if pager.after:
+            after = _decode_key(pager.after)
+        rows = await self._store.list_events(f, after=after, limit=pager.limit, deadline=deadline)
+        return pager.page(rows, key=lambda row: f"{row.time.isoformat()} {row.event_id}")
+
+
+def _token_filters(f: AuditQuery) -> dict[str, object]:
+    return {
+        "caller": f.caller,
+        "method": f.method,
+        "resource_id": f.resource_id,
+        "outcome": f.outcome,
+        "start_time": f.start_time,
+        "end_time": f.end_time,
+    }
+
+
+def _decode_key(text: str) -> tuple[datetime, str]:
+    when, _, event_id = text.partition(" ")
+    try:
+        return datetime.fromisoformat(when), event_id
+    except ValueError:
+        raise InvalidArgumentError.single(
+            "page_token", "is not a token this service returned"
+        ) from None

@@ -1,0 +1,187 @@
+"""The audit trail: exactly one row per secret read and per credential change, never a
+secret in it (nor in the logs or a pg_dump), readable by admins with ListAuditEvents."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime, timedelta
+
+import grpc
+import psycopg
+import pytest
+from grpc import aio
+
+from dataaccess.v1 import api_keys_pb2 as keys_pb
+from dataaccess.v1 import audit_pb2
+from dataaccess.v1 import oauth_tokens_pb2 as pb
+from dataaccess_server.app import Application
+from dataaccess_server.embedded import find_binaries
+from tests.harness import leaks, stubs
+from tests.harness.calls import bearer, credential
+from tests.harness.postgres import pg_major_under_test
+from tests.harness.server import clean_environment, run_cli
+
+FULL = pb.O_AUTH_TOKEN_VIEW_FULL
+TOKENS = "/dataaccess.v1.OAuthTokenService/"
+KEYS = "/dataaccess.v1.APIKeyService/"
+ACCESS = "ya29.audit-access-token-value"
+REFRESH = "1//audit-refresh-token-value"
+
+
+def audit_rows(dsn: str) -> list[tuple[str, str, str, str]]:
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            "SELECT caller, method, resource_id, outcome FROM audit_events"
+            " ORDER BY event_time, event_id"
+        ).fetchall()
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+async def test_every_secret_read_and_credential_change_leaves_exactly_one_row(
+    auth_app: Application, auth_channel: aio.Channel, pg_database: str, tmp_path: object
+) -> None:
+    leaks.register_secret(ACCESS, REFRESH)
+    proxy = bearer(await credential(auth_app, "proxy", "gw"))
+    reader = bearer(await credential(auth_app, "reader", "dash"))
+    admin = bearer(await credential(auth_app, "admin", "ops"))
+    tokens, keys = stubs.oauth_tokens(auth_channel), stubs.api_keys(auth_channel)
+    expected: list[tuple[str, str, str, str]] = []
+
+    token = pb.OAuthToken(
+        provider="claude", user_id="u1", access_token=ACCESS, refresh_token=REFRESH
+    )
+    made = await tokens.UpsertOAuthToken(pb.UpsertOAuthTokenRequest(token=token), metadata=proxy)
+    token_id = made.token.id
+    expected.append(("bearer:gw", TOKENS + "UpsertOAuthToken", token_id, "OK"))
+
+    full = await tokens.GetOAuthToken(
+        pb.GetOAuthTokenRequest(id=token_id, view=FULL), metadata=proxy
+    )
+    assert full.token.access_token == ACCESS
+    expected.append(("bearer:gw", TOKENS + "GetOAuthToken", token_id, "OK"))
+    by_user = pb.GetOAuthTokenRequest(provider="claude", user_id="u1", view=FULL)
+    await tokens.GetOAuthToken(by_user, metadata=proxy)
+    expected.append(("bearer:gw", TOKENS + "GetOAuthToken", token_id, "OK"))
+    # BASIC reads and lists return no secret: no row.
+    await tokens.GetOAuthToken(pb.GetOAuthTokenRequest(id=token_id), metadata=reader)
+    await tokens.ListOAuthTokens(pb.ListOAuthTokensRequest(), metadata=reader)
+    # A FULL read refused, and one of nothing: each still a row, with its outcome.
+    with pytest.raises(aio.AioRpcError) as denied:
+        await tokens.GetOAuthToken(pb.GetOAuthTokenRequest(id=token_id, view=FULL), metadata=reader)
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "oauth_tokens.read_secrets" in (denied.value.details() or "")
+    expected.append(("bearer:dash", TOKENS + "GetOAuthToken", token_id, "PERMISSION_DENIED"))
+    missing = "01890000-0000-7000-8000-000000000000"
+    with pytest.raises(aio.AioRpcError) as not_found:
+        await tokens.GetOAuthToken(pb.GetOAuthTokenRequest(id=missing, view=FULL), metadata=proxy)
+    assert not_found.value.code() == grpc.StatusCode.NOT_FOUND
+    expected.append(("bearer:gw", TOKENS + "GetOAuthToken", missing, "NOT_FOUND"))
+
+    update = pb.UpdateOAuthTokenRequest(
+        token=pb.OAuthToken(id=token_id, access_token=ACCESS + "2"), etag=full.token.etag
+    )
+    leaks.register_secret(ACCESS + "2")
+    await tokens.UpdateOAuthToken(update, metadata=proxy)
+    expected.append(("bearer:gw", TOKENS + "UpdateOAuthToken", token_id, "OK"))
+    await tokens.InvalidateOAuthToken(pb.InvalidateOAuthTokenRequest(id=token_id), metadata=proxy)
+    expected.append(("bearer:gw", TOKENS + "InvalidateOAuthToken", token_id, "OK"))
+    await tokens.DeleteOAuthToken(pb.DeleteOAuthTokenRequest(id=token_id), metadata=admin)
+    expected.append(("bearer:ops", TOKENS + "DeleteOAuthToken", token_id, "OK"))
+
+    created = await keys.CreateAPIKey(
+        keys_pb.CreateAPIKeyRequest(api_key=keys_pb.APIKey(name="k", owner_id="o")), metadata=admin
+    )
+    leaks.register_secret(created.key)
+    key_id = created.api_key.id
+    expected.append(("bearer:ops", KEYS + "CreateAPIKey", key_id, "OK"))
+    await keys.ValidateAPIKey(keys_pb.ValidateAPIKeyRequest(key=created.key), metadata=proxy)
+    rotated = await keys.RotateAPIKey(keys_pb.RotateAPIKeyRequest(id=key_id), metadata=admin)
+    leaks.register_secret(rotated.key)
+    expected.append(("bearer:ops", KEYS + "RotateAPIKey", key_id, "OK"))
+    await keys.RevokeAPIKey(keys_pb.RevokeAPIKeyRequest(id=key_id), metadata=admin)
+    expected.append(("bearer:ops", KEYS + "RevokeAPIKey", key_id, "OK"))
+    with pytest.raises(aio.AioRpcError):
+        await keys.RevokeAPIKey(keys_pb.RevokeAPIKeyRequest(id=key_id), metadata=proxy)
+    expected.append(("bearer:gw", KEYS + "RevokeAPIKey", key_id, "PERMISSION_DENIED"))
+
+    env = clean_environment(DATABASE_URL=pg_database)
+    batch = run_cli("callers", "create", "batch", "--role", "reader", env=env, prints_secret=True)
+    leaks.register_secret(batch.stdout.strip())
+    assert run_cli("callers", "revoke", "batch", env=env).returncode == 0
+    rows = audit_rows(pg_database)
+    assert rows[: len(expected)] == expected
+    assert [row[1:] for row in rows[len(expected) :]] == [
+        ("callers.create", "batch", "OK"),
+        ("callers.revoke", "batch", "OK"),
+    ]
+    assert rows[-1][0].startswith("cli:")
+
+    # No secret in the table's rows, nor anywhere in a dump of the database.
+    secrets = [ACCESS, REFRESH, ACCESS + "2", created.key, rotated.key, batch.stdout.strip()]
+    secrets += [value for _key, value in (proxy[0], reader[0], admin[0])]
+    assert not any(secret in str(rows) for secret in secrets)
+    binaries = find_binaries(pg_major_under_test())
+    dump = subprocess.run(
+        [str(binaries / "pg_dump"), "--no-owner", "--data-only", pg_database],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert "audit_events" in dump
+    assert "bearer:gw" in dump
+    found = [form[:10] for s in secrets for form in leaks.encodings(s.removeprefix("Bearer "))]
+    assert not [form for form in found if form in dump]
+
+
+async def test_list_audit_events_filters_and_pages_for_admins_only(
+    auth_app: Application, auth_channel: aio.Channel
+) -> None:
+    proxy = bearer(await credential(auth_app, "proxy", "gw"))
+    admin = bearer(await credential(auth_app, "admin", "ops"))
+    tokens, audit = stubs.oauth_tokens(auth_channel), stubs.audit(auth_channel)
+    leaks.register_secret(ACCESS)
+    for n in range(5):
+        token = pb.OAuthToken(provider="claude", user_id=f"u{n}", access_token=ACCESS)
+        await tokens.UpsertOAuthToken(pb.UpsertOAuthTokenRequest(token=token), metadata=proxy)
+    await tokens.GetOAuthToken(
+        pb.GetOAuthTokenRequest(provider="claude", user_id="u0", view=FULL), metadata=proxy
+    )
+
+    with pytest.raises(aio.AioRpcError) as denied:
+        await audit.ListAuditEvents(audit_pb2.ListAuditEventsRequest(), metadata=proxy)
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    request = audit_pb2.ListAuditEventsRequest(method=TOKENS + "UpsertOAuthToken", page_size=2)
+    seen, pages = [], 0
+    while True:
+        page = await audit.ListAuditEvents(request, metadata=admin)
+        seen += list(page.events)
+        pages += 1
+        if not page.next_page_token:
+            break
+        request.page_token = page.next_page_token
+    assert pages == 3
+    assert len(seen) == 5
+    assert len({event.id for event in seen}) == 5
+    times = [event.event_time.ToDatetime() for event in seen]
+    assert times == sorted(times, reverse=True)  # newest first
+    assert {event.caller for event in seen} == {"bearer:gw"}
+    assert all(event.peer.startswith("ipv4:127.0.0.1:") for event in seen)
+
+    reads = await audit.ListAuditEvents(
+        audit_pb2.ListAuditEventsRequest(caller="bearer:gw", method=TOKENS + "GetOAuthToken"),
+        metadata=admin,
+    )
+    assert [event.outcome for event in reads.events] == ["OK"]
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    empty = audit_pb2.ListAuditEventsRequest()
+    empty.start_time.FromDatetime(later)
+    assert not (await audit.ListAuditEvents(empty, metadata=admin)).events
+    backwards = audit_pb2.ListAuditEventsRequest()
+    backwards.start_time.FromDatetime(later)
+    backwards.end_time.FromDatetime(later - timedelta(hours=1))
+    with pytest.raises(aio.AioRpcError) as bad:
+        await audit.ListAuditEvents(backwards, metadata=admin)
+    assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "end_time" in (bad.value.details() or "")
