@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import socket
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,3 +178,26 @@ def channel_credentials(
     return grpc.ssl_channel_credentials(
         root_certificates=roots, private_key=client.key_pem, certificate_chain=client.cert_pem
     )
+
+
+def presented_certificate(
+    port: int, ca: CertificateAuthority, client: IssuedCertificate | None = None
+) -> bytes:
+    """The DER certificate a new TLS handshake with ``127.0.0.1:port`` presents.
+
+    Python's ``ssl`` module, not gRPC: it opens one fresh connection per call (gRPC
+    channels reuse theirs) and offers ALPN "h2" as gRPC servers require; ``client`` is
+    the certificate to present when the server wants mTLS. Blocking: call it from a
+    thread in async tests.
+    """
+    context = ssl.create_default_context(cadata=ca.pem.decode())
+    context.set_alpn_protocols(["h2"])
+    if client is not None:
+        context.load_cert_chain(client.cert_path, client.key_path)
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
+        der = tls.getpeercert(binary_form=True)
+    assert der is not None
+    return der

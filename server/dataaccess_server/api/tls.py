@@ -18,7 +18,7 @@ import logging
 import os
 import ssl
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,26 +240,26 @@ def server_credentials(files: TLSFiles) -> grpc.ServerCredentials:
     return CertificateReloader(files).credentials()
 
 
-def certificate_identity(auth_context: Mapping[str, Sequence[bytes]]) -> str | None:
+def certificate_identity(auth_context: Mapping[str, Iterable[bytes]]) -> str | None:
     """The caller of an mTLS call, from ``ServicerContext.auth_context()``: the client
     certificate's URI SAN (a SPIFFE ID), else its first DNS SAN, else its CN; None for
     a call without a verified client certificate (plaintext, or TLS without mTLS).
 
-    What grpcio 1.85 fills in, checked in tests/test_tls.py: always
-    ``transport_security_type`` (``b"ssl"`` over TLS; absent in plaintext) and
-    ``security_level``; with a verified client certificate also ``x509_subject``,
-    ``x509_common_name`` (only if the subject has a CN), ``x509_pem_cert``,
+    What grpcio 1.85 fills in (checked in tests/test_tls.py): always
+    ``transport_security_type`` (``b"ssl"`` over TLS, ``b"insecure"`` in plaintext) and
+    ``security_level``; over TLS also ``ssl_tls_version``, ``ssl_session_reused`` and the
+    key exchange group. With a verified client certificate also ``x509_subject``,
+    ``x509_common_name`` (``b""`` when the subject has no CN), ``x509_pem_cert``,
     ``x509_subject_alternative_name`` (URI and DNS SANs, in certificate order),
     ``peer_uri`` (every URI SAN), ``peer_dns`` (every DNS SAN) and ``peer_spiffe_id``
-    (only when the certificate holds exactly one URI SAN and it is a valid SPIFFE ID).
-    Without client authentication none of the ``x509_*``/``peer_*`` keys is present, so
-    their presence means the certificate was verified against the client CA.
+    (only when the certificate holds exactly one URI SAN and it is a SPIFFE ID). Without
+    client authentication none of the ``x509_*``/``peer_*`` keys is there, so their
+    presence means the certificate was verified against the client CA.
     """
-    security = auth_context.get("transport_security_type")
-    if not security or bytes(security[0]) != b"ssl":
+    if b"ssl" not in auth_context.get("transport_security_type", ()):
         return None
     for key in ("peer_spiffe_id", "peer_uri", "peer_dns", "x509_common_name"):
-        values = auth_context.get(key)
-        if values:
-            return bytes(values[0]).decode("utf-8", errors="replace")
+        for value in auth_context.get(key, ()):
+            if value:
+                return bytes(value).decode("utf-8", errors="replace")
     return None
