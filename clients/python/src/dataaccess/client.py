@@ -39,9 +39,9 @@ import grpc
 import grpc.aio
 
 from dataaccess.security import (
-    AsyncBearerInterceptor,
     BearerInterceptor,
     PemSource,
+    async_bearer_interceptors,
     channel_credentials,
 )
 from dataaccess.v1 import operations_pb2, operations_pb2_grpc
@@ -217,7 +217,7 @@ class DataAccessClient:
             bearer_token=bearer_token,
         )
         if secure is None:
-            interceptors = [] if bearer_token is None else [AsyncBearerInterceptor(bearer_token)]
+            interceptors = [] if bearer_token is None else async_bearer_interceptors(bearer_token)
             self._channel = grpc.aio.insecure_channel(
                 target, options=channel_options, interceptors=interceptors
             )

@@ -94,14 +94,7 @@ def _with_header(metadata: Iterable[tuple[str, Any]] | None, value: str) -> list
     return [*kept, (AUTHORIZATION, value)]
 
 
-class AsyncBearerInterceptor(
-    grpc.aio.UnaryUnaryClientInterceptor,
-    grpc.aio.UnaryStreamClientInterceptor,
-    grpc.aio.StreamUnaryClientInterceptor,
-    grpc.aio.StreamStreamClientInterceptor,
-):
-    """Adds ``authorization: Bearer <token>`` to every call of a plaintext aio channel."""
-
+class _AsyncBearer:
     def __init__(self, token: str) -> None:
         self._value = _bearer_value(token)
 
@@ -111,6 +104,11 @@ class AsyncBearerInterceptor(
             details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
         )
 
+
+# One class per kind of call: grpc.aio files each interceptor under the first kind it
+# implements (an if/elif on isinstance), so one object doing all four would only ever
+# see unary-unary calls.
+class _AsyncUnaryUnary(_AsyncBearer, grpc.aio.UnaryUnaryClientInterceptor):
     async def intercept_unary_unary(
         self,
         continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
@@ -119,6 +117,8 @@ class AsyncBearerInterceptor(
     ) -> Any:
         return await continuation(self._details(client_call_details), request)
 
+
+class _AsyncUnaryStream(_AsyncBearer, grpc.aio.UnaryStreamClientInterceptor):
     async def intercept_unary_stream(
         self,
         continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
@@ -127,6 +127,8 @@ class AsyncBearerInterceptor(
     ) -> Any:
         return await continuation(self._details(client_call_details), request)
 
+
+class _AsyncStreamUnary(_AsyncBearer, grpc.aio.StreamUnaryClientInterceptor):
     async def intercept_stream_unary(
         self,
         continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
@@ -135,6 +137,8 @@ class AsyncBearerInterceptor(
     ) -> Any:
         return await continuation(self._details(client_call_details), request_iterator)
 
+
+class _AsyncStreamStream(_AsyncBearer, grpc.aio.StreamStreamClientInterceptor):
     async def intercept_stream_stream(
         self,
         continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
@@ -142,6 +146,15 @@ class AsyncBearerInterceptor(
         request_iterator: AsyncIterable[Any] | Iterable[Any],
     ) -> Any:
         return await continuation(self._details(client_call_details), request_iterator)
+
+
+def async_bearer_interceptors(token: str) -> list[grpc.aio.ClientInterceptor]:
+    """Interceptors for a plaintext ``grpc.aio`` channel adding ``authorization: Bearer
+    <token>`` to every call, of each of the four kinds. Raises ValueError for a bad token."""
+    return [
+        cls(token)
+        for cls in (_AsyncUnaryUnary, _AsyncUnaryStream, _AsyncStreamUnary, _AsyncStreamStream)
+    ]
 
 
 class _CallDetails(grpc.ClientCallDetails):
