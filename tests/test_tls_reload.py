@@ -9,10 +9,12 @@ the ``..data`` symlink under a mounted Secret (every file changes at once).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
 import shutil
+import subprocess
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -294,6 +296,49 @@ def test_serve_with_mtls_and_a_health_listener(pg_database: str, tmp_path: Path)
         with grpc.secure_channel(target, channel_credentials(ca, client)) as channel:
             reply = stubs.health(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
             assert reply.status == SERVING
+        # The README's grpcurl lines: mTLS to the API, plaintext to the health port.
+        ca_file = str(tmp_path / "ca.crt")
+        mtls = _grpcurl(
+            "-cacert",
+            ca_file,
+            "-cert",
+            str(client.cert_path),
+            "-key",
+            str(client.key_path),
+            target,
+            "dataaccess.v1.OperationsService/GetDatabaseStatus",
+        )
+        assert mtls.returncode == 0, mtls.stderr
+        assert json.loads(mtls.stdout)["nodes"][0]["reachable"] is True
+        anonymous = _grpcurl("-cacert", ca_file, target, "grpc.health.v1.Health/Check")
+        assert anonymous.returncode != 0
+        probe = _grpcurl("-plaintext", f"127.0.0.1:{health_port}", "grpc.health.v1.Health/Check")
+        assert probe.returncode == 0, probe.stderr
+        assert json.loads(probe.stdout) == {"status": "SERVING"}
+        # Reflection there knows health and nothing else.
+        listed = _grpcurl("-plaintext", f"127.0.0.1:{health_port}", "list")
+        assert listed.stdout.split() == [
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1alpha.ServerReflection",
+        ]
+        hidden = _grpcurl(
+            "-plaintext", f"127.0.0.1:{health_port}", "describe", "dataaccess.v1.OperationsService"
+        )
+        assert hidden.returncode != 0
         assert serve.stop() == 0
     finally:
         serve.kill()
+
+
+def _grpcurl(*args: str) -> subprocess.CompletedProcess[str]:
+    found = shutil.which("grpcurl") or shutil.which(
+        "grpcurl", path=str(Path(__file__).parent.parent / ".tools")
+    )
+    assert found, "grpcurl is missing: `make test` installs it into .tools/"
+    return subprocess.run(
+        [found, "-connect-timeout", "2", "-max-time", "10", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from google.protobuf import descriptor_pb2, descriptor_pool
 from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -138,6 +139,7 @@ class GrpcServer:
             # plaintext. The servicer is shared, so both answer from one state.
             self._health_server = aio.server(options=_OPTIONS)
             health_pb2_grpc.add_HealthServicer_to_server(self._health_servicer, self._health_server)
+            _enable_health_reflection(self._health_server)
             try:
                 self.health_port = self._health_server.add_insecure_port(health_listen)
             except RuntimeError as exc:
@@ -155,3 +157,15 @@ class GrpcServer:
         if self._health_server is not None:
             await self._health_server.stop(None)
             self._health_server = None
+
+
+def _enable_health_reflection(server: aio.Server) -> None:
+    # So that `grpcurl -plaintext host:port grpc.health.v1.Health/Check` works there. Its
+    # own pool: reflection answers symbol lookups from its whole pool, and the default
+    # one would describe the API on a port that takes no credentials.
+    pool = descriptor_pool.DescriptorPool()
+    proto = descriptor_pb2.FileDescriptorProto()
+    health_pb2.DESCRIPTOR.CopyToProto(proto)
+    pool.Add(proto)
+    names = (health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME)
+    reflection.enable_server_reflection(names, server, pool=pool)
