@@ -69,7 +69,9 @@ ENV PYTHONUNBUFFERED=1 \
     DATAACCESS_LISTEN=0.0.0.0:50051
 
 USER 10001:10001
-EXPOSE 50051
+# 8081: the plaintext health-only listener, when DATAACCESS_HEALTH_LISTEN=0.0.0.0:8081
+# (deploy/ sets it, for probes, because 50051 speaks TLS there).
+EXPOSE 50051 8081
 
 # The server handles SIGTERM itself (health NOT_SERVING, drain for
 # DATAACCESS_SHUTDOWN_GRACE seconds, exit 0). Exec-form ENTRYPOINT keeps it PID 1, so the

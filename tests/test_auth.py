@@ -18,17 +18,20 @@ from grpc import aio
 from grpc_health.v1 import health_pb2
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from dataaccess.client import DataAccessClient, SyncDataAccessClient
 from dataaccess.v1 import api_keys_pb2, api_keys_pb2_grpc, oauth_tokens_pb2
 from dataaccess_server.api.access import METHODS
 from dataaccess_server.api.auth import AuthInterceptor
+from dataaccess_server.api.tls import TLSFiles
 from dataaccess_server.app import Application
 from dataaccess_server.config import ConfigError
 from dataaccess_server.db.audit import PostgresAuditStore
-from dataaccess_server.domain.access import BUILTIN_ROLES, AccessPolicy
+from dataaccess_server.domain.access import BUILTIN_ROLES, AccessPolicy, parse_policy
 from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.model.access import Permission
 from tests.harness import leaks, stubs
 from tests.harness.calls import Method, api_methods, bearer, call_detailed, call_raw, credential
+from tests.harness.certs import CertificateAuthority, channel_credentials
 from tests.harness.server import Serve, clean_environment, run_cli, server_settings
 from tests.harness.waiting import wait_until_sync
 
@@ -330,3 +333,63 @@ async def test_a_credential_check_during_an_outage_is_unavailable_not_unauthenti
     )
     assert code == grpc.StatusCode.UNAVAILABLE
     await asyncio.sleep(0)
+
+
+# --- mTLS identities and the policy file ---------------------------------------------------
+
+
+async def test_a_certificate_identity_gets_the_role_the_policy_binds_and_no_other(
+    pg_database: str, tmp_path: Path
+) -> None:
+    ca = CertificateAuthority.create("callers CA")
+    server_cert = ca.issue(tmp_path / "server", "server", cn="dataaccess", server=True)
+    gateway = ca.issue(tmp_path / "c", "gateway", cn="x", uris=("spiffe://test/ns/llm/sa/gw",))
+    stranger = ca.issue(tmp_path / "c", "stranger", cn="stranger.internal")
+    policy = parse_policy('[identities]\n"spiffe://test/ns/llm/sa/gw" = "proxy"\n')
+    tls = TLSFiles(server_cert.cert_path, server_cert.key_path, ca.write(tmp_path / "ca.crt"))
+    app = Application(server_settings(pg_database, tls=tls, auth="on", access_policy=policy))
+    await app.start()
+    validate = api_keys_pb2.ValidateAPIKeyRequest(key="dak_unknown").SerializeToString()
+    path = "/dataaccess.v1.APIKeyService/ValidateAPIKey"
+    status = "/dataaccess.v1.OperationsService/GetDatabaseStatus"
+    try:
+        target = f"127.0.0.1:{app.port}"
+        async with aio.secure_channel(target, channel_credentials(ca, gateway)) as chan:
+            assert (await call_detailed(chan, path, validate))[0] == grpc.StatusCode.OK
+            code, details = await call_detailed(chan, status)
+            assert code == PERMISSION_DENIED
+            assert "'spiffe://test/ns/llm/sa/gw' (role 'proxy')" in details
+            # A bearer token sent over the certificate decides, and a bad one is refused.
+            bad = bearer("dac_" + "z" * 43)
+            assert (await call_detailed(chan, path, validate, metadata=bad))[0] == UNAUTHENTICATED
+            admin = await credential(app, "admin")
+            assert (await call_detailed(chan, status, metadata=bearer(admin)))[
+                0
+            ] == grpc.StatusCode.OK
+        async with aio.secure_channel(target, channel_credentials(ca, stranger)) as chan:
+            code, details = await call_detailed(chan, path, validate)
+            assert code == PERMISSION_DENIED
+            assert details == (
+                "caller 'stranger.internal' (no role bound to this identity) lacks permission"
+                " api_keys.validate"
+            )
+    finally:
+        await app.stop()
+
+
+async def test_the_python_client_sends_its_bearer_credential(auth_app: Application) -> None:
+    token = await credential(auth_app, "admin")
+    target = f"127.0.0.1:{auth_app.port}"
+    async with DataAccessClient(target, bearer_token=token) as client:
+        status = await client.get_database_status()
+        assert status.nodes[0].reachable
+    async with DataAccessClient(target) as anonymous:
+        with pytest.raises(grpc.RpcError) as refused:
+            await anonymous.get_database_status()
+        assert refused.value.code() == UNAUTHENTICATED
+
+    def blocking() -> bool:  # in a thread: the server runs on this test's event loop
+        with SyncDataAccessClient(target, bearer_token=token) as sync_client:
+            return sync_client.get_database_status(timeout=5).nodes[0].reachable
+
+    assert await asyncio.to_thread(blocking)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from dataaccess_server import embedded
 from dataaccess_server.api.auth import AuthInterceptor
 from dataaccess_server.api.server import GrpcServer, ListenError
+from dataaccess_server.api.tls import TLSFileError, certificate_identity
 from dataaccess_server.config import Settings
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
@@ -75,6 +76,8 @@ class Application:
         self._tasks: list[asyncio.Task[None]] = []
         self.keys: APIKeyService | None = None
         self.callers: CallerDirectory | None = None
+        self.health_port: int | None = None
+        """The plaintext health-only port (DATAACCESS_HEALTH_LISTEN), once started."""
 
     @property
     def cluster(self) -> Cluster | None:
@@ -149,6 +152,10 @@ class Application:
             audit=audit,
             default_deadline=settings.default_deadline,
             reflection_public=settings.reflection_public,
+            # Only a verified client certificate proves an identity.
+            certificate_identity=(
+                certificate_identity if settings.tls and settings.tls.client_ca else None
+            ),
         )
         _warn_if_open(settings)
         self._server = GrpcServer(
@@ -164,14 +171,15 @@ class Application:
             audit=audit,
             auth=auth,
             default_deadline=settings.default_deadline,
+            tls=settings.tls,
         )
         try:
-            port = await self._server.start(settings.listen)
-        except ListenError as exc:
+            port = await self._server.start(settings.listen, health_listen=settings.health_listen)
+        except (ListenError, TLSFileError) as exc:  # TLS files broken since config read them
             raise StartupError(str(exc)) from exc
         self.port = port
-        host = settings.listen.rsplit(":", 1)[0]
-        log.info("dataaccess serving gRPC on %s:%d", host, port)
+        self.health_port = self._server.health_port
+        _log_listeners(settings, port, self.health_port)
         return port
 
     async def stop(self) -> None:
@@ -331,6 +339,25 @@ def _warn_if_open(settings: Settings) -> None:
             "AUTHENTICATION OFF: open development mode (embedded database on loopback);"
             " set DATAACCESS_AUTH=on to require credentials"
         )
+
+
+def _log_listeners(settings: Settings, port: int, health_port: int | None) -> None:
+    tls = settings.tls
+    if tls is None:
+        log.info("serving gRPC in plaintext (no DATAACCESS_TLS_CERT)")
+    elif tls.client_ca is None:
+        log.info("serving gRPC with TLS (certificate %s, reloaded on change)", tls.cert)
+    else:
+        log.info(
+            "serving gRPC with mTLS (certificate %s, client certificates signed by %s)",
+            tls.cert,
+            tls.client_ca,
+        )
+    # Tests and operators read the port from this line: keep its shape.
+    log.info("dataaccess serving gRPC on %s:%d", settings.listen.rsplit(":", 1)[0], port)
+    if health_port is not None and settings.health_listen is not None:
+        host = settings.health_listen.rsplit(":", 1)[0]
+        log.info("serving grpc.health.v1 only, in plaintext, on %s:%d", host, health_port)
 
 
 def _require_current(status: MigrationStatus) -> None:

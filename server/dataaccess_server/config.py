@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dataaccess_server.api.tls import TLSFileError, TLSFiles, check_tls_files
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
 from dataaccess_server.domain.access import AccessPolicy, PolicyError, parse_policy
@@ -50,6 +51,10 @@ class Settings:
     analytics_max_days: int = 366
     last_used_flush: float = 5.0
     listen: str = "127.0.0.1:50051"
+    tls: TLSFiles | None = None
+    """``DATAACCESS_TLS_*``: TLS (mTLS with a client CA) on ``listen``; None: plaintext."""
+    health_listen: str | None = None
+    """``DATAACCESS_HEALTH_LISTEN``: a plaintext listener serving only grpc.health.v1."""
     shutdown_grace: float = 15.0
     startup_timeout: float = 60.0
     data_dir: Path | None = None
@@ -122,6 +127,10 @@ VARIABLES: dict[str, str] = {
     "DB_REPLICA_MAX_LAG": "a replica further behind leaves read rotation (default 5s)",
     "DB_AUTO_MIGRATE": "serve applies pending migrations (default: true if embedded)",
     "DATAACCESS_LISTEN": "gRPC listen address host:port (default 127.0.0.1:50051)",
+    "DATAACCESS_TLS_CERT": "PEM server certificate (chain): TLS on the listener, reloaded",
+    "DATAACCESS_TLS_KEY": "PEM private key of DATAACCESS_TLS_CERT (set both or neither)",
+    "DATAACCESS_TLS_CLIENT_CA": "PEM roots: clients must present a certificate they sign (mTLS)",
+    "DATAACCESS_HEALTH_LISTEN": "host:port of a plaintext listener serving only health",
     "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
     "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
     "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
@@ -259,11 +268,16 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         )
 
     pool = _pool_settings(read)
-    listen = (read.raw("DATAACCESS_LISTEN") or "127.0.0.1:50051").strip()
-    match = _LISTEN.fullmatch(listen)
-    if match is None or int(match.group("port")) > 65535:
+    listen = _listen_address(
+        "DATAACCESS_LISTEN", read.raw("DATAACCESS_LISTEN") or "127.0.0.1:50051"
+    )
+    health_text = read.raw("DATAACCESS_HEALTH_LISTEN")
+    health_listen = (
+        _listen_address("DATAACCESS_HEALTH_LISTEN", health_text) if health_text else None
+    )
+    if health_listen == listen and not listen.endswith(":0"):
         raise ConfigError(
-            "DATAACCESS_LISTEN", f"must be host:port with a port up to 65535, got {listen!r}"
+            "DATAACCESS_HEALTH_LISTEN", f"must differ from DATAACCESS_LISTEN ({listen})"
         )
 
     data_dir_text = read.raw("DATAACCESS_DATA_DIR")
@@ -292,6 +306,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         last_used_flush=read.duration("DATAACCESS_LAST_USED_FLUSH", 5.0, minimum=0.1),
         listen=listen,
+        tls=_tls_files(read),
+        health_listen=health_listen,
         shutdown_grace=read.duration("DATAACCESS_SHUTDOWN_GRACE", 15.0, minimum=0.0),
         startup_timeout=read.duration("DATAACCESS_STARTUP_TIMEOUT", 60.0),
         data_dir=data_dir,
@@ -364,6 +380,42 @@ def _access_policy(read: _Reader) -> AccessPolicy:
         return parse_policy(text)
     except PolicyError as exc:
         raise ConfigError("DATAACCESS_AUTHZ_POLICY", f"{path}: {exc}") from None
+
+
+def _listen_address(variable: str, text: str) -> str:
+    listen = text.strip()
+    match = _LISTEN.fullmatch(listen)
+    if match is None or int(match.group("port")) > 65535:
+        raise ConfigError(variable, f"must be host:port with a port up to 65535, got {listen!r}")
+    return listen
+
+
+def _tls_files(read: _Reader) -> TLSFiles | None:
+    # The files are checked now, so that a bad one stops start-up with a line naming its
+    # variable; later changes on disk are checked by the server as it reloads them.
+    cert, key = read.raw("DATAACCESS_TLS_CERT"), read.raw("DATAACCESS_TLS_KEY")
+    client_ca = read.raw("DATAACCESS_TLS_CLIENT_CA")
+    if cert is None and key is None:
+        if client_ca is not None:
+            raise ConfigError(
+                "DATAACCESS_TLS_CLIENT_CA",
+                "needs DATAACCESS_TLS_CERT and DATAACCESS_TLS_KEY (mTLS is TLS first)",
+            )
+        return None
+    if cert is None or key is None:
+        missing = "DATAACCESS_TLS_CERT" if cert is None else "DATAACCESS_TLS_KEY"
+        given = "DATAACCESS_TLS_KEY" if cert is None else "DATAACCESS_TLS_CERT"
+        raise ConfigError(missing, f"is required when {given} is set (set both or neither)")
+    files = TLSFiles(
+        cert=Path(cert.strip()).expanduser(),
+        key=Path(key.strip()).expanduser(),
+        client_ca=Path(client_ca.strip()).expanduser() if client_ca else None,
+    )
+    try:
+        check_tls_files(files)
+    except TLSFileError as exc:
+        raise ConfigError(exc.variable, exc.problem) from None
+    return files
 
 
 def _keyring(read: _Reader) -> Keyring | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from google.protobuf import descriptor_pb2, descriptor_pool
 from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -27,6 +28,7 @@ from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.api.request_logs import RequestLogServicer
+from dataaccess_server.api.tls import TLSFiles, server_credentials
 from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
@@ -82,10 +84,15 @@ class GrpcServer:
         audit: AuditTrail,
         auth: AuthInterceptor,
         default_deadline: float,
+        tls: TLSFiles | None = None,
     ) -> None:
+        self._tls = tls
         # Authentication and authorization first: nothing runs for a refused caller.
         self._server = aio.server(interceptors=[auth, ErrorInterceptor()], options=_OPTIONS)
-        servicer = health.aio.HealthServicer()
+        self._health_server: aio.Server | None = None
+        self.health_port: int | None = None
+        """The health-only listener's port, once started with ``health_listen``."""
+        servicer = self._health_servicer = health.aio.HealthServicer()
         self._health = HealthReporter(
             servicer, database, write_services=WRITE_SERVICES, read_services=READ_SERVICES
         )
@@ -120,19 +127,56 @@ class GrpcServer:
             self._server,
         )
 
-    async def start(self, listen: str) -> int:
+    async def start(self, listen: str, *, health_listen: str | None = None) -> int:
         """Publish health, bind ``listen`` (host:port, port 0 picks one), start serving;
-        return the bound port. Raises ListenError if the address cannot be bound."""
+        return the bound port. Raises ListenError if an address cannot be bound.
+
+        With TLS files, ``listen`` speaks TLS (mTLS with a client CA), and new handshakes
+        follow the files as they change on disk. ``health_listen`` adds a plaintext
+        listener serving only grpc.health.v1 from the same health state, for probes that
+        cannot speak TLS (Kubernetes' native gRPC probes); its port is
+        :attr:`health_port`.
+        """
         await self._health.start()
         try:
-            port = self._server.add_insecure_port(listen)
+            if self._tls is None:
+                port = self._server.add_insecure_port(listen)
+            else:
+                port = self._server.add_secure_port(listen, server_credentials(self._tls))
         except RuntimeError as exc:
             raise ListenError(f"cannot listen on {listen}: {exc}") from exc
+        if health_listen is not None:
+            # Its own server: a second port on the main one would serve every API in
+            # plaintext. The servicer is shared, so both answer from one state.
+            self._health_server = aio.server(options=_OPTIONS)
+            health_pb2_grpc.add_HealthServicer_to_server(self._health_servicer, self._health_server)
+            _enable_health_reflection(self._health_server)
+            try:
+                self.health_port = self._health_server.add_insecure_port(health_listen)
+            except RuntimeError as exc:
+                raise ListenError(f"cannot listen on {health_listen}: {exc}") from exc
+            await self._health_server.start()
         await self._server.start()
         return port
 
     async def stop(self, grace: float) -> None:
         """Health NOT_SERVING for everything, refuse new calls, and give in-flight calls
-        ``grace`` seconds to finish before cancelling them."""
+        ``grace`` seconds to finish before cancelling them. The health listener stays up
+        until the main server has stopped, answering NOT_SERVING meanwhile."""
         await self._health.shutdown()
         await self._server.stop(grace)
+        if self._health_server is not None:
+            await self._health_server.stop(None)
+            self._health_server = None
+
+
+def _enable_health_reflection(server: aio.Server) -> None:
+    # So that `grpcurl -plaintext host:port grpc.health.v1.Health/Check` works there. Its
+    # own pool: reflection answers symbol lookups from its whole pool, and the default
+    # one would describe the API on a port that takes no credentials.
+    pool = descriptor_pool.DescriptorPool()
+    proto = descriptor_pb2.FileDescriptorProto()
+    health_pb2.DESCRIPTOR.CopyToProto(proto)
+    pool.Add(proto)
+    names = (health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME)
+    reflection.enable_server_reflection(names, server, pool=pool)

@@ -3,8 +3,13 @@
 Two flavours share one configuration: :class:`DataAccessClient` for asyncio code (over
 ``grpc.aio``) and :class:`SyncDataAccessClient` for blocking code. Both:
 
-* connect to a target such as ``"127.0.0.1:50051"``, in plaintext unless given
+* connect to a target such as ``"127.0.0.1:50051"``, in plaintext unless given TLS
+  roots (``root_certificates``), a client certificate and key for mTLS
+  (``client_certificate``, ``client_key``), each as PEM bytes or a file path, or ready
   ``grpc.ChannelCredentials`` (e.g. ``grpc.ssl_channel_credentials()``);
+* send ``bearer_token``, when given, as ``authorization: Bearer <token>`` on every
+  call (over plaintext too, for servers behind a TLS-terminating mesh); see
+  :mod:`dataaccess.security`;
 * give every call a deadline: the ``timeout`` passed to the method, else the client's
   ``default_timeout``. The deadline covers all attempts, retries included;
 * retry read-only methods (:data:`READ_ONLY_METHODS`) that fail with ``UNAVAILABLE``, up to
@@ -33,6 +38,12 @@ from typing import Any, Final, Self
 import grpc
 import grpc.aio
 
+from dataaccess.security import (
+    BearerInterceptor,
+    PemSource,
+    async_bearer_interceptors,
+    channel_credentials,
+)
 from dataaccess.v1 import operations_pb2, operations_pb2_grpc
 
 __all__ = [
@@ -40,6 +51,7 @@ __all__ = [
     "READ_ONLY_METHODS",
     "DataAccessClient",
     "HealthStatus",
+    "PemSource",
     "SyncDataAccessClient",
 ]
 
@@ -174,25 +186,43 @@ class DataAccessClient:
         target: str,
         *,
         credentials: grpc.ChannelCredentials | None = None,
+        root_certificates: PemSource | None = None,
+        client_certificate: PemSource | None = None,
+        client_key: PemSource | None = None,
+        bearer_token: str | None = None,
         default_timeout: float = DEFAULT_TIMEOUT,
         options: Sequence[tuple[str, Any]] = (),
     ) -> None:
-        """Create the channel; no I/O happens here.
+        """Create the channel; no I/O happens here but reading the PEM files given.
 
         ``target`` is a gRPC target ("host:port", "dns:///host:port", "unix:/path").
-        With ``credentials`` the channel uses TLS, otherwise plaintext. ``default_timeout``
-        (seconds, > 0) is the deadline of calls that pass no ``timeout``. ``options`` are
-        extra gRPC channel arguments. Raises ValueError if ``default_timeout`` is not
-        positive.
+        The channel uses TLS when given ``root_certificates`` (the CA that signed the
+        server's certificate; default: the system's roots), a ``client_certificate`` and
+        ``client_key`` (mTLS; both or neither), or ``credentials`` (instead of the three);
+        otherwise plaintext. PEM arguments are bytes or a path. ``bearer_token`` is sent
+        as ``authorization: Bearer <token>`` on every call. ``default_timeout`` (seconds,
+        > 0) is the deadline of calls that pass no ``timeout``. ``options`` are extra
+        gRPC channel arguments. Raises ValueError if ``default_timeout`` is not positive
+        or the security arguments do not fit together (or a PEM file cannot be read).
         """
         if not default_timeout > 0:
             raise ValueError(f"default_timeout must be positive, got {default_timeout!r}")
         self._default_timeout = default_timeout
         channel_options = _channel_options(options)
-        if credentials is None:
-            self._channel = grpc.aio.insecure_channel(target, options=channel_options)
+        secure = channel_credentials(
+            credentials=credentials,
+            root_certificates=root_certificates,
+            client_certificate=client_certificate,
+            client_key=client_key,
+            bearer_token=bearer_token,
+        )
+        if secure is None:
+            interceptors = [] if bearer_token is None else async_bearer_interceptors(bearer_token)
+            self._channel = grpc.aio.insecure_channel(
+                target, options=channel_options, interceptors=interceptors
+            )
         else:
-            self._channel = grpc.aio.secure_channel(target, credentials, options=channel_options)
+            self._channel = grpc.aio.secure_channel(target, secure, options=channel_options)
         self._operations = operations_pb2_grpc.OperationsServiceStub(self._channel)
         self._health_check = self._channel.unary_unary(
             HEALTH_CHECK_METHOD,
@@ -289,22 +319,37 @@ class SyncDataAccessClient:
         target: str,
         *,
         credentials: grpc.ChannelCredentials | None = None,
+        root_certificates: PemSource | None = None,
+        client_certificate: PemSource | None = None,
+        client_key: PemSource | None = None,
+        bearer_token: str | None = None,
         default_timeout: float = DEFAULT_TIMEOUT,
         options: Sequence[tuple[str, Any]] = (),
     ) -> None:
-        """Create the channel; no I/O happens here.
+        """Create the channel; no I/O happens here but reading the PEM files given.
 
         Arguments as for :class:`DataAccessClient`. Raises ValueError if
-        ``default_timeout`` is not positive.
+        ``default_timeout`` is not positive or the security arguments do not fit.
         """
         if not default_timeout > 0:
             raise ValueError(f"default_timeout must be positive, got {default_timeout!r}")
         self._default_timeout = default_timeout
         channel_options = _channel_options(options)
-        if credentials is None:
-            self._channel = grpc.insecure_channel(target, options=channel_options)
+        secure = channel_credentials(
+            credentials=credentials,
+            root_certificates=root_certificates,
+            client_certificate=client_certificate,
+            client_key=client_key,
+            bearer_token=bearer_token,
+        )
+        channel: grpc.Channel
+        if secure is None:
+            channel = grpc.insecure_channel(target, options=channel_options)
+            if bearer_token is not None:
+                channel = grpc.intercept_channel(channel, BearerInterceptor(bearer_token))
         else:
-            self._channel = grpc.secure_channel(target, credentials, options=channel_options)
+            channel = grpc.secure_channel(target, secure, options=channel_options)
+        self._channel = channel
         self._operations = operations_pb2_grpc.OperationsServiceStub(self._channel)
         self._health_check = self._channel.unary_unary(
             HEALTH_CHECK_METHOD,
