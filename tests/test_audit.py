@@ -185,3 +185,33 @@ async def test_list_audit_events_filters_and_pages_for_admins_only(
         await audit.ListAuditEvents(backwards, metadata=admin)
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "end_time" in (bad.value.details() or "")
+
+
+async def test_a_secret_read_that_cannot_be_audited_is_withheld_and_a_change_still_answers(
+    auth_app: Application, auth_channel: aio.Channel, pg_database: str
+) -> None:
+    leaks.register_secret(ACCESS)
+    proxy = bearer(await credential(auth_app, "proxy", "gw"))
+    tokens = stubs.oauth_tokens(auth_channel)
+    token = pb.OAuthToken(provider="claude", user_id="u1", access_token=ACCESS)
+    made = await tokens.UpsertOAuthToken(pb.UpsertOAuthTokenRequest(token=token), metadata=proxy)
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute("ALTER TABLE audit_events RENAME TO audit_events_away")
+    try:
+        full = pb.GetOAuthTokenRequest(id=made.token.id, view=FULL)
+        with pytest.raises(aio.AioRpcError) as withheld:
+            await tokens.GetOAuthToken(full, metadata=proxy)
+        assert withheld.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert "secrets are withheld" in (withheld.value.details() or "")
+        assert ACCESS not in str(withheld.value)
+        # The change happened; its answer is not taken back (the row went to the log).
+        invalidate = pb.InvalidateOAuthTokenRequest(id=made.token.id)
+        changed = await tokens.InvalidateOAuthToken(invalidate, metadata=proxy)
+        assert not changed.token.active
+        basic = await tokens.GetOAuthToken(
+            pb.GetOAuthTokenRequest(id=made.token.id), metadata=proxy
+        )
+        assert basic.token.id == made.token.id  # unaudited reads are untouched
+    finally:
+        with psycopg.connect(pg_database, autocommit=True) as conn:
+            conn.execute("ALTER TABLE audit_events_away RENAME TO audit_events")
