@@ -22,7 +22,7 @@ from dataaccess_server.api.tls import TLSFileError, certificate_identity
 from dataaccess_server.config import Settings
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
-from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for, decode_invalidation
 from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
@@ -129,8 +129,9 @@ class Application:
         )
 
         def on_message(_channel: str, payload: str) -> None:
-            keys.on_invalidation(payload)
-            callers.on_invalidation(payload)
+            hashes = decode_invalidation(payload)
+            keys.on_invalidation(hashes)
+            callers.on_invalidation(hashes)
 
         def on_state(subscribed: bool) -> None:
             cache.set_enabled(subscribed)

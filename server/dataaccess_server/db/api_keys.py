@@ -10,6 +10,7 @@ the writing server's cache need not wait for the round trip.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -32,6 +33,8 @@ from dataaccess_server.domain.model.api_keys import (
     Known,
     NewAPIKey,
 )
+
+log = logging.getLogger(__name__)
 
 COLUMNS = """
 k.id::text, k.key_prefix, k.name, k.description, k.owner_id, k.rate_limit_per_minute,
@@ -156,6 +159,18 @@ async def _notify(conn: Connection, channel: str, hashes: Sequence[bytes]) -> tu
     # own cache must not wait for the notification's round trip.
     await notify(conn, channel, ",".join(h.hex() for h in hashes))
     return tuple(hashes)
+
+
+def decode_invalidation(payload: str) -> list[bytes]:
+    """The hashes a notification of ``channel`` names (as :func:`_notify` wrote them, or
+    a caller credential's change: one hash); a malformed part is logged and skipped."""
+    hashes = []
+    for part in payload.split(","):
+        try:
+            hashes.append(bytes.fromhex(part))
+        except ValueError:
+            log.warning("ignoring a malformed invalidation (%d characters)", len(part))
+    return hashes
 
 
 async def _hashes(conn: Connection, key_id: str) -> list[bytes]:

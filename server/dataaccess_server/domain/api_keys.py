@@ -13,8 +13,7 @@ need no storage are in ``key_rules``.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -48,8 +47,6 @@ from dataaccess_server.domain.model.api_keys import (
 )
 from dataaccess_server.domain.pagination import Pager
 from dataaccess_server.errors import InvalidArgumentError, NotFoundError
-
-log = logging.getLogger(__name__)
 
 # A change and the hashes it notified, of either shape.
 Change = TypeVar("Change", KeyChange, KeyRotation)
@@ -194,14 +191,8 @@ class APIKeyService:
         self.cache.put(key_hash, known, seen_version=seen_version)
         return known
 
-    def on_invalidation(self, payload: str) -> None:
-        """A change notified by some server: forget the hashes it names."""
-        hashes = []
-        for part in payload.split(","):
-            try:
-                hashes.append(bytes.fromhex(part))
-            except ValueError:
-                log.warning("ignoring a malformed API key invalidation")
+    def on_invalidation(self, hashes: Sequence[bytes]) -> None:
+        """A change notified by some server: forget the key hashes it names."""
         self.cache.invalidate(hashes)
 
     async def flush_last_used(self, deadline: Deadline) -> int:

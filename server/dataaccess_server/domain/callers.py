@@ -12,7 +12,6 @@ the cache is off and every call reads the primary.
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from collections.abc import Sequence
 from typing import Protocol
@@ -27,8 +26,6 @@ from dataaccess_server.domain.model.access import (
     NewCallerCredential,
 )
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError
-
-log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "dac_"  # noqa: S105  (a prefix, not a secret)
 DISPLAY_PREFIX_LENGTH = 8
@@ -94,15 +91,9 @@ class CallerDirectory:
             return None
         return Caller(credential.identity, CredentialKind.BEARER, credential.role)
 
-    def on_invalidation(self, payload: str) -> None:
+    def on_invalidation(self, hashes: Sequence[bytes]) -> None:
         """A change notified by some server (API keys and callers share the channel):
-        forget the hashes it names."""
-        hashes = []
-        for part in payload.split(","):
-            try:
-                hashes.append(bytes.fromhex(part))
-            except ValueError:
-                log.warning("ignoring a malformed credential invalidation")
+        forget the credential hashes it names."""
         self.cache.invalidate(hashes)
 
     async def create(
