@@ -181,7 +181,7 @@ def report(
         f"--connections {load.connections}, {load.duration:g} s per run, {rounds} rounds "
         f"interleaved; medians over the rounds",
         f"{'variant':<24} {'calls/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'server us/call':>14} {'pg us/call':>10} {'ghz us/call':>11}",
+        f"{'server us/call':>14} {'pg us/call':>10} {'ghz us/call':>11} {'other cores':>11}",
     ]
     for variant in measured:
         runs = results[variant.name]
@@ -190,7 +190,8 @@ def report(
             f"{_median(r.p50_ms for r in runs):>7.2f} {_median(r.p99_ms for r in runs):>7.2f} "
             f"{_median(r.server_cpu_us or 0.0 for r in runs):>14.0f} "
             f"{_median(r.postgres_cpu_us or 0.0 for r in runs):>10.1f} "
-            f"{_median(r.ghz_cpu_us for r in runs):>11.0f}"
+            f"{_median(r.ghz_cpu_us for r in runs):>11.0f} "
+            f"{_median(r.other_cores for r in runs):>11.2f}"
         )
     lines.append(f"throughput as a share of {measured[0].name!r} in the same round")
     lines.append(f"{'variant':<24} {'median':>7} {'lowest':>7} {'highest':>7}  per round")
@@ -206,6 +207,14 @@ def report(
             lines.append(f"  target >= {variant.target:.0%}: {met}")
     lines.append(
         f"{measured[0].name} calls/s per round: " + " ".join(f"{r.rps:.0f}" for r in baseline)
+    )
+    busiest = [
+        max(results[variant.name][round_].other_cores for variant in measured)
+        for round_ in range(rounds)
+    ]
+    lines.append(
+        "other load per round (cores busy outside the run, its busiest run): "
+        + " ".join(f"{cores:.2f}" for cores in busiest)
     )
     return "\n".join(lines)
 

@@ -70,6 +70,16 @@ def tree_cpu_seconds(root: int) -> float:
     return ticks / CLOCK_TICKS
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores of the machine spent busy since boot (``/proc/stat``: user,
+    nice, system, irq, softirq, steal; not idle or iowait). Beside a run's own processes,
+    it shows what else was busy meanwhile: this machine is shared."""
+    first_line = Path("/proc/stat").read_text().split("\n", 1)[0]
+    fields = [int(value) for value in first_line.split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
 def postmaster_pid(data_dir: Path) -> int:
     """The PostgreSQL postmaster's pid: the first line of ``postmaster.pid``."""
     return int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])

@@ -24,11 +24,12 @@ import resource
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.cpu import tree_cpu_seconds
+from bench.cpu import machine_busy_seconds, tree_cpu_seconds
 
 REPO = Path(__file__).resolve().parent.parent
 PROTO_ROOT = REPO / "proto"
@@ -132,7 +133,10 @@ class Call:
 
 @dataclass(frozen=True)
 class GhzResult:
-    """One ghz run. CPU is in microseconds per call; None where no process was given."""
+    """One ghz run. CPU is in microseconds per call; None where no process was given.
+    ``other_cores`` is how many cores, on average over the run, were busy with anything
+    else than ghz and the given processes: near 0 on a quiet machine; more means that
+    the run shared the CPU with something (on 2 cores, 0.5 is a quarter of them)."""
 
     name: str
     calls: int
@@ -143,6 +147,7 @@ class GhzResult:
     server_cpu_us: float | None
     postgres_cpu_us: float | None
     ghz_cpu_us: float
+    other_cores: float
 
 
 def ghz_binary() -> Path:
@@ -220,7 +225,11 @@ def run_ghz(
         server_before = _cpu(server_pid)
         postgres_before = _cpu(postgres_pid)
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        machine_before = machine_busy_seconds()
+        started = time.monotonic()
         result = subprocess.run(command, capture_output=True, text=True, check=False)
+        elapsed = time.monotonic() - started
+        machine_after = machine_busy_seconds()
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_after = _cpu(server_pid)
         postgres_after = _cpu(postgres_pid)
@@ -245,6 +254,11 @@ def run_ghz(
     ghz_cpu = (children_after.ru_utime + children_after.ru_stime) - (
         children_before.ru_utime + children_before.ru_stime
     )
+    ours = ghz_cpu + sum(
+        after - before
+        for before, after in ((server_before, server_after), (postgres_before, postgres_after))
+        if before is not None and after is not None
+    )
     return GhzResult(
         name=label,
         calls=calls,
@@ -255,6 +269,7 @@ def run_ghz(
         server_cpu_us=_per_call(server_before, server_after, calls),
         postgres_cpu_us=_per_call(postgres_before, postgres_after, calls),
         ghz_cpu_us=ghz_cpu / calls * 1e6,
+        other_cores=max(0.0, (machine_after - machine_before - ours) / elapsed),
     )
 
 
