@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,10 +134,29 @@ def postgres() -> Iterator[PostgresInstance]:
 SERVER_SOURCE = "BENCH_SERVER_SOURCE"
 
 
+@dataclass(frozen=True)
+class ServerProcess:
+    """A running ``dataaccess serve``: its address and its pid (for CPU sampling)."""
+
+    target: str
+    pid: int
+
+
 @contextlib.contextmanager
 def server_process(dsn: str, **env: str) -> Iterator[str]:
     """``dataaccess serve`` on ``dsn`` (migrated by it), in its own process; yields its
     target. Stopped with SIGTERM afterwards."""
+    with server(dsn, env) as process:
+        yield process.target
+
+
+@contextlib.contextmanager
+def server(
+    dsn: str, env: Mapping[str, str], *, root_certificates: bytes | None = None
+) -> Iterator[ServerProcess]:
+    """Like server_process, with ``env`` as a mapping, and the process's pid too. With
+    ``root_certificates`` (PEM), the server is awaited over TLS verified by them, for an
+    ``env`` that turns TLS on."""
     log = tempfile.NamedTemporaryFile("w+", prefix="dataaccess-bench-", suffix=".log")  # noqa: SIM115
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATAACCESS_"))},
@@ -162,8 +181,8 @@ def server_process(dsn: str, **env: str) -> Iterator[str]:
     )
     try:
         target = _wait_for_port(Path(log.name), process)
-        _wait_serving(target)
-        yield target
+        _wait_serving(target, root_certificates)
+        yield ServerProcess(target, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -185,6 +204,11 @@ def _wait_for_port(log: Path, process: subprocess.Popen[bytes]) -> str:
     raise RuntimeError("server did not start within 60 s")
 
 
-def _wait_serving(target: str) -> None:
-    with grpc.insecure_channel(target) as channel:
+def _wait_serving(target: str, root_certificates: bytes | None) -> None:
+    channel = (
+        grpc.insecure_channel(target)
+        if root_certificates is None
+        else grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates))
+    )
+    with channel:
         grpc.channel_ready_future(channel).result(timeout=30)
