@@ -28,16 +28,12 @@ class Removed:
 
 
 async def cleanup(conn: Connection, *, keep_from: date, retention_days: int) -> Removed:
-    """Drop log partitions of days before ``keep_from``; delete usage request ids older
+    """Drop log partitions of days before ``keep_from`` (through the owner's function,
+    so the server's DML-only role can run it too); delete usage request ids older
     than ``retention_days``, rate windows older than an hour and retired key hashes past
     their grace. Each step is its own statement (a dropped partition stays dropped if a
     later step fails)."""
-    dropped = []
-    for name in await request_logs.list_partitions(conn):
-        day = date(int(name[-8:-4]), int(name[-4:-2]), int(name[-2:]))
-        if day < keep_from:
-            await request_logs.drop_partition(conn, name)
-            dropped.append(name)
+    dropped = await request_logs.drop_partitions_before(conn, keep_from)
     applied = await conn.execute(DELETE_APPLIED_REQUESTS, {"days": retention_days})
     windows = await conn.execute(DELETE_RATE_WINDOWS)
     retired = await conn.execute(DELETE_RETIRED_HASHES)
