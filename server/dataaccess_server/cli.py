@@ -1,7 +1,7 @@
 """The ``dataaccess`` command: serve, migrate, version.
 
 Exit codes: 0 success, 1 failure (database unreachable, migration refused, start-up
-failed), 2 usage or configuration error.
+failed), 2 usage or configuration error (including a role or grant the database lacks).
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from functools import partial
 from pathlib import Path
 
 from dataaccess_server import __version__, embedded
-from dataaccess_server.app import EMBEDDED_DATABASE, Application, StartupError
+from dataaccess_server.app import (
+    EMBEDDED_DATABASE,
+    Application,
+    StartupConfigurationError,
+    StartupError,
+)
 from dataaccess_server.config import VARIABLES, ConfigError, Settings, load_settings
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster, Intent
@@ -29,6 +34,12 @@ from dataaccess_server.db.migrations import (
     default_directory,
 )
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
+from dataaccess_server.db.privileges import (
+    Grant,
+    MissingRoleError,
+    describe_grants,
+    grant_server_privileges,
+)
 from dataaccess_server.db.retention import Removed, cleanup
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.encryption_key_rotation import rotate_encryption_key
@@ -148,16 +159,18 @@ def _serve(_args: argparse.Namespace) -> int:
         asyncio.run(app.serve_until_signal())
     except StartupError as exc:
         print(f"dataaccess: cannot start: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        return EXIT_USAGE if isinstance(exc, StartupConfigurationError) else EXIT_FAILURE
     return 0
 
 
 @contextlib.asynccontextmanager
-async def _database(settings: Settings) -> AsyncIterator[str]:
-    """The DSN to migrate: DATABASE_URL, or the embedded database (started for the
-    duration of the command if no server has it running)."""
-    if settings.primary_dsn is not None:
-        yield settings.primary_dsn
+async def _database(settings: Settings, *, migrate: bool = False) -> AsyncIterator[str]:
+    """The DSN to work on: DATABASE_URL (DB_MIGRATE_URL if ``migrate``, when set), or
+    the embedded database (started for the duration of the command if no server has it
+    running)."""
+    dsn = settings.migration_dsn if migrate else settings.primary_dsn
+    if dsn is not None:
+        yield dsn
         return
     instance = embedded.PostgresInstance(
         settings.data_dir or embedded.default_data_dir(), major=settings.embedded_pg_major
@@ -188,11 +201,33 @@ async def _cluster(settings: Settings, dsn: str) -> AsyncIterator[Cluster]:
 
 
 def _migrate_up(args: argparse.Namespace) -> int:
-    return _change_schema(
-        lambda migrator: migrator.up(target=args.to),
-        done="applied",
-        nothing="nothing to apply: the schema is up to date",
-    )
+    settings = _settings()
+
+    async def run() -> list[Grant]:
+        async with _database(settings, migrate=True) as dsn:
+            applied = await Migrator(dsn, schema=settings.schema).up(target=args.to)
+            for item in applied:
+                print(f"applied {item.version:04d}_{item.name}", flush=True)
+            if not applied:
+                print("nothing to apply: the schema is up to date", flush=True)
+            # Every run, even with nothing to apply: a role created since, or a grant
+            # revoked, is put right by running `migrate up` again.
+            return await grant_server_privileges(
+                dsn,
+                schema=settings.schema,
+                app_role=settings.app_role,
+                readonly_role=settings.readonly_role,
+            )
+
+    try:
+        grants = asyncio.run(run())
+    except MissingRoleError as exc:
+        raise ConfigError(exc.variable, exc.problem) from None
+    for line in describe_grants(grants):
+        print(line)
+    if not grants:
+        print("granted nothing: DB_APP_ROLE and DB_READONLY_ROLE are unset")
+    return 0
 
 
 def _migrate_down(args: argparse.Namespace) -> int:
@@ -209,7 +244,7 @@ def _change_schema(
     settings = _settings()
 
     async def run() -> list[MigrationFile]:
-        async with _database(settings) as dsn:
+        async with _database(settings, migrate=True) as dsn:
             return await change(Migrator(dsn, schema=settings.schema))
 
     changed = asyncio.run(run())
@@ -224,7 +259,7 @@ def _migrate_status(_args: argparse.Namespace) -> int:
     settings = _settings()
 
     async def run() -> MigrationStatus:
-        async with _database(settings) as dsn:
+        async with _database(settings, migrate=True) as dsn:
             return await Migrator(dsn, schema=settings.schema).status()
 
     print(format_status(asyncio.run(run())))

@@ -58,11 +58,22 @@ class Settings:
     log_format: str = "text"
     encryption_keys: Keyring | None = None
     """``DATAACCESS_ENCRYPTION_KEYS``; in embedded mode a development key stands in."""
+    migrate_dsn: str | None = None
+    """``DB_MIGRATE_URL``: the owner role that applies migrations; None: the primary's."""
+    app_role: str | None = None
+    """``DB_APP_ROLE``: the server's DML-only role, granted its privileges by migrate."""
+    readonly_role: str | None = None
+    """``DB_READONLY_ROLE``: a role granted SELECT by migrate (replicas, analytics)."""
 
     @property
     def embedded(self) -> bool:
         """True when no database is configured and a private one is started."""
         return self.primary_dsn is None
+
+    @property
+    def migration_dsn(self) -> str | None:
+        """The DSN migrations run on: ``DB_MIGRATE_URL``, else the primary's."""
+        return self.migrate_dsn or self.primary_dsn
 
     def require_keyring(self) -> None:
         """ConfigError unless a keyring is configured or the embedded database (with its
@@ -90,6 +101,9 @@ VARIABLES: dict[str, str] = {
     "DB_MONITOR_INTERVAL": "each node is probed this often for health (default 1s)",
     "DB_REPLICA_MAX_LAG": "a replica further behind leaves read rotation (default 5s)",
     "DB_AUTO_MIGRATE": "serve applies pending migrations (default: true if embedded)",
+    "DB_MIGRATE_URL": "DSN of the owner role migrations run as (default DATABASE_URL)",
+    "DB_APP_ROLE": "the server's DML-only role; migrate grants it what the server needs",
+    "DB_READONLY_ROLE": "a role migrate grants SELECT on every table (replicas, analytics)",
     "DATAACCESS_LISTEN": "gRPC listen address host:port (default 127.0.0.1:50051)",
     "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
     "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
@@ -110,6 +124,7 @@ VARIABLES: dict[str, str] = {
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_ROLE_NAME = _SCHEMA_NAME  # unquoted, so the name operators type in SQL is this one
 _LISTEN = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -237,6 +252,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DATAACCESS_DATA_DIR", "only applies to the embedded database (DATABASE_URL is set)"
         )
     major_text = read.choice("DATAACCESS_EMBEDDED_PG_MAJOR", "18", ("18", "16"))
+    migrate_text = read.raw("DB_MIGRATE_URL")
+    if migrate_text is not None and primary is None:
+        # The embedded database's DSN is made at start: there is nothing else to migrate.
+        raise ConfigError(
+            "DB_MIGRATE_URL",
+            "only applies with DATABASE_URL: the embedded database is migrated as its superuser",
+        )
+    app_role = _role(read, "DB_APP_ROLE")
+    readonly_role = _role(read, "DB_READONLY_ROLE")
+    if readonly_role is not None and readonly_role == app_role:
+        raise ConfigError("DB_READONLY_ROLE", "must differ from DB_APP_ROLE")
 
     return Settings(
         primary_dsn=primary,
@@ -265,7 +291,24 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         log_format=read.choice("DATAACCESS_LOG_FORMAT", "text", ("text", "json")),
         encryption_keys=_keyring(read),
+        migrate_dsn=read.dsn("DB_MIGRATE_URL", migrate_text) if migrate_text else None,
+        app_role=app_role,
+        readonly_role=readonly_role,
     )
+
+
+def _role(read: _Reader, name: str) -> str | None:
+    text = read.raw(name)
+    if text is None:
+        return None
+    role = text.strip()
+    if not _ROLE_NAME.fullmatch(role) or role.startswith("pg_") or role == "public":
+        raise ConfigError(
+            name,
+            "must be a lowercase role name of at most 63 letters, digits or underscores,"
+            f" not starting with a digit or pg_, and not public, got {role!r}",
+        )
+    return role
 
 
 # The variable each PoolSettings field is read from, to name it when the settings refuse it.
