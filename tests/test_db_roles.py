@@ -32,7 +32,7 @@ from dataaccess.v1 import request_logs_pb2 as logs_pb2
 from dataaccess_server.api.server import API_SERVICES
 from dataaccess_server.app import Application, StartupConfigurationError
 from dataaccess_server.db.migrations import Migrator
-from dataaccess_server.db.privileges import grant_server_privileges
+from dataaccess_server.db.privileges import PrivilegeError, grant_server_privileges
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import stubs
 from tests.harness.server import clean_environment, run_cli, server_settings
@@ -425,6 +425,21 @@ def test_serve_without_a_needed_grant_exits_2_naming_it(roles: Roles) -> None:
     ) == [(True,)]
 
 
+def test_serve_that_cannot_read_the_applied_migrations_exits_2_naming_the_role(
+    roles: Roles,
+) -> None:
+    # The schema check comes before the privilege check, and must fail as cleanly.
+    roles.execute(roles.owner_dsn, f"REVOKE SELECT ON schema_migrations FROM {roles.app}")
+    env = clean_environment(DATABASE_URL=roles.app_dsn, DATAACCESS_LISTEN="127.0.0.1:0")
+    result = run_cli("serve", env=env, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"dataaccess: cannot start: role {roles.app} lacks a privilege (permission denied"
+        f" for table schema_migrations): run `dataaccess migrate up` with DB_APP_ROLE={roles.app}"
+    )
+
+
 async def test_cleanup_drops_old_partitions_as_the_dml_only_role(
     roles: Roles, app_channel: aio.Channel
 ) -> None:
@@ -467,6 +482,27 @@ def test_migrate_with_a_role_that_does_not_exist_fails_with_one_line(roles: Role
             "dataaccess: configuration error: DB_APP_ROLE: role 'no_such_role' does not exist"
         )
     )
+
+
+async def test_migrating_as_a_role_that_does_not_own_the_schema_fails_with_one_line(
+    roles: Roles,
+) -> None:
+    env = clean_environment(
+        DATABASE_URL=roles.app_dsn, DB_MIGRATE_URL=roles.app_dsn, DB_APP_ROLE=roles.app
+    )
+    result = await asyncio.to_thread(run_cli, "migrate", "up", env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"dataaccess: error: role {roles.app} lacks a privilege (permission denied for"
+        " schema public): migrations must run as the owner of the schema (DB_MIGRATE_URL)"
+    )
+    # A GRANT PostgreSQL only warns about ("no privileges were granted") fails as well.
+    warned = r'cannot grant what the server needs \(no privileges were granted for "public"\)'
+    with pytest.raises(PrivilegeError, match=warned):
+        await grant_server_privileges(
+            roles.app_dsn, schema="public", app_role=None, readonly_role=roles.readonly
+        )
 
 
 async def test_a_server_running_as_the_owner_warns_once(

@@ -32,9 +32,13 @@ from dataaccess_server.db.migrations import (
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.privileges import (
+    FIX_MIGRATING_ROLE,
+    FIX_SERVER_ROLE,
     MissingRoleError,
+    PrivilegeError,
     check_server_role,
     grant_server_privileges,
+    reported_privileges,
 )
 from dataaccess_server.db.request_logs import PostgresRequestLogStore
 from dataaccess_server.db.usage import PostgresUsageStore
@@ -276,7 +280,9 @@ class Application:
         try:
             if settings.auto_migrate:
                 # As the owner (DB_MIGRATE_URL); the grants are re-applied every time.
-                applied = await Migrator(settings.migration_dsn, schema=settings.schema).up()
+                async with reported_privileges(settings.migration_dsn, fix=FIX_MIGRATING_ROLE):
+                    migrator = Migrator(settings.migration_dsn, schema=settings.schema)
+                    applied = await migrator.up()
                 if applied:
                     log.info("applied %d migration(s)", len(applied))
                 await grant_server_privileges(
@@ -286,8 +292,9 @@ class Application:
                     readonly_role=settings.readonly_role,
                 )
             # Read as the server's own role: it must be able to, and it is what serves.
-            status = await Migrator(settings.primary_dsn, schema=settings.schema).status()
-        except MissingRoleError as exc:
+            async with reported_privileges(settings.primary_dsn, fix=FIX_SERVER_ROLE):
+                status = await Migrator(settings.primary_dsn, schema=settings.schema).status()
+        except (MissingRoleError, PrivilegeError) as exc:
             raise StartupConfigurationError(str(exc)) from exc
         except DataAccessError as exc:
             raise StartupError(str(exc)) from exc

@@ -1,7 +1,8 @@
 """The ``dataaccess`` command: serve, migrate, version.
 
 Exit codes: 0 success, 1 failure (database unreachable, migration refused, start-up
-failed), 2 usage or configuration error (including a role or grant the database lacks).
+failed), 2 usage or configuration error (including a role or a privilege the database
+lacks).
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ from dataaccess_server.db.migrations import (
 )
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.privileges import (
+    FIX_MIGRATING_ROLE,
     Grant,
     MissingRoleError,
+    PrivilegeError,
     describe_grants,
     grant_server_privileges,
+    reported_privileges,
 )
 from dataaccess_server.db.retention import Removed, cleanup
 from dataaccess_server.deadline import Deadline
@@ -139,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"dataaccess: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except PrivilegeError as exc:
+        print(f"dataaccess: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (DataAccessError, embedded.EmbeddedPostgresError) as exc:
         print(f"dataaccess: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -204,7 +211,10 @@ def _migrate_up(args: argparse.Namespace) -> int:
     settings = _settings()
 
     async def run() -> list[Grant]:
-        async with _database(settings, migrate=True) as dsn:
+        async with (
+            _database(settings, migrate=True) as dsn,
+            reported_privileges(dsn, fix=FIX_MIGRATING_ROLE),
+        ):
             applied = await Migrator(dsn, schema=settings.schema).up(target=args.to)
             for item in applied:
                 print(f"applied {item.version:04d}_{item.name}", flush=True)
@@ -244,7 +254,10 @@ def _change_schema(
     settings = _settings()
 
     async def run() -> list[MigrationFile]:
-        async with _database(settings, migrate=True) as dsn:
+        async with (
+            _database(settings, migrate=True) as dsn,
+            reported_privileges(dsn, fix=FIX_MIGRATING_ROLE),
+        ):
             return await change(Migrator(dsn, schema=settings.schema))
 
     changed = asyncio.run(run())
@@ -259,7 +272,10 @@ def _migrate_status(_args: argparse.Namespace) -> int:
     settings = _settings()
 
     async def run() -> MigrationStatus:
-        async with _database(settings, migrate=True) as dsn:
+        async with (
+            _database(settings, migrate=True) as dsn,
+            reported_privileges(dsn, fix=FIX_MIGRATING_ROLE),
+        ):
             return await Migrator(dsn, schema=settings.schema).status()
 
     print(format_status(asyncio.run(run())))

@@ -14,12 +14,14 @@ Grants are plain ``GRANT`` statements, idempotent, re-applied by every ``migrate
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 from dataaccess_server.db.migrations import lock_key
 from dataaccess_server.db.pool import Connection
@@ -113,6 +115,15 @@ class MissingRoleError(MigrationError):
         super().__init__(f"{variable}: {self.problem}")
 
 
+class PrivilegeError(MigrationError):
+    """The connected role lacks a privilege: the deployment's grants, not a bug."""
+
+
+# What to do when a role lacks a privilege, by who lacks it ({role}: its name).
+FIX_SERVER_ROLE = "run `dataaccess migrate up` with DB_APP_ROLE={role}"
+FIX_MIGRATING_ROLE = "migrations must run as the owner of the schema (DB_MIGRATE_URL)"
+
+
 @dataclass(frozen=True, slots=True)
 class Grant:
     """Privileges given to one role on some objects of one kind."""
@@ -190,16 +201,22 @@ async def grant_server_privileges(
                 if readonly_role is not None:
                     grants += await _grant_readonly(conn, schema, readonly_role)
                 if refused:
-                    raise MigrationError(
-                        f"the role running migrations (DB_MIGRATE_URL) cannot grant what the"
-                        f" server needs: {refused[0]}; migrate as the owner of the schema"
+                    raise PrivilegeError(
+                        f"the role running migrations cannot grant what the server needs"
+                        f" ({refused[0]}): {FIX_MIGRATING_ROLE}"
                     )
     except psycopg.errors.LockNotAvailable as exc:
         raise MigrationError(
             f"another migration run held the lock for more than {lock_timeout:g}s"
         ) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise PrivilegeError(
+            f"the role running migrations cannot grant what the server needs"
+            f" ({exc.diag.message_primary}): {FIX_MIGRATING_ROLE}"
+        ) from exc
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailableError(f"the database became unavailable: {exc}") from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseUnavailableError(f"the database became unavailable: {first}") from exc
     except psycopg.Error as exc:
         raise MigrationError(f"granting the server's privileges failed: {exc}") from exc
     for line in describe_grants(grants):
@@ -312,7 +329,22 @@ class RoleCheck:
                 f"{lacks}: have the database owner run GRANT {first.privilege} ON DATABASE"
                 f" {self.database} TO {self.role}"
             )
-        return f"{lacks}: run `dataaccess migrate up` with DB_APP_ROLE={self.role}"
+        return f"{lacks}: {FIX_SERVER_ROLE.format(role=self.role)}"
+
+
+@contextlib.asynccontextmanager
+async def reported_privileges(dsn: str, *, fix: str) -> AsyncIterator[None]:
+    """Raise a privilege the role of ``dsn`` lacks in the body as PrivilegeError: one
+    line naming the role, what PostgreSQL refused, and ``fix`` (where ``{role}`` is
+    replaced by the role's name). For work done with the driver directly (migrations,
+    the schema check), which :func:`translated_errors` does not wrap."""
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege as exc:
+        role = conninfo_to_dict(dsn).get("user") or "(the DSN's default user)"
+        raise PrivilegeError(
+            f"role {role} lacks a privilege ({exc.diag.message_primary}): {fix.format(role=role)}"
+        ) from exc
 
 
 def _needs(schema: str) -> list[tuple[str, str, str]]:
