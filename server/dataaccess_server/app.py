@@ -1,8 +1,9 @@
 """The running service: start-up and shutdown in a known order.
 
-Start: (embedded PostgreSQL) → wait for the primary → migrate or verify the schema →
-pools and monitors → health → gRPC server. Stop: health NOT_SERVING → stop accepting
-and drain in-flight calls for the grace period → close pools → (stop embedded PostgreSQL).
+Start: (embedded PostgreSQL) → wait for the primary → migrate (and grant) or verify the
+schema → pools and monitors → check the role's privileges → health → gRPC server.
+Stop: health NOT_SERVING → stop accepting and drain in-flight calls for the grace
+period → close pools → (stop embedded PostgreSQL).
 """
 
 from __future__ import annotations
