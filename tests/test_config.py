@@ -94,7 +94,28 @@ BAD_VALUES = [
         "DATAACCESS_DATA_DIR",
         "embedded",
     ),
+    ({"DB_MIGRATE_URL": GOOD_DSN}, "DB_MIGRATE_URL", "embedded"),
+    ({"DATABASE_URL": GOOD_DSN, "DB_MIGRATE_URL": "host=a port"}, "DB_MIGRATE_URL", "valid"),
+    ({"DB_APP_ROLE": "App Role"}, "DB_APP_ROLE", "role name"),
+    ({"DB_APP_ROLE": "pg_monitor"}, "DB_APP_ROLE", "role name"),
+    ({"DB_READONLY_ROLE": "public"}, "DB_READONLY_ROLE", "not public"),
+    ({"DB_APP_ROLE": "da", "DB_READONLY_ROLE": "da"}, "DB_READONLY_ROLE", "differ"),
 ]
+
+
+def test_migrations_run_as_db_migrate_url_else_as_the_primary() -> None:
+    owner = "postgresql://owner@db.internal:5432/dataaccess"
+    settings = load_settings(
+        {
+            "DATABASE_URL": GOOD_DSN,
+            "DB_MIGRATE_URL": owner,
+            "DB_APP_ROLE": "da_app",
+            "DB_READONLY_ROLE": "da_ro",
+        }
+    )
+    assert (settings.migration_dsn, settings.primary_dsn) == (owner, GOOD_DSN)
+    assert (settings.app_role, settings.readonly_role) == ("da_app", "da_ro")
+    assert load_settings({"DATABASE_URL": GOOD_DSN}).migration_dsn == GOOD_DSN
 
 
 @pytest.mark.parametrize(("env", "variable", "reason"), BAD_VALUES)

@@ -1,8 +1,9 @@
 """The running service: start-up and shutdown in a known order.
 
-Start: (embedded PostgreSQL) → wait for the primary → migrate or verify the schema →
-pools and monitors → health → gRPC server. Stop: health NOT_SERVING → stop accepting
-and drain in-flight calls for the grace period → close pools → (stop embedded PostgreSQL).
+Start: (embedded PostgreSQL) → wait for the primary → migrate (and grant) or verify the
+schema → pools and monitors → check the role's privileges → health → gRPC server.
+Stop: health NOT_SERVING → stop accepting and drain in-flight calls for the grace
+period → close pools → (stop embedded PostgreSQL).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import signal
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 
 from dataaccess_server import embedded
 from dataaccess_server.api.auth import AuthInterceptor
@@ -25,7 +27,7 @@ from dataaccess_server.db.analytics import PostgresAnalyticsStore
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for, decode_invalidation
 from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.db.callers import PostgresCallerStore
-from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.cluster import Cluster, Intent
 from dataaccess_server.db.migrations import (
     MigrationFile,
     MigrationStatus,
@@ -34,6 +36,15 @@ from dataaccess_server.db.migrations import (
 )
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
+from dataaccess_server.db.privileges import (
+    FIX_MIGRATING_ROLE,
+    FIX_SERVER_ROLE,
+    MissingRoleError,
+    PrivilegeError,
+    check_server_role,
+    grant_server_privileges,
+    reported_privileges,
+)
 from dataaccess_server.db.request_logs import PostgresRequestLogStore
 from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.deadline import Deadline
@@ -61,6 +72,11 @@ PARTITION_RETRY = 60.0
 
 class StartupError(DataAccessError):
     """The service cannot start; the message says why and what to do."""
+
+
+class StartupConfigurationError(StartupError):
+    """The service cannot start as configured (a role, a grant): fixing the deployment,
+    not waiting, helps. ``dataaccess serve`` exits 2 for it, as for a ConfigError."""
 
 
 class Application:
@@ -111,6 +127,7 @@ class Application:
             raise StartupError(str(exc)) from exc
         known = await self._prepare_schema(settings)
         await cluster.open()
+        await self._check_role(cluster)
 
         cache: KeyCache[Known] = KeyCache(
             negative_ttl=settings.key_negative_ttl,
@@ -300,17 +317,50 @@ class Application:
 
     async def _prepare_schema(self, settings: Settings) -> tuple[MigrationFile, ...]:
         assert settings.primary_dsn is not None
-        migrator = Migrator(settings.primary_dsn, schema=settings.schema)
+        assert settings.migration_dsn is not None
         try:
             if settings.auto_migrate:
-                applied = await migrator.up()
+                # As the owner (DB_MIGRATE_URL); the grants are re-applied every time.
+                async with reported_privileges(settings.migration_dsn, fix=FIX_MIGRATING_ROLE):
+                    migrator = Migrator(settings.migration_dsn, schema=settings.schema)
+                    applied = await migrator.up()
                 if applied:
                     log.info("applied %d migration(s)", len(applied))
-            status = await migrator.status()
+                await grant_server_privileges(
+                    settings.migration_dsn,
+                    schema=settings.schema,
+                    app_role=settings.app_role,
+                    readonly_role=settings.readonly_role,
+                )
+            # Read as the server's own role: it must be able to, and it is what serves.
+            async with reported_privileges(settings.primary_dsn, fix=FIX_SERVER_ROLE):
+                status = await Migrator(settings.primary_dsn, schema=settings.schema).status()
+        except (MissingRoleError, PrivilegeError) as exc:
+            raise StartupConfigurationError(str(exc)) from exc
         except DataAccessError as exc:
             raise StartupError(str(exc)) from exc
         _require_current(status)
         return status.known
+
+    async def _check_role(self, cluster: Cluster) -> None:
+        # Refuse to serve rather than fail calls one by one; warn when the role could
+        # change the schema it should only use (the embedded database is exempt: its
+        # only role is the superuser).
+        check = partial(check_server_role, schema=self.settings.schema)
+        try:
+            role = await cluster.run(Intent.WRITE, check, deadline=Deadline.after(30.0))
+        except DataAccessError as exc:
+            raise StartupError(f"cannot check the database role's privileges: {exc}") from exc
+        problem = role.problem()
+        if problem is not None:
+            raise StartupConfigurationError(problem)
+        if role.owns_tables and self._postgres is None:
+            log.warning(
+                "the server's database role %s %s: run it as a DML-only role that owns"
+                " nothing (see DB_APP_ROLE in the README)",
+                role.role,
+                "is a superuser" if role.superuser else "owns the tables it serves",
+            )
 
 
 async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:

@@ -8,7 +8,7 @@ migration 0006), since the server's role may not create tables.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -25,6 +25,7 @@ INSERT INTO audit_events (event_time, event_id, caller, method, resource_id, out
 VALUES (%(time)s, %(id)s, %(caller)s, %(method)s, %(resource_id)s, %(outcome)s, %(peer)s)
 """
 CREATE_PARTITION = "SELECT create_daily_partition('audit_events', %(day)s)"
+DROP_PARTITIONS_BEFORE = "SELECT drop_daily_partitions_before('audit_events', %(keep_from)s)"
 LIST = f"""
 SELECT {", ".join(COLUMNS)} FROM audit_events WHERE {{conditions}}
 ORDER BY event_time DESC, event_id DESC LIMIT %(limit)s
@@ -57,6 +58,12 @@ async def append(conn: Connection, event: AuditEvent) -> None:
         # "no partition of relation audit_events found for row" (SQLSTATE 23514).
         await conn.execute(CREATE_PARTITION, {"day": event.time.date()})
         await conn.execute(INSERT, params)
+
+
+async def drop_partitions_before(conn: Connection, keep_from: date) -> list[str]:
+    """Drop the audit partitions of days before ``keep_from``; their names, oldest first."""
+    cursor = await conn.execute(DROP_PARTITIONS_BEFORE, {"keep_from": keep_from})
+    return [str(row[0]) for row in await cursor.fetchall()]
 
 
 async def list_events(

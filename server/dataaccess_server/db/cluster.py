@@ -277,7 +277,7 @@ class Cluster:
         # driver's errors translated and the node suspected when it failed the call.
         wait = min(self._pool_settings.timeout, deadline.remaining() * share)
         try:
-            async with translated_errors(node.name), node.connection(wait) as conn:
+            async with translated_errors(node.name, node.login_role), node.connection(wait) as conn:
                 try:
                     async with asyncio.timeout(deadline.remaining()):
                         yield conn

@@ -17,8 +17,11 @@ from dataaccess_server.errors import (
 
 
 @asynccontextmanager
-async def translated_errors(node: str) -> AsyncIterator[None]:
+async def translated_errors(node: str, role: str | None = None) -> AsyncIterator[None]:
     """Re-raise psycopg errors from the body as the most specific service error.
+
+    ``role`` is the database role the body's connection runs as, named when it lacks a
+    privilege (a grant revoked, or never made: a deployment problem, not a bug).
 
     Errors that are bugs (syntax, constraint violations the caller should have
     prevented) pass through unchanged and surface as INTERNAL.
@@ -32,6 +35,13 @@ async def translated_errors(node: str) -> AsyncIterator[None]:
     except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName) as exc:
         raise FailedPreconditionError(
             "the database schema is not migrated: run `dataaccess migrate up`"
+        ) from exc
+    except pg_errors.InsufficientPrivilege as exc:
+        who = f"role {role}" if role else "the server's database role"
+        fix = f" with DB_APP_ROLE={role}" if role else ""
+        raise FailedPreconditionError(
+            f"{who} lacks a privilege on {node} ({exc.diag.message_primary}):"
+            f" run `dataaccess migrate up`{fix} to grant what the server needs"
         ) from exc
     except pg_errors.ReadOnlySqlTransaction as exc:
         raise DatabaseUnavailableError(f"{node} is read-only (in recovery)") from exc

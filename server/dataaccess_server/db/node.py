@@ -96,6 +96,8 @@ class Node:
         self._pool_settings = pool
         self._probe_timeout = probe_timeout
         self._probe_conn: Connection | None = None
+        self.login_role: str | None = None
+        """The role the node's connections log in as, once a probe has connected."""
         self._probe_lock = asyncio.Lock()
         self._wakeup = asyncio.Event()
         self._pool: AsyncConnectionPool[Connection] | None = None
@@ -211,6 +213,8 @@ class Node:
                 application_name="dataaccess-monitor",
                 connect_timeout=max(2, int(self._probe_timeout + 0.999)),
             )
+            # The pool connects with the same DSN, so as the same role.
+            self.login_role = self._probe_conn.info.user
         cursor = await self._probe_conn.execute(PROBE_NODE)
         row = await cursor.fetchone()
         assert row is not None  # a SELECT without FROM returns one row

@@ -12,11 +12,9 @@ from __future__ import annotations
 import operator
 import weakref
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import Any
-
-from psycopg import sql
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.conditions import with_given_conditions
@@ -91,20 +89,15 @@ WITH inserted AS (
 )
 SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM request_logs_incoming)
 """
-# Partitions are created one at a time across all servers, so two batches for a new day
-# do not race each other's CREATE TABLE.
-PARTITION_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('dataaccess.request_logs', 0))"
-PARTITION_EXISTS = "SELECT to_regclass(%(name)s) IS NOT NULL"
-CREATE_PARTITION = (
-    "CREATE TABLE {name} PARTITION OF request_logs FOR VALUES FROM ({start}) TO ({end})"
-)
-LIST_PARTITIONS = """
-SELECT c.relname FROM pg_inherits i
-JOIN pg_class c ON c.oid = i.inhrelid
-WHERE i.inhparent = to_regclass('request_logs')
-ORDER BY c.relname
+# Daily partitions are created and dropped by the SECURITY DEFINER functions of
+# migration 0006, which run as the schema's owner: the server's own role owns nothing.
+# They serialise on one advisory lock, so two batches for a new day do not race.
+CREATE_PARTITIONS = """
+SELECT created FROM unnest(%(days)s::date[]) AS d(day),
+    LATERAL create_daily_partition('request_logs', d.day) AS created
+WHERE created IS NOT NULL ORDER BY d.day
 """
-DROP_PARTITION = "DROP TABLE IF EXISTS {name}"
+DROP_PARTITIONS_BEFORE = "SELECT drop_daily_partitions_before('request_logs', %(keep_from)s)"
 LIST_LOGS = f"""
 SELECT {", ".join(LOG_COLUMNS)} FROM request_logs WHERE {{conditions}}
 ORDER BY request_time DESC, request_id DESC LIMIT %(limit)s
@@ -130,32 +123,13 @@ _staged: weakref.WeakSet[Connection] = weakref.WeakSet()
 log_values: Callable[[RequestLog], tuple[Any, ...]] = operator.attrgetter(*LOG_COLUMNS)
 
 
-def partition_name(day: date) -> str:
-    """The partition of ``day`` (UTC)."""
-    return f"request_logs_p{day:%Y%m%d}"
-
-
 async def ensure_partitions(conn: Connection, days: Iterable[date]) -> list[str]:
-    """Create the missing daily partitions of ``days``; return the names created."""
-    created = []
-    async with conn.transaction():
-        await conn.execute(PARTITION_LOCK)
-        for day in sorted(set(days)):
-            name = partition_name(day)
-            cursor = await conn.execute(PARTITION_EXISTS, {"name": name})
-            exists = await cursor.fetchone()
-            if exists is not None and exists[0]:
-                continue
-            start = datetime.combine(day, time(), UTC)
-            await conn.execute(
-                sql.SQL(CREATE_PARTITION).format(
-                    name=sql.Identifier(name),
-                    start=sql.Literal(start),
-                    end=sql.Literal(start + timedelta(days=1)),
-                )
-            )
-            created.append(name)
-    return created
+    """Create the missing daily partitions of ``days``; return the names created.
+
+    One statement, so one transaction holding the partition lock throughout.
+    """
+    cursor = await conn.execute(CREATE_PARTITIONS, {"days": sorted(set(days))})
+    return [str(row[0]) for row in await cursor.fetchall()]
 
 
 async def insert_logs(conn: Connection, rows: Sequence[RequestLog]) -> Ingested:
@@ -178,15 +152,11 @@ async def insert_logs(conn: Connection, rows: Sequence[RequestLog]) -> Ingested:
     return Ingested(inserted, staged - inserted)
 
 
-async def list_partitions(conn: Connection) -> list[str]:
-    """Every daily partition, oldest first."""
-    cursor = await conn.execute(LIST_PARTITIONS)
+async def drop_partitions_before(conn: Connection, keep_from: date) -> list[str]:
+    """Drop the partitions of days before ``keep_from`` (their logs go with them; the
+    rollups stay); return their names, oldest first."""
+    cursor = await conn.execute(DROP_PARTITIONS_BEFORE, {"keep_from": keep_from})
     return [str(row[0]) for row in await cursor.fetchall()]
-
-
-async def drop_partition(conn: Connection, name: str) -> None:
-    """Drop one partition (its logs go with it; the rollups stay)."""
-    await conn.execute(sql.SQL(DROP_PARTITION).format(name=sql.Identifier(name)))
 
 
 async def list_logs(

@@ -1,11 +1,11 @@
-"""Retention: dropping old request-log partitions and deleting expired rows elsewhere."""
+"""Retention: dropping old request-log and audit partitions, deleting expired rows elsewhere."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from dataaccess_server.db import request_logs
+from dataaccess_server.db import audit, request_logs
 from dataaccess_server.db.pool import Connection
 
 DELETE_APPLIED_REQUESTS = """
@@ -25,20 +25,20 @@ class Removed:
     applied_requests: int
     rate_windows: int
     retired_hashes: int
+    audit_partitions: list[str]
 
 
-async def cleanup(conn: Connection, *, keep_from: date, retention_days: int) -> Removed:
-    """Drop log partitions of days before ``keep_from``; delete usage request ids older
-    than ``retention_days``, rate windows older than an hour and retired key hashes past
-    their grace. Each step is its own statement (a dropped partition stays dropped if a
-    later step fails)."""
-    dropped = []
-    for name in await request_logs.list_partitions(conn):
-        day = date(int(name[-8:-4]), int(name[-4:-2]), int(name[-2:]))
-        if day < keep_from:
-            await request_logs.drop_partition(conn, name)
-            dropped.append(name)
+async def cleanup(
+    conn: Connection, *, keep_from: date, retention_days: int, audit_keep_from: date
+) -> Removed:
+    """Drop log partitions of days before ``keep_from`` and audit partitions of days
+    before ``audit_keep_from`` (through the owner's function, so the server's DML-only
+    role can run it too); delete usage request ids older than ``retention_days``, rate
+    windows older than an hour and retired key hashes past their grace. Each step is its
+    own statement (a dropped partition stays dropped if a later step fails)."""
+    dropped = await request_logs.drop_partitions_before(conn, keep_from)
+    audit_dropped = await audit.drop_partitions_before(conn, audit_keep_from)
     applied = await conn.execute(DELETE_APPLIED_REQUESTS, {"days": retention_days})
     windows = await conn.execute(DELETE_RATE_WINDOWS)
     retired = await conn.execute(DELETE_RETIRED_HASHES)
-    return Removed(dropped, applied.rowcount, windows.rowcount, retired.rowcount)
+    return Removed(dropped, applied.rowcount, windows.rowcount, retired.rowcount, audit_dropped)

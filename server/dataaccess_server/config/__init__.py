@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dataaccess_server.api.tls import TLSFileError, TLSFiles, check_tls_files
+from dataaccess_server.config.variables import VARIABLES
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
 from dataaccess_server.domain.access import AccessPolicy, PolicyError, parse_policy
 from dataaccess_server.domain.crypto import Keyring, KeyringError
+
+__all__ = ["VARIABLES", "ConfigError", "Settings", "load_settings", "parse_duration"]
 
 
 class ConfigError(Exception):
@@ -72,6 +75,13 @@ class Settings:
     reflection_public: bool = False
     audit_retention_days: int = 365
 
+    migrate_dsn: str | None = None
+    """``DB_MIGRATE_URL``: the owner role that applies migrations; None: the primary's."""
+    app_role: str | None = None
+    """``DB_APP_ROLE``: the server's DML-only role, granted its privileges by migrate."""
+    readonly_role: str | None = None
+    """``DB_READONLY_ROLE``: a role granted SELECT by migrate (replicas, analytics)."""
+
     @property
     def authenticating(self) -> bool:
         """Whether callers must prove who they are."""
@@ -100,6 +110,11 @@ class Settings:
         """True when no database is configured and a private one is started."""
         return self.primary_dsn is None
 
+    @property
+    def migration_dsn(self) -> str | None:
+        """The DSN migrations run on: ``DB_MIGRATE_URL``, else the primary's."""
+        return self.migrate_dsn or self.primary_dsn
+
     def require_keyring(self) -> None:
         """ConfigError unless a keyring is configured or the embedded database (with its
         development key) is used: secrets are never stored unencrypted."""
@@ -111,50 +126,10 @@ class Settings:
             )
 
 
-# The variables this module reads, for documentation and `dataaccess serve --help`.
-VARIABLES: dict[str, str] = {
-    "DATABASE_URL": "primary PostgreSQL DSN (URI or key=value); unset: embedded database",
-    "DB_PRIMARY": "same as DATABASE_URL (set one, or both to the same value)",
-    "DB_REPLICAS": "comma-separated DSNs of streaming replicas",
-    "DB_SCHEMA": "schema holding every table (default public)",
-    "DB_POOL_MAX_CONNS": "connections per node, at most (default 20)",
-    "DB_POOL_MIN_CONNS": "connections per node kept open (default 5)",
-    "DB_POOL_MAX_CONN_LIFETIME": "a connection is replaced after this long (default 3600s)",
-    "DB_POOL_MAX_CONN_IDLE_TIME": "an idle connection above the minimum is closed (default 1800s)",
-    "DB_POOL_HEALTH_CHECK": "idle connections are checked this often (default 60s)",
-    "DB_POOL_TIMEOUT": "longest wait for a pooled connection (default 5s)",
-    "DB_MONITOR_INTERVAL": "each node is probed this often for health (default 1s)",
-    "DB_REPLICA_MAX_LAG": "a replica further behind leaves read rotation (default 5s)",
-    "DB_AUTO_MIGRATE": "serve applies pending migrations (default: true if embedded)",
-    "DATAACCESS_LISTEN": "gRPC listen address host:port (default 127.0.0.1:50051)",
-    "DATAACCESS_TLS_CERT": "PEM server certificate (chain): TLS on the listener, reloaded",
-    "DATAACCESS_TLS_KEY": "PEM private key of DATAACCESS_TLS_CERT (set both or neither)",
-    "DATAACCESS_TLS_CLIENT_CA": "PEM roots: clients must present a certificate they sign (mTLS)",
-    "DATAACCESS_HEALTH_LISTEN": "host:port of a plaintext listener serving only health",
-    "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
-    "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
-    "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
-    "DB_LOG_RETENTION_DAYS": "cleanup drops request logs older than this (default 30)",
-    "DB_LOG_PARTITIONS_AHEAD": "daily log partitions kept created ahead of today (default 3)",
-    "DATAACCESS_ANALYTICS_MAX_DAYS": "longest range an analytics call may ask for (366)",
-    "DATAACCESS_MAX_BATCH": "most records one batch call may carry (default 10000)",
-    "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
-    "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
-    "DATAACCESS_DATA_DIR": "embedded database directory (default: per-user data dir)",
-    "DATAACCESS_EMBEDDED_PG_MAJOR": "embedded PostgreSQL major version, 18 or 16 (default 18)",
-    "DATAACCESS_ENCRYPTION_KEYS": "keyring id:base64key,... (first encrypts; all decrypt)",
-    "DATAACCESS_AUTH": "on (callers must authenticate) or none (trusted network); required"
-    " outside the embedded database on loopback",
-    "DATAACCESS_AUTHZ_POLICY": "TOML file: extra roles, and roles of certificate identities",
-    "DATAACCESS_REFLECTION": "authenticated (default: any known caller) or public",
-    "DB_AUDIT_RETENTION_DAYS": "cleanup drops audit events older than this (default 365)",
-    "DATAACCESS_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
-    "DATAACCESS_LOG_FORMAT": "text or json (default text)",
-}
-
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_ROLE_NAME = _SCHEMA_NAME  # unquoted, so the name operators type in SQL is this one
 _LISTEN = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d{1,5})")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -287,6 +262,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DATAACCESS_DATA_DIR", "only applies to the embedded database (DATABASE_URL is set)"
         )
     major_text = read.choice("DATAACCESS_EMBEDDED_PG_MAJOR", "18", ("18", "16"))
+    migrate_text = read.raw("DB_MIGRATE_URL")
+    if migrate_text is not None and primary is None:
+        # The embedded database's DSN is made at start: there is nothing else to migrate.
+        raise ConfigError(
+            "DB_MIGRATE_URL",
+            "only applies with DATABASE_URL: the embedded database is migrated as its superuser",
+        )
+    app_role = _role(read, "DB_APP_ROLE")
+    readonly_role = _role(read, "DB_READONLY_ROLE")
+    if readonly_role is not None and readonly_role == app_role:
+        raise ConfigError("DB_READONLY_ROLE", "must differ from DB_APP_ROLE")
 
     return Settings(
         primary_dsn=primary,
@@ -326,7 +312,24 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         audit_retention_days=read.integer(
             "DB_AUDIT_RETENTION_DAYS", 365, minimum=1, maximum=36_500
         ),
+        migrate_dsn=read.dsn("DB_MIGRATE_URL", migrate_text) if migrate_text else None,
+        app_role=app_role,
+        readonly_role=readonly_role,
     )
+
+
+def _role(read: _Reader, name: str) -> str | None:
+    text = read.raw(name)
+    if text is None:
+        return None
+    role = text.strip()
+    if not _ROLE_NAME.fullmatch(role) or role.startswith("pg_") or role == "public":
+        raise ConfigError(
+            name,
+            "must be a lowercase role name of at most 63 letters, digits or underscores,"
+            f" not starting with a digit or pg_, and not public, got {role!r}",
+        )
+    return role
 
 
 # The variable each PoolSettings field is read from, to name it when the settings refuse it.

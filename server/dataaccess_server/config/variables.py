@@ -1,0 +1,47 @@
+"""Every environment variable the service reads, with one line on each: for
+`dataaccess serve --help` and the README. :func:`load_settings` reads them."""
+
+from __future__ import annotations
+
+VARIABLES: dict[str, str] = {
+    "DATABASE_URL": "primary PostgreSQL DSN (URI or key=value); unset: embedded database",
+    "DB_PRIMARY": "same as DATABASE_URL (set one, or both to the same value)",
+    "DB_REPLICAS": "comma-separated DSNs of streaming replicas",
+    "DB_SCHEMA": "schema holding every table (default public)",
+    "DB_POOL_MAX_CONNS": "connections per node, at most (default 20)",
+    "DB_POOL_MIN_CONNS": "connections per node kept open (default 5)",
+    "DB_POOL_MAX_CONN_LIFETIME": "a connection is replaced after this long (default 3600s)",
+    "DB_POOL_MAX_CONN_IDLE_TIME": "an idle connection above the minimum is closed (default 1800s)",
+    "DB_POOL_HEALTH_CHECK": "idle connections are checked this often (default 60s)",
+    "DB_POOL_TIMEOUT": "longest wait for a pooled connection (default 5s)",
+    "DB_MONITOR_INTERVAL": "each node is probed this often for health (default 1s)",
+    "DB_REPLICA_MAX_LAG": "a replica further behind leaves read rotation (default 5s)",
+    "DB_AUTO_MIGRATE": "serve applies pending migrations (default: true if embedded)",
+    "DB_MIGRATE_URL": "DSN of the owner role migrations run as (default DATABASE_URL)",
+    "DB_APP_ROLE": "the server's DML-only role; migrate grants it what the server needs",
+    "DB_READONLY_ROLE": "a role migrate grants SELECT on every table (replicas, analytics)",
+    "DATAACCESS_LISTEN": "gRPC listen address host:port (default 127.0.0.1:50051)",
+    "DATAACCESS_TLS_CERT": "PEM server certificate (chain): TLS on the listener, reloaded",
+    "DATAACCESS_TLS_KEY": "PEM private key of DATAACCESS_TLS_CERT (set both or neither)",
+    "DATAACCESS_TLS_CLIENT_CA": "PEM roots: clients must present a certificate they sign (mTLS)",
+    "DATAACCESS_HEALTH_LISTEN": "host:port of a plaintext listener serving only health",
+    "DATAACCESS_DEFAULT_DEADLINE": "deadline of a call that sets none (default 10s)",
+    "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
+    "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
+    "DB_LOG_RETENTION_DAYS": "cleanup drops request logs older than this (default 30)",
+    "DB_LOG_PARTITIONS_AHEAD": "daily log partitions kept created ahead of today (default 3)",
+    "DATAACCESS_ANALYTICS_MAX_DAYS": "longest range an analytics call may ask for (366)",
+    "DATAACCESS_MAX_BATCH": "most records one batch call may carry (default 10000)",
+    "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
+    "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",
+    "DATAACCESS_DATA_DIR": "embedded database directory (default: per-user data dir)",
+    "DATAACCESS_EMBEDDED_PG_MAJOR": "embedded PostgreSQL major version, 18 or 16 (default 18)",
+    "DATAACCESS_ENCRYPTION_KEYS": "keyring id:base64key,... (first encrypts; all decrypt)",
+    "DATAACCESS_AUTH": "on (callers must authenticate) or none (trusted network); required"
+    " outside the embedded database on loopback",
+    "DATAACCESS_AUTHZ_POLICY": "TOML file: extra roles, and roles of certificate identities",
+    "DATAACCESS_REFLECTION": "authenticated (default: any known caller) or public",
+    "DB_AUDIT_RETENTION_DAYS": "cleanup drops audit events older than this (default 365)",
+    "DATAACCESS_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
+    "DATAACCESS_LOG_FORMAT": "text or json (default text)",
+}

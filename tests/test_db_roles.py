@@ -1,0 +1,520 @@
+"""Least-privilege database roles: the owner migrates, the server runs as a DML-only role.
+
+Each test gets a database of its own, owned by a fresh owner role (as a DBA would set
+one up), migrated by that owner with DB_APP_ROLE naming a fresh runtime role that
+owns nothing. The harness's PostgreSQL trusts loopback connections, so every role logs
+in without a password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import grpc
+import psycopg
+import pytest
+from google.protobuf import descriptor_pool, duration_pb2, field_mask_pb2, timestamp_pb2
+from grpc import aio
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from dataaccess.v1 import analytics_pb2, usage_pb2
+from dataaccess.v1 import api_keys_pb2 as keys_pb2
+from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
+from dataaccess.v1 import operations_pb2 as ops_pb2
+from dataaccess.v1 import request_logs_pb2 as logs_pb2
+from dataaccess_server.api.server import API_SERVICES
+from dataaccess_server.app import Application, StartupConfigurationError
+from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.db.privileges import PrivilegeError, grant_server_privileges
+from dataaccess_server.embedded import PostgresInstance
+from tests.harness import stubs
+from tests.harness.server import clean_environment, run_cli, server_settings
+
+PACKAGE = "dataaccess.v1"
+TODAY = datetime.now(UTC).date()
+# Well before today: no server creates its partition ahead of time.
+NEW_DAY = TODAY - timedelta(days=10)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """A database owned by ``owner`` and migrated by it, granting to ``app``."""
+
+    database: str
+    owner: str
+    app: str
+    readonly: str
+    superuser_dsn: str
+    owner_dsn: str
+    app_dsn: str
+    readonly_dsn: str
+
+    def execute(self, dsn: str, query: str) -> list[tuple[Any, ...]]:
+        """Run one statement on ``dsn``; its rows (none for a statement without)."""
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            cursor = conn.execute(query.encode())
+            return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture
+def roles(pg_primary: PostgresInstance) -> Iterator[Roles]:
+    """Three fresh roles and a database of the owner's, migrated as the owner."""
+    tag = uuid.uuid4().hex[:10]
+    owner, app, readonly, database = f"o_{tag}", f"a_{tag}", f"r_{tag}", f"roles_{tag}"
+    superuser = pg_primary.dsn()
+    with psycopg.connect(superuser, autocommit=True) as conn:
+        for role in (owner, app, readonly):
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {} STRATEGY FILE_COPY").format(
+                sql.Identifier(database), sql.Identifier(owner)
+            )
+        )
+    base = pg_primary.dsn(database)
+    found = Roles(
+        database=database,
+        owner=owner,
+        app=app,
+        readonly=readonly,
+        superuser_dsn=base,
+        owner_dsn=make_conninfo(base, user=owner),
+        app_dsn=make_conninfo(base, user=app),
+        readonly_dsn=make_conninfo(base, user=readonly),
+    )
+    try:
+        asyncio.run(migrate_as_owner(found))
+        yield found
+    finally:
+        with psycopg.connect(superuser, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+            )
+            for role in (owner, app, readonly):
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+async def migrate_as_owner(roles: Roles) -> None:
+    """What `dataaccess migrate up` does as the owner with both roles configured."""
+    await Migrator(roles.owner_dsn).up()
+    await grant_server_privileges(
+        roles.owner_dsn, schema="public", app_role=roles.app, readonly_role=roles.readonly
+    )
+
+
+@pytest.fixture
+async def app_server(roles: Roles) -> AsyncIterator[Application]:
+    """The real server, running as the DML-only role."""
+    app = Application(server_settings(roles.app_dsn))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+@pytest.fixture
+async def app_channel(app_server: Application) -> AsyncIterator[aio.Channel]:
+    """A channel to ``app_server``."""
+    async with aio.insecure_channel(f"127.0.0.1:{app_server.port}") as channel:
+        yield channel
+
+
+def at(day: date, hour: int) -> timestamp_pb2.Timestamp:
+    """``day`` at ``hour``:00 UTC."""
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(datetime.combine(day, time(hour), UTC))
+    return stamp
+
+
+def partition_owner(roles: Roles, day: date) -> str | None:
+    """The owner of ``day``'s request-log partition, None when it does not exist."""
+    rows = roles.execute(
+        roles.superuser_dsn,
+        "SELECT pg_get_userbyid(relowner)::text FROM pg_class"
+        f" WHERE relname = 'request_logs_p{day:%Y%m%d}'",
+    )
+    return str(rows[0][0]) if rows else None
+
+
+class Caller:
+    """Calls RPCs by service and method name, remembering which it called."""
+
+    def __init__(self, channel: aio.Channel) -> None:
+        self._stubs: dict[str, Any] = {
+            "OAuthTokenService": stubs.oauth_tokens(channel),
+            "APIKeyService": stubs.api_keys(channel),
+            "UsageService": stubs.usage(channel),
+            "RequestLogService": stubs.request_logs(channel),
+            "AnalyticsService": stubs.analytics(channel),
+            "OperationsService": stubs.operations(channel),
+        }
+        self.called: set[str] = set()
+
+    async def __call__(self, service: str, method: str, request: Any) -> Any:
+        self.called.add(f"{PACKAGE}.{service}/{method}")
+        return await getattr(self._stubs[service], method)(request, timeout=10)
+
+
+async def call_every_rpc(call: Caller) -> None:
+    """One valid, minimal call of every RPC, each checked for what it should answer."""
+    tokens = "OAuthTokenService"
+    upserted = await call(
+        tokens,
+        "UpsertOAuthToken",
+        tokens_pb2.UpsertOAuthTokenRequest(
+            token=tokens_pb2.OAuthToken(provider="anthropic", user_id="u1", access_token="at")
+        ),
+    )
+    token_id = upserted.token.id
+    full = await call(
+        tokens,
+        "GetOAuthToken",
+        tokens_pb2.GetOAuthTokenRequest(id=token_id, view=tokens_pb2.O_AUTH_TOKEN_VIEW_FULL),
+    )
+    assert full.token.access_token == "at"
+    listed = await call(
+        tokens, "ListOAuthTokens", tokens_pb2.ListOAuthTokensRequest(provider="anthropic")
+    )
+    assert [token.id for token in listed.tokens] == [token_id]
+    updated = await call(
+        tokens,
+        "UpdateOAuthToken",
+        tokens_pb2.UpdateOAuthTokenRequest(
+            token=tokens_pb2.OAuthToken(id=token_id, email="u1@example.com"),
+            update_mask=field_mask_pb2.FieldMask(paths=["email"]),
+            etag=upserted.token.etag,
+        ),
+    )
+    assert updated.token.email == "u1@example.com"
+    invalidated = await call(
+        tokens, "InvalidateOAuthToken", tokens_pb2.InvalidateOAuthTokenRequest(id=token_id)
+    )
+    assert not invalidated.token.active
+    await call(tokens, "DeleteOAuthToken", tokens_pb2.DeleteOAuthTokenRequest(id=token_id))
+
+    keys = "APIKeyService"
+    created = await call(
+        keys,
+        "CreateAPIKey",
+        keys_pb2.CreateAPIKeyRequest(
+            api_key=keys_pb2.APIKey(name="k", owner_id="o1", rate_limit_per_minute=10),
+            request_id="create-1",
+        ),
+    )
+    key_id = created.api_key.id
+    validated = await call(keys, "ValidateAPIKey", keys_pb2.ValidateAPIKeyRequest(key=created.key))
+    assert validated.valid
+    assert (await call(keys, "GetAPIKey", keys_pb2.GetAPIKeyRequest(id=key_id))).api_key.name == "k"
+    listed_keys = await call(keys, "ListAPIKeys", keys_pb2.ListAPIKeysRequest(owner_id="o1"))
+    assert [key.id for key in listed_keys.api_keys] == [key_id]
+    renamed = await call(
+        keys,
+        "UpdateAPIKey",
+        keys_pb2.UpdateAPIKeyRequest(
+            api_key=keys_pb2.APIKey(id=key_id, name="k2"),
+            update_mask=field_mask_pb2.FieldMask(paths=["name"]),
+        ),
+    )
+    assert renamed.api_key.name == "k2"
+    rotated = await call(
+        keys,
+        "RotateAPIKey",
+        keys_pb2.RotateAPIKeyRequest(id=key_id, grace_period=duration_pb2.Duration(seconds=60)),
+    )
+    assert rotated.key
+    assert rotated.key != created.key
+    revoked = await call(keys, "RevokeAPIKey", keys_pb2.RevokeAPIKeyRequest(id=key_id))
+    assert revoked.api_key.HasField("revoke_time")
+
+    usage = "UsageService"
+    record = usage_pb2.UsageRecord(
+        provider="anthropic", model="m", auth_id="a1", date=NEW_DAY.isoformat(), request_count=1
+    )
+    await call(usage, "UpsertUsage", usage_pb2.UpsertUsageRequest(record=record, request_id="u1"))
+    batch = await call(
+        usage,
+        "BatchUpsertUsage",
+        usage_pb2.BatchUpsertUsageRequest(records=[record], request_id="u2"),
+    )
+    assert batch.keys_updated == 1
+    listed_usage = await call(usage, "ListUsage", usage_pb2.ListUsageRequest(auth_id="a1"))
+    assert [row.request_count for row in listed_usage.records] == [2]
+
+    logs = "RequestLogService"
+
+    def log(request_id: str, day: date) -> logs_pb2.RequestLog:
+        return logs_pb2.RequestLog(
+            request_id=request_id,
+            request_time=at(day, 12),
+            provider="anthropic",
+            model="m",
+            status_code=200,
+            latency_ms=100,
+        )
+
+    inserted = await call(
+        logs,
+        "BatchInsertRequestLogs",
+        logs_pb2.BatchInsertRequestLogsRequest(logs=[log("l1", NEW_DAY)]),
+    )
+    assert inserted.inserted == 1
+
+    async def chunks() -> AsyncIterator[logs_pb2.StreamRequestLogsRequest]:
+        yield logs_pb2.StreamRequestLogsRequest(logs=[log("l2", NEW_DAY + timedelta(days=1))])
+
+    streamed = await call(logs, "StreamRequestLogs", chunks())
+    assert streamed.inserted == 1
+    listed_logs = await call(logs, "ListRequestLogs", logs_pb2.ListRequestLogsRequest())
+    assert sorted(entry.request_id for entry in listed_logs.logs) == ["l1", "l2"]
+
+    analytics = "AnalyticsService"
+    day = NEW_DAY.isoformat()
+    start, end = at(NEW_DAY, 0), at(NEW_DAY + timedelta(days=2), 0)
+    summary = await call(
+        analytics,
+        "GetUsageSummary",
+        analytics_pb2.GetUsageSummaryRequest(start_date=day, end_date=day),
+    )
+    assert summary.total.requests == 2
+    top = await call(
+        analytics,
+        "GetTopAuthsByUsage",
+        analytics_pb2.GetTopAuthsByUsageRequest(limit=5, start_date=day, end_date=day),
+    )
+    assert [auth.auth_id for auth in top.auths] == ["a1"]
+    rates = await call(
+        analytics,
+        "GetErrorRates",
+        analytics_pb2.GetErrorRatesRequest(start_time=start, end_time=end),
+    )
+    assert [rate.requests for rate in rates.rates] == [2]
+    latency = await call(
+        analytics,
+        "GetLatencyPercentiles",
+        analytics_pb2.GetLatencyPercentilesRequest(
+            percentiles=[50], start_time=start, end_time=end
+        ),
+    )
+    assert [row.requests for row in latency.rows] == [2]
+    series = await call(
+        analytics,
+        "GetUsageTimeSeries",
+        analytics_pb2.GetUsageTimeSeriesRequest(
+            granularity=analytics_pb2.GRANULARITY_DAY, start_time=start, end_time=end
+        ),
+    )
+    assert len(series.points) == 2
+
+    status = await call(
+        "OperationsService", "GetDatabaseStatus", ops_pb2.GetDatabaseStatusRequest()
+    )
+    assert status.schema.current_version == status.schema.latest_version
+
+
+def every_api_method() -> set[str]:
+    """``package.Service/Method`` of every RPC of every served API service."""
+    pool = descriptor_pool.Default()
+    return {
+        f"{name}/{method.name}"
+        for name in API_SERVICES
+        for method in pool.FindServiceByName(name).methods
+    }
+
+
+async def test_every_rpc_works_as_the_dml_only_role(roles: Roles, app_channel: aio.Channel) -> None:
+    call = Caller(app_channel)
+    await call_every_rpc(call)
+    assert call.called == every_api_method()  # a new RPC must be added to call_every_rpc
+    # The new days' partitions were made by the owner's function, not by the server.
+    assert partition_owner(roles, NEW_DAY) == roles.owner
+    assert partition_owner(roles, NEW_DAY + timedelta(days=1)) == roles.owner
+    # It owns nothing but its session's temporary staging table.
+    owned = roles.execute(
+        roles.superuser_dsn,
+        "SELECT count(*) FROM pg_class WHERE relpersistence <> 't'"
+        f" AND relowner = '{roles.app}'::regrole",
+    )
+    assert owned == [(0,)]
+
+
+def test_the_dml_only_role_cannot_create_tables_or_call_the_functions_unchecked(
+    roles: Roles,
+) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        roles.execute(roles.app_dsn, "CREATE TABLE intruder (id int)")
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="not a daily-partitioned"):
+        roles.execute(roles.app_dsn, "SELECT create_daily_partition('api_keys', current_date)")
+    # EXECUTE is the app role's alone: the read-only role (and PUBLIC) may not call them.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        roles.execute(
+            roles.readonly_dsn, "SELECT create_daily_partition('request_logs', '2031-01-01')"
+        )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        roles.execute(roles.readonly_dsn, "DELETE FROM api_keys")
+    assert roles.execute(roles.readonly_dsn, "SELECT count(*) FROM request_log_hourly") == [(0,)]
+
+
+async def test_a_revoked_grant_is_failed_precondition_naming_the_role(
+    roles: Roles, app_channel: aio.Channel
+) -> None:
+    await asyncio.to_thread(
+        roles.execute, roles.owner_dsn, f"REVOKE INSERT ON usage_stats FROM {roles.app}"
+    )
+    record = usage_pb2.UsageRecord(provider="p", model="m", auth_id="a", date=TODAY.isoformat())
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stubs.usage(app_channel).UpsertUsage(
+            usage_pb2.UpsertUsageRequest(record=record, request_id="r"), timeout=10
+        )
+    assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    details = caught.value.details() or ""
+    assert f"role {roles.app} lacks a privilege" in details
+    assert "permission denied for table usage_stats" in details
+    assert f"DB_APP_ROLE={roles.app}" in details
+
+
+async def test_start_up_refuses_a_role_missing_a_grant(roles: Roles) -> None:
+    await asyncio.to_thread(
+        roles.execute, roles.owner_dsn, f"REVOKE DELETE ON api_key_rate_windows FROM {roles.app}"
+    )
+    app = Application(server_settings(roles.app_dsn))
+    try:
+        with pytest.raises(StartupConfigurationError) as caught:
+            await app.start()
+    finally:
+        await app.stop()
+    assert str(caught.value) == (
+        f"role {roles.app} lacks DELETE on table api_key_rate_windows: run"
+        f" `dataaccess migrate up` with DB_APP_ROLE={roles.app}"
+    )
+
+
+def test_serve_without_a_needed_grant_exits_2_naming_it(roles: Roles) -> None:
+    roles.execute(
+        roles.owner_dsn,
+        f"REVOKE EXECUTE ON FUNCTION create_daily_partition(text, date) FROM {roles.app}",
+    )
+    env = clean_environment(DATABASE_URL=roles.app_dsn, DATAACCESS_LISTEN="127.0.0.1:0")
+    result = run_cli("serve", env=env, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"dataaccess: cannot start: role {roles.app} lacks EXECUTE on function"
+        f" create_daily_partition(text, date): run `dataaccess migrate up` with"
+        f" DB_APP_ROLE={roles.app}"
+    )
+    # The fix the line names works: migrate up (nothing to apply) re-grants it.
+    migrate_env = clean_environment(
+        DATABASE_URL=roles.app_dsn, DB_MIGRATE_URL=roles.owner_dsn, DB_APP_ROLE=roles.app
+    )
+    migrated = run_cli("migrate", "up", env=migrate_env)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "nothing to apply" in migrated.stdout
+    assert f"granted to {roles.app}: USAGE on schema public;" in migrated.stdout
+    assert "EXECUTE on functions create_daily_partition(text, date)" in migrated.stdout
+    assert roles.execute(
+        roles.superuser_dsn,
+        f"SELECT has_function_privilege('{roles.app}',"
+        " 'create_daily_partition(text, date)', 'EXECUTE')",
+    ) == [(True,)]
+
+
+def test_serve_that_cannot_read_the_applied_migrations_exits_2_naming_the_role(
+    roles: Roles,
+) -> None:
+    # The schema check comes before the privilege check, and must fail as cleanly.
+    roles.execute(roles.owner_dsn, f"REVOKE SELECT ON schema_migrations FROM {roles.app}")
+    env = clean_environment(DATABASE_URL=roles.app_dsn, DATAACCESS_LISTEN="127.0.0.1:0")
+    result = run_cli("serve", env=env, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"dataaccess: cannot start: role {roles.app} lacks a privilege (permission denied"
+        f" for table schema_migrations): run `dataaccess migrate up` with DB_APP_ROLE={roles.app}"
+    )
+
+
+async def test_cleanup_drops_old_partitions_as_the_dml_only_role(
+    roles: Roles, app_channel: aio.Channel
+) -> None:
+    old_day = TODAY - timedelta(days=40)
+    reply = await stubs.request_logs(app_channel).BatchInsertRequestLogs(
+        logs_pb2.BatchInsertRequestLogsRequest(
+            logs=[
+                logs_pb2.RequestLog(
+                    request_id="old",
+                    request_time=at(old_day, 9),
+                    provider="p",
+                    status_code=200,
+                    latency_ms=5,
+                )
+            ]
+        ),
+        timeout=10,
+    )
+    assert reply.inserted == 1
+    env = clean_environment(DATABASE_URL=roles.app_dsn, DB_LOG_RETENTION_DAYS="30")
+    result = await asyncio.to_thread(run_cli, "cleanup", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"dropped partition request_logs_p{old_day:%Y%m%d}" in result.stdout
+    assert "dropped 1 partition(s)" in result.stdout
+    assert await asyncio.to_thread(partition_owner, roles, old_day) is None
+    assert partition_owner(roles, TODAY) == roles.owner  # today's stays
+
+
+def test_migrate_with_a_role_that_does_not_exist_fails_with_one_line(roles: Roles) -> None:
+    env = clean_environment(
+        DATABASE_URL=roles.app_dsn, DB_MIGRATE_URL=roles.owner_dsn, DB_APP_ROLE="no_such_role"
+    )
+    result = run_cli("migrate", "up", env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "dataaccess: configuration error: DB_APP_ROLE: role 'no_such_role' does not exist"
+        )
+    )
+
+
+async def test_migrating_as_a_role_that_does_not_own_the_schema_fails_with_one_line(
+    roles: Roles,
+) -> None:
+    env = clean_environment(
+        DATABASE_URL=roles.app_dsn, DB_MIGRATE_URL=roles.app_dsn, DB_APP_ROLE=roles.app
+    )
+    result = await asyncio.to_thread(run_cli, "migrate", "up", env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"dataaccess: error: role {roles.app} lacks a privilege (permission denied for"
+        " schema public): migrations must run as the owner of the schema (DB_MIGRATE_URL)"
+    )
+    # A GRANT PostgreSQL only warns about ("no privileges were granted") fails as well.
+    warned = r'cannot grant what the server needs \(no privileges were granted for "public"\)'
+    with pytest.raises(PrivilegeError, match=warned):
+        await grant_server_privileges(
+            roles.app_dsn, schema="public", app_role=None, readonly_role=roles.readonly
+        )
+
+
+async def test_a_server_running_as_the_owner_warns_once(
+    roles: Roles, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = Application(server_settings(roles.owner_dsn))
+    with caplog.at_level(logging.WARNING, logger="dataaccess_server"):
+        await app.start()
+        await app.stop()
+    messages = [record.getMessage() for record in caplog.records]
+    warnings = [message for message in messages if "DML-only" in message]
+    assert warnings == [
+        f"the server's database role {roles.owner} owns the tables it serves: run it as a"
+        " DML-only role that owns nothing (see DB_APP_ROLE in the README)"
+    ]
