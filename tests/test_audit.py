@@ -3,6 +3,7 @@ secret in it (nor in the logs or a pg_dump), readable by admins with ListAuditEv
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,10 @@ from dataaccess.v1 import api_keys_pb2 as keys_pb
 from dataaccess.v1 import audit_pb2
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess_server.app import Application
+from dataaccess_server.db.audit import PostgresAuditStore
+from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.model.access import AuditEvent
 from dataaccess_server.embedded import find_binaries
 from tests.harness import leaks, stubs
 from tests.harness.calls import bearer, credential
@@ -215,3 +220,30 @@ async def test_a_secret_read_that_cannot_be_audited_is_withheld_and_a_change_sti
     finally:
         with psycopg.connect(pg_database, autocommit=True) as conn:
             conn.execute("ALTER TABLE audit_events_away RENAME TO audit_events")
+
+
+async def test_cleanup_drops_audit_days_past_their_retention(
+    auth_app: Application, auth_channel: aio.Channel, pg_database: str
+) -> None:
+    leaks.register_secret(ACCESS)
+    assert auth_app.cluster is not None
+    trail = AuditTrail(PostgresAuditStore(auth_app.cluster))
+    now = datetime.now(UTC)
+    for days_ago in (0, 2, 9, 10):
+        event = AuditEvent(
+            time=now - timedelta(days=days_ago),
+            caller="bearer:old",
+            method=TOKENS + "GetOAuthToken",
+            resource_id=f"r{days_ago}",
+            outcome="OK",
+            peer="ipv4:127.0.0.1:1",
+        )
+        await trail.record(event, Deadline.after(5))  # each a day without a partition yet
+    env = clean_environment(DATABASE_URL=pg_database, DB_AUDIT_RETENTION_DAYS="5")
+    result = await asyncio.to_thread(run_cli, "cleanup", env=env)
+    assert result.returncode == 0, result.stderr
+    for days_ago in (9, 10):
+        day = (now - timedelta(days=days_ago)).date()
+        assert f"dropped partition audit_events_p{day:%Y%m%d}" in result.stdout
+    assert "(DB_AUDIT_RETENTION_DAYS=5), dropped 2 audit partition(s)" in result.stdout
+    assert [row[2] for row in audit_rows(pg_database)] == ["r2", "r0"]  # oldest first
