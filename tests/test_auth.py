@@ -393,3 +393,12 @@ async def test_the_python_client_sends_its_bearer_credential(auth_app: Applicati
             return sync_client.get_database_status(timeout=5).nodes[0].reachable
 
     assert await asyncio.to_thread(blocking)
+
+
+async def test_bearer_credentials_over_plaintext_beyond_loopback_are_warned_of(
+    pg_database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = Application(server_settings(pg_database, auth="on", listen="0.0.0.0:0"))
+    await app.start()
+    await app.stop()
+    assert "bearer credentials reach 0.0.0.0:0 in plaintext" in caplog.text

@@ -378,6 +378,13 @@ async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:
 def _warn_if_open(settings: Settings) -> None:
     # Said at every start: an open service holding secrets must never go unnoticed.
     if settings.authenticating:
+        host = settings.listen.rsplit(":", 1)[0].strip("[]")
+        if settings.tls is None and host not in ("127.0.0.1", "localhost", "::1"):
+            log.warning(
+                "bearer credentials reach %s in plaintext (no DATAACCESS_TLS_CERT): only"
+                " behind a mesh or proxy that encrypts",
+                settings.listen,
+            )
         return
     if settings.auth == "none":
         log.warning(
