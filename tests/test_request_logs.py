@@ -129,16 +129,21 @@ async def test_a_batch_over_three_new_days_creates_their_partitions(
 async def test_the_server_creates_partitions_ahead_of_time(
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
-    # The server fixture runs with the default DB_LOG_PARTITIONS_AHEAD=3.
+    # The server fixture runs with the default DB_LOG_PARTITIONS_AHEAD=3: for the request
+    # logs and for the audit trail alike.
     today = datetime.now(UTC).date()
-    expected = [f"request_logs_p{today + timedelta(days=d):%Y%m%d}" for d in range(4)]
+    expected = [
+        f"{parent}_p{today + timedelta(days=d):%Y%m%d}"
+        for parent in ("request_logs", "audit_events")
+        for d in range(4)
+    ]
 
     def created() -> bool:
         present = scalar(
             pg_database,
             "SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_inherits i"
             " JOIN pg_class c ON c.oid = i.inhrelid"
-            " WHERE i.inhparent = 'request_logs'::regclass",
+            " WHERE i.inhparent IN ('request_logs'::regclass, 'audit_events'::regclass)",
         )
         return present is not None and all(name in present for name in expected)
 

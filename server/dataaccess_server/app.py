@@ -159,11 +159,11 @@ class Application:
         )
         await self._listener.start()
         logs = RequestLogService(PostgresRequestLogStore(cluster), max_batch=settings.max_batch)
+        audit = AuditTrail(PostgresAuditStore(cluster))
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
-            asyncio.create_task(self._prepare_partitions(logs), name="log-partitions"),
+            asyncio.create_task(self._prepare_partitions(logs, audit), name="partitions"),
         ]
-        audit = AuditTrail(PostgresAuditStore(cluster))
         auth = AuthInterceptor(
             policy=settings.access_policy,
             callers=callers if settings.authenticating else None,
@@ -267,20 +267,21 @@ class Application:
             except DataAccessError as exc:
                 log.warning("could not record API key use (kept for the next try): %s", exc)
 
-    async def _prepare_partitions(self, logs: RequestLogService) -> None:
-        # Today's and the next days' log partitions, created before any batch needs them;
-        # checked hourly (a batch for a day without one still creates it).
+    async def _prepare_partitions(self, logs: RequestLogService, audit: AuditTrail) -> None:
+        # Today's and the next days' log and audit partitions, created before any batch
+        # or audited call needs them; checked hourly (either still creates its own).
         ahead = self.settings.log_partitions_ahead
         while True:
             try:
                 today = datetime.now(UTC).date()
                 created = await logs.prepare_ahead(today, ahead, Deadline.after(30.0))
+                created += await audit.prepare_ahead(today, ahead, Deadline.after(30.0))
             except DataAccessError as exc:
-                log.warning("could not create request-log partitions ahead (retry in 1m): %s", exc)
+                log.warning("could not create partitions ahead (retry in 1m): %s", exc)
                 await asyncio.sleep(PARTITION_RETRY)
                 continue
             if created:
-                log.info("created request-log partitions %s", ", ".join(created))
+                log.info("created partitions %s", ", ".join(created))
             await asyncio.sleep(PARTITION_CHECK)
 
     async def _final_flush(self) -> None:

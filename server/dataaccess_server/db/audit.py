@@ -8,6 +8,7 @@ migration 0006), since the server's role may not create tables.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -58,6 +59,17 @@ async def append(conn: Connection, event: AuditEvent) -> None:
         # "no partition of relation audit_events found for row" (SQLSTATE 23514).
         await conn.execute(CREATE_PARTITION, {"day": event.time.date()})
         await conn.execute(INSERT, params)
+
+
+async def ensure_partitions(conn: Connection, days: Sequence[date]) -> list[str]:
+    """Create the missing partitions of ``days``; the names of those created."""
+    created = []
+    for day in days:
+        cursor = await conn.execute(CREATE_PARTITION, {"day": day})
+        row = await cursor.fetchone()
+        if row is not None and row[0] is not None:
+            created.append(str(row[0]))
+    return created
 
 
 async def drop_partitions_before(conn: Connection, keep_from: date) -> list[str]:
@@ -115,6 +127,11 @@ class PostgresAuditStore:
     async def append(self, event: AuditEvent, deadline: Deadline) -> None:
         """See :func:`append`."""
         await self._cluster.run(Intent.WRITE, partial(append, event=event), deadline=deadline)
+
+    async def ensure_partitions(self, days: Sequence[date], deadline: Deadline) -> list[str]:
+        """See :func:`ensure_partitions`, on the primary."""
+        create = partial(ensure_partitions, days=days)
+        return await self._cluster.run(Intent.WRITE, create, deadline=deadline)
 
     async def list_events(
         self,

@@ -7,8 +7,9 @@ never a secret.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
@@ -22,6 +23,10 @@ class AuditStore(Protocol):
 
     async def append(self, event: AuditEvent, deadline: Deadline) -> None:
         """Store one row (creating its day's partition if needed)."""
+        ...
+
+    async def ensure_partitions(self, days: Sequence[date], deadline: Deadline) -> list[str]:
+        """Create the missing daily partitions of ``days``; the names created."""
         ...
 
     async def list_events(
@@ -55,6 +60,12 @@ class AuditTrail:
         """Append ``event``; raises as the store does (the caller decides what a lost
         row means for the call)."""
         await self._store.append(event, deadline)
+
+    async def prepare_ahead(self, today: date, days_ahead: int, deadline: Deadline) -> list[str]:
+        """Create the partitions of ``today`` and the ``days_ahead`` days after it, so
+        that no audited call has to; the names created now."""
+        days = [today + timedelta(days=n) for n in range(days_ahead + 1)]
+        return await self._store.ensure_partitions(days, deadline)
 
     async def list(self, query: AuditListQuery, deadline: Deadline) -> tuple[list[AuditEvent], str]:
         """A page of rows, newest first, and the next page's token."""
