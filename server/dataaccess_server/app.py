@@ -57,6 +57,7 @@ from dataaccess_server.domain.model.access import CallerCredential
 from dataaccess_server.domain.model.api_keys import Known
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
+from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
 from dataaccess_server.errors import DataAccessError
@@ -135,7 +136,9 @@ class Application:
             fresh_window=2 * settings.replica_max_lag + 1.0,
         )
         key_store = PostgresAPIKeyStore(cluster, channel_for(settings.schema))
-        self.keys = APIKeyService(key_store, cache)
+        # One page-token key for every server of the deployment: derived from the keyring.
+        pages = PageSigner.from_keyring(settings.encryption_keys)
+        self.keys = APIKeyService(key_store, cache, pages=pages)
         keys = self.keys
         # Caller credentials: cached like keys, invalidated on the same channel.
         caller_cache: KeyCache[CallerCredential] = KeyCache(
@@ -158,8 +161,10 @@ class Application:
             settings.primary_dsn, [key_store.channel], on_message=on_message, on_state=on_state
         )
         await self._listener.start()
-        logs = RequestLogService(PostgresRequestLogStore(cluster), max_batch=settings.max_batch)
-        audit = AuditTrail(PostgresAuditStore(cluster))
+        logs = RequestLogService(
+            PostgresRequestLogStore(cluster), max_batch=settings.max_batch, pages=pages
+        )
+        audit = AuditTrail(PostgresAuditStore(cluster), pages=pages)
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs, audit), name="partitions"),
@@ -181,7 +186,9 @@ class Application:
             operations=OperationsService(cluster, PostgresSchemaInspector(cluster, known)),
             tokens=OAuthTokenService(PostgresOAuthTokenStore(cluster), settings.encryption_keys),
             keys=keys,
-            usage=UsageService(PostgresUsageStore(cluster), max_batch=settings.max_batch),
+            usage=UsageService(
+                PostgresUsageStore(cluster), max_batch=settings.max_batch, pages=pages
+            ),
             logs=logs,
             analytics=AnalyticsService(
                 PostgresAnalyticsStore(cluster), max_days=settings.analytics_max_days

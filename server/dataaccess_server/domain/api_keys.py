@@ -45,7 +45,7 @@ from dataaccess_server.domain.model.api_keys import (
     Reason,
     Validation,
 )
-from dataaccess_server.domain.pagination import Pager
+from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
 # A change and the hashes it notified, of either shape.
@@ -143,8 +143,11 @@ class LastUsed:
 class APIKeyService:
     """The rules of API keys, over a store and an invalidated cache."""
 
-    def __init__(self, store: APIKeyStore, cache: KeyCache[Known]) -> None:
+    def __init__(
+        self, store: APIKeyStore, cache: KeyCache[Known], *, pages: PageSigner | None = None
+    ) -> None:
         self._store = store
+        self._pages = pages or PageSigner.ephemeral()
         self.cache = cache
         self.last_used = LastUsed()
 
@@ -251,7 +254,7 @@ class APIKeyService:
             raise InvalidArgumentError.single(
                 "key_prefix", f"must be at most {DISPLAY_PREFIX_LENGTH} characters"
             )
-        pager = Pager.of(query)
+        pager = Pager.of(query, self._pages)
         records = await self._store.list_page(
             query, after=pager.after, limit=pager.limit, deadline=deadline
         )

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.access import AuditEvent, AuditQuery
-from dataaccess_server.domain.pagination import Pager
+from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import InvalidArgumentError
 
 
@@ -53,8 +53,9 @@ class AuditListQuery:
 class AuditTrail:
     """Records audited calls and reads them back."""
 
-    def __init__(self, store: AuditStore) -> None:
+    def __init__(self, store: AuditStore, *, pages: PageSigner | None = None) -> None:
         self._store = store
+        self._pages = pages or PageSigner.ephemeral()
 
     async def record(self, event: AuditEvent, deadline: Deadline) -> None:
         """Append ``event``; raises as the store does (the caller decides what a lost
@@ -72,7 +73,7 @@ class AuditTrail:
         f = query.filters
         if f.start_time and f.end_time and f.start_time >= f.end_time:
             raise InvalidArgumentError.single("end_time", "must be after start_time")
-        pager = Pager(query.page_size, query.page_token, _token_filters(f))
+        pager = Pager(query.page_size, query.page_token, _token_filters(f), self._pages)
         after = None
         if pager.after:
             after = _decode_key(pager.after)

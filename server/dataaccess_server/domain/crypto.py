@@ -21,7 +21,9 @@ import secrets
 from collections.abc import Mapping
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 ENVELOPE_VERSION = 1
 NONCE_BYTES = 12
@@ -92,6 +94,16 @@ class Keyring:
 
     def __repr__(self) -> str:
         return f"Keyring(key_ids={list(self._keys)!r})"
+
+    def derive(self, label: bytes) -> tuple[bytes, ...]:
+        """One 32-byte subkey per key (the encrypting key's first), for the purpose
+        named by ``label``: HKDF-SHA256 with the label as its info, so a subkey reveals
+        nothing of the key or of other purposes' subkeys, and every server holding the
+        same keyring derives the same subkeys."""
+        return tuple(
+            HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=label).derive(key)
+            for key in self._keys.values()
+        )
 
     def seal(self, plaintext: bytes, *, place: bytes) -> bytes:
         """Encrypt ``plaintext`` with the first key, bound to ``place``."""

@@ -39,7 +39,7 @@ from dataaccess_server.domain.oauth_token_validation import (
     validate_identity,
     validate_upsert,
 )
-from dataaccess_server.domain.pagination import Pager
+from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import ConflictError, InvalidArgumentError, NotFoundError
 
 # Attempts at an upsert that finds no live token to lock, then loses the insert to a
@@ -140,6 +140,7 @@ class OAuthTokenService:
 
     def __init__(self, store: OAuthTokenStore, keyring: Keyring) -> None:
         self._store = store
+        self._pages = PageSigner.from_keyring(keyring)
         self._cipher = TokenCipher(keyring)
         # The newest WAL position of a token write made through this process: reads
         # here must see it (read-your-writes for callers that keep no token).
@@ -197,7 +198,7 @@ class OAuthTokenService:
         self, query: TokenQuery, deadline: Deadline, *, consistency_token: str = ""
     ) -> tuple[list[OAuthToken], str]:
         """A page of live tokens (BASIC view) and the next page's token ("" at the end)."""
-        pager = Pager.of(query)
+        pager = Pager.of(query, self._pages)
         stored = await self._store.list_live(
             query,
             after=pager.after,

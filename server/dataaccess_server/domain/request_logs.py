@@ -29,7 +29,7 @@ from dataaccess_server.domain.model.request_logs import (
     StatusClass,
     StreamIngested,
 )
-from dataaccess_server.domain.pagination import Pager
+from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError
 
 # Cut to these lengths; longer values are kept in part, not refused.
@@ -158,9 +158,15 @@ class RequestLogService:
     """The rules of request logs, over a store."""
 
     def __init__(
-        self, store: RequestLogStore, *, max_batch: int = 10_000, stream_chunk: int = STREAM_CHUNK
+        self,
+        store: RequestLogStore,
+        *,
+        max_batch: int = 10_000,
+        stream_chunk: int = STREAM_CHUNK,
+        pages: PageSigner | None = None,
     ) -> None:
         self._store = store
+        self._pages = pages or PageSigner.ephemeral()
         self._max_batch = max_batch
         self._stream_chunk = stream_chunk
         self._partitions: set[date] = set()  # days known to have a partition
@@ -221,7 +227,10 @@ class RequestLogService:
             end_time=query.end_time,
         )
         pager = Pager(
-            query.page_size, query.page_token, _token_filters(selected, query.status_class)
+            query.page_size,
+            query.page_token,
+            _token_filters(selected, query.status_class),
+            self._pages,
         )
         after = _decode_key(pager.after) if pager.after else None
         rows = await self._store.list_logs(

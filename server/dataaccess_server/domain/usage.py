@@ -28,7 +28,7 @@ from dataaccess_server.domain.model.usage import (
     UsageKey,
     UsageQuery,
 )
-from dataaccess_server.domain.pagination import Pager
+from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import (
     FailedPreconditionError,
     FieldViolation,
@@ -163,8 +163,11 @@ def fingerprint(rows: Sequence[DailyUsage]) -> str:
 class UsageService:
     """The rules of usage counters, over a store."""
 
-    def __init__(self, store: UsageStore, *, max_batch: int = 10_000) -> None:
+    def __init__(
+        self, store: UsageStore, *, max_batch: int = 10_000, pages: PageSigner | None = None
+    ) -> None:
         self._store = store
+        self._pages = pages or PageSigner.ephemeral()
         self._max_batch = max_batch
 
     async def upsert(
@@ -205,7 +208,7 @@ class UsageService:
         end = parse_date(query.end_date, "end_date") if query.end_date else None
         if start is not None and end is not None and start > end:
             raise InvalidArgumentError.single("end_date", "must not be before start_date")
-        pager = Pager.of(query)
+        pager = Pager.of(query, self._pages)
         after = _decode_key(pager.after) if pager.after else None
         selected = UsageFilter(
             auth_id=query.auth_id or None,
