@@ -63,6 +63,18 @@ class DatabaseUnavailableError(DataAccessError):
     """
 
 
+class ResourceExhaustedError(DataAccessError):
+    """A limit of the service was reached; the message names the limit and its value.
+
+    ``retry_after`` (seconds) is set when waiting helps (a busy resource), None when
+    only a smaller request does.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class DeadlineExceededError(DataAccessError):
     """The caller's deadline ran out before the work finished."""
 

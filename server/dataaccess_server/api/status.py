@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
@@ -18,6 +20,7 @@ _CODES: tuple[tuple[type[errors.DataAccessError], int], ...] = (
     (errors.DataCorruptionError, code_pb2.DATA_LOSS),
     (errors.DatabaseUnavailableError, code_pb2.UNAVAILABLE),
     (errors.DeadlineExceededError, code_pb2.DEADLINE_EXCEEDED),
+    (errors.ResourceExhaustedError, code_pb2.RESOURCE_EXHAUSTED),
 )
 
 
@@ -38,5 +41,11 @@ def to_status(error: errors.DataAccessError) -> grpc.Status:
                 ]
             )
         )
+        status.details.append(detail)
+    if isinstance(error, errors.ResourceExhaustedError) and error.retry_after is not None:
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.FromTimedelta(timedelta(seconds=error.retry_after))
+        detail = any_pb2.Any()
+        detail.Pack(retry)
         status.details.append(detail)
     return rpc_status.to_status(status)
