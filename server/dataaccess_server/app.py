@@ -197,6 +197,7 @@ class Application:
             auth=auth,
             default_deadline=settings.default_deadline,
             tls=settings.tls,
+            limits=settings.limits,
         )
         try:
             port = await self._server.start(settings.listen, health_listen=settings.health_listen)

@@ -22,6 +22,7 @@ from dataaccess_server.api.convert.analytics import (
     usage_summary_to_proto,
 )
 from dataaccess_server.api.convert.times import timestamp_from_proto
+from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.model.analytics import Filters
 
@@ -31,9 +32,15 @@ Context = aio.ServicerContext[Any, Any]
 class AnalyticsServicer(pb_grpc.AnalyticsServiceServicer):
     """``dataaccess.v1.AnalyticsService``."""
 
-    def __init__(self, analytics: AnalyticsService, *, default_deadline: float) -> None:
+    def __init__(
+        self,
+        analytics: AnalyticsService,
+        *,
+        default_deadline: float,
+        max_deadline: float = DEFAULT_MAX_DEADLINE,
+    ) -> None:
         self._analytics = analytics
-        self._deadline = CallDeadline(default_deadline)
+        self._deadline = CallDeadline(default_deadline, max_deadline)
 
     async def GetUsageSummary(
         self, request: pb.GetUsageSummaryRequest, context: Context

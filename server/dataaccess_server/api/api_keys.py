@@ -16,6 +16,7 @@ from dataaccess_server.api.convert.api_keys import (
     key_to_proto,
     validation_to_proto,
 )
+from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.api_keys import APIKeyService
 
 Context = aio.ServicerContext[Any, Any]
@@ -24,9 +25,15 @@ Context = aio.ServicerContext[Any, Any]
 class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
     """``dataaccess.v1.APIKeyService``."""
 
-    def __init__(self, keys: APIKeyService, *, default_deadline: float) -> None:
+    def __init__(
+        self,
+        keys: APIKeyService,
+        *,
+        default_deadline: float,
+        max_deadline: float = DEFAULT_MAX_DEADLINE,
+    ) -> None:
         self._keys = keys
-        self._deadline = CallDeadline(default_deadline)
+        self._deadline = CallDeadline(default_deadline, max_deadline)
 
     async def ValidateAPIKey(
         self, request: pb.ValidateAPIKeyRequest, context: Context

@@ -10,6 +10,7 @@ from dataaccess.v1 import audit_pb2 as pb
 from dataaccess.v1 import audit_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.audit import audit_event_to_proto, audit_query_from_proto
+from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.audit import AuditTrail
 
 Context = aio.ServicerContext[Any, Any]
@@ -18,9 +19,15 @@ Context = aio.ServicerContext[Any, Any]
 class AuditServicer(pb_grpc.AuditServiceServicer):
     """``dataaccess.v1.AuditService``."""
 
-    def __init__(self, audit: AuditTrail, *, default_deadline: float) -> None:
+    def __init__(
+        self,
+        audit: AuditTrail,
+        *,
+        default_deadline: float,
+        max_deadline: float = DEFAULT_MAX_DEADLINE,
+    ) -> None:
         self._audit = audit
-        self._deadline = CallDeadline(default_deadline)
+        self._deadline = CallDeadline(default_deadline, max_deadline)
 
     async def ListAuditEvents(
         self, request: pb.ListAuditEventsRequest, context: Context

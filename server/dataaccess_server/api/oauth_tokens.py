@@ -15,6 +15,7 @@ from dataaccess_server.api.convert.oauth_tokens import (
     token_to_proto,
     view_from_proto,
 )
+from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 
 Context = aio.ServicerContext[Any, Any]
@@ -23,9 +24,15 @@ Context = aio.ServicerContext[Any, Any]
 class OAuthTokenServicer(pb_grpc.OAuthTokenServiceServicer):
     """``dataaccess.v1.OAuthTokenService``."""
 
-    def __init__(self, tokens: OAuthTokenService, *, default_deadline: float) -> None:
+    def __init__(
+        self,
+        tokens: OAuthTokenService,
+        *,
+        default_deadline: float,
+        max_deadline: float = DEFAULT_MAX_DEADLINE,
+    ) -> None:
         self._tokens = tokens
-        self._deadline = CallDeadline(default_deadline)
+        self._deadline = CallDeadline(default_deadline, max_deadline)
 
     async def UpsertOAuthToken(
         self, request: pb.UpsertOAuthTokenRequest, context: Context

@@ -10,15 +10,22 @@ from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.operations import database_status_to_proto
+from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.operations import OperationsService
 
 
 class OperationsServicer(ops_grpc.OperationsServiceServicer):
     """``dataaccess.v1.OperationsService``."""
 
-    def __init__(self, operations: OperationsService, *, default_deadline: float) -> None:
+    def __init__(
+        self,
+        operations: OperationsService,
+        *,
+        default_deadline: float,
+        max_deadline: float = DEFAULT_MAX_DEADLINE,
+    ) -> None:
         self._operations = operations
-        self._deadline = CallDeadline(default_deadline)
+        self._deadline = CallDeadline(default_deadline, max_deadline)
 
     async def GetDatabaseStatus(
         self,

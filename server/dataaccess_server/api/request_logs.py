@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,7 +16,10 @@ from dataaccess_server.api.convert.request_logs import (
     log_query_from_proto,
     log_to_proto,
 )
+from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
+from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.request_logs import RequestLogService
+from dataaccess_server.errors import ResourceExhaustedError
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -23,9 +27,19 @@ Context = aio.ServicerContext[Any, Any]
 class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
     """``dataaccess.v1.RequestLogService``."""
 
-    def __init__(self, logs: RequestLogService, *, default_deadline: float) -> None:
+    def __init__(
+        self,
+        logs: RequestLogService,
+        *,
+        default_deadline: float,
+        max_deadline: float = DEFAULT_MAX_DEADLINE,
+        stream_idle_timeout: float = 30.0,
+        stream_max_duration: float = 600.0,
+    ) -> None:
         self._logs = logs
-        self._deadline = CallDeadline(default_deadline)
+        self._deadline = CallDeadline(default_deadline, max_deadline)
+        self._idle = stream_idle_timeout
+        self._longest = stream_max_duration
 
     async def BatchInsertRequestLogs(
         self, request: pb.BatchInsertRequestLogsRequest, context: Context
@@ -40,15 +54,45 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
         self, request_iterator: AsyncIterator[pb.StreamRequestLogsRequest], context: Context
     ) -> pb.StreamRequestLogsResponse:
         # The domain stores in chunks as messages arrive; each chunk's write gets the
-        # call's deadline as it stands then (the default anew when the caller set none).
+        # call's deadline as it stands then (the default anew when the caller set none),
+        # never past the stream's own end (DATAACCESS_STREAM_MAX_DURATION).
         ingest = self._logs.stream()
-        async for message in request_iterator:
+        ends = Deadline.after(self._longest)
+        messages = aiter(request_iterator)
+        while True:
+            message = await self._next(messages, ends)
+            if message is None:
+                break
             logs = log_inputs_from_proto(message.logs, ingest.next_prefix)
-            await ingest.add(logs, self._deadline(context))
-        result = await ingest.finish(self._deadline(context))
+            await ingest.add(logs, self._deadline(context).capped(ends.remaining()))
+        result = await ingest.finish(self._deadline(context).capped(ends.remaining()))
         return pb.StreamRequestLogsResponse(
             inserted=result.inserted, duplicates=result.duplicates, messages=result.messages
         )
+
+    async def _next(
+        self, messages: AsyncIterator[pb.StreamRequestLogsRequest], ends: Deadline
+    ) -> pb.StreamRequestLogsRequest | None:
+        # A stream that goes quiet, or lasts too long, holds a call slot and its
+        # buffered logs: RESOURCE_EXHAUSTED names the limit (chunks stored so far stay
+        # stored; resending the stream stores them once). Waiting does not help, so no
+        # RetryInfo.
+        wait = min(self._idle, ends.remaining())
+        try:
+            async with asyncio.timeout(wait):
+                return await anext(messages)
+        except StopAsyncIteration:
+            return None
+        except TimeoutError:
+            if wait < self._idle:
+                raise ResourceExhaustedError(
+                    f"the stream was open longer than {self._longest:g}s"
+                    " (DATAACCESS_STREAM_MAX_DURATION): send the rest in a new stream"
+                ) from None
+            raise ResourceExhaustedError(
+                f"no message for {self._idle:g}s on the stream"
+                " (DATAACCESS_STREAM_IDLE_TIMEOUT): close it sooner, or open it when logs are ready"
+            ) from None
 
     async def ListRequestLogs(
         self, request: pb.ListRequestLogsRequest, context: Context

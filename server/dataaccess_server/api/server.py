@@ -25,6 +25,7 @@ from dataaccess_server.api.audit import AuditServicer
 from dataaccess_server.api.auth import AuthInterceptor
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
+from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.api.request_logs import RequestLogServicer
@@ -59,8 +60,6 @@ _OPTIONS = (
     # Callers behind load balancers keep connections for long: let them ping.
     ("grpc.keepalive_permit_without_calls", 1),
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
-    # Batches of up to 10,000 records; larger messages get RESOURCE_EXHAUSTED.
-    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
 )
 
 
@@ -85,10 +84,19 @@ class GrpcServer:
         auth: AuthInterceptor,
         default_deadline: float,
         tls: TLSFiles | None = None,
+        limits: CallLimits | None = None,
     ) -> None:
         self._tls = tls
+        limits = limits or CallLimits()
         # Authentication and authorization first: nothing runs for a refused caller.
-        self._server = aio.server(interceptors=[auth, ErrorInterceptor()], options=_OPTIONS)
+        # Over the limits, grpc itself answers RESOURCE_EXHAUSTED: a message larger than
+        # the largest valid batch, or a call beyond maximum_concurrent_rpcs.
+        self._server = aio.server(
+            interceptors=[auth, ErrorInterceptor()],
+            options=(*_OPTIONS, ("grpc.max_receive_message_length", limits.max_message_bytes)),
+            maximum_concurrent_rpcs=limits.max_concurrent_rpcs,
+        )
+        deadlines = {"default_deadline": default_deadline, "max_deadline": limits.max_deadline}
         self._health_server: aio.Server | None = None
         self.health_port: int | None = None
         """The health-only listener's port, once started with ``health_listen``."""
@@ -97,25 +105,31 @@ class GrpcServer:
             servicer, database, write_services=WRITE_SERVICES, read_services=READ_SERVICES
         )
         ops_grpc.add_OperationsServiceServicer_to_server(
-            OperationsServicer(operations, default_deadline=default_deadline), self._server
+            OperationsServicer(operations, **deadlines), self._server
         )
         tokens_grpc.add_OAuthTokenServiceServicer_to_server(
-            OAuthTokenServicer(tokens, default_deadline=default_deadline), self._server
+            OAuthTokenServicer(tokens, **deadlines), self._server
         )
         keys_grpc.add_APIKeyServiceServicer_to_server(
-            APIKeyServicer(keys, default_deadline=default_deadline), self._server
+            APIKeyServicer(keys, **deadlines), self._server
         )
         usage_grpc.add_UsageServiceServicer_to_server(
-            UsageServicer(usage, default_deadline=default_deadline), self._server
+            UsageServicer(usage, **deadlines), self._server
         )
         logs_grpc.add_RequestLogServiceServicer_to_server(
-            RequestLogServicer(logs, default_deadline=default_deadline), self._server
+            RequestLogServicer(
+                logs,
+                **deadlines,
+                stream_idle_timeout=limits.stream_idle_timeout,
+                stream_max_duration=limits.stream_max_duration,
+            ),
+            self._server,
         )
         analytics_grpc.add_AnalyticsServiceServicer_to_server(
-            AnalyticsServicer(analytics, default_deadline=default_deadline), self._server
+            AnalyticsServicer(analytics, **deadlines), self._server
         )
         audit_grpc.add_AuditServiceServicer_to_server(
-            AuditServicer(audit, default_deadline=default_deadline), self._server
+            AuditServicer(audit, **deadlines), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

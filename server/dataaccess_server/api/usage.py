@@ -14,6 +14,7 @@ from dataaccess_server.api.convert.usage import (
     usage_query_from_proto,
     usage_to_proto,
 )
+from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.usage import UsageService
 
 Context = aio.ServicerContext[Any, Any]
@@ -22,9 +23,15 @@ Context = aio.ServicerContext[Any, Any]
 class UsageServicer(pb_grpc.UsageServiceServicer):
     """``dataaccess.v1.UsageService``."""
 
-    def __init__(self, usage: UsageService, *, default_deadline: float) -> None:
+    def __init__(
+        self,
+        usage: UsageService,
+        *,
+        default_deadline: float,
+        max_deadline: float = DEFAULT_MAX_DEADLINE,
+    ) -> None:
         self._usage = usage
-        self._deadline = CallDeadline(default_deadline)
+        self._deadline = CallDeadline(default_deadline, max_deadline)
 
     async def UpsertUsage(
         self, request: pb.UpsertUsageRequest, context: Context

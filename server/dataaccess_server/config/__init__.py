@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.api.tls import TLSFileError, TLSFiles, check_tls_files
+from dataaccess_server.config.limits import read_call_limits
 from dataaccess_server.config.variables import VARIABLES
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
@@ -74,6 +76,7 @@ class Settings:
     """``DATAACCESS_AUTHZ_POLICY``: roles and the roles of certificate identities."""
     reflection_public: bool = False
     audit_retention_days: int = 365
+    limits: CallLimits = field(default_factory=CallLimits)
 
     migrate_dsn: str | None = None
     """``DB_MIGRATE_URL``: the owner role that applies migrations; None: the primary's."""
@@ -274,6 +277,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if readonly_role is not None and readonly_role == app_role:
         raise ConfigError("DB_READONLY_ROLE", "must differ from DB_APP_ROLE")
 
+    max_batch = read.integer("DATAACCESS_MAX_BATCH", 10_000, minimum=1, maximum=100_000)
     return Settings(
         primary_dsn=primary,
         replica_dsns=replicas,
@@ -284,7 +288,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         replica_max_lag=read.duration("DB_REPLICA_MAX_LAG", 5.0),
         default_deadline=read.duration("DATAACCESS_DEFAULT_DEADLINE", 10.0),
         key_negative_ttl=read.duration("DATAACCESS_KEY_NEGATIVE_TTL", 2.0, minimum=0.0),
-        max_batch=read.integer("DATAACCESS_MAX_BATCH", 10_000, minimum=1, maximum=100_000),
+        max_batch=max_batch,
         log_retention_days=read.integer("DB_LOG_RETENTION_DAYS", 30, minimum=1, maximum=36_500),
         log_partitions_ahead=read.integer("DB_LOG_PARTITIONS_AHEAD", 3, minimum=0, maximum=366),
         analytics_max_days=read.integer(
@@ -315,6 +319,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         migrate_dsn=read.dsn("DB_MIGRATE_URL", migrate_text) if migrate_text else None,
         app_role=app_role,
         readonly_role=readonly_role,
+        limits=read_call_limits(read, max_batch=max_batch),
     )
 
 
@@ -340,6 +345,7 @@ _POOL_VARIABLES = {
     "max_idle": "DB_POOL_MAX_CONN_IDLE_TIME",
     "health_check_interval": "DB_POOL_HEALTH_CHECK",
     "timeout": "DB_POOL_TIMEOUT",
+    "statement_timeout": "DB_STATEMENT_TIMEOUT",
 }
 
 
@@ -355,6 +361,7 @@ def _pool_settings(read: _Reader) -> PoolSettings:
             max_idle=read.duration("DB_POOL_MAX_CONN_IDLE_TIME", 1800.0, minimum=1.0),
             health_check_interval=read.duration("DB_POOL_HEALTH_CHECK", 60.0, minimum=0.1),
             timeout=read.duration("DB_POOL_TIMEOUT", 5.0),
+            statement_timeout=read.duration("DB_STATEMENT_TIMEOUT", 30.0, minimum=0.001),
         )
     except PoolSettingError as exc:
         raise ConfigError(_POOL_VARIABLES[exc.field], exc.problem) from None

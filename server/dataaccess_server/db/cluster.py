@@ -277,7 +277,11 @@ class Cluster:
         # driver's errors translated and the node suspected when it failed the call.
         wait = min(self._pool_settings.timeout, deadline.remaining() * share)
         try:
-            async with translated_errors(node.name, node.login_role), node.connection(wait) as conn:
+            limit = self._pool_settings.statement_timeout
+            async with (
+                translated_errors(node.name, node.login_role, statement_timeout=limit),
+                node.connection(wait) as conn,
+            ):
                 try:
                     async with asyncio.timeout(deadline.remaining()):
                         yield conn

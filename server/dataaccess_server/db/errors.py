@@ -13,15 +13,20 @@ from dataaccess_server.errors import (
     DatabaseUnavailableError,
     DeadlineExceededError,
     FailedPreconditionError,
+    ResourceExhaustedError,
 )
 
 
 @asynccontextmanager
-async def translated_errors(node: str, role: str | None = None) -> AsyncIterator[None]:
+async def translated_errors(
+    node: str, role: str | None = None, *, statement_timeout: float | None = None
+) -> AsyncIterator[None]:
     """Re-raise psycopg errors from the body as the most specific service error.
 
     ``role`` is the database role the body's connection runs as, named when it lacks a
     privilege (a grant revoked, or never made: a deployment problem, not a bug).
+    ``statement_timeout`` is the connections' limit (DB_STATEMENT_TIMEOUT), named when a
+    statement reaches it (RESOURCE_EXHAUSTED).
 
     Errors that are bugs (syntax, constraint violations the caller should have
     prevented) pass through unchanged and surface as INTERNAL.
@@ -31,6 +36,12 @@ async def translated_errors(node: str, role: str | None = None) -> AsyncIterator
     except PoolTimeout as exc:
         raise DatabaseUnavailableError(f"no connection to {node} became free in time") from exc
     except pg_errors.QueryCanceled as exc:
+        if "statement timeout" in (exc.diag.message_primary or ""):
+            limit = f" of {statement_timeout:g}s" if statement_timeout else ""
+            raise ResourceExhaustedError(
+                f"a statement on {node} reached the statement timeout{limit}"
+                " (DB_STATEMENT_TIMEOUT): ask for less (a shorter range, a smaller page)"
+            ) from exc
         raise DeadlineExceededError(f"the statement on {node} ran out of time") from exc
     except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName) as exc:
         raise FailedPreconditionError(

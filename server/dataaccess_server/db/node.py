@@ -51,6 +51,7 @@ SELECT pg_is_in_recovery(),
        END
 """
 SET_SEARCH_PATH = "SET search_path TO {}"
+SET_STATEMENT_TIMEOUT = "SELECT set_config('statement_timeout', %(ms)s, false)"
 
 # Statistics every pool reports; the gauges describe the current pool, the rest are
 # totals since the server started.
@@ -250,6 +251,9 @@ class Node:
     async def _configure(self, conn: Connection) -> None:
         # Every connection resolves unqualified table names in the configured schema.
         await conn.execute(sql.SQL(SET_SEARCH_PATH).format(sql.Identifier(self._schema)))
+        # And no statement runs longer than DB_STATEMENT_TIMEOUT, whatever its deadline.
+        ms = max(1, round(self._pool_settings.statement_timeout * 1000))
+        await conn.execute(SET_STATEMENT_TIMEOUT, {"ms": str(ms)})
 
     async def _drop_probe_connection(self) -> None:
         conn, self._probe_conn = self._probe_conn, None

@@ -45,6 +45,9 @@ class PoolSettings:
     """Idle connections are checked this often."""
     timeout: float = 5.0
     """The longest wait for a pooled connection."""
+    statement_timeout: float = 30.0
+    """PostgreSQL's ``statement_timeout`` on every pooled connection: a backstop that
+    ends a statement (lock waits included) even if its call's cancellation is lost."""
 
     def __post_init__(self) -> None:
         if self.min_size < 0:
@@ -55,7 +58,13 @@ class PoolSettings:
             raise PoolSettingError(
                 "min_size", f"must not exceed the maximum ({self.max_size}), got {self.min_size}"
             )
-        for name in ("max_lifetime", "max_idle", "health_check_interval", "timeout"):
+        for name in (
+            "max_lifetime",
+            "max_idle",
+            "health_check_interval",
+            "timeout",
+            "statement_timeout",
+        ):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise PoolSettingError(name, f"must be a positive number of seconds, got {value}")

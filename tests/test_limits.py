@@ -1,0 +1,254 @@
+"""Every caller is bounded: each limit refuses at the limit and serves just under it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+import grpc
+import psycopg
+import pytest
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+
+from dataaccess.v1 import api_keys_pb2 as keys_pb
+from dataaccess.v1 import request_logs_pb2 as logs_pb
+from dataaccess_server.api.limits import CallLimits, message_bytes_for
+from dataaccess_server.api.status import to_status
+from dataaccess_server.app import Application
+from dataaccess_server.config import ConfigError, load_settings
+from dataaccess_server.domain.request_logs import STREAM_CHUNK
+from dataaccess_server.errors import ResourceExhaustedError
+from tests.harness import stubs
+from tests.harness.server import TEST_KEYRING_TEXT, server_settings
+from tests.harness.waiting import wait_until
+
+BLOCK_KEYS = "LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE"
+INSERT_LOGS = "/dataaccess.v1.RequestLogService/BatchInsertRequestLogs"
+
+
+@asynccontextmanager
+async def served(dsn: str, **overrides: object) -> AsyncIterator[grpc.aio.Channel]:
+    app = Application(server_settings(dsn, **overrides))
+    await app.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+            yield channel
+    finally:
+        await app.stop()
+
+
+async def rpc_error(call: Awaitable[object]) -> grpc.aio.AioRpcError:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call
+    return caught.value
+
+
+async def list_keys_while_locked(dsn: str, channel: grpc.aio.Channel, held: float) -> object:
+    """ListAPIKeys (30 s deadline) while the table is locked for ``held`` seconds."""
+    async with await psycopg.AsyncConnection.connect(dsn) as blocker:
+        await blocker.execute(BLOCK_KEYS)
+        release = asyncio.get_running_loop().call_later(
+            held, lambda: asyncio.ensure_future(blocker.rollback())
+        )
+        try:
+            return await stubs.api_keys(channel).ListAPIKeys(
+                keys_pb.ListAPIKeysRequest(), timeout=30
+            )
+        finally:
+            release.cancel()
+            await blocker.rollback()
+
+
+def log(request_id: str) -> logs_pb.RequestLog:
+    return logs_pb.RequestLog(request_id=request_id, provider="claude", status_code=200)
+
+
+async def test_a_longer_deadline_is_capped_to_the_max_deadline(pg_database: str) -> None:
+    limits = CallLimits(max_deadline=1.5)
+    async with served(pg_database, limits=limits) as channel:
+        await list_keys_while_locked(pg_database, channel, held=0.3)  # under the cap: served
+        started = time.monotonic()
+        error = await rpc_error(list_keys_while_locked(pg_database, channel, held=4.0))
+        assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED, error.details()
+        # The caller asked for 30 s; the call ended at the cap, before the lock went.
+        assert 1.4 < time.monotonic() - started < 3.5
+
+
+async def test_a_statement_is_ended_at_the_statement_timeout(pg_database: str) -> None:
+    settings = server_settings(pg_database)
+    pool = replace(settings.pool, statement_timeout=0.5)
+    async with served(pg_database, pool=pool) as channel:
+        await list_keys_while_locked(pg_database, channel, held=0.1)  # under it: served
+        error = await rpc_error(list_keys_while_locked(pg_database, channel, held=3.0))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, error.details()
+        assert "0.5s" in (error.details() or "")
+        assert "DB_STATEMENT_TIMEOUT" in (error.details() or "")
+
+
+def padded(size: int) -> bytes:
+    """A valid BatchInsertRequestLogs message of exactly ``size`` bytes: one log, and an
+    unknown field (which the server skips) as padding."""
+    base = logs_pb.BatchInsertRequestLogsRequest(logs=[log("padded")]).SerializeToString()
+    tag = bytes([0xC2, 0x3E])  # field 1000, length-delimited
+    for length in range(size, 0, -1):
+        prefix = _varint(length)
+        if len(base) + len(tag) + len(prefix) + length == size:
+            return base + tag + prefix + b"x" * length
+    raise AssertionError(f"cannot pad to {size} bytes")
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+async def test_a_message_larger_than_the_largest_batch_is_refused(pg_database: str) -> None:
+    assert message_bytes_for(10_000) > 10_000 * 1024  # a full default batch fits
+    limit = 64 * 1024
+    async with served(pg_database, limits=CallLimits(max_message_bytes=limit)) as channel:
+        insert = channel.unary_unary(
+            INSERT_LOGS,
+            request_serializer=lambda raw: raw,
+            response_deserializer=logs_pb.BatchInsertRequestLogsResponse.FromString,
+        )
+        reply = await insert(padded(limit), timeout=10)
+        assert reply.inserted == 1
+        error = await rpc_error(insert(padded(limit + 1), timeout=10))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert str(limit) in (error.details() or "")
+
+
+async def test_calls_beyond_the_concurrent_rpc_limit_are_resource_exhausted(
+    pg_database: str,
+) -> None:
+    async with served(pg_database, limits=CallLimits(max_concurrent_rpcs=2)) as channel:
+        logs = stubs.request_logs(channel)
+        keys = stubs.api_keys(channel)
+        done = [asyncio.Event(), asyncio.Event()]
+
+        async def messages(n: int) -> AsyncIterator[logs_pb.StreamRequestLogsRequest]:
+            # A full chunk: the server stores it at once, which shows the call is in.
+            chunk = [log(f"held-{n}-{i}") for i in range(STREAM_CHUNK)]
+            yield logs_pb.StreamRequestLogsRequest(logs=chunk)
+            await done[n].wait()
+
+        async def stored() -> int:
+            async with await psycopg.AsyncConnection.connect(pg_database) as conn:
+                row = await (await conn.execute("SELECT count(*) FROM request_logs")).fetchone()
+                return int(row[0]) if row else 0
+
+        async def both_in_flight() -> bool:
+            return await stored() == 2 * STREAM_CHUNK
+
+        first = logs.StreamRequestLogs(messages(0), timeout=30)
+        second = logs.StreamRequestLogs(messages(1), timeout=30)
+        await wait_until(both_in_flight, what="two streams in flight")
+        refused = await rpc_error(keys.ListAPIKeys(keys_pb.ListAPIKeysRequest(), timeout=5))
+        assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, refused.details()
+        done[1].set()
+        assert (await second).inserted == STREAM_CHUNK
+
+        async def served_again() -> bool:
+            try:
+                await keys.ListAPIKeys(keys_pb.ListAPIKeysRequest(), timeout=5)
+            except grpc.aio.AioRpcError as exc:
+                return exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED  # then fail below
+            return True
+
+        # One call still in flight: the next one is under the limit and served.
+        await wait_until(served_again, what="calls served again once one finished")
+        await keys.ListAPIKeys(keys_pb.ListAPIKeysRequest(), timeout=5)
+        assert not first.done()
+        done[0].set()
+        assert (await first).inserted == STREAM_CHUNK
+
+
+async def stream(channel: grpc.aio.Channel, gaps: list[float]) -> object:
+    async def messages() -> AsyncIterator[logs_pb.StreamRequestLogsRequest]:
+        for n, gap in enumerate(gaps):
+            await asyncio.sleep(gap)
+            yield logs_pb.StreamRequestLogsRequest(logs=[log(f"s-{n}-{time.time_ns()}")])
+
+    return await stubs.request_logs(channel).StreamRequestLogs(messages(), timeout=30)
+
+
+async def test_a_stream_idle_longer_than_the_idle_timeout_is_ended(pg_database: str) -> None:
+    limits = CallLimits(stream_idle_timeout=0.6, stream_max_duration=30.0)
+    async with served(pg_database, limits=limits) as channel:
+        reply = await stream(channel, [0.0, 0.3, 0.3, 0.3])  # each gap under the limit
+        assert reply.inserted == 4  # type: ignore[attr-defined]
+        error = await rpc_error(stream(channel, [0.0, 1.2]))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, error.details()
+        assert "0.6s" in (error.details() or "")
+        assert "DATAACCESS_STREAM_IDLE_TIMEOUT" in (error.details() or "")
+
+
+async def test_a_stream_open_longer_than_the_max_duration_is_ended(pg_database: str) -> None:
+    limits = CallLimits(stream_idle_timeout=5.0, stream_max_duration=1.0)
+    async with served(pg_database, limits=limits) as channel:
+        reply = await stream(channel, [0.0, 0.25, 0.25])  # 0.5 s in all: under the limit
+        assert reply.inserted == 3  # type: ignore[attr-defined]
+        error = await rpc_error(stream(channel, [0.0, 0.4, 0.4, 0.4, 0.4]))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, error.details()
+        assert "1s" in (error.details() or "")
+        assert "DATAACCESS_STREAM_MAX_DURATION" in (error.details() or "")
+
+
+def test_limits_are_read_from_the_environment_and_bad_values_name_the_variable() -> None:
+    env = {"DATAACCESS_ENCRYPTION_KEYS": TEST_KEYRING_TEXT}
+    defaults = load_settings(env)
+    assert defaults.limits == CallLimits()
+    assert defaults.pool.statement_timeout == 30.0
+    settings = load_settings(
+        env
+        | {
+            "DATAACCESS_MAX_DEADLINE": "2m",
+            "DB_STATEMENT_TIMEOUT": "5s",
+            "DATAACCESS_MAX_CONCURRENT_RPCS": "64",
+            "DATAACCESS_STREAM_IDLE_TIMEOUT": "10s",
+            "DATAACCESS_STREAM_MAX_DURATION": "1h",
+            "DATAACCESS_MAX_BATCH": "100",
+        }
+    )
+    assert settings.limits == CallLimits(
+        max_deadline=120.0,
+        max_concurrent_rpcs=64,
+        max_message_bytes=message_bytes_for(100),
+        stream_idle_timeout=10.0,
+        stream_max_duration=3600.0,
+    )
+    assert settings.pool.statement_timeout == 5.0
+    for name in (
+        "DATAACCESS_MAX_DEADLINE",
+        "DB_STATEMENT_TIMEOUT",
+        "DATAACCESS_MAX_CONCURRENT_RPCS",
+        "DATAACCESS_STREAM_IDLE_TIMEOUT",
+        "DATAACCESS_STREAM_MAX_DURATION",
+    ):
+        with pytest.raises(ConfigError) as caught:
+            load_settings(env | {name: "0"})
+        assert caught.value.variable == name
+
+
+def test_resource_exhausted_carries_retry_info_only_when_waiting_helps() -> None:
+    def details(error: ResourceExhaustedError) -> status_pb2.Status:
+        status = to_status(error)
+        assert status.code == grpc.StatusCode.RESOURCE_EXHAUSTED
+        return status_pb2.Status.FromString(
+            dict(status.trailing_metadata)["grpc-status-details-bin"]
+        )
+
+    waiting = details(ResourceExhaustedError("busy (limit 3)", retry_after=1.5))
+    assert waiting.code == code_pb2.RESOURCE_EXHAUSTED
+    assert waiting.message == "busy (limit 3)"
+    retry = error_details_pb2.RetryInfo()
+    assert waiting.details[0].Unpack(retry)
+    assert retry.retry_delay.ToTimedelta().total_seconds() == 1.5
+    assert list(details(ResourceExhaustedError("too big (limit 3)")).details) == []
