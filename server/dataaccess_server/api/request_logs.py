@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,9 +16,8 @@ from dataaccess_server.api.convert.request_logs import (
     log_to_proto,
 )
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
-from dataaccess_server.deadline import Deadline
+from dataaccess_server.api.streams import BoundedStream
 from dataaccess_server.domain.request_logs import RequestLogService
-from dataaccess_server.errors import ResourceExhaustedError
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -54,45 +52,16 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
         self, request_iterator: AsyncIterator[pb.StreamRequestLogsRequest], context: Context
     ) -> pb.StreamRequestLogsResponse:
         # The domain stores in chunks as messages arrive; each chunk's write gets the
-        # call's deadline as it stands then (the default anew when the caller set none),
-        # never past the stream's own end (DATAACCESS_STREAM_MAX_DURATION).
+        # call's deadline as it stands then, never past the stream's own end.
         ingest = self._logs.stream()
-        ends = Deadline.after(self._longest)
-        messages = aiter(request_iterator)
-        while True:
-            message = await self._next(messages, ends)
-            if message is None:
-                break
+        stream = BoundedStream(request_iterator, idle=self._idle, longest=self._longest)
+        async for message in stream:
             logs = log_inputs_from_proto(message.logs, ingest.next_prefix)
-            await ingest.add(logs, self._deadline(context).capped(ends.remaining()))
-        result = await ingest.finish(self._deadline(context).capped(ends.remaining()))
+            await ingest.add(logs, stream.within(self._deadline(context)))
+        result = await ingest.finish(stream.within(self._deadline(context)))
         return pb.StreamRequestLogsResponse(
             inserted=result.inserted, duplicates=result.duplicates, messages=result.messages
         )
-
-    async def _next(
-        self, messages: AsyncIterator[pb.StreamRequestLogsRequest], ends: Deadline
-    ) -> pb.StreamRequestLogsRequest | None:
-        # A stream that goes quiet, or lasts too long, holds a call slot and its
-        # buffered logs: RESOURCE_EXHAUSTED names the limit (chunks stored so far stay
-        # stored; resending the stream stores them once). Waiting does not help, so no
-        # RetryInfo.
-        wait = min(self._idle, ends.remaining())
-        try:
-            async with asyncio.timeout(wait):
-                return await anext(messages)
-        except StopAsyncIteration:
-            return None
-        except TimeoutError:
-            if wait < self._idle:
-                raise ResourceExhaustedError(
-                    f"the stream was open longer than {self._longest:g}s"
-                    " (DATAACCESS_STREAM_MAX_DURATION): send the rest in a new stream"
-                ) from None
-            raise ResourceExhaustedError(
-                f"no message for {self._idle:g}s on the stream"
-                " (DATAACCESS_STREAM_IDLE_TIMEOUT): close it sooner, or open it when logs are ready"
-            ) from None
 
     async def ListRequestLogs(
         self, request: pb.ListRequestLogsRequest, context: Context
