@@ -51,6 +51,10 @@ SELECT pg_is_in_recovery(),
        END
 """
 SET_SEARCH_PATH = "SET search_path TO {}"
+# The SQL and the driver read timestamps in UTC: a zone from the server's environment
+# (PGTZ, PGOPTIONS) or the role's settings would shift them, and push far-future ones
+# past what Python's datetime can hold. Set after connecting, so it wins over both.
+SET_SESSION = SET_SEARCH_PATH + "; SET TimeZone TO 'UTC'"
 
 # Statistics every pool reports; the gauges describe the current pool, the rest are
 # totals since the server started.
@@ -248,8 +252,9 @@ class Node:
         await pool.close(timeout=timeout)
 
     async def _configure(self, conn: Connection) -> None:
-        # Every connection resolves unqualified table names in the configured schema.
-        await conn.execute(sql.SQL(SET_SEARCH_PATH).format(sql.Identifier(self._schema)))
+        # Every connection resolves unqualified table names in the configured schema,
+        # and reads and writes timestamps in UTC.
+        await conn.execute(sql.SQL(SET_SESSION).format(sql.Identifier(self._schema)))
 
     async def _drop_probe_connection(self) -> None:
         conn, self._probe_conn = self._probe_conn, None
