@@ -39,12 +39,30 @@ class InvalidArgumentError(DataAccessError):
         return cls([FieldViolation(field, description)])
 
 
+def excerpt(value: str, limit: int = 40) -> str:
+    """``value`` quoted for an error message, cut to ``limit`` characters (the rest
+    counted, not echoed): a message must stay small whatever the caller sent."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value)} characters)"
+
+
+class OutOfRangeError(DataAccessError):
+    """A value, or a sum the request would make, passes what its column can hold;
+    nothing was written."""
+
+
 class NotFoundError(DataAccessError):
     """The addressed resource does not exist."""
 
 
 class ConflictError(DataAccessError):
     """An optimistic-concurrency check (etag) failed; nothing changed."""
+
+
+class TransactionAbortedError(ConflictError):
+    """The database aborted the transaction to break a conflict (serialization failure,
+    deadlock); nothing changed and the call may be retried as it is."""
 
 
 class FailedPreconditionError(DataAccessError):

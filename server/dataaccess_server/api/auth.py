@@ -30,6 +30,7 @@ from grpc import aio
 from dataaccess_server import errors
 from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
 from dataaccess_server.api.calls import CallDeadline
+from dataaccess_server.api.decoding import Refused
 from dataaccess_server.api.status import to_status
 from dataaccess_server.domain.access import AccessPolicy
 from dataaccess_server.domain.audit import AuditTrail
@@ -182,7 +183,10 @@ class AuthInterceptor(aio.ServerInterceptor):
         self, call: Any, method: str, rule: Rule | None, *, inspect_request: bool
     ) -> Callable[[Any, Context], Awaitable[Any]]:
         async def guarded(request: Any, context: Context) -> Any:
-            seen = request if inspect_request else None
+            # A request that did not decode is refused by the ErrorInterceptor within:
+            # nothing to authorize by or audit but the caller.
+            decoded = inspect_request and not isinstance(request, Refused)
+            seen = request if decoded else None
             audited = rule is not None and seen is not None and rule.audited(seen)
             try:
                 caller = await self._admit(context, method, rule, seen)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar, cast
 
 import grpc
 from grpc import aio
 
 from dataaccess_server import errors
+from dataaccess_server.api.decoding import Refused, checked
 from dataaccess_server.api.status import to_status
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,11 @@ _AsyncUnary = Callable[[Any, aio.ServicerContext[Any, Any]], Awaitable[Any]]
 
 class ErrorInterceptor(aio.ServerInterceptor):
     """Turns service errors into their gRPC status, and anything else into a bare
-    INTERNAL (logged with its traceback here, never sent to the caller)."""
+    INTERNAL (logged with its traceback here, never sent to the caller).
+
+    Requests are decoded by ``decoding.checked``: bytes that do not decode, or a string
+    with a NUL, reach the guard as ``Refused`` and answer INVALID_ARGUMENT.
+    """
 
     async def intercept_service(
         self,
@@ -44,8 +49,13 @@ class ErrorInterceptor(aio.ServerInterceptor):
         else:
             return handler  # no server-streaming RPC exists yet
         call = cast(_AsyncUnary, behaviour)
+        streaming = handler.stream_unary is not None
 
         async def guarded(request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
+            if isinstance(request, Refused):
+                await context.abort_with_status(to_status(request.error))
+            if streaming:
+                request = _accepted(request)
             try:
                 return await call(request, context)
             except aio.AbortError:
@@ -60,7 +70,16 @@ class ErrorInterceptor(aio.ServerInterceptor):
             "grpc.RpcMethodHandler[Request, Response]",
             factory(
                 cast(Any, guarded),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=checked(handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             ),
         )
+
+
+async def _accepted(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    # A stream's messages are decoded as the servicer reads them: a refused one ends
+    # the call with its error, raised where the servicer iterates (inside the guard).
+    async for request in requests:
+        if isinstance(request, Refused):
+            raise request.error
+        yield request

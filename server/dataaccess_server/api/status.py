@@ -13,6 +13,7 @@ from dataaccess_server import errors
 
 _CODES: tuple[tuple[type[errors.DataAccessError], int], ...] = (
     (errors.InvalidArgumentError, code_pb2.INVALID_ARGUMENT),
+    (errors.OutOfRangeError, code_pb2.OUT_OF_RANGE),
     (errors.NotFoundError, code_pb2.NOT_FOUND),
     (errors.ConflictError, code_pb2.ABORTED),
     (errors.FailedPreconditionError, code_pb2.FAILED_PRECONDITION),

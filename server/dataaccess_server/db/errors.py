@@ -13,8 +13,13 @@ from dataaccess_server.errors import (
     DatabaseUnavailableError,
     DeadlineExceededError,
     FailedPreconditionError,
+    InvalidArgumentError,
     ResourceExhaustedError,
+    TransactionAbortedError,
 )
+
+# How much of the driver's message a data error repeats (it may quote the input).
+_DETAIL_CHARS = 120
 
 
 @asynccontextmanager
@@ -27,6 +32,12 @@ async def translated_errors(
     privilege (a grant revoked, or never made: a deployment problem, not a bug).
     ``statement_timeout`` is the connections' limit (DB_STATEMENT_TIMEOUT), named when a
     statement reaches it (RESOURCE_EXHAUSTED).
+
+    A value the column cannot hold (a NUL character, a number out of range, a bad
+    timestamp or text representation: the DataError family, raised by PostgreSQL or by
+    the driver before sending) is INVALID_ARGUMENT; validation should have named the
+    field first, so this is the backstop. A serialization failure or a deadlock is
+    ABORTED (nothing changed, retry as is).
 
     Errors that are bugs (syntax, constraint violations the caller should have
     prevented) pass through unchanged and surface as INTERNAL.
@@ -53,6 +64,17 @@ async def translated_errors(
         raise FailedPreconditionError(
             f"{who} lacks a privilege on {node} ({exc.diag.message_primary}):"
             f" run `dataaccess migrate up`{fix} to grant what the server needs"
+        ) from exc
+    except psycopg.DataError as exc:
+        what = exc.diag.message_primary or str(exc).split("\n", 1)[0]
+        if len(what) > _DETAIL_CHARS:
+            what = what[:_DETAIL_CHARS] + "..."
+        raise InvalidArgumentError.single(
+            "request", f"holds a value the database cannot store ({what})"
+        ) from exc
+    except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as exc:
+        raise TransactionAbortedError(
+            f"the transaction on {node} was aborted by a concurrent one: retry the call"
         ) from exc
     except pg_errors.ReadOnlySqlTransaction as exc:
         raise DatabaseUnavailableError(f"{node} is read-only (in recovery)") from exc

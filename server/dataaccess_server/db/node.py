@@ -52,6 +52,10 @@ SELECT pg_is_in_recovery(),
 """
 SET_SEARCH_PATH = "SET search_path TO {}"
 SET_STATEMENT_TIMEOUT = "SELECT set_config('statement_timeout', %(ms)s, false)"
+# The SQL and the driver read timestamps in UTC: a zone from the server's environment
+# (PGTZ, PGOPTIONS) or the role's settings would shift them, and push far-future ones
+# past what Python's datetime can hold. Set after connecting, so it wins over both.
+SET_SESSION = SET_SEARCH_PATH + "; SET TimeZone TO 'UTC'"
 
 # Statistics every pool reports; the gauges describe the current pool, the rest are
 # totals since the server started.
@@ -249,8 +253,9 @@ class Node:
         await pool.close(timeout=timeout)
 
     async def _configure(self, conn: Connection) -> None:
-        # Every connection resolves unqualified table names in the configured schema.
-        await conn.execute(sql.SQL(SET_SEARCH_PATH).format(sql.Identifier(self._schema)))
+        # Every connection resolves unqualified table names in the configured schema,
+        # and reads and writes timestamps in UTC.
+        await conn.execute(sql.SQL(SET_SESSION).format(sql.Identifier(self._schema)))
         # And no statement runs longer than DB_STATEMENT_TIMEOUT, whatever its deadline.
         ms = max(1, round(self._pool_settings.statement_timeout * 1000))
         await conn.execute(SET_STATEMENT_TIMEOUT, {"ms": str(ms)})

@@ -6,16 +6,22 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+from psycopg import errors as pg_errors
+
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.conditions import with_given_conditions
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.usage import (
+    BIGINT_MAX,
     COUNTERS,
+    TOTALLED,
     AppliedBatch,
     DailyUsage,
     UsageFilter,
     UsageKey,
+    describe_key,
 )
+from dataaccess_server.errors import OutOfRangeError
 
 # Claiming the request id first: a concurrent duplicate waits on this row's unique key
 # until the first transaction ends, then finds it and replays instead of adding again.
@@ -50,6 +56,21 @@ ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
     error_count = u.error_count + excluded.error_count,
     updated_at = now()
 """
+# After an upsert failed on a sum out of range: the first key whose stored counters
+# plus the batch's (or their total_tokens) pass bigint, computed in numeric.
+_SUMS = ", ".join(f"u.{name}::numeric + d.{name}" for name in COUNTERS)
+_TOTAL = " + ".join(f"u.{name}::numeric + d.{name}" for name in TOTALLED)
+FIND_OVERFLOW = f"""
+SELECT d.usage_date, d.provider, d.model, d.auth_id
+FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[],
+    %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
+    %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
+    %(success_counts)b::bigint[], %(error_counts)b::bigint[])
+    AS d(usage_date, provider, model, auth_id, {", ".join(COUNTERS)})
+JOIN usage_stats AS u USING (usage_date, provider, model, auth_id)
+WHERE greatest({_SUMS}, {_TOTAL}) > {BIGINT_MAX}
+ORDER BY 1, 2, 3, 4 LIMIT 1
+"""
 USAGE_COLUMNS = """
 usage_date, provider, model, auth_id, request_count, input_tokens, output_tokens,
 reasoning_tokens, cached_tokens, success_count, error_count, total_tokens
@@ -80,8 +101,31 @@ async def apply_batch(
     """Add ``rows`` (distinct keys, sorted) in one transaction, once per ``request_id``.
 
     A request id applied before adds nothing and returns the first application's figures
-    (with its fingerprint, for the caller to compare).
+    (with its fingerprint, for the caller to compare). OUT_OF_RANGE naming the key when
+    a sum would pass bigint: the transaction is rolled back, so nothing is written and
+    the key takes later batches that fit.
     """
+    try:
+        return await _apply(conn, rows, records_received, request_id, fingerprint)
+    except pg_errors.NumericValueOutOfRange:
+        cursor = await conn.execute(FIND_OVERFLOW, _columns(rows))
+        found = await cursor.fetchone()
+        if found is None:
+            raise  # not a counter's sum: the generic data-error translation applies
+        key = (found[0], found[1], found[2], found[3])
+        raise OutOfRangeError(
+            f"the counters stored for {describe_key(key)} plus this batch's would pass"
+            f" {BIGINT_MAX}, the most a counter holds: nothing was written"
+        ) from None
+
+
+async def _apply(
+    conn: Connection,
+    rows: Sequence[DailyUsage],
+    records_received: int,
+    request_id: str | None,
+    fingerprint: str,
+) -> AppliedBatch:
     async with conn.transaction():
         if request_id is not None:
             cursor = await conn.execute(

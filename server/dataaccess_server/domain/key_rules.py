@@ -24,7 +24,7 @@ from dataaccess_server.domain.model.api_keys import (
     Reason,
     Validation,
 )
-from dataaccess_server.errors import FieldViolation, InvalidArgumentError
+from dataaccess_server.errors import FieldViolation, InvalidArgumentError, excerpt
 
 KEY_PREFIX = "dak_"
 DISPLAY_PREFIX_LENGTH = 8
@@ -102,7 +102,8 @@ def check_update_mask(mask: Collection[str]) -> None:
     if unknown:
         raise InvalidArgumentError.single(
             "update_mask",
-            f"cannot update {', '.join(unknown)}; updatable: {', '.join(UPDATABLE_FIELDS)}",
+            f"cannot update {excerpt(', '.join(unknown))};"
+            f" updatable: {', '.join(UPDATABLE_FIELDS)}",
         )
 
 

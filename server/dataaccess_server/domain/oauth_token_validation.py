@@ -12,7 +12,7 @@ from dataaccess_server.domain.ids import is_uuid
 from dataaccess_server.domain.model.oauth_tokens import TokenInput
 from dataaccess_server.domain.model.secret import Secret
 from dataaccess_server.domain.model.wal import parse_lsn
-from dataaccess_server.errors import FieldViolation, InvalidArgumentError
+from dataaccess_server.errors import FieldViolation, InvalidArgumentError, excerpt
 
 MAX_SECRET_CHARS = 16 * 1024
 MAX_METADATA_BYTES = 64 * 1024
@@ -100,7 +100,8 @@ def update_fields(data: TokenInput, mask: tuple[str, ...] | None) -> tuple[str, 
         if unknown:
             raise InvalidArgumentError.single(
                 "update_mask",
-                f"cannot update {', '.join(unknown)}; updatable: {', '.join(UPDATABLE_FIELDS)}",
+                f"cannot update {excerpt(', '.join(unknown))};"
+                f" updatable: {', '.join(UPDATABLE_FIELDS)}",
             )
         chosen = tuple(dict.fromkeys(mask))
     if not chosen:

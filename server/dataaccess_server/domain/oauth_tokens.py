@@ -40,7 +40,12 @@ from dataaccess_server.domain.oauth_token_validation import (
     validate_upsert,
 )
 from dataaccess_server.domain.pagination import Pager, PageSigner
-from dataaccess_server.errors import ConflictError, InvalidArgumentError, NotFoundError
+from dataaccess_server.errors import (
+    ConflictError,
+    InvalidArgumentError,
+    NotFoundError,
+    excerpt,
+)
 
 # Attempts at an upsert that finds no live token to lock, then loses the insert to a
 # concurrent upsert of the same pair (each retry then finds and replaces the winner's).
@@ -287,7 +292,7 @@ class OAuthTokenService:
         # since the caller read ``etag``.
         if etag_of(current.version) != etag:
             raise ConflictError(
-                f"token {current.id} changed since it was read (etag {etag} is stale): "
+                f"token {current.id} changed since it was read (etag {excerpt(etag)} is stale): "
                 "read it again and retry"
             )
         secrets = None

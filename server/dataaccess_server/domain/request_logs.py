@@ -39,6 +39,9 @@ CAPS = {"user_agent": 1024, "path": 2048, "error_message": 4096}
 STATUS_RANGES = {StatusClass.SUCCESS: (200, 299), StatusClass.CLIENT_ERROR: (400, 499)}
 # A stream is stored in chunks of about this many logs, each in its own transaction.
 STREAM_CHUNK = 1000
+# What each number's column holds: latency_ms is an integer, the token counts bigint
+# (kept far below its limit, so that sums over a day cannot reach it).
+_NUMBER_LIMITS = (("latency_ms", 2**31 - 1), ("input_tokens", 2**53), ("output_tokens", 2**53))
 
 
 class RequestLogStore(Protocol):
@@ -102,14 +105,14 @@ def _problems(log: LogInput, latest: datetime) -> list[tuple[str, str]]:
     if log.api_key_id and not _is_uuid(log.api_key_id):
         found.append(("api_key_id", "must be a UUID"))
     if log.client_ip and not _is_ip(log.client_ip):
-        found.append(("client_ip", "must be an IPv4 or IPv6 address"))
+        found.append(("client_ip", "must be an IPv4 or IPv6 address, without a zone id"))
     if len(log.method) > 16:
         found.append(("method", "must be at most 16 characters"))
     if log.status_code != 0 and not 100 <= log.status_code <= 599:
         found.append(("status_code", "must be 100-599, or 0 for no status"))
-    for name in ("latency_ms", "input_tokens", "output_tokens"):
-        if not 0 <= getattr(log, name) <= 2**53:
-            found.append((name, f"must be between 0 and {2**53}"))
+    for name, top in _NUMBER_LIMITS:
+        if not 0 <= getattr(log, name) <= top:
+            found.append((name, f"must be between 0 and {top}"))
     if log.request_time is not None and log.request_time > latest:
         found.append(("request_time", "must not be more than a day in the future"))
     return found
@@ -118,6 +121,9 @@ def _problems(log: LogInput, latest: datetime) -> list[tuple[str, str]]:
 # Clients and keys repeat from log to log: each distinct value is parsed once.
 @functools.lru_cache(maxsize=4096)
 def _is_ip(text: str) -> bool:
+    # ipaddress takes an IPv6 zone id (fe80::1%eth0); the inet column does not.
+    if "%" in text:
+        return False
     try:
         ipaddress.ip_address(text)
     except ValueError:

@@ -19,7 +19,9 @@ from typing import Protocol
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.batches import check_batch_size
 from dataaccess_server.domain.model.usage import (
+    BIGINT_MAX,
     COUNTERS,
+    TOTALLED,
     AppliedBatch,
     BatchResult,
     DailyUsage,
@@ -27,12 +29,15 @@ from dataaccess_server.domain.model.usage import (
     UsageInput,
     UsageKey,
     UsageQuery,
+    describe_key,
 )
 from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import (
     FailedPreconditionError,
     FieldViolation,
     InvalidArgumentError,
+    OutOfRangeError,
+    excerpt,
 )
 
 # Counters summed over a batch and then over a day must stay far from int64's limit.
@@ -143,6 +148,19 @@ def sum_by_key(rows: Sequence[DailyUsage]) -> list[DailyUsage]:
     return [sums[key] for key in sorted(sums)]
 
 
+def check_sums(rows: Sequence[DailyUsage]) -> None:
+    """OUT_OF_RANGE naming the first key whose summed counters (or their total) pass
+    what a bigint column holds: a batch no store could take, refused before writing."""
+    for row in rows:
+        totals = [getattr(row, name) for name in COUNTERS]
+        totals.append(sum(getattr(row, name) for name in TOTALLED))
+        if max(totals) > BIGINT_MAX:
+            raise OutOfRangeError(
+                f"the counters of this batch for {describe_key(row.key)} add up past"
+                f" {BIGINT_MAX}, the most a counter holds: nothing was written"
+            )
+
+
 def fingerprint(rows: Sequence[DailyUsage]) -> str:
     """A digest of what a batch adds (after summing), to recognise its retries."""
     text = json.dumps(
@@ -186,6 +204,7 @@ class UsageService:
         if len(request_id) > 128:
             raise InvalidArgumentError.single("request_id", "must be at most 128 characters")
         rows = sum_by_key(check_records(records, prefix=prefix, max_records=self._max_batch))
+        check_sums(rows)
         # Only a request id's retries are recognised by it.
         digest = fingerprint(rows) if request_id else ""
         applied = await self._store.apply_batch(
@@ -197,7 +216,7 @@ class UsageService:
         )
         if applied.replayed and applied.fingerprint != digest:
             raise FailedPreconditionError(
-                f"request_id {request_id!r} was already used for a different batch: "
+                f"request_id {excerpt(request_id)} was already used for a different batch: "
                 "use a new request_id for new data"
             )
         return BatchResult(applied.records_received, applied.keys_updated, applied.replayed)

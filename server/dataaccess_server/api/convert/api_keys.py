@@ -7,6 +7,7 @@ from datetime import timedelta
 from google.protobuf import duration_pb2, json_format
 
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
+from dataaccess_server.api.convert.structs import struct_from_proto
 from dataaccess_server.api.convert.times import set_times, timestamp_from_proto
 from dataaccess_server.domain.model.api_keys import (
     APIKey,
@@ -16,6 +17,7 @@ from dataaccess_server.domain.model.api_keys import (
     Validation,
 )
 
+_CENTURY_SECONDS = 100 * 366 * 86_400
 _REASONS = {
     Reason.VALID: keys_pb2.API_KEY_VALIDATION_REASON_VALID,
     Reason.NOT_FOUND: keys_pb2.API_KEY_VALIDATION_REASON_NOT_FOUND,
@@ -35,7 +37,7 @@ def key_input_from_proto(key: keys_pb2.APIKey) -> KeyInput:
         rate_limit_per_minute=key.rate_limit_per_minute,
         expire_time=timestamp_from_proto(key, "expire_time", "api_key.expire_time"),
         remaining_uses=key.remaining_uses if key.HasField("remaining_uses") else None,
-        metadata=json_format.MessageToDict(key.metadata),
+        metadata=struct_from_proto(key.metadata, "api_key.metadata"),
         metadata_size=key.metadata.ByteSize(),
     )
 
@@ -53,8 +55,14 @@ def key_query_from_proto(request: keys_pb2.ListAPIKeysRequest) -> KeyQuery:
 
 
 def grace_from_proto(grace: duration_pb2.Duration) -> timedelta:
-    """A rotation's grace period (unset: none); its bounds are the domain's to check."""
-    return timedelta(seconds=grace.seconds, microseconds=grace.nanos // 1000)
+    """A rotation's grace period (unset: none); its bounds are the domain's to check.
+
+    A Duration may state up to 10,000 years (and a raw int64 more), past what a
+    timedelta holds: seconds beyond a century are clamped to it first, so the domain
+    refuses them by its own bounds instead of the arithmetic overflowing here.
+    """
+    seconds = max(-_CENTURY_SECONDS, min(grace.seconds, _CENTURY_SECONDS))
+    return timedelta(seconds=seconds, microseconds=grace.nanos // 1000)
 
 
 def key_to_proto(record: APIKey) -> keys_pb2.APIKey:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from google.protobuf import json_format
 
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
+from dataaccess_server.api.convert.structs import struct_from_proto
 from dataaccess_server.api.convert.times import set_times, timestamp_from_proto
 from dataaccess_server.domain.model.oauth_tokens import OAuthToken, TokenInput, TokenQuery, View
 from dataaccess_server.domain.model.secret import Secret
@@ -43,7 +44,7 @@ def token_input_from_proto(token: tokens_pb2.OAuthToken) -> TokenInput:
         token_type=token.token_type,
         expiry_time=timestamp_from_proto(token, "expiry_time", "token.expiry_time"),
         scopes=tuple(token.scopes),
-        metadata=json_format.MessageToDict(token.metadata),
+        metadata=struct_from_proto(token.metadata, "token.metadata"),
         metadata_size=token.metadata.ByteSize(),
         active=token.active,
         last_used_time=timestamp_from_proto(token, "last_used_time", "token.last_used_time"),

@@ -9,9 +9,16 @@ from google.protobuf import timestamp_pb2
 
 from dataaccess_server.errors import InvalidArgumentError
 
-_MIN_SECONDS = -62_135_596_800
-_MAX_SECONDS = 253_402_300_799
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The range every timestamp of a request must lie in. The columns (timestamptz) hold far
+# more, but Python's datetime stops at 9999-12-31 and the SQL adds hours and days to
+# some values (buckets, grace periods): a day of headroom below that keeps every value
+# readable back. Nothing this service stores predates the epoch.
+EARLIEST = _EPOCH
+LATEST = datetime(9999, 12, 30, 23, 59, 59, tzinfo=UTC)
+RANGE = f"{EARLIEST:%Y-%m-%dT%H:%M:%SZ} and {LATEST:%Y-%m-%dT%H:%M:%SZ}"
+_MIN_SECONDS = int((EARLIEST - _EPOCH).total_seconds())
+_MAX_SECONDS = int((LATEST - _EPOCH).total_seconds())
 
 
 def set_times(message: message_types.Message, **times: datetime | None) -> None:
@@ -30,13 +37,15 @@ def timestamp(seconds: float) -> timestamp_pb2.Timestamp:
 def timestamp_from_proto(message: message_types.Message, name: str, path: str) -> datetime | None:
     """The datetime (UTC) of timestamp field ``name`` of ``message``, None if unset.
 
-    INVALID_ARGUMENT naming ``path`` for a timestamp outside 0001-01-01..9999-12-31 or
-    with invalid nanoseconds.
+    INVALID_ARGUMENT naming ``path`` for a timestamp outside ``RANGE`` (1970-01-01 to
+    9999-12-30) or with invalid nanoseconds.
     """
     if not message.HasField(name):
         return None
     stamp: timestamp_pb2.Timestamp = getattr(message, name)
-    if not (_MIN_SECONDS <= stamp.seconds <= _MAX_SECONDS) or not 0 <= stamp.nanos < 10**9:
-        raise InvalidArgumentError.single(path, "is not a valid timestamp")
+    if not 0 <= stamp.nanos < 10**9:
+        raise InvalidArgumentError.single(path, "is not a valid timestamp (nanos out of range)")
+    if not _MIN_SECONDS <= stamp.seconds <= _MAX_SECONDS:
+        raise InvalidArgumentError.single(path, f"must be between {RANGE}")
     # What ToDatetime(tzinfo=UTC) returns, at a fraction of its cost (it is paid per log).
     return _EPOCH + timedelta(seconds=stamp.seconds, microseconds=stamp.nanos // 1000)

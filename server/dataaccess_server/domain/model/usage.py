@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from dataaccess_server.errors import excerpt
+
 # The counters of a key and day, in their column order.
 COUNTERS = (
     "request_count",
@@ -18,6 +20,20 @@ COUNTERS = (
 
 UsageKey = tuple[date, str, str, str]
 """(usage_date, provider, model, auth_id): the key counters are kept under."""
+
+BIGINT_MAX = 2**63 - 1
+"""The most a counter column (bigint) holds."""
+TOTALLED = ("input_tokens", "output_tokens", "reasoning_tokens")
+"""The counters the stored ``total_tokens`` column adds up (so their sum is bounded too)."""
+
+
+def describe_key(key: UsageKey) -> str:
+    """A key as an error message names it (its texts cut short)."""
+    day, provider, model, auth_id = key
+    return (
+        f"date {day.isoformat()}, provider {excerpt(provider)}, model {excerpt(model)},"
+        f" auth_id {excerpt(auth_id)}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
