@@ -158,7 +158,12 @@ class Application:
             settings.primary_dsn, [key_store.channel], on_message=on_message, on_state=on_state
         )
         await self._listener.start()
-        logs = RequestLogService(PostgresRequestLogStore(cluster), max_batch=settings.max_batch)
+        logs = RequestLogService(
+            PostgresRequestLogStore(cluster),
+            max_batch=settings.max_batch,
+            max_batch_days=settings.max_batch_days,
+            retention_days=settings.log_retention_days,
+        )
         audit = AuditTrail(PostgresAuditStore(cluster))
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),

@@ -49,6 +49,8 @@ class Settings:
     default_deadline: float = 10.0
     key_negative_ttl: float = 2.0
     max_batch: int = 10_000
+    max_batch_days: int = 3
+    """``DATAACCESS_MAX_BATCH_DAYS``: distinct days one log batch (or stream chunk) touches."""
     log_retention_days: int = 30
     log_partitions_ahead: int = 3
     analytics_max_days: int = 366
@@ -285,6 +287,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         default_deadline=read.duration("DATAACCESS_DEFAULT_DEADLINE", 10.0),
         key_negative_ttl=read.duration("DATAACCESS_KEY_NEGATIVE_TTL", 2.0, minimum=0.0),
         max_batch=read.integer("DATAACCESS_MAX_BATCH", 10_000, minimum=1, maximum=100_000),
+        max_batch_days=read.integer("DATAACCESS_MAX_BATCH_DAYS", 3, minimum=1, maximum=366),
         log_retention_days=read.integer("DB_LOG_RETENTION_DAYS", 30, minimum=1, maximum=36_500),
         log_partitions_ahead=read.integer("DB_LOG_PARTITIONS_AHEAD", 3, minimum=0, maximum=366),
         analytics_max_days=read.integer(
