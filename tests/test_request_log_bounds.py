@@ -4,14 +4,17 @@ names are zero-padded and cleanup goes by the partitions' bounds, not their name
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import grpc
+import psycopg
 import pytest
 
 from dataaccess.v1 import request_logs_pb2 as pb
+from tests.harness.server import clean_environment, run_cli
 from tests.test_request_logs import log, scalar
 
 if TYPE_CHECKING:
@@ -162,3 +165,70 @@ async def test_a_stream_message_over_more_days_than_the_limit_is_refused(
             yield pb.StreamRequestLogsRequest(logs=[log(100 * d + n, when=when) for n in range(5)])
 
     assert (await request_logs_stub.StreamRequestLogs(daily())).inserted == 25
+
+
+def test_partition_names_are_zero_padded_and_years_past_9999_refused(pg_database: str) -> None:
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        created = conn.execute(
+            "SELECT create_daily_partition('request_logs', '0999-03-04'),"
+            " create_daily_partition('request_logs', '0001-01-01')"
+        ).fetchone()
+        assert created == ("request_logs_p09990304", "request_logs_p00010101")
+        bounds = conn.execute(
+            "SELECT pg_get_expr(relpartbound, oid) FROM pg_class"
+            " WHERE relname = 'request_logs_p09990304'"
+        ).fetchone()
+        assert bounds is not None
+        assert "0999-03-04 00:00:00+00" in bounds[0]
+        with pytest.raises(psycopg.errors.InvalidParameterValue):
+            conn.execute("SELECT create_daily_partition('request_logs', '10000-01-01')")
+
+
+async def test_cleanup_goes_by_bounds_and_survives_partitions_named_unexpectedly(
+    pg_database: str,
+) -> None:
+    old, older, edge = (TODAY - timedelta(days=d) for d in (5, 8, 2))
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute("SELECT create_daily_partition('request_logs', %s)", (older,))
+        for name, start, end in (
+            # Named by hand, oddly: wholly past retention, so dropped like any other.
+            ("request_logs_p10101", old, old + timedelta(days=1)),
+            ("Old Logs", old + timedelta(days=1), old + timedelta(days=2)),
+            # Straddles the retention's start: it still holds logs to keep, so it stays.
+            ("request_logs_straddle", edge - timedelta(days=1), edge + timedelta(days=1)),
+        ):
+            conn.execute(
+                psycopg.sql.SQL(
+                    "CREATE TABLE {} PARTITION OF request_logs FOR VALUES FROM ({}) TO ({})"
+                ).format(
+                    psycopg.sql.Identifier(name),
+                    psycopg.sql.Literal(f"{start.isoformat()} 00:00:00+00"),
+                    psycopg.sql.Literal(f"{end.isoformat()} 00:00:00+00"),
+                )
+            )
+        # As the old function named a day of year 10000 (nine digits): in the future, so kept.
+        conn.execute(
+            "CREATE TABLE request_logs_p100000101 PARTITION OF request_logs"
+            " FOR VALUES FROM ('10000-01-01 00:00:00+00') TO ('10000-01-02 00:00:00+00')"
+        )
+        conn.execute("CREATE TABLE request_logs_other PARTITION OF request_logs DEFAULT")
+    env = clean_environment(DATABASE_URL=pg_database, DB_LOG_RETENTION_DAYS="2")
+    result = await asyncio.to_thread(run_cli, "cleanup", env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    dropped = [
+        line.removeprefix("dropped partition ")
+        for line in lines
+        if line.startswith(("dropped partition request_logs", "dropped partition Old"))
+    ]
+    assert dropped == [f"request_logs_p{older:%Y%m%d}", "request_logs_p10101", "Old Logs"]
+    remaining = scalar(
+        pg_database,
+        "SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_inherits i"
+        " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'request_logs'::regclass",
+    )
+    for kept in ("request_logs_straddle", "request_logs_other", "request_logs_p100000101"):
+        assert kept in remaining
+    again = await asyncio.to_thread(run_cli, "cleanup", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "dropped 0 partition(s)" in again.stdout
