@@ -165,6 +165,36 @@ async def test_a_stream_message_over_more_days_than_the_limit_is_refused(
             yield pb.StreamRequestLogsRequest(logs=[log(100 * d + n, when=when) for n in range(5)])
 
     assert (await request_logs_stub.StreamRequestLogs(daily())).inserted == 25
+    # A chunk is one transaction, so its rows share xmin: two chunks (3 days, then 2),
+    # though 25 logs are far below the chunk size.
+    chunks = scalar(
+        pg_database,
+        "SELECT array_agg(days ORDER BY days) FROM (SELECT xmin::text,"
+        " count(DISTINCT (request_time AT TIME ZONE 'UTC')::date) AS days"
+        " FROM request_logs GROUP BY 1) AS t",
+    )
+    assert chunks == [2, 3]
+
+
+async def test_a_day_covered_by_a_partition_named_by_hand_takes_its_logs(
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+) -> None:
+    day = TODAY - timedelta(days=6)
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL(
+                'CREATE TABLE "Hand Made" PARTITION OF request_logs FOR VALUES FROM ({}) TO ({})'
+            ).format(
+                psycopg.sql.Literal(f"{day.isoformat()} 00:00:00+00"),
+                psycopg.sql.Literal(f"{(day + timedelta(days=1)).isoformat()} 00:00:00+00"),
+            )
+        )
+    logs = [log(n, when=noon(day)) for n in range(10)]
+    reply = await request_logs_stub.BatchInsertRequestLogs(
+        pb.BatchInsertRequestLogsRequest(logs=logs)
+    )
+    assert reply.inserted == 10
+    assert scalar(pg_database, 'SELECT count(*) FROM "Hand Made"') == 10
 
 
 def test_partition_names_are_zero_padded_and_years_past_9999_refused(pg_database: str) -> None:
