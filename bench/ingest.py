@@ -467,7 +467,12 @@ async def run() -> str:
     with postgres() as instance:
         dsn = instance.dsn()
         postmaster_pid = int((instance.data_dir / "postmaster.pid").read_text().split()[0])
-        env = {"DB_POOL_MIN_CONNS": str(POOL_SIZE), "DB_POOL_MAX_CONNS": str(POOL_SIZE)}
+        env = {
+            "DB_POOL_MIN_CONNS": str(POOL_SIZE),
+            "DB_POOL_MAX_CONNS": str(POOL_SIZE),
+            # A plaintext loopback server outside the embedded database must say so.
+            "DATAACCESS_AUTH": "none",
+        }
         with server_process(dsn, **env) as target:
             clock = CpuClock(_server_pid(), postmaster_pid)
             async with (

@@ -108,7 +108,8 @@ def generated_usage(count: int, seed: int = 11) -> list[usage_pb2.UsageRecord]:
 
 async def load(channel: grpc.aio.Channel, *, logs: int = 6000, usage: int = 3000) -> None:
     log_stub = stubs.request_logs(channel)
-    sent = generated_logs(logs)
+    # In time order, so that each batch touches few days (DATAACCESS_MAX_BATCH_DAYS).
+    sent = sorted(generated_logs(logs), key=lambda log: log.request_time.ToNanoseconds())
     for first in range(0, len(sent), 1000):
         reply = await log_stub.BatchInsertRequestLogs(
             logs_pb.BatchInsertRequestLogsRequest(logs=sent[first : first + 1000])

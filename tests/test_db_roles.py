@@ -454,7 +454,7 @@ def test_serve_that_cannot_read_the_applied_migrations_exits_2_naming_the_role(
 async def test_cleanup_drops_old_partitions_as_the_dml_only_role(
     roles: Roles, app_channel: aio.Channel
 ) -> None:
-    old_day = TODAY - timedelta(days=40)
+    old_day = TODAY - timedelta(days=25)
     reply = await stubs.request_logs(app_channel).BatchInsertRequestLogs(
         logs_pb2.BatchInsertRequestLogsRequest(
             logs=[
@@ -470,7 +470,7 @@ async def test_cleanup_drops_old_partitions_as_the_dml_only_role(
         timeout=10,
     )
     assert reply.inserted == 1
-    env = clean_environment(DATABASE_URL=roles.app_dsn, DB_LOG_RETENTION_DAYS="30")
+    env = clean_environment(DATABASE_URL=roles.app_dsn, DB_LOG_RETENTION_DAYS="20")
     result = await asyncio.to_thread(run_cli, "cleanup", env=env)
     assert result.returncode == 0, result.stderr
     assert f"dropped partition request_logs_p{old_day:%Y%m%d}" in result.stdout

@@ -114,7 +114,7 @@ async def test_a_resent_batch_stores_nothing_new_and_rollups_match(
 async def test_a_batch_over_three_new_days_creates_their_partitions(
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
-    days = [NOW - timedelta(days=d) for d in (30, 31, 32)]
+    days = [NOW - timedelta(days=d) for d in (20, 21, 22)]
     reply = await request_logs_stub.BatchInsertRequestLogs(
         pb.BatchInsertRequestLogsRequest(logs=[log(n, when=days[n % 3]) for n in range(30)])
     )
@@ -253,8 +253,12 @@ async def test_cleanup_drops_partitions_past_retention_and_reports_them(
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     old_days = [NOW - timedelta(days=d) for d in (3, 4, 5)]
-    logs = [log(n, when=old_days[n % 3]) for n in range(30)] + [log(100 + n) for n in range(5)]
-    await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
+    # Two batches: one may touch at most three days (DATAACCESS_MAX_BATCH_DAYS).
+    for logs in (
+        [log(n, when=old_days[n % 3]) for n in range(30)],
+        [log(100 + n) for n in range(5)],
+    ):
+        await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
     with psycopg.connect(pg_database) as conn:
         # Usage request ids past retention (2 of 3) and rate windows over an hour old (1 of 2).
         conn.execute(

@@ -162,7 +162,11 @@ class Application:
         )
         await self._listener.start()
         logs = RequestLogService(
-            PostgresRequestLogStore(cluster), max_batch=settings.max_batch, pages=pages
+            PostgresRequestLogStore(cluster),
+            max_batch=settings.max_batch,
+            max_batch_days=settings.max_batch_days,
+            retention_days=settings.log_retention_days,
+            pages=pages,
         )
         audit = AuditTrail(PostgresAuditStore(cluster), pages=pages)
         self._tasks = [

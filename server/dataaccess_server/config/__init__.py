@@ -17,11 +17,12 @@ from pathlib import Path
 
 from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.api.tls import TLSFileError, TLSFiles, check_tls_files
+from dataaccess_server.config.access import access_policy, auth_mode
 from dataaccess_server.config.limits import read_call_limits
 from dataaccess_server.config.variables import VARIABLES
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
-from dataaccess_server.domain.access import AccessPolicy, PolicyError, parse_policy
+from dataaccess_server.domain.access import AccessPolicy
 from dataaccess_server.domain.crypto import Keyring, KeyringError
 
 __all__ = ["VARIABLES", "ConfigError", "Settings", "load_settings", "parse_duration"]
@@ -51,6 +52,8 @@ class Settings:
     default_deadline: float = 10.0
     key_negative_ttl: float = 2.0
     max_batch: int = 10_000
+    max_batch_days: int = 3
+    """``DATAACCESS_MAX_BATCH_DAYS``: distinct days one log batch (or stream chunk) touches."""
     log_retention_days: int = 30
     log_partitions_ahead: int = 3
     analytics_max_days: int = 366
@@ -289,6 +292,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         default_deadline=read.duration("DATAACCESS_DEFAULT_DEADLINE", 10.0),
         key_negative_ttl=read.duration("DATAACCESS_KEY_NEGATIVE_TTL", 2.0, minimum=0.0),
         max_batch=max_batch,
+        max_batch_days=read.integer("DATAACCESS_MAX_BATCH_DAYS", 3, minimum=1, maximum=366),
         log_retention_days=read.integer("DB_LOG_RETENTION_DAYS", 30, minimum=1, maximum=36_500),
         log_partitions_ahead=read.integer("DB_LOG_PARTITIONS_AHEAD", 3, minimum=0, maximum=366),
         analytics_max_days=read.integer(
@@ -307,8 +311,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         log_format=read.choice("DATAACCESS_LOG_FORMAT", "text", ("text", "json")),
         encryption_keys=_keyring(read),
-        auth=_auth_mode(read),
-        access_policy=_access_policy(read),
+        auth=auth_mode(read),
+        access_policy=access_policy(read),
         reflection_public=read.choice(
             "DATAACCESS_REFLECTION", "authenticated", ("authenticated", "public")
         )
@@ -365,31 +369,6 @@ def _pool_settings(read: _Reader) -> PoolSettings:
         )
     except PoolSettingError as exc:
         raise ConfigError(_POOL_VARIABLES[exc.field], exc.problem) from None
-
-
-def _auth_mode(read: _Reader) -> str | None:
-    text = read.raw("DATAACCESS_AUTH")
-    if text is not None:
-        return read.choice("DATAACCESS_AUTH", "on", ("on", "none"))
-    # Configuring who may call what configures authentication.
-    if read.raw("DATAACCESS_AUTHZ_POLICY") or read.raw("DATAACCESS_TLS_CLIENT_CA"):
-        return "on"
-    return None
-
-
-def _access_policy(read: _Reader) -> AccessPolicy:
-    path = read.raw("DATAACCESS_AUTHZ_POLICY")
-    if path is None:
-        return AccessPolicy()
-    try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ConfigError("DATAACCESS_AUTHZ_POLICY", f"cannot read {path}: {reason}") from None
-    try:
-        return parse_policy(text)
-    except PolicyError as exc:
-        raise ConfigError("DATAACCESS_AUTHZ_POLICY", f"{path}: {exc}") from None
 
 
 def _listen_address(variable: str, text: str) -> str:

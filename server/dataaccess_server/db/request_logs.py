@@ -90,8 +90,9 @@ WITH inserted AS (
 SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM request_logs_incoming)
 """
 # Daily partitions are created and dropped by the SECURITY DEFINER functions of
-# migration 0006, which run as the schema's owner: the server's own role owns nothing.
-# They serialise on one advisory lock, so two batches for a new day do not race.
+# migration 0006 (as 0008 replaced them: zero-padded names, drops by catalog bounds),
+# which run as the schema's owner: the server's own role owns nothing. They serialise
+# on one advisory lock, so two batches for a new day do not race.
 CREATE_PARTITIONS = """
 SELECT created FROM unnest(%(days)s::date[]) AS d(day),
     LATERAL create_daily_partition('request_logs', d.day) AS created
@@ -153,8 +154,9 @@ async def insert_logs(conn: Connection, rows: Sequence[RequestLog]) -> Ingested:
 
 
 async def drop_partitions_before(conn: Connection, keep_from: date) -> list[str]:
-    """Drop the partitions of days before ``keep_from`` (their logs go with them; the
-    rollups stay); return their names, oldest first."""
+    """Drop the partitions whose bounds (from the catalog, whatever their names) end at
+    or before ``keep_from`` (their logs go with them; the rollups stay); return their
+    names, oldest first."""
     cursor = await conn.execute(DROP_PARTITIONS_BEFORE, {"keep_from": keep_from})
     return [str(row[0]) for row in await cursor.fetchall()]
 

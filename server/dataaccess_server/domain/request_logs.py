@@ -5,6 +5,16 @@ its index and field. Free-text fields are cut to their caps rather than refused 
 proxy should not lose a log over a long user agent). The partitions of a batch's days
 are created first when missing, so a batch for a new day always succeeds. A stream is
 validated message by message and stored in chunks, each in its own transaction.
+
+A log is identified by (request_time, request_id), so ``request_time`` is required: a
+time filled in by the server would differ on every resend, and a client retrying after
+a lost answer would store its logs twice. Requiring it keeps de-duplication exact (the
+unique key does it, forever) and free (no table of seen ids, no window to choose).
+
+What a caller can make the server create is bounded too: ``request_time`` lies between
+the first day retention keeps (DB_LOG_RETENTION_DAYS) and a day ahead, and one batch (one
+stored chunk of a stream) touches at most ``max_batch_days`` days, so a call creates at
+most that many partitions and the table at most retention + 2 days of them.
 """
 
 from __future__ import annotations
@@ -14,7 +24,8 @@ import functools
 import ipaddress
 import json
 from collections.abc import Collection, Sequence
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
@@ -42,6 +53,19 @@ STREAM_CHUNK = 1000
 # What each number's column holds: latency_ms is an integer, the token counts bigint
 # (kept far below its limit, so that sums over a day cannot reach it).
 _NUMBER_LIMITS = (("latency_ms", 2**31 - 1), ("input_tokens", 2**53), ("output_tokens", 2**53))
+
+REQUIRED_TIME = (
+    "is required: a log is identified by (request_time, request_id), and a time the"
+    " server filled in would differ on every resend, storing a retried log twice"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLogs:
+    """A validated batch: its logs to store and the (UTC) days they fall on."""
+
+    rows: list[RequestLog]
+    days: frozenset[date]
 
 
 class RequestLogStore(Protocol):
@@ -73,26 +97,69 @@ class RequestLogStore(Protocol):
 
 
 def check_logs(
-    logs: Sequence[LogInput], *, max_logs: int, now: datetime, prefix: str = "logs"
-) -> list[RequestLog]:
-    """Every log as a row, or INVALID_ARGUMENT naming each bad field with its index."""
+    logs: Sequence[LogInput],
+    *,
+    max_logs: int,
+    max_days: int,
+    retention_days: int,
+    now: datetime,
+    prefix: str = "logs",
+) -> CheckedLogs:
+    """Every log as a row, with the days they touch; or INVALID_ARGUMENT naming each bad
+    field with its index: a missing request_time, one outside the window from midnight
+    UTC ``retention_days`` before ``now`` (UTC) to a day after it, or the first log on a
+    day past the ``max_days`` distinct days a batch may touch."""
     check_batch_size(logs, field=prefix, noun="logs", maximum=max_logs)
+    earliest = datetime.combine(now.date() - timedelta(days=retention_days), time(), UTC)
     latest = now + timedelta(days=1)
+    window = (
+        f"must lie from {earliest:%Y-%m-%dT%H:%M:%SZ} (the first day kept,"
+        f" DB_LOG_RETENTION_DAYS={retention_days} days back) to {latest:%Y-%m-%dT%H:%M:%SZ}"
+        " (a day ahead)"
+    )
     problems: list[FieldViolation] = []
     rows = []
+    said: dict[str, str] = {}
     for index, log in enumerate(logs):
-        found = _problems(log, latest)
+        found = _problems(log)
+        when = log.request_time
+        if when is None or not earliest <= when <= latest:
+            # Each explanation once, in full; after that a short reference, so that 20
+            # of them still make an error that fits in a status's headers.
+            reason = REQUIRED_TIME if when is None else window
+            found.append(("request_time", f"{said[reason]} too" if reason in said else reason))
+            said[reason] = "is missing" if when is None else "is outside that window"
         problems.extend(FieldViolation(f"{prefix}[{index}].{name}", text) for name, text in found)
         if len(problems) >= 20:
             break
-        if not found:
-            rows.append(_row(log, now))
+        if not found and when is not None:
+            rows.append(_row(log, when))
     if problems:
         raise InvalidArgumentError(problems)
-    return rows
+    days = frozenset(row.request_time.astimezone(UTC).date() for row in rows)
+    if len(days) > max_days:
+        raise _too_many_days(rows, max_days, prefix)
+    return CheckedLogs(rows, days)
 
 
-def _problems(log: LogInput, latest: datetime) -> list[tuple[str, str]]:
+def _too_many_days(rows: Sequence[RequestLog], max_days: int, prefix: str) -> InvalidArgumentError:
+    # Only called with more than max_days days among rows: the loop finds the first log
+    # on one day too many.
+    seen: set[date] = set()
+    index = 0
+    while len(seen) <= max_days:
+        seen.add(rows[index].request_time.astimezone(UTC).date())
+        index += 1
+    index -= 1
+    unit = "batch" if prefix == "logs" else "message"
+    return InvalidArgumentError.single(
+        f"{prefix}[{index}].request_time",
+        f"is on another day than the {max_days} before it in this {unit}: one {unit} may"
+        f" touch at most {max_days} distinct days (DATAACCESS_MAX_BATCH_DAYS)",
+    )
+
+
+def _problems(log: LogInput) -> list[tuple[str, str]]:
     found = []
     if not 1 <= len(log.request_id) <= 128:
         found.append(("request_id", "must be 1-128 characters"))
@@ -113,8 +180,6 @@ def _problems(log: LogInput, latest: datetime) -> list[tuple[str, str]]:
     for name, top in _NUMBER_LIMITS:
         if not 0 <= getattr(log, name) <= top:
             found.append((name, f"must be between 0 and {top}"))
-    if log.request_time is not None and log.request_time > latest:
-        found.append(("request_time", "must not be more than a day in the future"))
     return found
 
 
@@ -136,13 +201,13 @@ def _is_uuid(text: str) -> bool:
     return is_uuid(text)
 
 
-def _row(log: LogInput, now: datetime) -> RequestLog:
+def _row(log: LogInput, when: datetime) -> RequestLog:
     def capped(name: str) -> str | None:
         value: str = getattr(log, name)
         return value[: CAPS[name]] if value else None
 
     return RequestLog(
-        request_time=log.request_time or now,
+        request_time=when,
         request_id=log.request_id,
         provider=log.provider,
         model=log.model,
@@ -168,35 +233,60 @@ class RequestLogService:
         store: RequestLogStore,
         *,
         max_batch: int = 10_000,
+        max_batch_days: int = 3,
+        retention_days: int = 30,
         stream_chunk: int = STREAM_CHUNK,
         pages: PageSigner | None = None,
     ) -> None:
         self._store = store
         self._pages = pages or PageSigner.ephemeral()
         self._max_batch = max_batch
+        self._max_batch_days = max_batch_days
+        self._retention_days = retention_days
         self._stream_chunk = stream_chunk
         self._partitions: set[date] = set()  # days known to have a partition
 
-    def check(self, logs: Sequence[LogInput], *, prefix: str = "logs") -> list[RequestLog]:
+    @property
+    def max_batch_days(self) -> int:
+        """The most distinct days one batch, or one stored chunk of a stream, touches."""
+        return self._max_batch_days
+
+    def check(self, logs: Sequence[LogInput], *, prefix: str = "logs") -> CheckedLogs:
         """Validate a batch (INVALID_ARGUMENT naming ``prefix[i].field``) into logs to store."""
-        return check_logs(logs, max_logs=self._max_batch, now=datetime.now(UTC), prefix=prefix)
+        return check_logs(
+            logs,
+            max_logs=self._max_batch,
+            max_days=self._max_batch_days,
+            retention_days=self._retention_days,
+            now=datetime.now(UTC),
+            prefix=prefix,
+        )
 
     async def insert(self, logs: Sequence[LogInput], deadline: Deadline) -> Ingested:
         """Store a batch in one transaction; logs stored before count as duplicates.
 
-        INVALID_ARGUMENT (nothing written) for a bad log or an oversized batch.
+        INVALID_ARGUMENT (nothing written, no partition created) for a bad log, an
+        oversized batch or one over more than ``max_batch_days`` days.
         """
-        return await self.store_checked(self.check(logs), deadline)
+        checked = self.check(logs)
+        return await self.store_checked(checked.rows, deadline, days=checked.days)
 
     def stream(self) -> StreamIngest:
         """A stream's ingestion: feed it each message's logs, then finish it."""
         return StreamIngest(self, chunk=self._stream_chunk)
 
-    async def store_checked(self, logs: Sequence[RequestLog], deadline: Deadline) -> Ingested:
-        """Store validated logs in one transaction (creating their days' partitions)."""
-        await self.ensure_partitions(
-            {log.request_time.astimezone(UTC).date() for log in logs}, deadline
-        )
+    async def store_checked(
+        self,
+        logs: Sequence[RequestLog],
+        deadline: Deadline,
+        *,
+        days: Collection[date] | None = None,
+    ) -> Ingested:
+        """Store validated logs in one transaction (creating the partitions of their
+        ``days``, computed when not given)."""
+        if days is None:
+            days = {log.request_time.astimezone(UTC).date() for log in logs}
+        await self.ensure_partitions(set(days), deadline)
         return await self._store.insert_logs(logs, deadline)
 
     async def ensure_partitions(self, days: set[date], deadline: Deadline) -> list[str]:
@@ -250,12 +340,14 @@ class StreamIngest:
     the stream with INVALID_ARGUMENT naming ``messages[m].logs[i].field``); valid logs
     are stored in chunks of about ``chunk`` logs, each in its own transaction, so a
     broken stream keeps the chunks already stored (resending them only adds duplicates).
+    A chunk is stored early rather than touch more than ``max_batch_days`` days.
     """
 
     def __init__(self, service: RequestLogService, *, chunk: int) -> None:
         self._service = service
         self._chunk = chunk
         self._pending: list[RequestLog] = []
+        self._pending_days: set[date] = set()
         self._inserted = self._duplicates = self._messages = 0
 
     @property
@@ -267,8 +359,12 @@ class StreamIngest:
     async def add(self, logs: Sequence[LogInput], deadline: Deadline) -> None:
         """Validate the next message's logs, and store a chunk within ``deadline`` once
         about ``chunk`` logs are waiting. Raises as RequestLogService.insert does."""
-        self._pending.extend(self._service.check(logs, prefix=self.next_prefix))
+        checked = self._service.check(logs, prefix=self.next_prefix)
         self._messages += 1
+        if len(self._pending_days | checked.days) > self._service.max_batch_days:
+            await self._flush(deadline)
+        self._pending.extend(checked.rows)
+        self._pending_days |= checked.days
         if len(self._pending) >= self._chunk:
             await self._flush(deadline)
 
@@ -279,10 +375,12 @@ class StreamIngest:
 
     async def _flush(self, deadline: Deadline) -> None:
         if self._pending:
-            result = await self._service.store_checked(self._pending, deadline)
+            result = await self._service.store_checked(
+                self._pending, deadline, days=self._pending_days
+            )
             self._inserted += result.inserted
             self._duplicates += result.duplicates
-            self._pending = []
+            self._pending, self._pending_days = [], set()
 
 
 def _token_filters(selected: LogFilter, status_class: StatusClass) -> dict[str, object]:

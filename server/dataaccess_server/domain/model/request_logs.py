@@ -19,7 +19,7 @@ class StatusClass(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class LogInput:
-    """A log as a request states it (time None means now)."""
+    """A log as a request states it (time None: not given, which validation refuses)."""
 
     request_id: str = ""
     request_time: datetime | None = None

@@ -93,7 +93,11 @@ class RequestLog(_message.Message):
     """At most 4096 characters (longer ones are cut)."""
     @_builtins.property
     def request_time(self) -> _timestamp_pb2.Timestamp:
-        """When the request happened; unset means now. At most 1 day in the future."""
+        """When the request happened: required (with request_id it identifies the log, so a
+        resend is recognised). From midnight UTC DB_LOG_RETENTION_DAYS (default 30) days
+        back to 1 day ahead; one batch or stream message spans at most
+        DATAACCESS_MAX_BATCH_DAYS (default 3) distinct UTC days.
+        """
 
     def __init__(
         self,
