@@ -69,7 +69,10 @@ async def refused(call: Awaitable[object], field: str) -> aio.AioRpcError:
 def log(**fields: Any) -> logs_pb.RequestLog:
     values: dict[str, Any] = {"request_id": "r-1", "provider": "claude", "latency_ms": 5}
     values.update(fields)
-    return logs_pb.RequestLog(**values)
+    message = logs_pb.RequestLog(**values)
+    if "request_time" not in fields:  # required: a resend must be recognised
+        message.request_time.FromDatetime(datetime.now(UTC))
+    return message
 
 
 def batch(*logs: logs_pb.RequestLog) -> logs_pb.BatchInsertRequestLogsRequest:

@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import grpc
 import psycopg
@@ -63,7 +64,9 @@ async def list_keys_while_locked(dsn: str, channel: grpc.aio.Channel, held: floa
 
 
 def log(request_id: str) -> logs_pb.RequestLog:
-    return logs_pb.RequestLog(request_id=request_id, provider="claude", status_code=200)
+    message = logs_pb.RequestLog(request_id=request_id, provider="claude", status_code=200)
+    message.request_time.FromDatetime(datetime.now(UTC))  # required
+    return message
 
 
 async def test_a_longer_deadline_is_capped_to_the_max_deadline(pg_database: str) -> None:
