@@ -76,7 +76,7 @@ class RequestLog(_message.Message):
     api_key_id: _builtins.str
     """A UUID, or empty."""
     client_ip: _builtins.str
-    """IPv4 or IPv6 address, or empty."""
+    """IPv4 or IPv6 address (without a zone id such as %eth0), or empty."""
     user_agent: _builtins.str
     """At most 1024 characters (longer ones are cut)."""
     method: _builtins.str
@@ -86,7 +86,7 @@ class RequestLog(_message.Message):
     status_code: _builtins.int
     """100-599, or 0 when the request failed before any status."""
     latency_ms: _builtins.int
-    """At least 0."""
+    """0 to 2147483647 (stored as a 32-bit integer)."""
     input_tokens: _builtins.int
     output_tokens: _builtins.int
     error_message: _builtins.str
