@@ -101,7 +101,9 @@ async def test_tampered_token_is_invalid_argument(
         await api_keys_stub.ListAPIKeys(keys_pb.ListAPIKeysRequest(page_size=1))
     ).next_page_token
     assert "." in token
-    for position in (0, len(token) // 2, len(token) - 1):
+    # Not the very last character: unpadded base64 leaves some of its bits unused, so
+    # another character there can stand for the same bytes (the same, valid, token).
+    for position in (0, len(token) // 2, len(token) - 2):
         flipped = "A" if token[position] != "A" else "B"
         tampered = token[:position] + flipped + token[position + 1 :]
         assert_refused(
