@@ -11,6 +11,7 @@ reproduced; set DATAACCESS_TEST_PROPERTY_SEED to any integer to explore others.
 from __future__ import annotations
 
 import collections
+import functools
 import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -62,7 +63,10 @@ async def app(pg_database: str) -> AsyncIterator[Application]:
         await application.stop()
 
 
+@functools.cache
 def _checksum_query(dsn: str) -> str:
+    # Each test's database has the same tables: list them once per database, not per
+    # generated request.
     with psycopg.connect(dsn) as conn:
         tables = [
             row[0]
