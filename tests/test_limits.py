@@ -13,6 +13,7 @@ import grpc
 import psycopg
 import pytest
 from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_health.v1 import health_pb2
 
 from dataaccess.v1 import api_keys_pb2 as keys_pb
 from dataaccess.v1 import request_logs_pb2 as logs_pb
@@ -128,49 +129,89 @@ async def test_a_message_larger_than_the_largest_batch_is_refused(pg_database: s
         assert str(limit) in (error.details() or "")
 
 
+class HeldStreams:
+    """StreamRequestLogs calls kept open, each having stored one full chunk."""
+
+    def __init__(self, channel: grpc.aio.Channel, dsn: str, count: int) -> None:
+        self._dsn = dsn
+        self._count = count
+        self._done = [asyncio.Event() for _ in range(count)]
+        logs = stubs.request_logs(channel)
+        self.calls = [logs.StreamRequestLogs(self._messages(n), timeout=30) for n in range(count)]
+
+    async def _messages(self, n: int) -> AsyncIterator[logs_pb.StreamRequestLogsRequest]:
+        # A full chunk: the server stores it at once, which shows the call is in.
+        yield logs_pb.StreamRequestLogsRequest(
+            logs=[log(f"held-{n}-{i}") for i in range(STREAM_CHUNK)]
+        )
+        await self._done[n].wait()
+
+    async def in_flight(self) -> None:
+        async def stored() -> bool:
+            async with await psycopg.AsyncConnection.connect(self._dsn) as conn:
+                row = await (await conn.execute("SELECT count(*) FROM request_logs")).fetchone()
+                return row is not None and row[0] == self._count * STREAM_CHUNK
+
+        await wait_until(stored, what=f"{self._count} streams in flight")
+
+    async def finish(self, n: int) -> None:
+        self._done[n].set()
+        assert (await self.calls[n]).inserted == STREAM_CHUNK
+
+
+def retry_delay(error: grpc.aio.AioRpcError) -> float:
+    """The RetryInfo delay (seconds) in the error's status details."""
+    raw = dict(error.trailing_metadata() or ()).get("grpc-status-details-bin")
+    assert isinstance(raw, bytes), "no status details"
+    for detail in status_pb2.Status.FromString(raw).details:
+        retry = error_details_pb2.RetryInfo()
+        if detail.Unpack(retry):
+            return retry.retry_delay.ToTimedelta().total_seconds()
+    raise AssertionError("no RetryInfo")
+
+
 async def test_calls_beyond_the_concurrent_rpc_limit_are_resource_exhausted(
     pg_database: str,
 ) -> None:
-    async with served(pg_database, limits=CallLimits(max_concurrent_rpcs=2)) as channel:
-        logs = stubs.request_logs(channel)
+    limits = CallLimits(max_concurrent_rpcs=2)
+    async with served(pg_database, limits=limits) as channel:
         keys = stubs.api_keys(channel)
-        done = [asyncio.Event(), asyncio.Event()]
-
-        async def messages(n: int) -> AsyncIterator[logs_pb.StreamRequestLogsRequest]:
-            # A full chunk: the server stores it at once, which shows the call is in.
-            chunk = [log(f"held-{n}-{i}") for i in range(STREAM_CHUNK)]
-            yield logs_pb.StreamRequestLogsRequest(logs=chunk)
-            await done[n].wait()
-
-        async def stored() -> int:
-            async with await psycopg.AsyncConnection.connect(pg_database) as conn:
-                row = await (await conn.execute("SELECT count(*) FROM request_logs")).fetchone()
-                return int(row[0]) if row else 0
-
-        async def both_in_flight() -> bool:
-            return await stored() == 2 * STREAM_CHUNK
-
-        first = logs.StreamRequestLogs(messages(0), timeout=30)
-        second = logs.StreamRequestLogs(messages(1), timeout=30)
-        await wait_until(both_in_flight, what="two streams in flight")
+        held = HeldStreams(channel, pg_database, 2)
+        await held.in_flight()
         refused = await rpc_error(keys.ListAPIKeys(keys_pb.ListAPIKeysRequest(), timeout=5))
         assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, refused.details()
-        done[1].set()
-        assert (await second).inserted == STREAM_CHUNK
+        assert "limit of 2 concurrent calls" in (refused.details() or "")
+        assert "DATAACCESS_MAX_CONCURRENT_RPCS" in (refused.details() or "")
+        assert retry_delay(refused) == 1.0  # a slot frees when any call ends
+        # A busy server is not a dead one: health checks are never refused.
+        answer = await stubs.health(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+        assert answer.status == health_pb2.HealthCheckResponse.SERVING
 
-        async def served_again() -> bool:
-            try:
-                await keys.ListAPIKeys(keys_pb.ListAPIKeysRequest(), timeout=5)
-            except grpc.aio.AioRpcError as exc:
-                return exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED  # then fail below
-            return True
-
+        await held.finish(1)
         # One call still in flight: the next one is under the limit and served.
-        await wait_until(served_again, what="calls served again once one finished")
         await keys.ListAPIKeys(keys_pb.ListAPIKeysRequest(), timeout=5)
-        assert not first.done()
-        done[0].set()
-        assert (await first).inserted == STREAM_CHUNK
+        assert not held.calls[0].done()
+        await held.finish(0)
+
+
+async def test_streams_beyond_the_concurrent_stream_limit_are_resource_exhausted(
+    pg_database: str,
+) -> None:
+    limits = CallLimits(max_concurrent_rpcs=100, max_concurrent_streams=2)
+    async with served(pg_database, limits=limits) as channel:
+        held = HeldStreams(channel, pg_database, 2)
+        await held.in_flight()
+        refused = await rpc_error(stream(channel, [0.0]))
+        assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, refused.details()
+        assert "limit of 2 concurrent client streams" in (refused.details() or "")
+        assert "DATAACCESS_MAX_CONCURRENT_STREAMS" in (refused.details() or "")
+        assert retry_delay(refused) == 1.0
+        # Unary calls are still under their own limit: served.
+        await stubs.api_keys(channel).ListAPIKeys(keys_pb.ListAPIKeysRequest(), timeout=5)
+        await held.finish(1)
+        # One stream still open: the next one is under the limit and served.
+        assert (await stream(channel, [0.0])).inserted == 1  # type: ignore[attr-defined]
+        await held.finish(0)
 
 
 async def stream(channel: grpc.aio.Channel, gaps: list[float]) -> object:
@@ -215,6 +256,7 @@ def test_limits_are_read_from_the_environment_and_bad_values_name_the_variable()
             "DATAACCESS_MAX_DEADLINE": "2m",
             "DB_STATEMENT_TIMEOUT": "5s",
             "DATAACCESS_MAX_CONCURRENT_RPCS": "64",
+            "DATAACCESS_MAX_CONCURRENT_STREAMS": "8",
             "DATAACCESS_STREAM_IDLE_TIMEOUT": "10s",
             "DATAACCESS_STREAM_MAX_DURATION": "1h",
             "DATAACCESS_MAX_BATCH": "100",
@@ -223,6 +265,7 @@ def test_limits_are_read_from_the_environment_and_bad_values_name_the_variable()
     assert settings.limits == CallLimits(
         max_deadline=120.0,
         max_concurrent_rpcs=64,
+        max_concurrent_streams=8,
         max_message_bytes=message_bytes_for(100),
         stream_idle_timeout=10.0,
         stream_max_duration=3600.0,
@@ -232,6 +275,7 @@ def test_limits_are_read_from_the_environment_and_bad_values_name_the_variable()
         "DATAACCESS_MAX_DEADLINE",
         "DB_STATEMENT_TIMEOUT",
         "DATAACCESS_MAX_CONCURRENT_RPCS",
+        "DATAACCESS_MAX_CONCURRENT_STREAMS",
         "DATAACCESS_STREAM_IDLE_TIMEOUT",
         "DATAACCESS_STREAM_MAX_DURATION",
     ):

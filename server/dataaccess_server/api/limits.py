@@ -29,7 +29,9 @@ class CallLimits:
     max_deadline: float = DEFAULT_MAX_DEADLINE
     """A caller's longer deadline is capped to this (the call then ends by it)."""
     max_concurrent_rpcs: int = 1000
-    """Calls served at once by this process; grpc refuses more with RESOURCE_EXHAUSTED."""
+    """Calls served at once by this process (health checks aside); more are refused."""
+    max_concurrent_streams: int = 100
+    """Client streams (StreamRequestLogs) among those calls; more are refused."""
     max_message_bytes: int = message_bytes_for(10_000)
     """The largest request message; grpc refuses larger with RESOURCE_EXHAUSTED."""
     stream_idle_timeout: float = 30.0
@@ -42,6 +44,6 @@ class CallLimits:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive number of seconds, got {value}")
-        for name in ("max_concurrent_rpcs", "max_message_bytes"):
+        for name in ("max_concurrent_rpcs", "max_concurrent_streams", "max_message_bytes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")

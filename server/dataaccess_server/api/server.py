@@ -19,6 +19,7 @@ from dataaccess.v1 import operations_pb2_grpc as ops_grpc
 from dataaccess.v1 import request_logs_pb2 as logs_pb2
 from dataaccess.v1 import request_logs_pb2_grpc as logs_grpc
 from dataaccess.v1 import usage_pb2_grpc as usage_grpc
+from dataaccess_server.api.admission import AdmissionInterceptor, backstop
 from dataaccess_server.api.analytics import AnalyticsServicer
 from dataaccess_server.api.api_keys import APIKeyServicer
 from dataaccess_server.api.audit import AuditServicer
@@ -88,13 +89,16 @@ class GrpcServer:
     ) -> None:
         self._tls = tls
         limits = limits or CallLimits()
-        # Authentication and authorization first: nothing runs for a refused caller.
-        # Over the limits, grpc itself answers RESOURCE_EXHAUSTED: a message larger than
-        # the largest valid batch, or a call beyond maximum_concurrent_rpcs.
+        # Admission first (a counter), then authentication and authorization: nothing
+        # runs for a refused caller. grpc itself refuses a message larger than the
+        # largest valid batch, and calls beyond the admission backstop.
+        admission = AdmissionInterceptor(
+            max_calls=limits.max_concurrent_rpcs, max_streams=limits.max_concurrent_streams
+        )
         self._server = aio.server(
-            interceptors=[auth, ErrorInterceptor()],
+            interceptors=[admission, auth, ErrorInterceptor()],
             options=(*_OPTIONS, ("grpc.max_receive_message_length", limits.max_message_bytes)),
-            maximum_concurrent_rpcs=limits.max_concurrent_rpcs,
+            maximum_concurrent_rpcs=backstop(limits.max_concurrent_rpcs),
         )
         deadlines = {"default_deadline": default_deadline, "max_deadline": limits.max_deadline}
         self._health_server: aio.Server | None = None

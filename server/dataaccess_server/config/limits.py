@@ -12,12 +12,15 @@ if TYPE_CHECKING:
 
 
 def read_call_limits(read: _Reader, *, max_batch: int) -> CallLimits:
-    """The limits of DATAACCESS_MAX_DEADLINE, DATAACCESS_MAX_CONCURRENT_RPCS and the
+    """The limits of DATAACCESS_MAX_DEADLINE, DATAACCESS_MAX_CONCURRENT_RPCS/_STREAMS and the
     DATAACCESS_STREAM_* variables; the message size follows from ``max_batch``."""
     return CallLimits(
         max_deadline=read.duration("DATAACCESS_MAX_DEADLINE", 60.0, minimum=0.1),
         max_concurrent_rpcs=read.integer(
             "DATAACCESS_MAX_CONCURRENT_RPCS", 1000, minimum=1, maximum=1_000_000
+        ),
+        max_concurrent_streams=read.integer(
+            "DATAACCESS_MAX_CONCURRENT_STREAMS", 100, minimum=1, maximum=1_000_000
         ),
         max_message_bytes=message_bytes_for(max_batch),
         stream_idle_timeout=read.duration("DATAACCESS_STREAM_IDLE_TIMEOUT", 30.0, minimum=0.1),

@@ -29,6 +29,7 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_MAX_DEADLINE": "a caller's longer deadline is capped to this (default 60s)",
     "DB_STATEMENT_TIMEOUT": "statement_timeout of every pooled connection (default 30s)",
     "DATAACCESS_MAX_CONCURRENT_RPCS": "calls served at once per process (default 1000)",
+    "DATAACCESS_MAX_CONCURRENT_STREAMS": "client streams served at once per process (100)",
     "DATAACCESS_STREAM_IDLE_TIMEOUT": "longest wait for a stream's next message (30s)",
     "DATAACCESS_STREAM_MAX_DURATION": "longest a client stream may stay open (600s)",
     "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",

@@ -1,0 +1,141 @@
+"""Admission: how many calls, and how many client streams, one process serves at once.
+
+The first interceptor, before authentication, so that a flood costs a counter and not a
+credential lookup. Over a limit the call is refused at once with RESOURCE_EXHAUSTED
+naming the limit, and a RetryInfo: a slot frees as soon as any call ends, so waiting
+helps. Health checks are never refused: a busy server is not a dead one, and a probe
+that failed under load would have the orchestrator restart it.
+
+grpc's own ``maximum_concurrent_rpcs`` stays set above these limits as a backstop (see
+:func:`backstop`): it answers with its own text, without the limit or a RetryInfo.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar, cast
+
+import grpc
+from grpc import aio
+
+from dataaccess_server.api.access import OPEN_PREFIXES
+from dataaccess_server.api.status import to_status
+from dataaccess_server.errors import ResourceExhaustedError
+
+Request = TypeVar("Request")
+Response = TypeVar("Response")
+Context = aio.ServicerContext[Any, Any]
+
+RETRY_AFTER = 1.0
+"""The wait a refused caller is told (RetryInfo): about one short call's time under load."""
+
+
+def backstop(max_calls: int) -> int:
+    """grpc's own limit, for calls it accepts before this interceptor counts them."""
+    return 2 * max_calls + 16
+
+
+class AdmissionInterceptor(aio.ServerInterceptor):
+    """Counts calls in flight, and client-streaming calls (StreamRequestLogs) among them;
+    refuses a call beyond ``max_calls``, or a client stream beyond ``max_streams``, with
+    RESOURCE_EXHAUSTED."""
+
+    def __init__(self, *, max_calls: int, max_streams: int) -> None:
+        self.max_calls = max_calls
+        self.max_streams = max_streams
+        self.calls = 0
+        """Calls in flight now (one event loop: a plain counter is exact)."""
+        self.streams = 0
+        """Calls with a client stream in flight now (counted in ``calls`` too)."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Request, Response] | None]
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Request, Response] | None:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler_call_details.method.startswith(OPEN_PREFIXES):
+            return handler
+        behaviour: Any
+        if handler.unary_unary is not None:
+            behaviour, factory = handler.unary_unary, grpc.unary_unary_rpc_method_handler
+            wrapped: Any = self._answering(behaviour, stream=False)
+        elif handler.stream_unary is not None:
+            behaviour, factory = handler.stream_unary, grpc.stream_unary_rpc_method_handler
+            wrapped = self._answering(behaviour, stream=True)
+        elif handler.stream_stream is not None:
+            # Reflection: short-lived, an operator's; not a log stream holding work.
+            behaviour, factory = handler.stream_stream, grpc.stream_stream_rpc_method_handler
+            wrapped = self._streaming(behaviour)
+        else:
+            behaviour, factory = handler.unary_stream, grpc.unary_stream_rpc_method_handler
+            wrapped = self._streaming(behaviour)
+        return cast(
+            "grpc.RpcMethodHandler[Request, Response]",
+            factory(
+                wrapped,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            ),
+        )
+
+    def refusal(self, *, stream: bool) -> ResourceExhaustedError | None:
+        """Why one more call (a client stream if ``stream``) may not start now, if so."""
+        if self.calls >= self.max_calls:
+            return ResourceExhaustedError(
+                f"the server is serving its limit of {self.max_calls} concurrent calls"
+                f" (DATAACCESS_MAX_CONCURRENT_RPCS): retry in {RETRY_AFTER:g}s",
+                retry_after=RETRY_AFTER,
+            )
+        if stream and self.streams >= self.max_streams:
+            return ResourceExhaustedError(
+                f"the server is serving its limit of {self.max_streams} concurrent client"
+                f" streams (DATAACCESS_MAX_CONCURRENT_STREAMS): retry in {RETRY_AFTER:g}s,"
+                " or send the logs with BatchInsertRequestLogs",
+                retry_after=RETRY_AFTER,
+            )
+        return None
+
+    def _enter(self, stream: bool) -> None:
+        self.calls += 1
+        self.streams += stream
+
+    def _leave(self, stream: bool) -> None:
+        self.calls -= 1
+        self.streams -= stream
+
+    def _answering(self, call: Any, *, stream: bool) -> Callable[[Any, Context], Awaitable[Any]]:
+        async def admitted(request: Any, context: Context) -> Any:
+            refused = self.refusal(stream=stream)
+            if refused is not None:
+                await context.abort_with_status(to_status(refused))
+            self._enter(stream)
+            try:
+                return await call(request, context)
+            finally:
+                self._leave(stream)
+
+        return admitted
+
+    def _streaming(self, call: Any) -> Callable[[Any, Context], Any]:
+        # Server-streaming behaviours (reflection): an async generator, or a coroutine
+        # that writes its answers through the context.
+        async def admitted(request: Any, context: Context) -> AsyncIterator[Any]:
+            refused = self.refusal(stream=False)
+            if refused is not None:
+                await context.abort_with_status(to_status(refused))
+            self._enter(False)
+            try:
+                result = call(request, context)
+                if inspect.isasyncgen(result):
+                    async for item in result:
+                        yield item
+                else:
+                    await result
+            finally:
+                self._leave(False)
+
+        return admitted
