@@ -359,6 +359,10 @@ class PostgresAPIKeyStore:
         write = partial(insert_key, key=key, channel=self.channel)
         return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
 
+    def reads_on_replicas(self) -> bool:
+        """Whether a read without ``primary`` may be served by a replica now."""
+        return self._cluster.replicas_serving()
+
     async def lookup_hash(
         self, key_hash: bytes, deadline: Deadline, *, primary: bool = False
     ) -> Known | None:

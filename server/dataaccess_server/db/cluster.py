@@ -173,6 +173,10 @@ class Cluster:
         """Whether ``node`` serves reads: a reachable replica within the lag bound."""
         return self._rotation_reason(node) == ""
 
+    def replicas_serving(self) -> bool:
+        """Whether some replica is in read rotation: a read may be served by one now."""
+        return any(self.in_rotation(node) for node in self.replicas)
+
     def writable(self) -> bool:
         """Whether a node observed as primary answers: writes can be served."""
         return self.writer() is not None

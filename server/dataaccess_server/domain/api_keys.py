@@ -63,6 +63,10 @@ class APIKeyStore(Protocol):
         record and False (nothing stored)."""
         ...
 
+    def reads_on_replicas(self) -> bool:
+        """Whether a read without ``primary`` may be served by a replica now."""
+        ...
+
     async def lookup_hash(
         self, key_hash: bytes, deadline: Deadline, *, primary: bool = False
     ) -> Known | None:
@@ -183,13 +187,17 @@ class APIKeyService:
         found, cached = self.cache.get(key_hash)
         if found:
             return cached
+        # One read per miss, unknown keys included (a flood of made-up keys costs one
+        # replica read each): the primary when the key changed moments ago or no replica
+        # serves; else a replica, whose "none" is final while invalidations are heard.
         seen_version = self.cache.version
-        if self.cache.needs_primary(key_hash):
+        if self.cache.needs_primary(key_hash) or not self._store.reads_on_replicas():
             known = await self._store.lookup_hash(key_hash, deadline, primary=True)
         else:
             known = await self._store.lookup_hash(key_hash, deadline)
-            if known is None:
-                # Not on a replica: maybe created a moment ago. The primary decides.
+            if known is None and not self.cache.absence_is_final():
+                # A key created while invalidations went unheard may not have reached
+                # the replica yet: the primary decides.
                 known = await self._store.lookup_hash(key_hash, deadline, primary=True)
         self.cache.put(key_hash, known, seen_version=seen_version)
         return known
@@ -235,6 +243,9 @@ class APIKeyService:
             request_id=request_id or None,
         )
         record, created = await self._store.insert(new, deadline)
+        if created:
+            # Heard from the notification too, a moment later: this process is exact now.
+            self.cache.invalidate([new.key_hash])
         return record, key if created else None
 
     async def get(self, key_id: str, deadline: Deadline) -> APIKey:

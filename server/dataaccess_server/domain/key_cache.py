@@ -10,6 +10,11 @@ since invalidations sent meanwhile are lost. Three guards against serving a stal
   the database may have answered with the state before the change;
 - for ``fresh_window`` seconds after an invalidation, lookups of that hash must read the
   primary (``needs_primary``): a replica may not have replayed the change yet.
+
+Every key creation is an invalidation of its new hash too. So once the subscription has
+run for ``fresh_window`` (longer than replicas may lag), a hash this process has not
+heard of and a replica does not have is unknown (``absence_is_final``): an unknown key
+costs one replica read, not a second one on the primary.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class KeyCache(Generic[V]):
         self._fresh_window = fresh_window
         self._recently_changed: dict[bytes, float] = {}
         self._enabled = False
+        self._enabled_at = 0.0
         self.version = 0
         self.hits = 0
         self.misses = 0
@@ -60,7 +66,15 @@ class KeyCache(Generic[V]):
         """Follow the invalidation subscription: losing it drops every entry."""
         if not enabled:
             self.clear()
+        elif not self._enabled:
+            self._enabled_at = time.monotonic()
         self._enabled = enabled
+
+    def absence_is_final(self) -> bool:
+        """Whether a replica's "no such hash" settles a lookup not ``needs_primary``:
+        subscribed for longer than ``fresh_window``, so every key created since has been
+        heard of, and every one created before has reached the replicas in rotation."""
+        return self._enabled and time.monotonic() - self._enabled_at > self._fresh_window
 
     def get(self, key_hash: bytes) -> tuple[bool, V | None]:
         """(found, value): value None with found True is a cached "no such key"."""
