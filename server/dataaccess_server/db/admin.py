@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import psycopg
 from psycopg import sql
+
+from dataaccess_server.db import session
 
 DATABASE_EXISTS = "SELECT EXISTS (SELECT FROM pg_database WHERE datname = %(name)s)"
 CREATE_DATABASE = "CREATE DATABASE {}"
@@ -14,7 +15,7 @@ async def ensure_database(server_dsn: str, name: str) -> None:
 
     Raises psycopg.OperationalError if the server cannot be reached.
     """
-    async with await psycopg.AsyncConnection.connect(server_dsn, autocommit=True) as conn:
+    async with await session.connect(server_dsn, autocommit=True) as conn:
         cursor = await conn.execute(DATABASE_EXISTS, {"name": name})
         row = await cursor.fetchone()
         if row is None or not row[0]:

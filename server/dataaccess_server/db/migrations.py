@@ -25,6 +25,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from dataaccess_server.db import session
 from dataaccess_server.db.cluster import Cluster, Intent
 from dataaccess_server.db.pool import Connection
 from dataaccess_server.deadline import Deadline
@@ -314,7 +315,7 @@ class Migrator:
 
     async def _connect(self) -> Connection:
         try:
-            conn = await psycopg.AsyncConnection.connect(
+            conn = await session.connect(
                 self._dsn,
                 autocommit=True,
                 application_name="dataaccess-migrate",

@@ -24,6 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
+from dataaccess_server.db import session
 from dataaccess_server.db.conninfo import redact_dsn
 from dataaccess_server.db.pool import Connection, PoolSettings
 from dataaccess_server.domain.model.operations import NodeStatus, Role
@@ -52,10 +53,6 @@ SELECT pg_is_in_recovery(),
 """
 SET_SEARCH_PATH = "SET search_path TO {}"
 SET_STATEMENT_TIMEOUT = "SELECT set_config('statement_timeout', %(ms)s, false)"
-# The SQL and the driver read timestamps in UTC: a zone from the server's environment
-# (PGTZ, PGOPTIONS) or the role's settings would shift them, and push far-future ones
-# past what Python's datetime can hold. Set after connecting, so it wins over both.
-SET_SESSION = SET_SEARCH_PATH + "; SET TimeZone TO 'UTC'"
 
 # Statistics every pool reports; the gauges describe the current pool, the rest are
 # totals since the server started.
@@ -212,7 +209,7 @@ class Node:
 
     async def _probe_once(self) -> tuple[bool, str, str | None, float | None, int | None]:
         if self._probe_conn is None or self._probe_conn.closed:
-            self._probe_conn = await psycopg.AsyncConnection.connect(
+            self._probe_conn = await session.connect(
                 self.dsn,
                 autocommit=True,
                 application_name="dataaccess-monitor",
@@ -254,8 +251,9 @@ class Node:
 
     async def _configure(self, conn: Connection) -> None:
         # Every connection resolves unqualified table names in the configured schema,
-        # and reads and writes timestamps in UTC.
-        await conn.execute(sql.SQL(SET_SESSION).format(sql.Identifier(self._schema)))
+        # and has the session settings the SQL assumes (timestamps in UTC, ...).
+        await conn.execute(sql.SQL(SET_SEARCH_PATH).format(sql.Identifier(self._schema)))
+        await session.pin(conn)
         # And no statement runs longer than DB_STATEMENT_TIMEOUT, whatever its deadline.
         ms = max(1, round(self._pool_settings.statement_timeout * 1000))
         await conn.execute(SET_STATEMENT_TIMEOUT, {"ms": str(ms)})

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 import psycopg
 from psycopg import sql
 
+from dataaccess_server.db import session
 from dataaccess_server.db.conninfo import redact_dsn
 from dataaccess_server.db.pool import Connection
 from dataaccess_server.deadline import Deadline
@@ -239,7 +240,7 @@ class ChangeListener:
         # One budget for the connection and the LISTEN; psycopg's own connect_timeout
         # counts in whole seconds, at least 2, hence the outer bound.
         async with asyncio.timeout(self._connect_timeout):
-            conn = await psycopg.AsyncConnection.connect(
+            conn = await session.connect(
                 self._dsn,
                 autocommit=True,
                 application_name=APPLICATION_NAME,

@@ -23,6 +23,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from dataaccess_server.db import session
 from dataaccess_server.db.migrations import lock_key
 from dataaccess_server.db.pool import Connection
 from dataaccess_server.errors import DatabaseUnavailableError, MigrationError
@@ -170,7 +171,7 @@ async def grant_server_privileges(
     if app_role is None and readonly_role is None:
         return []
     try:
-        conn = await psycopg.AsyncConnection.connect(
+        conn = await session.connect(
             dsn,
             autocommit=True,
             application_name="dataaccess-migrate",
