@@ -9,7 +9,10 @@ from dataclasses import dataclass
 DEFAULT_MAX_DEADLINE = 60.0
 MESSAGE_BASE_BYTES = 1024 * 1024
 MESSAGE_BYTES_PER_RECORD = 1536
-"""Room for one batch record (a request log or a usage counter) with long text fields."""
+"""Room for one batch record: a usage counter, or a request log with long text fields
+(about 2.5 times a typical proxy's log). Logs near their text caps (7 KiB of user agent,
+path and error message) fill it sooner: such batches must be smaller, or the limit
+(DATAACCESS_MAX_MESSAGE_BYTES) set higher."""
 
 
 def message_bytes_for(max_batch: int) -> int:

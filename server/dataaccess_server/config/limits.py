@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 def read_call_limits(read: _Reader, *, max_batch: int) -> CallLimits:
     """The limits of DATAACCESS_MAX_DEADLINE, DATAACCESS_MAX_CONCURRENT_RPCS/_STREAMS and the
-    DATAACCESS_STREAM_* variables; the message size follows from ``max_batch``."""
+    DATAACCESS_STREAM_* variables; the message size is DATAACCESS_MAX_MESSAGE_BYTES, by
+    default sized to a batch of ``max_batch`` records."""
     return CallLimits(
         max_deadline=read.duration("DATAACCESS_MAX_DEADLINE", 60.0, minimum=0.1),
         max_concurrent_rpcs=read.integer(
@@ -22,7 +23,12 @@ def read_call_limits(read: _Reader, *, max_batch: int) -> CallLimits:
         max_concurrent_streams=read.integer(
             "DATAACCESS_MAX_CONCURRENT_STREAMS", 100, minimum=1, maximum=1_000_000
         ),
-        max_message_bytes=message_bytes_for(max_batch),
+        max_message_bytes=read.integer(
+            "DATAACCESS_MAX_MESSAGE_BYTES",
+            message_bytes_for(max_batch),
+            minimum=64 * 1024,
+            maximum=2**31 - 1,  # grpc's own bound
+        ),
         stream_idle_timeout=read.duration("DATAACCESS_STREAM_IDLE_TIMEOUT", 30.0, minimum=0.1),
         stream_max_duration=read.duration("DATAACCESS_STREAM_MAX_DURATION", 600.0, minimum=0.1),
     )

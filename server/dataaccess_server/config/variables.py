@@ -38,6 +38,7 @@ VARIABLES: dict[str, str] = {
     "DB_LOG_PARTITIONS_AHEAD": "daily log partitions kept created ahead of today (default 3)",
     "DATAACCESS_ANALYTICS_MAX_DAYS": "longest range an analytics call may ask for (366)",
     "DATAACCESS_MAX_BATCH": "most records one batch call may carry (default 10000)",
+    "DATAACCESS_MAX_MESSAGE_BYTES": "largest request message (1 MiB + 1.5 KiB per batch record)",
     "DATAACCESS_MAX_BATCH_DAYS": "most distinct days one request-log batch may touch (3)",
     "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",

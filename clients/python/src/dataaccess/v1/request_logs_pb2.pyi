@@ -132,7 +132,12 @@ class BatchInsertRequestLogsRequest(_message.Message):
 
     LOGS_FIELD_NUMBER: _builtins.int
     @_builtins.property
-    def logs(self) -> _containers.RepeatedCompositeFieldContainer[Global___RequestLog]: ...
+    def logs(self) -> _containers.RepeatedCompositeFieldContainer[Global___RequestLog]:
+        """At most DATAACCESS_MAX_BATCH (default 10,000) logs, in a message of at most
+        DATAACCESS_MAX_MESSAGE_BYTES (default 1 MiB + 1.5 KiB per log of the batch limit,
+        about 16 MiB): logs with long texts fill it before the count does.
+        """
+
     def __init__(
         self,
         *,
@@ -176,7 +181,9 @@ class StreamRequestLogsRequest(_message.Message):
 
     LOGS_FIELD_NUMBER: _builtins.int
     @_builtins.property
-    def logs(self) -> _containers.RepeatedCompositeFieldContainer[Global___RequestLog]: ...
+    def logs(self) -> _containers.RepeatedCompositeFieldContainer[Global___RequestLog]:
+        """Each message holds at most DATAACCESS_MAX_BATCH logs and DATAACCESS_MAX_MESSAGE_BYTES."""
+
     def __init__(
         self,
         *,
