@@ -26,6 +26,7 @@ from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.model import api_keys as model
 from dataaccess_server.domain.model.api_keys import KeyInput, Known
+from dataaccess_server.domain.pagination import PageSigner
 from tests.harness import leaks, stubs
 from tests.harness.postgres import InstanceFactory
 from tests.harness.server import server_settings
@@ -412,7 +413,9 @@ async def test_the_server_making_a_change_forgets_the_key_without_its_notificati
     try:
         cache: KeyCache[Known] = KeyCache()
         cache.set_enabled(True)
-        keys = APIKeyService(PostgresAPIKeyStore(cluster, channel_for("public")), cache)
+        keys = APIKeyService(
+            PostgresAPIKeyStore(cluster, channel_for("public")), cache, pages=PageSigner.ephemeral()
+        )
         soon = Deadline.after(10)
 
         record, key = await keys.create(KeyInput(name="revoked", owner_id="o"), "", soon)

@@ -20,6 +20,7 @@ from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.model.access import AuditEvent
+from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.embedded import find_binaries
 from tests.harness import leaks, stubs
 from tests.harness.calls import bearer, credential
@@ -227,7 +228,7 @@ async def test_cleanup_drops_audit_days_past_their_retention(
 ) -> None:
     leaks.register_secret(ACCESS)
     assert auth_app.cluster is not None
-    trail = AuditTrail(PostgresAuditStore(auth_app.cluster))
+    trail = AuditTrail(PostgresAuditStore(auth_app.cluster), pages=PageSigner.ephemeral())
     now = datetime.now(UTC)
     for days_ago in (0, 2, 9, 10):
         event = AuditEvent(

@@ -29,6 +29,7 @@ from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.domain.access import BUILTIN_ROLES, AccessPolicy, parse_policy
 from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.model.access import Permission
+from dataaccess_server.domain.pagination import PageSigner
 from tests.harness import leaks, stubs
 from tests.harness.calls import Method, api_methods, bearer, call_detailed, call_raw, credential
 from tests.harness.certs import CertificateAuthority, channel_credentials
@@ -175,7 +176,7 @@ async def test_a_method_missing_from_the_table_is_denied(pg_database: str) -> No
     interceptor = AuthInterceptor(
         policy=AccessPolicy(),
         callers=None,
-        audit=AuditTrail(PostgresAuditStore(app.cluster)),
+        audit=AuditTrail(PostgresAuditStore(app.cluster), pages=PageSigner.ephemeral()),
         default_deadline=5.0,
     )
     server = aio.server(interceptors=[interceptor])

@@ -18,6 +18,7 @@ from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.key_rules import generate_key
 from dataaccess_server.domain.model.api_keys import KeyInput, Known, Reason
+from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness.postgres import InstanceFactory
 from tests.harness.waiting import wait_until
@@ -74,7 +75,7 @@ async def test_an_unknown_key_costs_one_replica_read_once_the_subscription_settl
     cluster, _ = replicated
     store = CountingStore(cluster)
     cache = subscribed_cache()
-    keys = APIKeyService(store, cache)
+    keys = APIKeyService(store, cache, pages=PageSigner.ephemeral())
     soon = Deadline.after(10)
 
     # Just subscribed: a key created before may not have reached the replica yet.
@@ -95,7 +96,7 @@ async def test_a_key_this_server_created_validates_at_once_while_the_replica_is_
 ) -> None:
     cluster, replica = replicated
     store = CountingStore(cluster)
-    keys = APIKeyService(store, subscribed_cache())
+    keys = APIKeyService(store, subscribed_cache(), pages=PageSigner.ephemeral())
     soon = Deadline.after(10)
     await asyncio.sleep(FRESH_WINDOW * 1.5)  # absence on the replica would be final
     execute(replica.dsn(), "SELECT pg_wal_replay_pause()")
@@ -116,7 +117,9 @@ async def test_without_a_replica_in_rotation_an_unknown_key_costs_one_primary_re
     await cluster.open()
     try:
         store = CountingStore(cluster)
-        keys = APIKeyService(store, subscribed_cache())  # not settled: still one read
+        keys = APIKeyService(
+            store, subscribed_cache(), pages=PageSigner.ephemeral()
+        )  # not settled: still one read
         assert not cluster.replicas_serving()
         assert (await keys.validate(generate_key(), Deadline.after(10))).reason is (
             Reason.NOT_FOUND

@@ -23,6 +23,7 @@ from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.model.access import AuditEvent, CallerCredential
+from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
 
@@ -104,7 +105,8 @@ def _callers_change(
 
     async def run() -> None:
         async with open_database(settings) as dsn, open_cluster(settings, dsn) as cluster:
-            audit = AuditTrail(PostgresAuditStore(cluster))
+            # It only records here: a list's page tokens would need the deployment's key.
+            audit = AuditTrail(PostgresAuditStore(cluster), pages=PageSigner.ephemeral())
             outcome = "INTERNAL"
             try:
                 await change(_caller_directory(settings, cluster), Deadline.after(30))

@@ -147,11 +147,9 @@ class LastUsed:
 class APIKeyService:
     """The rules of API keys, over a store and an invalidated cache."""
 
-    def __init__(
-        self, store: APIKeyStore, cache: KeyCache[Known], *, pages: PageSigner | None = None
-    ) -> None:
+    def __init__(self, store: APIKeyStore, cache: KeyCache[Known], *, pages: PageSigner) -> None:
         self._store = store
-        self._pages = pages or PageSigner.ephemeral()
+        self._pages = pages
         self.cache = cache
         self.last_used = LastUsed()
 

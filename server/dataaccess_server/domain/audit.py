@@ -8,7 +8,7 @@ never a secret.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -53,9 +53,9 @@ class AuditListQuery:
 class AuditTrail:
     """Records audited calls and reads them back."""
 
-    def __init__(self, store: AuditStore, *, pages: PageSigner | None = None) -> None:
+    def __init__(self, store: AuditStore, *, pages: PageSigner) -> None:
         self._store = store
-        self._pages = pages or PageSigner.ephemeral()
+        self._pages = pages
 
     async def record(self, event: AuditEvent, deadline: Deadline) -> None:
         """Append ``event``; raises as the store does (the caller decides what a lost
@@ -82,14 +82,8 @@ class AuditTrail:
 
 
 def _token_filters(f: AuditQuery) -> dict[str, object]:
-    return {
-        "caller": f.caller,
-        "method": f.method,
-        "resource_id": f.resource_id,
-        "outcome": f.outcome,
-        "start_time": f.start_time,
-        "end_time": f.end_time,
-    }
+    # Every filter binds the token to its query: a field added later is bound too.
+    return asdict(f)
 
 
 def _decode_key(text: str) -> tuple[datetime, str]:

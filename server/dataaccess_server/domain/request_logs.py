@@ -236,10 +236,10 @@ class RequestLogService:
         max_batch_days: int = 3,
         retention_days: int = 30,
         stream_chunk: int = STREAM_CHUNK,
-        pages: PageSigner | None = None,
+        pages: PageSigner,
     ) -> None:
         self._store = store
-        self._pages = pages or PageSigner.ephemeral()
+        self._pages = pages
         self._max_batch = max_batch
         self._max_batch_days = max_batch_days
         self._retention_days = retention_days

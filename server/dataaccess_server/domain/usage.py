@@ -181,11 +181,9 @@ def fingerprint(rows: Sequence[DailyUsage]) -> str:
 class UsageService:
     """The rules of usage counters, over a store."""
 
-    def __init__(
-        self, store: UsageStore, *, max_batch: int = 10_000, pages: PageSigner | None = None
-    ) -> None:
+    def __init__(self, store: UsageStore, *, max_batch: int = 10_000, pages: PageSigner) -> None:
         self._store = store
-        self._pages = pages or PageSigner.ephemeral()
+        self._pages = pages
         self._max_batch = max_batch
 
     async def upsert(
