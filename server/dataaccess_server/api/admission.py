@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import grpc
 from grpc import aio
 
 from dataaccess_server.api.access import OPEN_PREFIXES
+from dataaccess_server.api.handlers import Kind, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.errors import ResourceExhaustedError
 
@@ -59,28 +60,13 @@ class AdmissionInterceptor(aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None or handler_call_details.method.startswith(OPEN_PREFIXES):
             return handler
-        behaviour: Any
-        if handler.unary_unary is not None:
-            behaviour, factory = handler.unary_unary, grpc.unary_unary_rpc_method_handler
-            wrapped: Any = self._answering(behaviour, stream=False)
-        elif handler.stream_unary is not None:
-            behaviour, factory = handler.stream_unary, grpc.stream_unary_rpc_method_handler
-            wrapped = self._answering(behaviour, stream=True)
-        elif handler.stream_stream is not None:
-            # Reflection: short-lived, an operator's; not a log stream holding work.
-            behaviour, factory = handler.stream_stream, grpc.stream_stream_rpc_method_handler
-            wrapped = self._streaming(behaviour)
-        else:
-            behaviour, factory = handler.unary_stream, grpc.unary_stream_rpc_method_handler
-            wrapped = self._streaming(behaviour)
-        return cast(
-            "grpc.RpcMethodHandler[Request, Response]",
-            factory(
-                wrapped,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            ),
-        )
+        return rewrapped(handler, self._admitting)
+
+    def _admitting(self, call: Any, kind: Kind) -> Any:
+        if kind.answers_once:
+            return self._answering(call, stream=kind is Kind.STREAM_UNARY)
+        # Reflection: short-lived, an operator's; not a log stream holding work.
+        return self._streaming(call)
 
     def refusal(self, *, stream: bool) -> ResourceExhaustedError | None:
         """Why one more call (a client stream if ``stream``) may not start now, if so."""

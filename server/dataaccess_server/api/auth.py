@@ -31,6 +31,7 @@ from dataaccess_server import errors
 from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.decoding import Refused
+from dataaccess_server.api.handlers import Kind, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.domain.access import AccessPolicy
 from dataaccess_server.domain.audit import AuditTrail
@@ -157,27 +158,13 @@ class AuthInterceptor(aio.ServerInterceptor):
         method: str,
         rule: Rule | None,
     ) -> grpc.RpcMethodHandler[Request, Response]:
-        behaviour: Any
-        if handler.unary_unary is not None:
-            behaviour, factory = handler.unary_unary, grpc.unary_unary_rpc_method_handler
-            wrapped = self._unary(behaviour, method, rule, inspect_request=True)
-        elif handler.stream_unary is not None:
-            behaviour, factory = handler.stream_unary, grpc.stream_unary_rpc_method_handler
-            wrapped = self._unary(behaviour, method, rule, inspect_request=False)
-        elif handler.stream_stream is not None:
-            behaviour, factory = handler.stream_stream, grpc.stream_stream_rpc_method_handler
-            wrapped = self._streaming(behaviour, method, rule)
-        else:
-            behaviour, factory = handler.unary_stream, grpc.unary_stream_rpc_method_handler
-            wrapped = self._streaming(behaviour, method, rule)
-        return cast(
-            "grpc.RpcMethodHandler[Request, Response]",
-            factory(
-                cast(Any, wrapped),
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            ),
-        )
+        def wrap(call: Any, kind: Kind) -> Any:
+            if kind.answers_once:
+                inspect_request = kind is Kind.UNARY_UNARY
+                return self._unary(call, method, rule, inspect_request=inspect_request)
+            return self._streaming(call, method, rule)
+
+        return rewrapped(handler, wrap)
 
     def _unary(
         self, call: Any, method: str, rule: Rule | None, *, inspect_request: bool

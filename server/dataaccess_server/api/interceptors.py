@@ -11,6 +11,7 @@ from grpc import aio
 
 from dataaccess_server import errors
 from dataaccess_server.api.decoding import Refused, checked
+from dataaccess_server.api.handlers import Kind, kind_of, rewrapped
 from dataaccess_server.api.status import to_status
 
 log = logging.getLogger(__name__)
@@ -37,43 +38,33 @@ class ErrorInterceptor(aio.ServerInterceptor):
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Request, Response] | None:
         handler = await continuation(handler_call_details)
-        if handler is None:
-            return handler
-        method = handler_call_details.method
-        # Unary and client-streaming calls answer once: the same guard serves both.
-        behaviour: Any
-        if handler.unary_unary is not None:
-            behaviour, factory = handler.unary_unary, grpc.unary_unary_rpc_method_handler
-        elif handler.stream_unary is not None:
-            behaviour, factory = handler.stream_unary, grpc.stream_unary_rpc_method_handler
-        else:
+        if handler is None or not kind_of(handler).answers_once:
             return handler  # no server-streaming RPC exists yet
-        call = cast(_AsyncUnary, behaviour)
-        streaming = handler.stream_unary is not None
+        method = handler_call_details.method
 
-        async def guarded(request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
-            if isinstance(request, Refused):
-                await context.abort_with_status(to_status(request.error))
-            if streaming:
-                request = _accepted(request)
-            try:
-                return await call(request, context)
-            except aio.AbortError:
-                raise  # the servicer chose its status already
-            except errors.DataAccessError as exc:
-                await context.abort_with_status(to_status(exc))
-            except Exception:  # the one boundary that must catch everything (logged)
-                log.exception("unexpected error in %s", method)
-                await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+        # Unary and client-streaming calls answer once: the same guard serves both.
+        def wrap(behaviour: Any, kind: Kind) -> Any:
+            call = cast(_AsyncUnary, behaviour)
+            streaming = kind is Kind.STREAM_UNARY
 
-        return cast(
-            "grpc.RpcMethodHandler[Request, Response]",
-            factory(
-                cast(Any, guarded),
-                request_deserializer=checked(handler.request_deserializer),
-                response_serializer=handler.response_serializer,
-            ),
-        )
+            async def guarded(request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
+                if isinstance(request, Refused):
+                    await context.abort_with_status(to_status(request.error))
+                if streaming:
+                    request = _accepted(request)
+                try:
+                    return await call(request, context)
+                except aio.AbortError:
+                    raise  # the servicer chose its status already
+                except errors.DataAccessError as exc:
+                    await context.abort_with_status(to_status(exc))
+                except Exception:  # the one boundary that must catch everything (logged)
+                    log.exception("unexpected error in %s", method)
+                    await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+
+            return guarded
+
+        return rewrapped(handler, wrap, request_deserializer=checked(handler.request_deserializer))
 
 
 async def _accepted(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -1,0 +1,61 @@
+"""The one way the server's interceptors wrap a method handler's behaviour."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
+
+import grpc
+
+Request = TypeVar("Request")
+Response = TypeVar("Response")
+Handler = grpc.RpcMethodHandler[Request, Response]
+Continuation = Callable[[grpc.HandlerCallDetails], Awaitable["Handler[Any, Any] | None"]]
+
+
+class Kind(enum.Enum):
+    """How a method takes its requests and gives its answers."""
+
+    UNARY_UNARY = "unary_unary"
+    STREAM_UNARY = "stream_unary"  # a client stream, one answer
+    UNARY_STREAM = "unary_stream"
+    STREAM_STREAM = "stream_stream"  # reflection
+
+    @property
+    def answers_once(self) -> bool:
+        """Whether the behaviour is a coroutine returning the one answer."""
+        return self in (Kind.UNARY_UNARY, Kind.STREAM_UNARY)
+
+
+_FACTORIES = {
+    Kind.UNARY_UNARY: grpc.unary_unary_rpc_method_handler,
+    Kind.STREAM_UNARY: grpc.stream_unary_rpc_method_handler,
+    Kind.UNARY_STREAM: grpc.unary_stream_rpc_method_handler,
+    Kind.STREAM_STREAM: grpc.stream_stream_rpc_method_handler,
+}
+
+
+def kind_of(handler: Handler[Any, Any]) -> Kind:
+    """The kind of ``handler`` (the one behaviour it has)."""
+    return next(kind for kind in Kind if getattr(handler, kind.value) is not None)
+
+
+def rewrapped(
+    handler: Handler[Request, Response],
+    wrap: Callable[[Any, Kind], Any],
+    *,
+    request_deserializer: Callable[[bytes], Any] | None = None,
+) -> Handler[Request, Response]:
+    """``handler`` with its behaviour replaced by ``wrap(behaviour, kind)``, and its
+    request deserializer by ``request_deserializer`` if given."""
+    kind = kind_of(handler)
+    behaviour = getattr(handler, kind.value)
+    return cast(
+        "Handler[Request, Response]",
+        _FACTORIES[kind](
+            wrap(behaviour, kind),
+            request_deserializer=request_deserializer or handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        ),
+    )
