@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import grpc
 
 Request = TypeVar("Request")
 Response = TypeVar("Response")
-Handler = grpc.RpcMethodHandler[Request, Response]
-Continuation = Callable[[grpc.HandlerCallDetails], Awaitable["Handler[Any, Any] | None"]]
+if TYPE_CHECKING:  # generic in the stubs only
+    from typing import TypeAlias
+
+    Handler: TypeAlias = grpc.RpcMethodHandler[Request, Response]
 
 
 class Kind(enum.Enum):
