@@ -9,7 +9,8 @@ throughput as a share of a baseline measured in the same run (raw SQL, Health/Ch
 those same-run ratios are what is compared, as medians over the rounds, since absolute
 throughput on a shared machine drifts from minute to minute. A report without a
 baseline (analytics: latency at concurrency 1) is compared by its p50 in ms, where B/A
-below 100% is faster.
+below 100% is faster; CPU time per unit of work (ingest: per 1,000 rows, the server's
+for gRPC workloads and PostgreSQL's for all) likewise, where below 100% is cheaper.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from bench.harness import SERVER_SOURCE
 ROW = re.compile(
     r"^(?P<name>\S.{0,43}?)\s+(?P<rate>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+"
     r"(?P<share>\d+)%$"
+)
+# A line of CPU time per unit of work (bench/ingest.py): the server's and PostgreSQL's.
+CPU_ROW = re.compile(
+    r"^(?P<name>\S.*?)\s+client\s+[\d.]+, server\s+(?P<server>[\d.]+), "
+    r"postgres\s+(?P<postgres>[\d.]+) ms"
 )
 # A row of a latency table without a baseline (bench/analytics.py): RPC, rate, p50, p99, max.
 LATENCY_ROW = re.compile(
@@ -54,6 +60,13 @@ def run_once(name: str, source: str | None) -> dict[str, tuple[float, float]]:
     rows: dict[str, tuple[float, float]] = {}
     baseline_rate = 0.0
     for line in result.stdout.splitlines():
+        cpu = CPU_ROW.match(line.strip())
+        if cpu is not None:  # lower is cheaper: compared as such, like p50
+            name = cpu["name"].strip()
+            if name.startswith("gRPC"):
+                rows[name + " (server CPU ms)"] = (float(cpu["server"]), 0.0)
+            rows[name + " (postgres CPU ms)"] = (float(cpu["postgres"]), 0.0)
+            continue
         match = ROW.match(line.strip())
         if match is None:
             baseline_rate = 0.0  # a header or a verdict: the next row opens a table
@@ -93,7 +106,7 @@ def main(argv: list[str]) -> int:
                 continue
             a, b = statistics.median(sides["A"]), statistics.median(sides["B"])
             ratio = f"{b / a:7.1%}" if a else "      -"
-            if workload.endswith("(p50 ms)"):
+            if workload.endswith(" ms)"):
                 print(f"{workload:<46} {a:>9.2f} {b:>9.2f} {ratio}")
             else:
                 print(f"{workload:<46} {a:>9.1%} {b:>9.1%} {ratio}")
