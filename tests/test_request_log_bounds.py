@@ -5,16 +5,19 @@ names are zero-padded and cleanup goes by the partitions' bounds, not their name
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import grpc
 import psycopg
 import pytest
 
 from dataaccess.v1 import request_logs_pb2 as pb
+from tests.harness import stubs
+from tests.harness.proxy import lossy_proxy
 from tests.harness.server import clean_environment, run_cli
+from tests.harness.waiting import wait_until
 from tests.test_request_logs import log, scalar
 
 if TYPE_CHECKING:
@@ -29,6 +32,9 @@ PARTITIONS = (
     "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
     f" WHERE i.inhparent = 'request_logs'::regclass AND c.relname < 'request_logs_p{TODAY:%Y%m%d}'"
 )
+
+
+COUNT = "SELECT count(*) FROM request_logs"
 
 
 def noon(day: date) -> datetime:
@@ -87,6 +93,58 @@ async def test_a_stream_resent_after_a_lost_response_stores_each_log_once(
         assert "messages[0].logs[0].request_time" in (error.details() or "")
         assert "required" in (error.details() or "")
     assert scalar(pg_database, "SELECT count(*) FROM request_logs") == 2100
+
+
+async def lost_answer(server_target: str, send: Callable[[Any], Awaitable[object]]) -> int:
+    """Make a call through a proxy that loses the server's answer; the bytes dropped."""
+    async with (
+        lossy_proxy(server_target) as proxy,
+        grpc.aio.insecure_channel(proxy.address) as lossy,
+    ):
+        stub = stubs.request_logs(lossy)
+        await stub.ListRequestLogs(pb.ListRequestLogsRequest(page_size=1), timeout=5)
+        proxy.losing = True  # connected: from now on the client hears nothing
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await send(stub)
+        assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        return proxy.dropped
+
+
+@pytest.mark.parametrize("kind", ["batch", "stream"])
+async def test_a_resend_after_the_server_committed_and_the_answer_was_lost_stores_nothing_new(
+    server_target: str,
+    request_logs_stub: RequestLogServiceAsyncStub,
+    pg_database: str,
+    kind: str,
+) -> None:
+    # Literally what AC3 describes: the server commits, its answer never arrives (the
+    # proxy drops it), the client times out and sends the same logs again on a new
+    # connection. Small messages: they fit in HTTP/2's first window, so the request
+    # needs nothing back from the server to be sent whole.
+    logs = [log(n) for n in range(20)]
+
+    def send(stub: RequestLogServiceAsyncStub, timeout: float) -> Awaitable[Any]:
+        if kind == "batch":
+            return stub.BatchInsertRequestLogs(
+                pb.BatchInsertRequestLogsRequest(logs=logs), timeout=timeout
+            )
+
+        async def messages() -> AsyncIterator[pb.StreamRequestLogsRequest]:
+            yield pb.StreamRequestLogsRequest(logs=logs[:10])
+            yield pb.StreamRequestLogsRequest(logs=logs[10:])
+
+        return stub.StreamRequestLogs(messages(), timeout=timeout)
+
+    dropped = await lost_answer(server_target, lambda stub: send(stub, 1.5))
+    assert dropped > 0  # the answer was sent, and lost
+
+    async def committed() -> bool:
+        return await asyncio.to_thread(scalar, pg_database, COUNT) == 20
+
+    await wait_until(committed, what="the lost call's logs committed")
+    again = await send(request_logs_stub, 10)
+    assert (again.inserted, again.duplicates) == (0, 20)
+    assert scalar(pg_database, COUNT) == 20
 
 
 async def test_logs_over_two_thousand_past_days_are_refused_and_create_no_partition(

@@ -19,6 +19,14 @@ from dataaccess.v1 import usage_pb2 as usage_pb
 from dataaccess_server.api.status import to_status
 from dataaccess_server.app import Application
 from dataaccess_server.db.errors import translated_errors
+from dataaccess_server.domain.model.usage import COUNTERS, TOTALLED, UsageInput
+from dataaccess_server.domain.usage import (
+    MAX_COUNTER,
+    SAFE_RECORDS_PER_KEY,
+    check_records,
+    check_sums,
+    sum_by_key,
+)
 from dataaccess_server.errors import (
     DataAccessError,
     InvalidArgumentError,
@@ -179,3 +187,27 @@ def test_out_of_range_maps_to_its_own_code() -> None:
     status = to_status(OutOfRangeError("too much"))
     assert status.code == grpc.StatusCode.OUT_OF_RANGE
     assert status.code.value[0] == code_pb2.OUT_OF_RANGE
+
+
+# --- the overflow check's shortcut -------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [SAFE_RECORDS_PER_KEY, SAFE_RECORDS_PER_KEY + 1])
+def test_sums_are_checked_whenever_a_key_could_pass_bigint(count: int) -> None:
+    # Every counter at its maximum, total_tokens three of them: the worst a key can get.
+    maxed = {name: MAX_COUNTER for name in COUNTERS}
+    records = [
+        UsageInput(provider="p", model="m", auth_id="a", date=TODAY, counters=maxed)
+    ] * count + [
+        UsageInput(provider="p", model="m", auth_id=f"other-{n}", date=TODAY, counters=maxed)
+        for n in range(50)
+    ]
+    checked = check_records(records, prefix="records", max_records=10_000)
+    rows = sum_by_key(checked)
+    total = count * len(TOTALLED) * MAX_COUNTER
+    if total <= BIGINT_MAX:
+        check_sums(rows, records=len(checked))  # the shortcut may skip: nothing can pass
+    else:
+        with pytest.raises(OutOfRangeError):
+            check_sums(rows, records=len(checked))
+    assert (total <= BIGINT_MAX) is (count <= SAFE_RECORDS_PER_KEY)

@@ -148,9 +148,19 @@ def sum_by_key(rows: Sequence[DailyUsage]) -> list[DailyUsage]:
     return [sums[key] for key in sorted(sums)]
 
 
-def check_sums(rows: Sequence[DailyUsage]) -> None:
+# The most records one key may sum without any check: each counter is at most
+# MAX_COUNTER, so neither a counter's sum nor total_tokens (three of them) can pass
+# bigint until a key has more records than this (341).
+SAFE_RECORDS_PER_KEY = BIGINT_MAX // (len(TOTALLED) * MAX_COUNTER)
+
+
+def check_sums(rows: Sequence[DailyUsage], *, records: int) -> None:
     """OUT_OF_RANGE naming the first key whose summed counters (or their total) pass
-    what a bigint column holds: a batch no store could take, refused before writing."""
+    what a bigint column holds: a batch no store could take, refused before writing.
+    ``rows`` are the sums of ``records`` records: when no key can have more than
+    SAFE_RECORDS_PER_KEY of them, none can overflow, and nothing is looked at."""
+    if records - len(rows) + 1 <= SAFE_RECORDS_PER_KEY:
+        return
     for row in rows:
         totals = [getattr(row, name) for name in COUNTERS]
         totals.append(sum(getattr(row, name) for name in TOTALLED))
@@ -201,8 +211,9 @@ class UsageService:
         """
         if len(request_id) > 128:
             raise InvalidArgumentError.single("request_id", "must be at most 128 characters")
-        rows = sum_by_key(check_records(records, prefix=prefix, max_records=self._max_batch))
-        check_sums(rows)
+        checked = check_records(records, prefix=prefix, max_records=self._max_batch)
+        rows = sum_by_key(checked)
+        check_sums(rows, records=len(checked))
         # Only a request id's retries are recognised by it.
         digest = fingerprint(rows) if request_id else ""
         applied = await self._store.apply_batch(
