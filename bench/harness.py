@@ -167,6 +167,9 @@ def server(
         "DATAACCESS_ENCRYPTION_KEYS": Keyring.generate("bench").serialize(),
         # INFO: the bound port is read from the start-up line.
         "DATAACCESS_LOG_LEVEL": "INFO",
+        # A loopback benchmark: no credentials unless a benchmark measures them
+        # (auth_overhead passes DATAACCESS_AUTH=on).
+        "DATAACCESS_AUTH": "none",
         **env,
     }
     # The server under test may come from another checkout (bench/ab.py: a baseline
