@@ -2,7 +2,8 @@
 
 Layers, highest first; a module belongs to the layer of the longest prefix that names it:
 
-    entry    cli, app, config, keyfile, __main__: the composition root, which reads the
+    entry    cli, app, config, keyfile, announce, observability (the only module
+             importing the OpenTelemetry SDK), __main__: the composition root, which reads the
              environment (config validates DSNs with libpq and keyrings with the
              domain's crypto, so it sits here, not below all) and wires the rest
     api      dataaccess_server.api: servicers, conversion, status mapping (grpc)
@@ -13,7 +14,8 @@ Layers, highest first; a module belongs to the layer of the longest prefix that 
     model    dataaccess_server.domain.model: the domain's entities and result types,
              with no behaviour that does I/O; db maps rows to them, api maps them to
              messages
-    kernel   errors, deadline, logs (and the package itself): below all. No layer under
+    kernel   errors, deadline, logs, telemetry (OpenTelemetry's API only) and the
+             package itself: below all. No layer under
              entry reads settings: each is handed its own values (pool settings are
              db's PoolSettings, built by config)
 
@@ -52,6 +54,8 @@ LAYER_OF_PREFIX: dict[str, str] = {
     f"{PACKAGE}.cli": "entry",
     f"{PACKAGE}.app": "entry",
     f"{PACKAGE}.keyfile": "entry",
+    f"{PACKAGE}.announce": "entry",
+    f"{PACKAGE}.observability": "entry",
     f"{PACKAGE}.api": "api",
     f"{PACKAGE}.domain": "domain",
     f"{PACKAGE}.domain.model": "model",
@@ -61,6 +65,7 @@ LAYER_OF_PREFIX: dict[str, str] = {
     f"{PACKAGE}.errors": "kernel",
     f"{PACKAGE}.deadline": "kernel",
     f"{PACKAGE}.logs": "kernel",
+    f"{PACKAGE}.telemetry": "kernel",
 }
 ORDER = ("entry", "api", "domain", "db", "model", "kernel")
 MAY_IMPORT: dict[str, frozenset[str]] = {

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from dataaccess_server import embedded
+from dataaccess_server.announce import log_listeners, log_telemetry, warn_if_open
 from dataaccess_server.api.auth import AuthInterceptor
 from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.api.tls import TLSFileError, certificate_identity
@@ -62,6 +63,7 @@ from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
 from dataaccess_server.errors import DataAccessError
 from dataaccess_server.keyfile import development_keyring
+from dataaccess_server.observability import Observability, observe_state, start_telemetry
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,11 @@ class Application:
         self.callers: CallerDirectory | None = None
         self.health_port: int | None = None
         """The plaintext health-only port (DATAACCESS_HEALTH_LISTEN), once started."""
+        self.metrics_port: int | None = None
+        """The Prometheus endpoint's port (DATAACCESS_METRICS_LISTEN), once started."""
+        self.pending_migrations: int | None = None
+        """Migrations known here and not applied on the primary, as of the last check."""
+        self._observability: Observability | None = None
 
     @property
     def cluster(self) -> Cluster | None:
@@ -114,6 +121,14 @@ class Application:
         assert settings.primary_dsn is not None
         assert settings.encryption_keys is not None  # required by config, or embedded
 
+        try:
+            observability = self._observability = start_telemetry(settings.telemetry)
+        except OSError as exc:  # the metrics address cannot be bound
+            raise StartupError(
+                f"cannot serve metrics on {settings.telemetry.metrics_listen}: {exc}"
+            ) from exc
+        self.metrics_port = observability.metrics_port
+        telemetry = observability.telemetry
         cluster = self._cluster = Cluster(
             settings.primary_dsn,
             settings.replica_dsns,
@@ -121,6 +136,7 @@ class Application:
             pool=settings.pool,
             monitor_interval=settings.monitor_interval,
             replica_max_lag=settings.replica_max_lag,
+            telemetry=telemetry,
         )
         try:
             await cluster.wait_for_primary(settings.startup_timeout)
@@ -184,7 +200,7 @@ class Application:
                 certificate_identity if settings.tls and settings.tls.client_ca else None
             ),
         )
-        _warn_if_open(settings)
+        warn_if_open(settings)
         self._server = GrpcServer(
             cluster,
             operations=OperationsService(cluster, PostgresSchemaInspector(cluster, known)),
@@ -202,6 +218,13 @@ class Application:
             default_deadline=settings.default_deadline,
             tls=settings.tls,
             limits=settings.limits,
+            telemetry=telemetry,
+        )
+        observe_state(
+            telemetry,
+            cluster,
+            {"api_keys": cache, "callers": caller_cache},
+            lambda: self.pending_migrations,
         )
         try:
             port = await self._server.start(settings.listen, health_listen=settings.health_listen)
@@ -209,7 +232,8 @@ class Application:
             raise StartupError(str(exc)) from exc
         self.port = port
         self.health_port = self._server.health_port
-        _log_listeners(settings, port, self.health_port)
+        log_listeners(settings, port, self.health_port)
+        log_telemetry(settings, self.metrics_port)
         return port
 
     async def stop(self) -> None:
@@ -238,6 +262,11 @@ class Application:
         if self._cluster is not None:
             await _bounded("closing the database pools", self._cluster.close(timeout=5.0), 15.0)
             self._cluster = None
+        if self._observability is not None:  # the last spans and metrics go out
+            await _bounded(
+                "flushing telemetry", asyncio.to_thread(self._observability.shutdown), 10.0
+            )
+            self._observability = None
         if self._postgres is not None:
             await asyncio.to_thread(self._postgres.stop)
             self._postgres = None
@@ -294,6 +323,8 @@ class Application:
                 continue
             if created:
                 log.info("created partitions %s", ", ".join(created))
+                if self._observability is not None:
+                    self._observability.telemetry.partitions_created.add(len(created))
             await asyncio.sleep(PARTITION_CHECK)
 
     async def _final_flush(self) -> None:
@@ -353,6 +384,7 @@ class Application:
         except DataAccessError as exc:
             raise StartupError(str(exc)) from exc
         _require_current(status)
+        self.pending_migrations = len(status.pending)
         return status.known
 
     async def _check_role(self, cluster: Cluster) -> None:
@@ -386,49 +418,6 @@ async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:
         log.error(  # noqa: TRY400
             "shutdown: %s did not finish within %gs; going on without it", step, timeout
         )
-
-
-def _warn_if_open(settings: Settings) -> None:
-    # Said at every start: an open service holding secrets must never go unnoticed.
-    if settings.authenticating:
-        host = settings.listen.rsplit(":", 1)[0].strip("[]")
-        if settings.tls is None and host not in ("127.0.0.1", "localhost", "::1"):
-            log.warning(
-                "bearer credentials reach %s in plaintext (no DATAACCESS_TLS_CERT): only"
-                " behind a mesh or proxy that encrypts",
-                settings.listen,
-            )
-        return
-    if settings.auth == "none":
-        log.warning(
-            "AUTHENTICATION OFF (DATAACCESS_AUTH=none): every caller that reaches %s may"
-            " read every secret and change everything; only for a trusted network",
-            settings.listen,
-        )
-    else:
-        log.warning(
-            "AUTHENTICATION OFF: open development mode (embedded database on loopback);"
-            " set DATAACCESS_AUTH=on to require credentials"
-        )
-
-
-def _log_listeners(settings: Settings, port: int, health_port: int | None) -> None:
-    tls = settings.tls
-    if tls is None:
-        log.info("serving gRPC in plaintext (no DATAACCESS_TLS_CERT)")
-    elif tls.client_ca is None:
-        log.info("serving gRPC with TLS (certificate %s, reloaded on change)", tls.cert)
-    else:
-        log.info(
-            "serving gRPC with mTLS (certificate %s, client certificates signed by %s)",
-            tls.cert,
-            tls.client_ca,
-        )
-    # Tests and operators read the port from this line: keep its shape.
-    log.info("dataaccess serving gRPC on %s:%d", settings.listen.rsplit(":", 1)[0], port)
-    if health_port is not None and settings.health_listen is not None:
-        host = settings.health_listen.rsplit(":", 1)[0]
-        log.info("serving grpc.health.v1 only, in plaintext, on %s:%d", host, health_port)
 
 
 def _require_current(status: MigrationStatus) -> None:

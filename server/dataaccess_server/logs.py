@@ -7,9 +7,13 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from dataaccess_server.telemetry import current_trace_ids
+
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time, level, logger, message (and exception)."""
+    """One JSON object per record: time, level, logger, message (and exception), and the
+    ``trace_id``/``span_id`` of the span current where the record was made, if any: a
+    log line of a call links to its trace."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -18,6 +22,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        ids = current_trace_ids()
+        if ids is not None:
+            entry["trace_id"], entry["span_id"] = ids
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

@@ -18,6 +18,7 @@ from dataaccess_server.api.convert.api_keys import (
 )
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.api_keys import APIKeyService
+from dataaccess_server.telemetry import Telemetry
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -31,14 +32,17 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         *,
         default_deadline: float,
         max_deadline: float = DEFAULT_MAX_DEADLINE,
+        telemetry: Telemetry,
     ) -> None:
         self._keys = keys
         self._deadline = CallDeadline(default_deadline, max_deadline)
+        self._validations = telemetry.validations
 
     async def ValidateAPIKey(
         self, request: pb.ValidateAPIKeyRequest, context: Context
     ) -> pb.ValidateAPIKeyResponse:
         result = await self._keys.validate(request.key, self._deadline(context))
+        self._validations.add(1, {"reason": result.reason.name})
         return validation_to_proto(result)
 
     async def CreateAPIKey(

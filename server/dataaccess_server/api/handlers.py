@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import grpc
@@ -14,6 +14,9 @@ if TYPE_CHECKING:  # generic in the stubs only
     from typing import TypeAlias
 
     Handler: TypeAlias = grpc.RpcMethodHandler[Request, Response]
+    Continuation: TypeAlias = Callable[
+        [grpc.HandlerCallDetails], Awaitable["grpc.RpcMethodHandler[Any, Any] | None"]
+    ]
 
 
 class Kind(enum.Enum):

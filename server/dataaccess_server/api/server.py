@@ -30,6 +30,7 @@ from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.api.request_logs import RequestLogServicer
+from dataaccess_server.api.telemetry import TelemetryInterceptor
 from dataaccess_server.api.tls import TLSFiles, server_credentials
 from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.domain.analytics import AnalyticsService
@@ -39,6 +40,7 @@ from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import DatabaseAvailability, OperationsService
 from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
+from dataaccess_server.telemetry import Telemetry
 
 # Every dataaccess API service by full name, with what it needs to serve: services that
 # write need a primary; read-only ones (analytics) need any node. Health reports each.
@@ -86,17 +88,22 @@ class GrpcServer:
         default_deadline: float,
         tls: TLSFiles | None = None,
         limits: CallLimits | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self._tls = tls
         limits = limits or CallLimits()
+        telemetry = telemetry or Telemetry.off()
         # Admission first (a counter), then authentication and authorization: nothing
         # runs for a refused caller. grpc itself refuses a message larger than the
         # largest valid batch, and calls beyond the admission backstop.
         admission = AdmissionInterceptor(
             max_calls=limits.max_concurrent_rpcs, max_streams=limits.max_concurrent_streams
         )
+        interceptors: list[aio.ServerInterceptor] = [admission, auth, ErrorInterceptor()]
+        if telemetry.tracing or telemetry.metering:  # outermost: refused calls are seen too
+            interceptors.insert(0, TelemetryInterceptor(telemetry))
         self._server = aio.server(
-            interceptors=[admission, auth, ErrorInterceptor()],
+            interceptors=interceptors,
             options=(*_OPTIONS, ("grpc.max_receive_message_length", limits.max_message_bytes)),
             maximum_concurrent_rpcs=backstop(limits.max_concurrent_rpcs),
         )
@@ -115,10 +122,10 @@ class GrpcServer:
             OAuthTokenServicer(tokens, **deadlines), self._server
         )
         keys_grpc.add_APIKeyServiceServicer_to_server(
-            APIKeyServicer(keys, **deadlines), self._server
+            APIKeyServicer(keys, **deadlines, telemetry=telemetry), self._server
         )
         usage_grpc.add_UsageServiceServicer_to_server(
-            UsageServicer(usage, **deadlines), self._server
+            UsageServicer(usage, **deadlines, telemetry=telemetry), self._server
         )
         logs_grpc.add_RequestLogServiceServicer_to_server(
             RequestLogServicer(
@@ -126,6 +133,7 @@ class GrpcServer:
                 **deadlines,
                 stream_idle_timeout=limits.stream_idle_timeout,
                 stream_max_duration=limits.stream_max_duration,
+                telemetry=telemetry,
             ),
             self._server,
         )

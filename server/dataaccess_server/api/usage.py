@@ -16,6 +16,7 @@ from dataaccess_server.api.convert.usage import (
 )
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.usage import UsageService
+from dataaccess_server.telemetry import Telemetry
 
 Context = aio.ServicerContext[Any, Any]
 
@@ -29,9 +30,11 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
         *,
         default_deadline: float,
         max_deadline: float = DEFAULT_MAX_DEADLINE,
+        telemetry: Telemetry,
     ) -> None:
         self._usage = usage
         self._deadline = CallDeadline(default_deadline, max_deadline)
+        self._records = telemetry.usage_records
 
     async def UpsertUsage(
         self, request: pb.UpsertUsageRequest, context: Context
@@ -42,6 +45,8 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
             self._deadline(context),
             prefix="record",
         )
+        if not result.replayed:
+            self._records.add(result.records_received)
         return pb.UpsertUsageResponse(replayed=result.replayed)
 
     async def BatchUpsertUsage(
@@ -52,6 +57,8 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
             request.request_id,
             self._deadline(context),
         )
+        if not result.replayed:
+            self._records.add(result.records_received)
         return pb.BatchUpsertUsageResponse(
             records_received=result.records_received,
             keys_updated=result.keys_updated,

@@ -19,6 +19,7 @@ from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.api.tls import TLSFileError, TLSFiles, check_tls_files
 from dataaccess_server.config.access import access_policy, auth_mode
 from dataaccess_server.config.limits import read_call_limits
+from dataaccess_server.config.telemetry import TelemetrySettings, read_telemetry
 from dataaccess_server.config.variables import VARIABLES
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
@@ -72,6 +73,8 @@ class Settings:
     log_format: str = "text"
     encryption_keys: Keyring | None = None
     """``DATAACCESS_ENCRYPTION_KEYS``; in embedded mode a development key stands in."""
+    telemetry: TelemetrySettings = field(default_factory=TelemetrySettings)
+    """``OTEL_*``, ``DATAACCESS_METRICS_LISTEN``, ``DB_SLOW_QUERY_THRESHOLD``."""
     auth: str | None = None
     """``DATAACCESS_AUTH``: "on", "none", or None when unset (serve then refuses to start
     outside the open development mode). A policy file or a client CA implies "on"."""
@@ -324,6 +327,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         app_role=app_role,
         readonly_role=readonly_role,
         limits=read_call_limits(read, max_batch=max_batch),
+        telemetry=read_telemetry(read),
     )
 
 

@@ -34,11 +34,13 @@ from psycopg import errors as pg_errors
 
 from dataaccess_server.db.errors import translated_errors
 from dataaccess_server.db.node import Node, NodeFailure
+from dataaccess_server.db.observed import StatementObserver
 from dataaccess_server.db.pool import Connection, PoolSettings
 from dataaccess_server.db.wal import WalHistory
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.operations import NodeStatus, Role
 from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
+from dataaccess_server.telemetry import Telemetry
 
 # Callers name the connection type and the intent here.
 __all__ = ["Cluster", "Connection", "Intent"]
@@ -76,6 +78,7 @@ class Cluster:
         pool: PoolSettings | None = None,
         monitor_interval: float = 1.0,
         replica_max_lag: float = 5.0,
+        telemetry: Telemetry | None = None,
     ) -> None:
         pool = pool or PoolSettings()
         probe_timeout = max(1.0, monitor_interval)
@@ -99,6 +102,7 @@ class Cluster:
         # Enough history to tell any lag up to well past the rotation bound.
         self._wal_history = WalHistory(horizon=max(60.0, 10 * replica_max_lag))
         self.read_retries = 0
+        self._observer = StatementObserver(telemetry or Telemetry.off())
 
     @property
     def nodes(self) -> list[Node]:
@@ -247,20 +251,23 @@ class Cluster:
                 raise
             self.read_retries += 1
             log.info("read failed on %s (%s); retrying on %s", first.name, failure, fallback.name)
-            return await self._run_on(fallback, operation, deadline, share=1.0)
+            return await self._run_on(fallback, operation, deadline, share=1.0, fallback=True)
 
     @contextlib.asynccontextmanager
-    async def write_session(self, deadline: Deadline) -> AsyncIterator[Connection]:
+    async def write_session(self, deadline: Deadline, *, name: str) -> AsyncIterator[Connection]:
         """A connection of the writer in autocommit mode, within ``deadline``, for work
         that :meth:`run` cannot express: a transaction the caller drives statement by
         statement, then work on the same connection after its commit (its WAL
         position, say). Never retried (the body may have had effects outside the
-        database). Raises as :meth:`run` does."""
+        database). Raises as :meth:`run` does. ``name`` names the work in telemetry."""
         writer = self.writer()
         if writer is None:
             raise DatabaseUnavailableError("no reachable primary: writes are unavailable")
-        async with self._connection(writer, deadline, share=1.0) as conn:
-            yield conn
+        with contextlib.ExitStack() as observed:
+            if self._observer.active:
+                observed.enter_context(self._observer.observing(writer, name, fallback=False))
+            async with self._connection(writer, deadline, share=1.0) as conn:
+                yield conn
 
     async def _run_on(
         self,
@@ -269,9 +276,14 @@ class Cluster:
         deadline: Deadline,
         *,
         share: float,
+        fallback: bool = False,
     ) -> T:
-        async with self._connection(node, deadline, share=share) as conn:
-            return await operation(conn)
+        if not self._observer.active:
+            async with self._connection(node, deadline, share=share) as conn:
+                return await operation(conn)
+        with self._observer.observing(node, operation, fallback=fallback):
+            async with self._connection(node, deadline, share=share) as conn:
+                return await operation(conn)
 
     @contextlib.asynccontextmanager
     async def _connection(

@@ -364,7 +364,7 @@ class PostgresOAuthTokenStore:
         if it raises; never retried. After the commit, on the same connection, the
         transaction object's ``commit_position`` is set to the WAL position a read must
         reach to see it."""
-        async with self._cluster.write_session(deadline) as conn:
+        async with self._cluster.write_session(deadline, name="token_transaction") as conn:
             tx = PostgresTokenTransaction(conn)
             async with conn.transaction():
                 yield tx

@@ -368,6 +368,11 @@ class StreamIngest:
         if len(self._pending) >= self._chunk:
             await self._flush(deadline)
 
+    @property
+    def stored(self) -> tuple[int, int]:
+        """(inserted, duplicates) of the chunks stored so far."""
+        return self._inserted, self._duplicates
+
     async def finish(self, deadline: Deadline) -> StreamIngested:
         """Store what is still waiting within ``deadline``; the totals of the stream."""
         await self._flush(deadline)

@@ -1,0 +1,124 @@
+"""A server span and RED metrics for every call: the outermost interceptor.
+
+The span continues the caller's W3C ``traceparent`` and carries ``rpc.system``,
+``rpc.service``, ``rpc.method`` and ``rpc.grpc.status_code``; spans made while the
+call runs (database operations) are its children. The duration histogram and the
+in-flight counter are labelled by method (and the duration by status code) only:
+nothing from the request reaches telemetry.
+
+Outermost, so that calls refused by admission or authentication are seen too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import grpc
+from grpc import aio
+from opentelemetry import trace
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from dataaccess_server.api.handlers import rewrapped
+from dataaccess_server.telemetry import Telemetry
+
+if TYPE_CHECKING:
+    from dataaccess_server.api.handlers import Continuation, Handler
+
+Context = aio.ServicerContext[Any, Any]
+_PROPAGATOR = TraceContextTextMapPropagator()
+_CARRIED = frozenset(_PROPAGATOR.fields)
+
+
+class TelemetryInterceptor(aio.ServerInterceptor):
+    """Spans and metrics of every unary and client-streaming call."""
+
+    def __init__(self, telemetry: Telemetry) -> None:
+        self._telemetry = telemetry
+        self._attributes: dict[str, dict[str, str]] = {}
+
+    async def intercept_service(
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> Handler[Any, Any] | None:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        method = handler_call_details.method
+        attributes = self._attributes.get(method)
+        if attributes is None:
+            service, _, name = method.lstrip("/").partition("/")
+            attributes = {"rpc.system": "grpc", "rpc.service": service, "rpc.method": name}
+            self._attributes[method] = attributes
+        frozen = attributes
+
+        def wrap(call: Any, kind: Any) -> Any:
+            if not kind.answers_once:
+                return call  # reflection's stream: an operator's tool, not traffic
+            return self._observed(call, frozen)
+
+        return rewrapped(handler, wrap)
+
+    def _observed(
+        self, call: Callable[[Any, Context], Awaitable[Any]], attributes: dict[str, str]
+    ) -> Callable[[Any, Context], Awaitable[Any]]:
+        telemetry = self._telemetry
+        tracer = telemetry.tracer
+        name = f"{attributes['rpc.service']}/{attributes['rpc.method']}"
+
+        async def observed(request: Any, context: Context) -> Any:
+            started = time.perf_counter()
+            telemetry.rpc_active.add(1, attributes)
+            span: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+            if tracer is not None:
+                carrier = {
+                    key: value
+                    for key, value in context.invocation_metadata() or ()
+                    if key in _CARRIED and isinstance(value, str)
+                }
+                span = tracer.start_as_current_span(
+                    name,
+                    context=_PROPAGATOR.extract(carrier) if carrier else None,
+                    kind=trace.SpanKind.SERVER,
+                    attributes=attributes,
+                    record_exception=False,
+                    set_status_on_exception=False,
+                )
+            code = grpc.StatusCode.OK
+            with span as current:
+                try:
+                    return await call(request, context)
+                except aio.AbortError:
+                    code = _code(context.code())
+                    raise
+                except BaseException:
+                    code = grpc.StatusCode.UNKNOWN
+                    raise
+                finally:
+                    if code is grpc.StatusCode.OK:
+                        code = _code(context.code())
+                    number = code.value[0]
+                    if current is not None:
+                        current.set_attribute("rpc.grpc.status_code", number)
+                        if code is not grpc.StatusCode.OK:
+                            current.set_status(trace.StatusCode.ERROR, code.name)
+                    telemetry.rpc_active.add(-1, attributes)
+                    telemetry.rpc_duration.record(
+                        time.perf_counter() - started,
+                        {**attributes, "rpc.grpc.status_code": number},
+                    )
+
+        return observed
+
+
+def _code(code: Any) -> grpc.StatusCode:
+    # context.code() is None while nothing was set, or an int (grpc.aio), or the enum.
+    if code is None:
+        return grpc.StatusCode.OK
+    if isinstance(code, grpc.StatusCode):
+        return code
+    for member in grpc.StatusCode:
+        if member.value[0] == code:
+            return member
+    return grpc.StatusCode.UNKNOWN

@@ -1,0 +1,103 @@
+"""What every layer records into: one tracer and the service's instruments.
+
+Built by ``observability.start_telemetry`` (the entry layer, which alone imports the
+OpenTelemetry SDK) from the standard ``OTEL_*`` variables and
+``DATAACCESS_METRICS_LISTEN``; ``Telemetry.off()`` records nothing. Code on a hot path
+checks ``tracing`` before it builds a span, so telemetry that is off costs an attribute
+read; instruments of a meter that is off are OpenTelemetry's no-op ones.
+
+Names follow OpenTelemetry's semantic conventions where one exists (``rpc.server.*``,
+``db.client.*``), else ``dataaccess.*``. No value recorded here may hold a secret: span
+and metric attributes are method names, statement names, node names, status codes and
+reasons, never request values.
+"""
+
+from __future__ import annotations
+
+from opentelemetry import metrics, trace
+
+# Seconds: a cached call takes well under a millisecond, a slow analytics one seconds.
+DURATION_BUCKETS = (
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+)  # fmt: skip
+
+
+class Telemetry:
+    """The tracer (None: no spans) and the instruments of one server process."""
+
+    def __init__(
+        self,
+        *,
+        tracer: trace.Tracer | None = None,
+        meter: metrics.Meter | None = None,
+        slow_statement: float | None = None,
+    ) -> None:
+        self.tracer = tracer
+        self.tracing = tracer is not None
+        """Whether spans are made at all (an exporter is configured)."""
+        self.meter = meter or metrics.NoOpMeter("dataaccess_server")
+        self.metering = meter is not None
+        self.slow_statement = slow_statement
+        """Seconds after which a database operation is logged as slow; None: never."""
+        m = self.meter
+        self.rpc_duration = m.create_histogram(
+            "rpc.server.call.duration",
+            unit="s",
+            description="Duration of RPCs served, by method and status code.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+        )
+        self.rpc_active = m.create_up_down_counter(
+            "rpc.server.active_requests",
+            unit="{request}",
+            description="RPCs in flight.",
+        )
+        self.db_duration = m.create_histogram(
+            "db.client.operation.duration",
+            unit="s",
+            description="Duration of database operations, by name and node.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+        )
+        self.validations = m.create_counter(
+            "dataaccess.api_key.validations",
+            unit="{validation}",
+            description="API key validations answered, by reason.",
+        )
+        self.logs_written = m.create_counter(
+            "dataaccess.request_logs.written",
+            unit="{log}",
+            description="Request logs stored.",
+        )
+        self.logs_duplicates = m.create_counter(
+            "dataaccess.request_logs.duplicates",
+            unit="{log}",
+            description="Request logs skipped as already stored (resends).",
+        )
+        self.usage_records = m.create_counter(
+            "dataaccess.usage.records",
+            unit="{record}",
+            description="Usage records received in batches applied (replays excluded).",
+        )
+        self.partitions_created = m.create_counter(
+            "dataaccess.partitions.created",
+            unit="{partition}",
+            description="Daily partitions created ahead (request logs, audit events).",
+        )
+        self.partitions_dropped = m.create_counter(
+            "dataaccess.partitions.dropped",
+            unit="{partition}",
+            description="Daily partitions dropped past their retention.",
+        )
+
+    @classmethod
+    def off(cls) -> Telemetry:
+        """Telemetry that records nothing."""
+        return cls()
+
+
+def current_trace_ids() -> tuple[str, str] | None:
+    """(trace id, span id) in hex of the span current in this context, if one is being
+    recorded or was propagated; None otherwise."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
