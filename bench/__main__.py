@@ -15,7 +15,15 @@ from typing import Any
 # Before anything imports grpc: see dataaccess_server/__init__.py.
 import dataaccess_server  # noqa: F401  # isort: skip
 
-from bench import analytics, auth_overhead, ingest, oauth_tokens, operations, validate_api_key
+from bench import (
+    analytics,
+    auth_overhead,
+    ingest,
+    oauth_tokens,
+    operations,
+    telemetry_overhead,
+    validate_api_key,
+)
 
 BENCHMARKS: dict[str, Callable[[], Coroutine[Any, Any, str]]] = {
     "operations": operations.run,
@@ -27,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[Any, Any, str]]] = {
 # Benchmarks driven by ghz in interleaved rounds: they take the round count.
 ROUNDED: dict[str, Callable[[int], Coroutine[Any, Any, str]]] = {
     "auth_overhead": auth_overhead.run,
+    "telemetry_overhead": telemetry_overhead.run,
 }
 
 

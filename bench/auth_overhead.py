@@ -27,7 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,8 +132,17 @@ def _root_certificates(variant: Variant) -> bytes | None:
     return None if variant.tls.cacert is None else variant.tls.cacert.read_bytes()
 
 
-def measure(rounds: int, load: Load = LOAD) -> str:
-    """Start the servers, run the interleaved rounds, return the report."""
+def measure(
+    rounds: int,
+    load: Load = LOAD,
+    *,
+    baseline: Variant = BASELINE,
+    others: Callable[[str, Path], list[Variant]] = variants,
+    title: str = "auth_overhead",
+) -> str:
+    """Start the servers (``baseline``, then ``others(dsn, workdir)``), run the
+    interleaved rounds, return the report. Other benchmarks of the hot path reuse it
+    with variants of their own (bench/telemetry_overhead.py)."""
     if rounds < 1:
         raise ValueError("rounds must be at least 1")
     results: dict[str, list[GhzResult]] = {}
@@ -143,10 +152,10 @@ def measure(rounds: int, load: Load = LOAD) -> str:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-auth-")))
         # The baseline's server first: it migrates the database the others need.
         servers: list[tuple[Variant, ServerProcess]] = [
-            (BASELINE, stack.enter_context(server(dsn, {**SERVER_ENV, **BASELINE.server_env})))
+            (baseline, stack.enter_context(server(dsn, {**SERVER_ENV, **baseline.server_env})))
         ]
         key = _seed_key(servers[0][1].target)
-        for variant in variants(dsn, workdir):
+        for variant in others(dsn, workdir):
             starting = server(
                 dsn,
                 {**SERVER_ENV, **variant.server_env},
@@ -170,18 +179,23 @@ def measure(rounds: int, load: Load = LOAD) -> str:
                     postgres_pid=postgres_pid,
                 )
                 results.setdefault(variant.name, []).append(result)
-            print(f"auth_overhead: round {round_ + 1}/{rounds} done", file=sys.stderr, flush=True)
-    return report([variant for variant, _ in servers], results, rounds, load)
+            print(f"{title}: round {round_ + 1}/{rounds} done", file=sys.stderr, flush=True)
+    return report([variant for variant, _ in servers], results, rounds, load, title=title)
 
 
 def report(
-    measured: Sequence[Variant], results: Mapping[str, list[GhzResult]], rounds: int, load: Load
+    measured: Sequence[Variant],
+    results: Mapping[str, list[GhzResult]],
+    rounds: int,
+    load: Load,
+    *,
+    title: str = "auth_overhead",
 ) -> str:
     """Medians per variant, then each variant's same-round share of the baseline's
     throughput; the first variant is the baseline."""
     baseline = results[measured[0].name]
     lines = [
-        f"auth_overhead: ValidateAPIKey, one key, cache warm; ghz -c {load.concurrency} "
+        f"{title}: ValidateAPIKey, one key, cache warm; ghz -c {load.concurrency} "
         f"--connections {load.connections}, {load.duration:g} s per run, {rounds} rounds "
         f"interleaved; medians over the rounds",
         f"{'variant':<24} {'calls/s':>8} {'p50 ms':>7} {'p99 ms':>7} "

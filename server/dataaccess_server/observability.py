@@ -30,13 +30,7 @@ from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetr
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import (
-    ALWAYS_OFF,
-    ALWAYS_ON,
-    ParentBased,
-    Sampler,
-    TraceIdRatioBased,
-)
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased
 from prometheus_client import CollectorRegistry, start_http_server
 
 from dataaccess_server.config.telemetry import TelemetrySettings
@@ -95,7 +89,8 @@ def start_telemetry(settings: TelemetrySettings) -> Observability:
     )
     tracer_provider = tracer = None
     if settings.traces_endpoint is not None:
-        tracer_provider = TracerProvider(resource=resource, sampler=_sampler(settings))
+        # Telemetry.sample decides first; the provider then records what it is given.
+        tracer_provider = TracerProvider(resource=resource, sampler=ParentBased(ALWAYS_ON))
         tracer_provider.add_span_processor(
             BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.traces_endpoint))
         )
@@ -119,7 +114,13 @@ def start_telemetry(settings: TelemetrySettings) -> Observability:
     if readers:
         meter_provider = MeterProvider(resource=resource, metric_readers=readers)
         meter = meter_provider.get_meter("dataaccess_server", _version())
-    telemetry = Telemetry(tracer=tracer, meter=meter, slow_statement=settings.slow_statement)
+    telemetry = Telemetry(
+        tracer=tracer,
+        meter=meter,
+        slow_statement=settings.slow_statement,
+        sampler=settings.sampler,
+        ratio=settings.sampler_ratio,
+    )
     return Observability(telemetry, port, tracer_provider, meter_provider, http)
 
 
@@ -243,15 +244,6 @@ def observe_state(
         unit="{migration}",
         description="migrations this server knows that the primary has not applied",
     )
-
-
-def _sampler(settings: TelemetrySettings) -> Sampler:
-    root: Sampler = {
-        "always_on": ALWAYS_ON,
-        "always_off": ALWAYS_OFF,
-        "traceidratio": TraceIdRatioBased(settings.sampler_ratio),
-    }[settings.sampler.removeprefix("parentbased_")]
-    return ParentBased(root) if settings.sampler.startswith("parentbased_") else root
 
 
 def _version() -> str:

@@ -14,6 +14,9 @@ reasons, never request values.
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable, Iterable
+
 from opentelemetry import metrics, trace
 
 # Seconds: a cached call takes well under a millisecond, a slow analytics one seconds.
@@ -31,10 +34,16 @@ class Telemetry:
         tracer: trace.Tracer | None = None,
         meter: metrics.Meter | None = None,
         slow_statement: float | None = None,
+        sampler: str = "parentbased_always_on",
+        ratio: float = 1.0,
     ) -> None:
         self.tracer = tracer
         self.tracing = tracer is not None
         """Whether spans are made at all (an exporter is configured)."""
+        self.sample = _sampling(sampler, ratio)
+        """Whether a call gets a span, from its parent's sampled flag (None: no parent).
+        Decided before any span exists, so an unsampled call costs no span object: the
+        tracer's own sampler then follows the parent, or records a root."""
         self.meter = meter or metrics.NoOpMeter("dataaccess_server")
         self.metering = meter is not None
         self.slow_statement = slow_statement
@@ -45,11 +54,6 @@ class Telemetry:
             unit="s",
             description="Duration of RPCs served, by method and status code.",
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
-        )
-        self.rpc_active = m.create_up_down_counter(
-            "rpc.server.active_requests",
-            unit="{request}",
-            description="RPCs in flight.",
         )
         self.db_duration = m.create_histogram(
             "db.client.operation.duration",
@@ -92,6 +96,34 @@ class Telemetry:
     def off(cls) -> Telemetry:
         """Telemetry that records nothing."""
         return cls()
+
+    def observe_in_flight(self, count: Callable[[], int]) -> None:
+        """Report ``count()`` as the RPCs in flight (the admission counter: no work per
+        call)."""
+
+        def callback(_options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
+            yield metrics.Observation(count())
+
+        self.meter.create_observable_up_down_counter(
+            "rpc.server.active_requests",
+            [callback],
+            unit="{request}",
+            description="RPCs in flight (health checks aside).",
+        )
+
+
+def _sampling(sampler: str, ratio: float) -> Callable[[bool | None], bool]:
+    # OTEL_TRACES_SAMPLER's meanings, decided from the parent's flag and one draw.
+    root: Callable[[], bool]
+    if sampler.endswith("always_on"):
+        root = lambda: True  # noqa: E731
+    elif sampler.endswith("always_off"):
+        root = lambda: False  # noqa: E731
+    else:
+        root = lambda: random.random() < ratio  # noqa: E731, S311 (not for secrets)
+    if not sampler.startswith("parentbased_"):
+        return lambda _parent: root()
+    return lambda parent: root() if parent is None else parent
 
 
 def current_trace_ids() -> tuple[str, str] | None:

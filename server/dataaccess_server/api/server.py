@@ -99,6 +99,7 @@ class GrpcServer:
         admission = AdmissionInterceptor(
             max_calls=limits.max_concurrent_rpcs, max_streams=limits.max_concurrent_streams
         )
+        telemetry.observe_in_flight(lambda: admission.calls)
         interceptors: list[aio.ServerInterceptor] = [admission, auth, ErrorInterceptor()]
         if telemetry.tracing or telemetry.metering:  # outermost: refused calls are seen too
             interceptors.insert(0, TelemetryInterceptor(telemetry))

@@ -66,25 +66,25 @@ class TelemetryInterceptor(aio.ServerInterceptor):
         telemetry = self._telemetry
         tracer = telemetry.tracer
         name = f"{attributes['rpc.service']}/{attributes['rpc.method']}"
+        # The duration's labels, one dict per status code, built once.
+        labelled: dict[grpc.StatusCode, dict[str, str | int]] = {
+            code: {**attributes, "rpc.grpc.status_code": code.value[0]} for code in grpc.StatusCode
+        }
 
         async def observed(request: Any, context: Context) -> Any:
             started = time.perf_counter()
-            telemetry.rpc_active.add(1, attributes)
             span: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
             if tracer is not None:
-                carrier = {
-                    key: value
-                    for key, value in context.invocation_metadata() or ()
-                    if key in _CARRIED and isinstance(value, str)
-                }
-                span = tracer.start_as_current_span(
-                    name,
-                    context=_PROPAGATOR.extract(carrier) if carrier else None,
-                    kind=trace.SpanKind.SERVER,
-                    attributes=attributes,
-                    record_exception=False,
-                    set_status_on_exception=False,
-                )
+                parent, sampled = _parent(context)
+                if telemetry.sample(sampled):
+                    span = tracer.start_as_current_span(
+                        name,
+                        context=parent,
+                        kind=trace.SpanKind.SERVER,
+                        attributes=attributes,
+                        record_exception=False,
+                        set_status_on_exception=False,
+                    )
             code = grpc.StatusCode.OK
             with span as current:
                 try:
@@ -98,18 +98,30 @@ class TelemetryInterceptor(aio.ServerInterceptor):
                 finally:
                     if code is grpc.StatusCode.OK:
                         code = _code(context.code())
-                    number = code.value[0]
                     if current is not None:
-                        current.set_attribute("rpc.grpc.status_code", number)
+                        current.set_attribute("rpc.grpc.status_code", code.value[0])
                         if code is not grpc.StatusCode.OK:
                             current.set_status(trace.StatusCode.ERROR, code.name)
-                    telemetry.rpc_active.add(-1, attributes)
-                    telemetry.rpc_duration.record(
-                        time.perf_counter() - started,
-                        {**attributes, "rpc.grpc.status_code": number},
-                    )
+                    telemetry.rpc_duration.record(time.perf_counter() - started, labelled[code])
 
         return observed
+
+
+def _parent(context: Context) -> tuple[Any, bool | None]:
+    """The caller's span context (for ``start_as_current_span``) and its sampled flag;
+    (None, None) without a valid ``traceparent``."""
+    carrier = {
+        key: value
+        for key, value in context.invocation_metadata() or ()
+        if key in _CARRIED and isinstance(value, str)
+    }
+    if "traceparent" not in carrier:
+        return None, None
+    parent = _PROPAGATOR.extract(carrier)
+    span_context = trace.get_current_span(parent).get_span_context()
+    if not span_context.is_valid:
+        return None, None
+    return parent, span_context.trace_flags.sampled
 
 
 def _code(code: Any) -> grpc.StatusCode:

@@ -63,7 +63,9 @@ class StatementObserver:
         name = operation if isinstance(operation, str) else operation_name(operation)
         started = time.perf_counter()
         span: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
-        if telemetry.tracer is not None:
+        # A child of the call's span only: an unsampled call, or background work, has
+        # no span to hang one on.
+        if telemetry.tracer is not None and trace.get_current_span().is_recording():
             attributes = {
                 "db.system": "postgresql",
                 "db.operation": name,
