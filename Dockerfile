@@ -70,8 +70,9 @@ ENV PYTHONUNBUFFERED=1 \
 
 USER 10001:10001
 # 8081: the plaintext health-only listener, when DATAACCESS_HEALTH_LISTEN=0.0.0.0:8081
-# (deploy/ sets it, for probes, because 50051 speaks TLS there).
-EXPOSE 50051 8081
+# (deploy/ sets it, for probes, because 50051 speaks TLS there). 9464: the Prometheus
+# scrape endpoint, when DATAACCESS_METRICS_LISTEN=0.0.0.0:9464 (deploy/ sets it too).
+EXPOSE 50051 8081 9464
 
 # The server handles SIGTERM itself (health NOT_SERVING, drain for
 # DATAACCESS_SHUTDOWN_GRACE seconds, exit 0). Exec-form ENTRYPOINT keeps it PID 1, so the
