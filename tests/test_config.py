@@ -11,6 +11,7 @@ import pytest
 
 from dataaccess_server.config import ConfigError, load_settings, parse_duration
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
+from tests.harness.server import TEST_KEYRING_TEXT
 
 GOOD_DSN = "postgresql://app:secret@db.internal:5432/dataaccess"
 
@@ -226,3 +227,59 @@ def test_pool_settings_refuse_bad_values_where_they_are_built(
     with pytest.raises(PoolSettingError) as caught:
         PoolSettings(**values)  # type: ignore[arg-type]
     assert caught.value.field == field
+
+
+# --- telemetry ---------------------------------------------------------------------------
+
+
+def test_telemetry_is_off_unless_asked_for_and_reads_the_standard_variables() -> None:
+    base = {"DATABASE_URL": "postgresql://db/x", "DATAACCESS_ENCRYPTION_KEYS": TEST_KEYRING_TEXT}
+    off = load_settings(base).telemetry
+    assert (off.traces_endpoint, off.metrics_endpoint, off.metrics_listen) == (None, None, None)
+    assert off.slow_statement is None
+    on = load_settings(
+        base
+        | {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317",
+            "OTEL_METRICS_EXPORTER": "none",
+            "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+            "OTEL_TRACES_SAMPLER_ARG": "0.01",
+            "OTEL_SERVICE_NAME": "da-eu",
+            "DATAACCESS_METRICS_LISTEN": ":9464",
+            "DB_SLOW_QUERY_THRESHOLD": "250ms",
+        }
+    ).telemetry
+    assert on.traces_endpoint == "http://collector:4317"
+    assert on.metrics_endpoint is None  # OTEL_METRICS_EXPORTER=none
+    assert (on.sampler, on.sampler_ratio, on.service_name) == (
+        "parentbased_traceidratio",
+        0.01,
+        "da-eu",
+    )
+    assert on.metrics_listen == "0.0.0.0:9464"
+    assert on.slow_statement == 0.25
+    disabled = load_settings(
+        base | {"OTEL_SDK_DISABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"}
+    )
+    assert disabled.telemetry.traces_endpoint is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("OTEL_TRACES_SAMPLER", "sometimes"),
+        ("OTEL_TRACES_SAMPLER_ARG", "1.5"),
+        ("OTEL_TRACES_SAMPLER_ARG", "nan"),
+        ("OTEL_TRACES_EXPORTER", "zipkin"),
+        ("DATAACCESS_METRICS_LISTEN", "9464"),
+        ("DB_SLOW_QUERY_THRESHOLD", "0"),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "10"),
+    ],
+)
+def test_a_bad_telemetry_setting_names_its_variable(variable: str, value: str) -> None:
+    env = {"DATABASE_URL": "postgresql://db/x", "DATAACCESS_ENCRYPTION_KEYS": TEST_KEYRING_TEXT}
+    if variable == "OTEL_TRACES_SAMPLER_ARG":
+        env["OTEL_TRACES_SAMPLER"] = "traceidratio"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env | {variable: value})
+    assert caught.value.variable == variable
