@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -165,9 +166,11 @@ class Application:
         )
 
         def on_message(_channel: str, payload: str) -> None:
-            hashes = decode_invalidation(payload)
+            hashes, sent = decode_invalidation(payload)
             keys.on_invalidation(hashes)
             callers.on_invalidation(hashes)
+            if sent is not None:  # clocks of two hosts: never below zero
+                telemetry.invalidation_lag.record(max(0.0, time.time() - sent))
 
         def on_state(subscribed: bool) -> None:
             cache.set_enabled(subscribed)

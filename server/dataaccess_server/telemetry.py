@@ -66,6 +66,12 @@ class Telemetry:
             unit="{validation}",
             description="API key validations answered, by reason.",
         )
+        self.invalidation_lag = m.create_histogram(
+            "dataaccess.api_key.invalidation.lag",
+            unit="s",
+            description="From a key change's notification to this process forgetting it.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+        )
         self.logs_written = m.create_counter(
             "dataaccess.request_logs.written",
             unit="{log}",

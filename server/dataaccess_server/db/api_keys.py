@@ -9,8 +9,10 @@ the writing server's cache need not wait for the round trip.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -156,21 +158,29 @@ def _record(values: TupleRow) -> APIKey:
 async def _notify(conn: Connection, channel: str, hashes: Sequence[bytes]) -> tuple[bytes, ...]:
     # Hex hashes, comma-separated: a key has one current and few retired hashes, far
     # below NOTIFY's 8000-byte payload limit. They are returned for the caller, whose
-    # own cache must not wait for the notification's round trip.
-    await notify(conn, channel, ",".join(h.hex() for h in hashes))
+    # own cache must not wait for the notification's round trip. The first part,
+    # "@<unix time>", tells receivers how long the invalidation took to reach them.
+    sent = f"@{time.time():.6f}"
+    await notify(conn, channel, ",".join([sent, *(h.hex() for h in hashes)]))
     return tuple(hashes)
 
 
-def decode_invalidation(payload: str) -> list[bytes]:
+def decode_invalidation(payload: str) -> tuple[list[bytes], float | None]:
     """The hashes a notification of ``channel`` names (as :func:`_notify` wrote them, or
-    a caller credential's change: one hash); a malformed part is logged and skipped."""
+    a caller credential's change: one hash), and the Unix time it was sent if it says;
+    a malformed part is logged and skipped."""
     hashes = []
+    sent: float | None = None
     for part in payload.split(","):
+        if part.startswith("@"):
+            with contextlib.suppress(ValueError):
+                sent = float(part[1:])
+            continue
         try:
             hashes.append(bytes.fromhex(part))
         except ValueError:
             log.warning("ignoring a malformed invalidation (%d characters)", len(part))
-    return hashes
+    return hashes, sent
 
 
 async def _hashes(conn: Connection, key_id: str) -> list[bytes]:
