@@ -48,6 +48,7 @@ from dataaccess_server.domain.encryption_key_rotation import rotate_encryption_k
 from dataaccess_server.domain.model.oauth_tokens import RotationProgress
 from dataaccess_server.errors import DataAccessError, InvalidArgumentError
 from dataaccess_server.keyfile import development_keyring
+from dataaccess_server.observability import start_telemetry
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -313,6 +314,12 @@ def _cleanup(_args: argparse.Namespace) -> int:
             return await cluster.run(Intent.WRITE, clean, deadline=Deadline.after(600))
 
     removed = asyncio.run(run())
+    # A short-lived process: its count goes by OTLP (when configured) before it exits.
+    observability = start_telemetry(settings.telemetry)
+    observability.telemetry.partitions_dropped.add(
+        len(removed.partitions) + len(removed.audit_partitions)
+    )
+    observability.shutdown()
     for name in removed.partitions + removed.audit_partitions:
         print(f"dropped partition {name}")
     print(
