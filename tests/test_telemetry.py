@@ -1,0 +1,177 @@
+"""Telemetry end to end, against real receivers: an OTLP/gRPC receiver for spans, and a
+real Prometheus scraping the server's endpoint, with a streaming replica so that spans
+and gauges name the node that served."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+
+import grpc
+import pytest
+
+from dataaccess.v1 import api_keys_pb2 as keys_pb
+from dataaccess_server.app import Application
+from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.embedded import PostgresInstance
+from tests.harness import leaks, stubs
+from tests.harness.otlp import OtlpReceiver, Span, otlp_receiver
+from tests.harness.postgres import InstanceFactory
+from tests.harness.prometheus import prometheus_async, value
+from tests.harness.server import server_settings
+from tests.harness.waiting import wait_until
+
+VALIDATE = "ValidateAPIKey"
+
+
+@dataclass
+class Replicated:
+    """A started server on a primary and a streaming replica in read rotation."""
+
+    app: Application
+    channel: grpc.aio.Channel
+    primary: PostgresInstance
+    replica: PostgresInstance
+
+
+@pytest.fixture
+def receiver() -> AsyncIterator[OtlpReceiver]:
+    with otlp_receiver() as started:
+        yield started  # type: ignore[misc]
+
+
+@pytest.fixture
+async def replicated(
+    pg_instance_factory: InstanceFactory, receiver: OtlpReceiver
+) -> AsyncIterator[Replicated]:
+    primary = await asyncio.to_thread(pg_instance_factory)
+    await Migrator(primary.dsn()).up()
+    replica = await asyncio.to_thread(pg_instance_factory.replica, primary)
+    settings = server_settings(primary.dsn(), replica_dsns=(replica.dsn(),))
+    telemetry = replace(
+        settings.telemetry,
+        traces_endpoint=receiver.endpoint,
+        metrics_listen="127.0.0.1:0",
+    )
+    app = Application(replace(settings, telemetry=telemetry))
+    await app.start()
+    try:
+        assert app.cluster is not None
+        cluster = app.cluster
+        await wait_until(cluster.replicas_serving, what="the replica in read rotation")
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+            yield Replicated(app, channel, primary, replica)
+    finally:
+        await app.stop()  # flushes the last spans to the receiver
+
+
+def traceparent() -> tuple[str, str, str]:
+    """A sampled W3C traceparent of a made-up caller: (header, trace id, span id)."""
+    trace_id, span_id = secrets.token_hex(16), secrets.token_hex(8)
+    return f"00-{trace_id}-{span_id}-01", trace_id, span_id
+
+
+async def test_a_call_with_a_traceparent_continues_its_trace_with_db_spans_naming_the_node(
+    replicated: Replicated, receiver: OtlpReceiver
+) -> None:
+    keys = stubs.api_keys(replicated.channel)
+    header, trace_id, caller_span = traceparent()
+    made = await keys.CreateAPIKey(
+        keys_pb.CreateAPIKeyRequest(api_key=keys_pb.APIKey(name="t", owner_id="o")),
+        metadata=(("traceparent", header),),
+    )
+    leaks.register_secret(made.key)
+    listed_header, listed_trace, _ = traceparent()
+    await keys.ListAPIKeys(
+        keys_pb.ListAPIKeysRequest(owner_id="o"), metadata=(("traceparent", listed_header),)
+    )
+
+    def of_trace(wanted: str) -> list[Span]:
+        return [span for span in receiver.spans() if span.trace_id == wanted]
+
+    await wait_until(
+        lambda: len(of_trace(trace_id)) >= 2 and len(of_trace(listed_trace)) >= 2,
+        what="the spans of both calls",
+    )
+    (server,) = [s for s in of_trace(trace_id) if s.kind == "SERVER"]
+    assert server.parent_span_id == caller_span  # the caller's span is the parent
+    assert server.name == "dataaccess.v1.APIKeyService/CreateAPIKey"
+    assert server.attributes["rpc.system"] == "grpc"
+    assert server.attributes["rpc.service"] == "dataaccess.v1.APIKeyService"
+    assert server.attributes["rpc.method"] == "CreateAPIKey"
+    assert server.attributes["rpc.grpc.status_code"] == 0
+    assert server.resource["service.name"] == "dataaccess"
+    writes = [s for s in of_trace(trace_id) if s.kind == "CLIENT"]
+    assert writes, "no database span under the call"
+    for span in writes:
+        assert span.parent_span_id == server.span_id
+        assert span.attributes["db.system"] == "postgresql"
+        assert span.attributes["dataaccess.db.node"] == "primary"
+        assert span.attributes["dataaccess.db.replica"] is False
+        assert span.attributes["server.port"] == replicated.primary.port
+    assert {span.attributes["db.operation"] for span in writes} == {"insert_key"}
+    # The list is a read: served by the replica, and its span says so.
+    (listing,) = [s for s in of_trace(listed_trace) if s.kind == "SERVER"]
+    (read,) = [s for s in of_trace(listed_trace) if s.kind == "CLIENT"]
+    assert read.parent_span_id == listing.span_id
+    assert read.attributes["dataaccess.db.node"] == "replica-1"
+    assert read.attributes["dataaccess.db.replica"] is True
+    assert read.attributes["dataaccess.db.fallback"] is False
+    assert read.attributes["server.port"] == replicated.replica.port
+
+
+async def test_an_unsampled_parent_is_followed_and_a_failed_call_carries_its_code(
+    replicated: Replicated, receiver: OtlpReceiver
+) -> None:
+    keys = stubs.api_keys(replicated.channel)
+    header, trace_id, _ = traceparent()
+    unsampled = header[:-2] + "00"
+    await keys.ListAPIKeys(keys_pb.ListAPIKeysRequest(), metadata=(("traceparent", unsampled),))
+    failed_header, failed_trace, _ = traceparent()
+    with pytest.raises(grpc.aio.AioRpcError):
+        await keys.GetAPIKey(keys_pb.GetAPIKeyRequest(id="nope"), metadata=(("traceparent", failed_header),))
+    await wait_until(
+        lambda: any(s.trace_id == failed_trace for s in receiver.spans()), what="the failed call"
+    )
+    (failed,) = [s for s in receiver.spans() if s.trace_id == failed_trace and s.kind == "SERVER"]
+    assert failed.attributes["rpc.grpc.status_code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    assert failed.status_code == "ERROR"
+    assert not any(s.trace_id == trace_id for s in receiver.spans())  # not sampled: no span
+
+
+async def test_prometheus_scrapes_rpc_pool_replica_and_validation_metrics(
+    replicated: Replicated,
+) -> None:
+    keys = stubs.api_keys(replicated.channel)
+    made = await keys.CreateAPIKey(
+        keys_pb.CreateAPIKeyRequest(api_key=keys_pb.APIKey(name="p", owner_id="o"))
+    )
+    leaks.register_secret(made.key)
+    for _ in range(2):
+        await keys.ValidateAPIKey(keys_pb.ValidateAPIKeyRequest(key=made.key))
+    for _ in range(3):
+        unknown = "dak_" + secrets.token_urlsafe(32)
+        await keys.ValidateAPIKey(keys_pb.ValidateAPIKeyRequest(key=unknown))
+    port = replicated.app.metrics_port
+    assert port is not None
+    async with prometheus_async([f"127.0.0.1:{port}"]) as server:
+
+        async def exactly(promql: str, expected: float) -> None:
+            await server.wait_for_async(promql, lambda result: value(result) == expected)
+
+        await exactly('dataaccess_api_key_validations_total{reason="VALID"}', 2)
+        await exactly('dataaccess_api_key_validations_total{reason="NOT_FOUND"}', 3)
+        await exactly(
+            f'sum(rpc_server_call_duration_seconds_count{{rpc_method="{VALIDATE}",'
+            'rpc_grpc_status_code="0"})',
+            5,
+        )
+        pool_max = replicated.app.settings.pool.max_size
+        await exactly('db_client_connection_max{dataaccess_db_node="primary"}', pool_max)
+        await server.wait_for_async(
+            'dataaccess_db_replica_lag_seconds{dataaccess_db_node="replica-1"}',
+            lambda result: (lag := value(result)) is not None and 0 <= lag < 5,
+        )
+        await exactly('dataaccess_db_node_in_rotation{dataaccess_db_node="replica-1"}', 1)
