@@ -8,6 +8,7 @@ import os
 import socket
 from collections.abc import Iterator
 
+import grpc
 import pytest
 from grpc import aio
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service_pb2_grpc
@@ -249,8 +250,22 @@ async def test_metric_points_and_log_records_are_read_back_and_searchable_for_se
     assert leaks.find_leaks(exported, ["dak_" + os.urandom(16).hex()]) == []
 
 
+async def test_an_export_made_while_the_event_loop_waits_for_it_is_answered(
+    otlp_receiver: OtlpReceiver,
+) -> None:
+    # What the SDK's force_flush() or shutdown() does when an in-process server calls it
+    # from the loop: a blocking export. A receiver served by this loop would never answer.
+    with grpc.insecure_channel(otlp_receiver.target) as channel:
+        stub = trace_service_pb2_grpc.TraceServiceStub(channel)  # type: ignore[no-untyped-call]
+        stub.Export(trace_request(), timeout=5)
+    assert {span.name for span in otlp_receiver.spans()} == {
+        "dataaccess.v1.APIKeyService/ValidateAPIKey",
+        "root",
+    }
+
+
 async def test_waiting_for_spans_that_never_come_fails_listing_what_came() -> None:
-    async with otlp_receiver() as receiver:
+    with otlp_receiver() as receiver:
         async with aio.insecure_channel(receiver.target) as channel:
             stub = trace_service_pb2_grpc.TraceServiceStub(channel)  # type: ignore[no-untyped-call]
             await stub.Export(trace_request(), timeout=5)

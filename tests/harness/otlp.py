@@ -1,13 +1,16 @@
 """A real OTLP/gRPC receiver in the test process: what an OpenTelemetry exporter sends.
 
 The collector's three services (``TraceService``, ``MetricsService``, ``LogsService``, each
-with its one ``Export`` method, from ``opentelemetry-proto``) are served by a ``grpc.aio``
-server on ``127.0.0.1:0`` in the test's event loop. Every request is kept as received;
-tests read it back flattened (:class:`Span`, :class:`MetricPoint`, :class:`LogRecord`) or
-as text (:meth:`OtlpReceiver.raw_texts`, for the secret scan). A server under test is
-pointed at it with ``OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint``::
+with its one ``Export`` method, from ``opentelemetry-proto``) are served on
+``127.0.0.1:0`` by a gRPC server with threads of its own, not by the test's event loop:
+an in-process server's exporter thread that flushes while the loop waits for it (a
+``force_flush()`` or ``shutdown()`` of the SDK called from the loop) is answered all the
+same, and sync tests can use it too. Every request is kept as received; tests read it
+back flattened (:class:`Span`, :class:`MetricPoint`, :class:`LogRecord`) or as text
+(:meth:`OtlpReceiver.raw_texts`, for the secret scan). A server under test is pointed at
+it with ``OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint``::
 
-    async with otlp_receiver() as receiver:
+    with otlp_receiver() as receiver:
         ...  # start the server with OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint, call it
         [span] = await receiver.wait_for_spans(lambda s: s.kind == "SERVER")
         assert leaks.find_leaks(leaks.Evidence(texts=receiver.raw_texts())) == []
@@ -19,15 +22,18 @@ or, as a fixture (pytest finds it under the name ``otlp_receiver``)::
     async def test_x(otlp_receiver: OtlpReceiver) -> None: ...
 
 Exporters send periodically and in batches: wait for what you expect
-(:meth:`~OtlpReceiver.wait_for_spans`, :meth:`~OtlpReceiver.wait_for_metrics`), never
-sleep. Stop the exporting server before the receiver (a fixture set up earlier is torn
-down later), or its exporter retries against a closed port until its timeout.
+(:meth:`~OtlpReceiver.wait_for_spans`, :meth:`~OtlpReceiver.wait_for_metrics`; a sync
+test polls :meth:`~OtlpReceiver.spans` with ``waiting.wait_until_sync``), never sleep.
+Stop the exporting server before the receiver (a fixture set up earlier is torn down
+later), or its exporter retries against a closed port until its timeout.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 import grpc
@@ -35,7 +41,6 @@ import pytest
 from google.protobuf import text_format
 from google.protobuf.descriptor import FileDescriptor
 from google.protobuf.message import Message
-from grpc import aio
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
@@ -61,6 +66,9 @@ __all__ = [
 
 # OTLP exporters batch (512 spans by default) and may compress: allow any sane batch.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# Exports are few and quick; a handful of threads serves several exporters at once.
+SERVER_THREADS = 4
+STOP_TIMEOUT = 5.0
 
 _Item = TypeVar("_Item")
 _Request = TypeVar("_Request", bound=Message)
@@ -79,9 +87,7 @@ def _export_handler(
     ones every OTLP exporter calls. The answer is an empty response: everything accepted.
     """
 
-    async def export(
-        request: _Request, _context: aio.ServicerContext[_Request, _Response]
-    ) -> _Response:
+    def export(request: _Request, _context: grpc.ServicerContext) -> _Response:
         store(request)
         return response_type()
 
@@ -101,12 +107,13 @@ class OtlpReceiver:
     """An OTLP/gRPC receiver on ``127.0.0.1``: :meth:`start`, point exporters at
     :attr:`endpoint`, read what arrived, :meth:`stop`.
 
-    Everything runs in the event loop that called :meth:`start`; the readers return
-    copies of what has arrived so far, in arrival order.
+    Requests are stored from the server's threads; the readers return copies of what
+    has arrived so far, in arrival order, and may be called from any thread.
     """
 
     def __init__(self) -> None:
-        self._server: aio.Server | None = None
+        self._lock = threading.Lock()
+        self._server: grpc.Server | None = None
         self._port = 0
         self._requests: list[Message] = []
         self._spans: list[Span] = []
@@ -126,15 +133,16 @@ class OtlpReceiver:
         """``127.0.0.1:PORT``, for a gRPC channel of the test's own."""
         return self.endpoint.removeprefix("http://")
 
-    async def start(self) -> None:
+    def start(self) -> None:
         """Listen on a free port of 127.0.0.1; returns once the server accepts calls."""
         if self._server is not None:
             raise RuntimeError("the OTLP receiver is already started")
-        server = aio.server(
+        server = grpc.server(
+            ThreadPoolExecutor(SERVER_THREADS, thread_name_prefix="otlp-receiver"),
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.so_reuseport", 0),
-            ]
+            ],
         )
         trace_file = trace_service_pb2.DESCRIPTOR
         metrics_file = metrics_service_pb2.DESCRIPTOR
@@ -162,52 +170,65 @@ class OtlpReceiver:
             )
         )
         self._port = server.add_insecure_port("127.0.0.1:0")
-        await server.start()
+        server.start()
         self._server = server
 
-    async def stop(self) -> None:
-        """Stop listening at once (no grace: exporters resend what was not acknowledged).
-        What was received stays readable. Stopping a stopped receiver does nothing."""
+    def stop(self) -> None:
+        """Stop listening at once (no grace: exporters resend what was not acknowledged),
+        waiting at most 5 s for calls under way. What was received stays readable.
+        Stopping a stopped receiver does nothing."""
         server, self._server = self._server, None
         if server is not None:
-            await server.stop(None)
+            server.stop(None).wait(STOP_TIMEOUT)
 
     def _store_traces(self, request: trace_service_pb2.ExportTraceServiceRequest) -> None:
-        self._requests.append(request)
-        self._spans.extend(flatten_spans(request))
+        spans = flatten_spans(request)
+        with self._lock:
+            self._requests.append(request)
+            self._spans.extend(spans)
 
     def _store_metrics(self, request: metrics_service_pb2.ExportMetricsServiceRequest) -> None:
-        self._requests.append(request)
-        self._metrics.extend(flatten_metrics(request))
+        points = flatten_metrics(request)
+        with self._lock:
+            self._requests.append(request)
+            self._metrics.extend(points)
 
     def _store_logs(self, request: logs_service_pb2.ExportLogsServiceRequest) -> None:
-        self._requests.append(request)
-        self._logs.extend(flatten_logs(request))
+        records = flatten_logs(request)
+        with self._lock:
+            self._requests.append(request)
+            self._logs.extend(records)
 
     def spans(self) -> list[Span]:
         """Every span received so far."""
-        return list(self._spans)
+        with self._lock:
+            return list(self._spans)
 
     def metrics(self) -> list[MetricPoint]:
         """Every metric data point received so far (each export of a series is one)."""
-        return list(self._metrics)
+        with self._lock:
+            return list(self._metrics)
 
     def logs(self) -> list[LogRecord]:
         """Every log record received so far."""
-        return list(self._logs)
+        with self._lock:
+            return list(self._logs)
 
     def raw_texts(self) -> list[str]:
         """Every request received (traces, metrics, logs), each in protobuf's text form
         with UTF-8 kept as is: what a secret scan searches
         (``leaks.find_leaks(leaks.Evidence(texts=receiver.raw_texts()))``)."""
-        return [text_format.MessageToString(request, as_utf8=True) for request in self._requests]
+        with self._lock:
+            requests = list(self._requests)
+        return [text_format.MessageToString(request, as_utf8=True) for request in requests]
 
     def clear(self) -> None:
         """Forget everything received so far (to look only at what a later step sends)."""
-        self._requests.clear()
-        self._spans.clear()
-        self._metrics.clear()
-        self._logs.clear()
+        with self._lock:
+            self._requests.clear()
+            self._spans.clear()
+            self._metrics.clear()
+            self._logs.clear()
 
     async def wait_for_spans(
         self, predicate: Callable[[Span], bool], *, count: int = 1, timeout: float = 10.0
@@ -265,19 +286,19 @@ def _point_line(point: MetricPoint) -> str:
     return f"{point.kind} {point.name} {point.attributes} {shown}"
 
 
-@asynccontextmanager
-async def otlp_receiver() -> AsyncIterator[OtlpReceiver]:
-    """A started :class:`OtlpReceiver`, stopped when the block ends."""
+@contextmanager
+def otlp_receiver() -> Iterator[OtlpReceiver]:
+    """A started :class:`OtlpReceiver`, stopped when the block ends (sync or async tests)."""
     receiver = OtlpReceiver()
-    await receiver.start()
+    receiver.start()
     try:
         yield receiver
     finally:
-        await receiver.stop()
+        receiver.stop()
 
 
 @pytest.fixture(name="otlp_receiver")
-async def otlp_receiver_fixture() -> AsyncIterator[OtlpReceiver]:
+def otlp_receiver_fixture() -> Iterator[OtlpReceiver]:
     """A started :class:`OtlpReceiver` for one test (import this into the test module)."""
-    async with otlp_receiver() as receiver:
+    with otlp_receiver() as receiver:
         yield receiver
