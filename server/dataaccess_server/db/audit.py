@@ -42,7 +42,7 @@ CONDITIONS = {
 AFTER = "(event_time, event_id) < (%(after_time)s, %(after_id)s)"
 
 
-async def append(conn: Connection, event: AuditEvent) -> None:
+async def append_audit_event(conn: Connection, event: AuditEvent) -> None:
     """Insert one row, creating its day's partition if it is missing."""
     params = {
         "time": event.time,
@@ -126,7 +126,9 @@ class PostgresAuditStore:
 
     async def append(self, event: AuditEvent, deadline: Deadline) -> None:
         """See :func:`append`."""
-        await self._cluster.run(Intent.WRITE, partial(append, event=event), deadline=deadline)
+        await self._cluster.run(
+            Intent.WRITE, partial(append_audit_event, event=event), deadline=deadline
+        )
 
     async def ensure_partitions(self, days: Sequence[date], deadline: Deadline) -> list[str]:
         """See :func:`ensure_partitions`, on the primary."""
