@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 
 import grpc
 import pytest
+from google.protobuf import field_mask_pb2
 
 from dataaccess.v1 import api_keys_pb2 as keys_pb
+from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import leaks, stubs
+from tests.harness.calls import bearer, credential
 from tests.harness.otlp import OtlpReceiver, Span, otlp_receiver
 from tests.harness.postgres import InstanceFactory
 from tests.harness.prometheus import prometheus_async, value
@@ -181,3 +185,85 @@ async def test_prometheus_scrapes_rpc_pool_replica_and_validation_metrics(
             lambda result: (lag := value(result)) is not None and 0 <= lag < 5,
         )
         await exactly('dataaccess_db_node_in_rotation{dataaccess_db_node="replica-1"}', 1)
+
+
+async def test_no_secret_reaches_any_span_metric_or_log_line(
+    pg_database: str, receiver: OtlpReceiver
+) -> None:
+    # Every RPC that carries a secret, with everything exported: spans of every call
+    # (sampler always on), metrics by OTLP and on the scrape endpoint, slow statements
+    # logged (threshold 1 ms: nearly every operation), and a DSN with a password.
+    password = "dsn-PLAINTEXT-" + secrets.token_hex(12)
+    leaks.register_secret(password)
+    separator = "&" if "?" in pg_database else "?"
+    settings = server_settings(f"{pg_database}{separator}password={password}", auth="on")
+    telemetry = replace(
+        settings.telemetry,
+        traces_endpoint=receiver.endpoint,
+        metrics_endpoint=receiver.endpoint,
+        metric_export_interval=0.2,
+        metrics_listen="127.0.0.1:0",
+        slow_statement=0.001,
+    )
+    app = Application(replace(settings, telemetry=telemetry))
+    await app.start()
+    try:
+        token = await credential(app, "admin")
+        meta = bearer(token)
+        access, refresh = ("ya29.tele-" + secrets.token_hex(16), "1//tele-" + secrets.token_hex(16))
+        newer = "ya29.tele-new-" + secrets.token_hex(16)
+        leaks.register_secret(access, refresh, newer)
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+            tokens, keys = stubs.oauth_tokens(channel), stubs.api_keys(channel)
+            stored = await tokens.UpsertOAuthToken(
+                tokens_pb.UpsertOAuthTokenRequest(
+                    token=tokens_pb.OAuthToken(
+                        provider="claude", user_id="u", access_token=access, refresh_token=refresh
+                    )
+                ),
+                metadata=meta,
+            )
+            full = await tokens.GetOAuthToken(
+                tokens_pb.GetOAuthTokenRequest(
+                    id=stored.token.id, view=tokens_pb.O_AUTH_TOKEN_VIEW_FULL
+                ),
+                metadata=meta,
+            )
+            assert full.token.access_token == access
+            await tokens.UpdateOAuthToken(
+                tokens_pb.UpdateOAuthTokenRequest(
+                    token=tokens_pb.OAuthToken(id=stored.token.id, access_token=newer),
+                    update_mask=field_mask_pb2.FieldMask(paths=["access_token"]),
+                    etag=full.token.etag,
+                ),
+                metadata=meta,
+            )
+            made = await keys.CreateAPIKey(
+                keys_pb.CreateAPIKeyRequest(api_key=keys_pb.APIKey(name="s", owner_id="o")),
+                metadata=meta,
+            )
+            leaks.register_secret(made.key)
+            await keys.ValidateAPIKey(keys_pb.ValidateAPIKeyRequest(key=made.key), metadata=meta)
+            rotated = await keys.RotateAPIKey(
+                keys_pb.RotateAPIKeyRequest(id=made.api_key.id), metadata=meta
+            )
+            leaks.register_secret(rotated.key)
+            await keys.ValidateAPIKey(keys_pb.ValidateAPIKeyRequest(key=rotated.key), metadata=meta)
+            with pytest.raises(grpc.aio.AioRpcError):  # a wrong credential, refused
+                await keys.ValidateAPIKey(
+                    keys_pb.ValidateAPIKeyRequest(key=made.key), metadata=bearer(made.key)
+                )
+        port = app.metrics_port
+        assert port is not None
+        scraped = await asyncio.to_thread(
+            lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+        )
+        await receiver.wait_for_metrics(lambda p: p.name == "dataaccess.api_key.validations")
+    finally:
+        await app.stop()  # the last spans and metrics go out
+    assert any(s.name.endswith("/GetOAuthToken") for s in receiver.spans())
+    assert "dataaccess_api_key_validations_total" in scraped
+    evidence = leaks.Evidence(texts=[*receiver.raw_texts(), scraped])
+    assert leaks.find_leaks(evidence) == []
+    # The scan can fail: the same evidence with a secret in it is reported.
+    assert leaks.find_leaks(leaks.Evidence(texts=[*evidence.texts, newer]), [newer]) != []
