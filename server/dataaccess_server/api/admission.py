@@ -20,7 +20,7 @@ import grpc
 from grpc import aio
 
 from dataaccess_server.api.access import OPEN_PREFIXES
-from dataaccess_server.api.handlers import Kind, rewrapped
+from dataaccess_server.api.handlers import HandlerCache, Kind, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.errors import ResourceExhaustedError
 
@@ -45,6 +45,7 @@ class AdmissionInterceptor(aio.ServerInterceptor):
     def __init__(self, *, max_calls: int, max_streams: int) -> None:
         self.max_calls = max_calls
         self.max_streams = max_streams
+        self._handlers = HandlerCache()
         self.calls = 0
         """Calls in flight now (one event loop: a plain counter is exact)."""
         self.streams = 0
@@ -60,7 +61,8 @@ class AdmissionInterceptor(aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None or handler_call_details.method.startswith(OPEN_PREFIXES):
             return handler
-        return rewrapped(handler, self._admitting)
+        method = handler_call_details.method
+        return self._handlers.wrapped(method, handler, lambda: rewrapped(handler, self._admitting))
 
     def _admitting(self, call: Any, kind: Kind) -> Any:
         if kind.answers_once:

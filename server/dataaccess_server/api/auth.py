@@ -31,7 +31,7 @@ from dataaccess_server import errors
 from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.decoding import Refused
-from dataaccess_server.api.handlers import Kind, rewrapped
+from dataaccess_server.api.handlers import HandlerCache, Kind, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.domain.access import AccessPolicy
 from dataaccess_server.domain.audit import AuditTrail
@@ -84,6 +84,7 @@ class AuthInterceptor(aio.ServerInterceptor):
         self._deadline = CallDeadline(default_deadline)
         self._certificate_identity = certificate_identity
         self._reflection_public = reflection_public
+        self._handlers = HandlerCache()
 
     async def intercept_service(
         self,
@@ -164,7 +165,7 @@ class AuthInterceptor(aio.ServerInterceptor):
                 return self._unary(call, method, rule, inspect_request=inspect_request)
             return self._streaming(call, method, rule)
 
-        return rewrapped(handler, wrap)
+        return self._handlers.wrapped(method, handler, lambda: rewrapped(handler, wrap))
 
     def _unary(
         self, call: Any, method: str, rule: Rule | None, *, inspect_request: bool

@@ -64,3 +64,30 @@ def rewrapped(
             response_serializer=handler.response_serializer,
         ),
     )
+
+
+class HandlerCache:
+    """An interceptor's wrapped handlers, kept per method.
+
+    grpc calls ``intercept_service`` for every call, and the handler below it is the same
+    object each time (the servicer's, or the next interceptor's kept one): rewrapping it
+    per call would rebuild per-method state on the hottest path. Kept while the handler
+    below is the same object; bounded by the number of methods.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Any, Any]] = {}
+
+    def wrapped(
+        self,
+        method: str,
+        handler: Handler[Request, Response],
+        build: Callable[[], Handler[Request, Response]],
+    ) -> Handler[Request, Response]:
+        """The handler ``build()`` made for ``method`` over ``handler``, made once."""
+        kept = self._kept.get(method)
+        if kept is not None and kept[0] is handler:
+            return cast("Handler[Request, Response]", kept[1])
+        made = build()
+        self._kept[method] = (handler, made)
+        return made

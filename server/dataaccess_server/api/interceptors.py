@@ -11,7 +11,7 @@ from grpc import aio
 
 from dataaccess_server import errors
 from dataaccess_server.api.decoding import Refused, checked
-from dataaccess_server.api.handlers import Kind, kind_of, rewrapped
+from dataaccess_server.api.handlers import HandlerCache, Kind, kind_of, rewrapped
 from dataaccess_server.api.status import to_status
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,9 @@ class ErrorInterceptor(aio.ServerInterceptor):
     Requests are decoded by ``decoding.checked``: bytes that do not decode, or a string
     with a NUL, reach the guard as ``Refused`` and answer INVALID_ARGUMENT.
     """
+
+    def __init__(self) -> None:
+        self._handlers = HandlerCache()
 
     async def intercept_service(
         self,
@@ -64,7 +67,13 @@ class ErrorInterceptor(aio.ServerInterceptor):
 
             return guarded
 
-        return rewrapped(handler, wrap, request_deserializer=checked(handler.request_deserializer))
+        return self._handlers.wrapped(
+            method,
+            handler,
+            lambda: rewrapped(
+                handler, wrap, request_deserializer=checked(handler.request_deserializer)
+            ),
+        )
 
 
 async def _accepted(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -21,7 +21,7 @@ from grpc import aio
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from dataaccess_server.api.handlers import rewrapped
+from dataaccess_server.api.handlers import HandlerCache, rewrapped
 from dataaccess_server.telemetry import Telemetry
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class TelemetryInterceptor(aio.ServerInterceptor):
     def __init__(self, telemetry: Telemetry) -> None:
         self._telemetry = telemetry
         self._attributes: dict[str, dict[str, str]] = {}
+        self._handlers = HandlerCache()
 
     async def intercept_service(
         self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
@@ -58,7 +59,7 @@ class TelemetryInterceptor(aio.ServerInterceptor):
                 return call  # reflection's stream: an operator's tool, not traffic
             return self._observed(call, frozen)
 
-        return rewrapped(handler, wrap)
+        return self._handlers.wrapped(method, handler, lambda: rewrapped(handler, wrap))
 
     def _observed(
         self, call: Callable[[Any, Context], Awaitable[Any]], attributes: dict[str, str]
