@@ -1,6 +1,7 @@
 """What telemetry costs on the hottest path: cached ValidateAPIKey driven by ghz, with
-telemetry off, with metrics on (a Prometheus endpoint and OTLP pushes), and with traces
-sampled at 1% and at 100% on top, one server process per variant on one PostgreSQL, in
+telemetry off, with metrics on (the Prometheus endpoint; and with OTLP pushes as well),
+and with traces sampled at 1% and at 100% on top (metrics on the Prometheus endpoint and
+spans by OTLP, as deploy/ runs it), one server process per variant on one PostgreSQL, in
 interleaved rounds (the machinery of bench/auth_overhead.py).
 
 ``python -m bench telemetry_overhead [--rounds N]`` (default 5). The spans and metrics
@@ -70,9 +71,10 @@ def otlp_sink() -> Iterator[tuple[str, _Sink]]:
 
 def variants_for(endpoint: str) -> Callable[[str, Path], list[Variant]]:
     """The variants beside the baseline, exporting to ``endpoint``."""
-    metrics_on = {
-        **NO_AUTH,
-        "DATAACCESS_METRICS_LISTEN": "127.0.0.1:0",
+    # As deploy/ runs it: metrics on the Prometheus endpoint, traces by OTLP.
+    metrics_on = {**NO_AUTH, "DATAACCESS_METRICS_LISTEN": "127.0.0.1:0"}
+    both_exports = {
+        **metrics_on,
         "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": endpoint,
         "OTEL_METRIC_EXPORT_INTERVAL": "5000",
     }
@@ -88,7 +90,8 @@ def variants_for(endpoint: str) -> Callable[[str, Path], list[Variant]]:
     def others(_dsn: str, _workdir: Path) -> list[Variant]:
         return [
             Variant("telemetry off (again)", server_env=NO_AUTH),
-            Variant("metrics on", server_env=metrics_on),
+            Variant("metrics (Prometheus)", server_env=metrics_on),
+            Variant("metrics (Prometheus + OTLP)", server_env=both_exports),
             Variant("metrics + traces 1%", server_env=traced("0.01"), target=TARGET),
             Variant("metrics + traces 100%", server_env=traced("1.0")),
         ]
@@ -107,7 +110,7 @@ def measure(rounds: int) -> str:
         received = (
             f"the OTLP sink received {sink.spans} spans and {sink.metric_exports} metric exports"
         )
-    if sink.spans == 0 or sink.metric_exports == 0:
+    if sink.spans == 0 or sink.metric_exports == 0:  # the OTLP variants exported nothing
         raise RuntimeError(f"telemetry was not exported: {received}")
     return f"{text}\n{received}"
 

@@ -36,13 +36,13 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
     ) -> None:
         self._keys = keys
         self._deadline = CallDeadline(default_deadline, max_deadline)
-        self._validations = telemetry.validations
+        self._count = telemetry.count_validation
 
     async def ValidateAPIKey(
         self, request: pb.ValidateAPIKeyRequest, context: Context
     ) -> pb.ValidateAPIKeyResponse:
         result = await self._keys.validate(request.key, self._deadline(context))
-        self._validations.add(1, {"reason": result.reason.name})
+        self._count(result.reason.name)
         return validation_to_proto(result)
 
     async def CreateAPIKey(
