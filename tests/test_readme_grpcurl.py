@@ -1,0 +1,293 @@
+"""Every grpcurl command the README shows, run against a live server, so none can rot.
+
+The convention read from README.md: inside a fenced code block, a line starting with
+``$ grpcurl`` is a command. It goes on over the next lines while it ends with a
+backslash or has an unclosed quote (a ``-d '{...}'`` may span lines), and a trailing
+``# comment`` is no part of it. The lines after it, up to the next ``$`` line or the
+end of the block, are its output as the README shows it: for ``list`` the service names,
+else JSON that may elide parts with ``...``. A command with no lines after it shows no
+output, and is only required to succeed.
+
+Each command is rewritten for the test's servers, and only so:
+- its address (``host:port``) becomes a live server's, and TLS flags (``-cacert``,
+  ``-cert``, ``-key``, ``-authority``) become ``-plaintext``: the TLS listener has tests
+  of its own (test_tls.py), and these commands are about the calls;
+- a command that presents a credential goes to a server with DATAACCESS_AUTH=on; one
+  without goes to a server with DATAACCESS_AUTH=none, as in the quickstart;
+- the README's elided placeholders, ``dac_…`` (a bearer credential: the README's
+  ``gateway``, of the role ``proxy``) and ``dak_…`` (an API key), become real ones; a
+  client certificate becomes a bearer credential of the role its identity has in the
+  README's policy file (``gateway.crt``: ``proxy``), or ``admin`` for a certificate that
+  file does not list. Any other ``…`` in a command fails the test: it would be a
+  placeholder this test does not know how to fill.
+
+Health-only listeners (``DATAACCESS_HEALTH_LISTEN``) are the main port here: they serve
+the same health state (test_tls.py covers the listener itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+from grpc import aio
+
+from dataaccess.v1 import api_keys_pb2, oauth_tokens_pb2, request_logs_pb2
+from dataaccess_server.app import Application
+from tests.harness import stubs
+from tests.harness.calls import bearer, credential
+from tests.harness.server import server_settings
+
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
+ADDRESS = re.compile(r"^[\w.-]+:\d+$")
+TLS_FLAGS = {"-cacert", "-cert", "-key", "-authority"}
+FLAGS_WITH_VALUES = TLS_FLAGS | {"-d", "-H", "-rpc-header", "-reflect-header", "-max-time"}
+BEARER_PLACEHOLDER = re.compile(r"dac_[^\s\"']*…")
+API_KEY_PLACEHOLDER = re.compile(r"dak_[^\s\"']*…")
+# The roles of the README's client certificates, after its policy file.
+CERTIFICATE_ROLES = {"gateway.crt": "proxy"}
+SHOWN_FIELD = re.compile(r'"(\w+)"\s*:')
+SHOWN_ENUM = re.compile(r'"(\w+)"\s*:\s*"([A-Z][A-Z0-9_]+)"')
+# The README's analytics example asks for 2026-11-15..22: logs are seeded there, and the
+# servers keep logs of that long ago (the default retention would refuse them).
+SEEDED_LOG_TIME = "2026-11-18T12:00:00Z"
+LONG_RETENTION_DAYS = 36_500
+
+
+@dataclass(frozen=True)
+class ReadmeCommand:
+    """One ``$ grpcurl`` command of the README and the output shown under it."""
+
+    line: int
+    argv: tuple[str, ...]
+    output: str
+
+
+def readme_grpcurl_commands(text: str) -> list[ReadmeCommand]:
+    """The grpcurl commands of ``text``'s fenced code blocks (convention: module docstring)."""
+    commands: list[ReadmeCommand] = []
+    lines = text.splitlines()
+    in_block = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("```"):
+            in_block = not in_block
+            index += 1
+            continue
+        if not (in_block and line.startswith("$ grpcurl")):
+            index += 1
+            continue
+        start = index
+        source = line[2:]
+        argv = _split(source)
+        while argv is None:
+            index += 1
+            source = source.removesuffix("\\") + "\n" + lines[index]
+            argv = _split(source)
+        index += 1
+        output: list[str] = []
+        while index < len(lines) and not lines[index].startswith(("$", "```")):
+            output.append(lines[index])
+            index += 1
+        commands.append(ReadmeCommand(start + 1, tuple(argv), "\n".join(output).strip()))
+    return commands
+
+
+def _split(source: str) -> list[str] | None:
+    """``source`` as shell words, or None while it goes on over the next line."""
+    if source.rstrip().endswith("\\"):
+        return None
+    try:
+        return shlex.split(source, comments=True)
+    except ValueError:  # no closing quotation: the quoted text spans lines
+        return None
+
+
+COMMANDS = readme_grpcurl_commands(README.read_text())
+
+
+def grpcurl() -> str:
+    found = shutil.which("grpcurl") or shutil.which("grpcurl", path=str(REPO / ".tools"))
+    assert found, "grpcurl is missing: `make test` installs it into .tools/"
+    return found
+
+
+def presents_credential(command: ReadmeCommand) -> bool:
+    """Whether the README's command authenticates (bearer header or client certificate)."""
+    words = command.argv
+    headers = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "-H"]
+    return "-cert" in words or any(h.lower().startswith("authorization:") for h in headers)
+
+
+def rewrite(command: ReadmeCommand, target: str, tokens: dict[str, str], api_key: str) -> list[str]:
+    """The command as run here (the rewriting rules of the module docstring); ``tokens``
+    holds a bearer credential per role."""
+    argv = [grpcurl(), "-plaintext"]
+    token = tokens["proxy"]
+    words = iter(command.argv[1:])
+    addressed = False
+    for word in words:
+        if word in TLS_FLAGS:
+            value = next(words)
+            if word == "-cert":
+                role = CERTIFICATE_ROLES.get(value, "admin")
+                argv += ["-H", f"authorization: Bearer {tokens[role]}"]
+            continue
+        if word == "-plaintext":
+            continue
+        if word in FLAGS_WITH_VALUES:
+            value = next(words)
+            value = BEARER_PLACEHOLDER.sub(token, API_KEY_PLACEHOLDER.sub(api_key, value))
+            argv += [word, value]
+            continue
+        if not addressed and ADDRESS.match(word):
+            argv.append(target)
+            addressed = True
+            continue
+        argv.append(word)
+    assert addressed, f"README.md:{command.line}: no host:port in the command"
+    assert not any("…" in word for word in argv), (
+        f"README.md:{command.line}: a placeholder this test cannot fill"
+    )
+    return argv
+
+
+def json_pairs(value: object) -> Iterator[tuple[str, object]]:
+    """Every (field, value) at any depth of a decoded JSON document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key, item
+            yield from json_pairs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_pairs(item)
+
+
+@dataclass
+class LiveServers:
+    """An open server (DATAACCESS_AUTH=none) and one with authentication, on one database,
+    with what the README's commands read seeded in it."""
+
+    open_target: str
+    auth_target: str
+    tokens: dict[str, str]
+    api_key: str
+
+
+async def _seed(open_target: str, auth_target: str, proxy: str, admin: str) -> str:
+    """Seed the README's examples; return a real API key."""
+    async with aio.insecure_channel(auth_target) as channel:
+        created = await stubs.api_keys(channel).CreateAPIKey(
+            api_keys_pb2.CreateAPIKeyRequest(
+                api_key=api_keys_pb2.APIKey(name="readme", owner_id="readme")
+            ),
+            metadata=bearer(admin),
+            timeout=10,
+        )
+        await stubs.oauth_tokens(channel).UpsertOAuthToken(
+            oauth_tokens_pb2.UpsertOAuthTokenRequest(
+                token=oauth_tokens_pb2.OAuthToken(
+                    provider="claude", user_id="u1", access_token="readme-access-token"
+                )
+            ),
+            metadata=bearer(proxy),
+            timeout=10,
+        )
+    when = Timestamp()
+    when.FromJsonString(SEEDED_LOG_TIME)
+    logs = [
+        request_logs_pb2.RequestLog(
+            request_id=f"readme-{n}",
+            request_time=when,
+            provider="anthropic",
+            model="claude",
+            status_code=200,
+            latency_ms=100 * (n + 1),
+        )
+        for n in range(10)
+    ]
+    async with aio.insecure_channel(open_target) as channel:
+        await stubs.request_logs(channel).BatchInsertRequestLogs(
+            request_logs_pb2.BatchInsertRequestLogsRequest(logs=logs), timeout=10
+        )
+    return created.key
+
+
+@pytest.fixture
+async def live(pg_database: str) -> AsyncIterator[LiveServers]:
+    settings = replace(server_settings(pg_database), log_retention_days=LONG_RETENTION_DAYS)
+    open_app = Application(replace(settings, auth="none"))
+    auth_app = Application(replace(settings, auth="on"))
+    try:
+        open_target = f"127.0.0.1:{await open_app.start()}"
+        auth_target = f"127.0.0.1:{await auth_app.start()}"
+        proxy = await credential(auth_app, "proxy", "gateway")
+        admin = await credential(auth_app, "admin")
+        api_key = await _seed(open_target, auth_target, proxy, admin)
+        yield LiveServers(open_target, auth_target, {"proxy": proxy, "admin": admin}, api_key)
+    finally:
+        await auth_app.stop()
+        await open_app.stop()
+
+
+async def run_grpcurl(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(
+        subprocess.run, argv, capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+def test_the_readme_shows_grpcurl_commands_and_each_is_parsed() -> None:
+    shown = sum(1 for line in README.read_text().splitlines() if line.startswith("$ grpcurl"))
+    assert shown >= 5
+    assert len(COMMANDS) == shown  # none missed by the parser
+    assert any(command.output for command in COMMANDS)
+    assert any(presents_credential(command) for command in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[f"README.md:{c.line}" for c in COMMANDS])
+async def test_readme_grpcurl_command_succeeds_with_the_fields_shown(
+    command: ReadmeCommand, live: LiveServers
+) -> None:
+    target = live.auth_target if presents_credential(command) else live.open_target
+    # Only the exit code and the streams in messages: the command holds a credential.
+    result = await run_grpcurl(rewrite(command, target, live.tokens, live.api_key))
+    where, code = f"README.md:{command.line}", result.returncode
+    assert code == 0, f"{where}: {result.stderr}"
+    if not command.output:
+        return
+    if command.argv[-1] == "list":
+        assert result.stdout.split() == command.output.split(), where
+        return
+    answer = json.loads(result.stdout)
+    pairs = list(json_pairs(answer))
+    fields = {field for field, _ in pairs}
+    missing = set(SHOWN_FIELD.findall(command.output)) - fields
+    assert not missing, f"{where}: the answer lacks {sorted(missing)}: {result.stdout}"
+    for field, shown in SHOWN_ENUM.findall(command.output):
+        assert (field, shown) in pairs, f"{where}: {field} is not {shown}: {result.stdout}"
+
+
+async def test_grpcurl_lists_and_describes_the_api_keys_service(live: LiveServers) -> None:
+    listed = await run_grpcurl([grpcurl(), "-plaintext", live.open_target, "list"])
+    assert listed.returncode == 0, listed.stderr
+    assert "dataaccess.v1.APIKeyService" in listed.stdout.split()
+    described = await run_grpcurl(
+        [grpcurl(), "-plaintext", live.open_target, "describe", "dataaccess.v1.APIKeyService"]
+    )
+    assert described.returncode == 0, described.stderr
+    assert "dataaccess.v1.APIKeyService is a service:" in described.stdout
+    service = api_keys_pb2.DESCRIPTOR.services_by_name["APIKeyService"]
+    for method in service.methods:
+        request, response = method.input_type.full_name, method.output_type.full_name
+        assert f"rpc {method.name} ( .{request} ) returns ( .{response} );" in described.stdout
