@@ -9,6 +9,7 @@ import secrets
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import grpc
 import pytest
@@ -16,6 +17,8 @@ from google.protobuf import field_mask_pb2
 
 from dataaccess.v1 import api_keys_pb2 as keys_pb
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb
+from dataaccess.v1 import request_logs_pb2 as logs_pb
+from dataaccess.v1 import usage_pb2 as usage_pb
 from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.embedded import PostgresInstance
@@ -26,6 +29,7 @@ from tests.harness.postgres import InstanceFactory
 from tests.harness.prometheus import prometheus_async, value
 from tests.harness.server import server_settings
 from tests.harness.waiting import wait_until
+from tests.test_request_logs import log
 
 VALIDATE = "ValidateAPIKey"
 
@@ -267,3 +271,64 @@ async def test_no_secret_reaches_any_span_metric_or_log_line(
     assert leaks.find_leaks(evidence) == []
     # The scan can fail: the same evidence with a secret in it is reported.
     assert leaks.find_leaks(leaks.Evidence(texts=[*evidence.texts, newer]), [newer]) != []
+
+
+def scraped_value(text: str, name: str, labels: str = "") -> float:
+    """The value of the sample ``name`` (whose labels include ``labels``) in a scrape."""
+    for line in text.splitlines():
+        if line.startswith(name + "{") and labels in line:
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"no sample {name} {labels} in the scrape")
+
+
+async def test_ingest_counters_in_flight_and_invalidation_lag_are_exported(
+    pg_database: str,
+) -> None:
+    settings = server_settings(pg_database)
+    app = Application(
+        replace(settings, telemetry=replace(settings.telemetry, metrics_listen="127.0.0.1:0"))
+    )
+    await app.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+            logs = [log(n) for n in range(4)]
+            batch = logs_pb.BatchInsertRequestLogsRequest(logs=logs)
+            await stubs.request_logs(channel).BatchInsertRequestLogs(batch)
+            await stubs.request_logs(channel).BatchInsertRequestLogs(batch)  # a resend
+            today = datetime.now(UTC).date().isoformat()
+            record = usage_pb.UsageRecord(
+                provider="p", model="m", auth_id="a", date=today, input_tokens=1
+            )
+            await stubs.usage(channel).BatchUpsertUsage(
+                usage_pb.BatchUpsertUsageRequest(records=[record] * 3, request_id="u-1")
+            )
+            await stubs.usage(channel).BatchUpsertUsage(  # a replay: not counted again
+                usage_pb.BatchUpsertUsageRequest(records=[record] * 3, request_id="u-1")
+            )
+            keys = stubs.api_keys(channel)
+            made = await keys.CreateAPIKey(
+                keys_pb.CreateAPIKeyRequest(api_key=keys_pb.APIKey(name="i", owner_id="o"))
+            )
+            leaks.register_secret(made.key)
+            await keys.RevokeAPIKey(keys_pb.RevokeAPIKeyRequest(id=made.api_key.id))
+        port = app.metrics_port
+
+        def scrape() -> str:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+
+        # Creation and revocation notify; this server hears both back.
+        await wait_until(
+            lambda: (
+                "dataaccess_api_key_invalidation_lag_seconds_count{" in scrape()
+                and scraped_value(scrape(), "dataaccess_api_key_invalidation_lag_seconds_count")
+                >= 2
+            ),
+            what="the invalidations heard back",
+        )
+        text = await asyncio.to_thread(scrape)
+    finally:
+        await app.stop()
+    assert scraped_value(text, "dataaccess_request_logs_written_total") == 4
+    assert scraped_value(text, "dataaccess_request_logs_duplicates_total") == 4
+    assert scraped_value(text, "dataaccess_usage_records_total") == 3
+    assert scraped_value(text, "rpc_server_active_requests") == 0  # none in flight now

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Protocol
 
@@ -61,7 +61,6 @@ class Observability:
     _tracer_provider: TracerProvider | None = None
     _meter_provider: MeterProvider | None = None
     _http: Any = None
-    _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def shutdown(self) -> None:
         """Export what is buffered, then stop the exporters and the endpoint (blocking:
