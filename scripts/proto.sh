@@ -18,7 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROTO_DIR="$ROOT/proto"
 BUF="$ROOT/node_modules/.bin/buf"
-LANGUAGES=(python)
+LANGUAGES=(python go)
 
 # Byte-for-byte reproducible output: fixed collation for every sort and glob.
 export LC_ALL=C
@@ -100,6 +100,65 @@ python_generate() {
     python_generated_files "$out" | sed 's|/[^/]*$||' | sort -u | while IFS= read -r dir; do
         [[ -e "$out/$dir/__init__.py" ]] || python_package_init "$dir" >"$out/$dir/__init__.py"
     done
+}
+
+# --- Go: clients/go/<package path>/*.pb.go, plus the module's copy of the service config --
+
+GO_MODULE="github.com/dataaccess/dataaccess/clients/go"
+# The pinned plugins `make proto` installs (Makefile: PROTOC_GEN_GO*_VERSION).
+PROTOC_GEN_GO="${PROTOC_GEN_GO:-$ROOT/.tools/protoc-gen-go}"
+PROTOC_GEN_GO_GRPC="${PROTOC_GEN_GO_GRPC:-$ROOT/.tools/protoc-gen-go-grpc}"
+# go:embed cannot reach outside the module, so the module carries a copy of the
+# recommended service config; generated (and checked) like the stubs, it cannot drift.
+GO_SERVICE_CONFIG="dataaccess/service_config.json"
+
+go_out_dir() {
+    echo "$ROOT/clients/go"
+}
+
+go_generated_files() {
+    [[ -d "$1" ]] || return 0
+    (cd "$1" && find . -type f \( -name '*.pb.go' -o -path "./$GO_SERVICE_CONFIG" \) |
+        sed 's|^\./||' | sort)
+}
+
+go_clean() {
+    local out="$1" f
+    [[ -d "$out" ]] || return 0
+    go_generated_files "$out" | while IFS= read -r f; do rm -f -- "$out/$f"; done
+    find "$out" -mindepth 1 -type d -empty -delete
+}
+
+# The protos carry no go_package: each file's Go package is given here (M options), the
+# import path after its directory and the name after buf's convention (dataaccess/v1 ->
+# dataaccessv1), so the .proto files stay free of per-language options.
+go_generate() {
+    local out="$1" f dir
+    [[ -x "$PROTOC_GEN_GO" && -x "$PROTOC_GEN_GO_GRPC" ]] ||
+        die "protoc-gen-go or protoc-gen-go-grpc missing from $ROOT/.tools (run \`make .tools/protoc-gen-go .tools/protoc-gen-go-grpc\`)"
+    [[ -x "$PYTHON" ]] || die "no Python at $PYTHON (create .venv or set PYTHON)"
+    local -a protos mappings=()
+    mapfile -t protos < <(proto_files)
+    ((${#protos[@]})) || die "no .proto files under $PROTO_DIR"
+    for f in "${protos[@]}"; do
+        dir="$(dirname "$f")"
+        mappings+=("M$f=$GO_MODULE/$dir;${dir//\//}")
+    done
+    mkdir -p "$out"
+    (
+        cd "$PROTO_DIR"
+        "$PYTHON" -m grpc_tools.protoc \
+            --proto_path=. \
+            --plugin=protoc-gen-go="$PROTOC_GEN_GO" \
+            --plugin=protoc-gen-go-grpc="$PROTOC_GEN_GO_GRPC" \
+            --go_out="$out" --go_opt=paths=source_relative \
+            "${mappings[@]/#/--go_opt=}" \
+            --go-grpc_out="$out" --go-grpc_opt=paths=source_relative \
+            "${mappings[@]/#/--go-grpc_opt=}" \
+            "${protos[@]}"
+    )
+    mkdir -p "$(dirname "$out/$GO_SERVICE_CONFIG")"
+    cp -- "$ROOT/clients/service_config.json" "$out/$GO_SERVICE_CONFIG"
 }
 
 # --- subcommands ------------------------------------------------------------------------

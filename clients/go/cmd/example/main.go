@@ -1,0 +1,193 @@
+// Command example walks through what an LLM proxy does with dataaccess: create an API
+// key and validate it, store a provider OAuth token and read it back with its secrets,
+// record usage (idempotently, by request_id) and request logs, and read a usage summary.
+//
+// Each step prints one JSON object on a line of its own ("step" names it). Secrets are
+// never printed: the tokens appear as SHA-256 digests, so what was stored can be compared
+// with what was read back.
+//
+//	go run ./cmd/example -target localhost:50051 -token "$DATAACCESS_TOKEN"
+//
+// Every flag can come from the environment instead: DATAACCESS_TARGET, DATAACCESS_TOKEN,
+// DATAACCESS_CA, DATAACCESS_CERT, DATAACCESS_KEY, DATAACCESS_SERVER_NAME. The bearer
+// credential (or the client certificate's identity) needs the admin role: the example
+// creates an API key and reads analytics as well as doing a proxy's calls.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/dataaccess/dataaccess/clients/go/dataaccess"
+	pb "github.com/dataaccess/dataaccess/clients/go/dataaccess/v1"
+)
+
+const callTimeout = 10 * time.Second
+
+func main() {
+	target := flag.String("target", env("DATAACCESS_TARGET", "localhost:50051"), "server address host:port")
+	var options dataaccess.Options
+	flag.StringVar(&options.BearerToken, "token", env("DATAACCESS_TOKEN", ""), "bearer credential (dac_...)")
+	flag.StringVar(&options.CAFile, "ca", env("DATAACCESS_CA", ""), "PEM file of the server's CA (switches to TLS)")
+	flag.StringVar(&options.CertFile, "cert", env("DATAACCESS_CERT", ""), "client certificate (PEM) for mTLS")
+	flag.StringVar(&options.KeyFile, "key", env("DATAACCESS_KEY", ""), "client key (PEM) for mTLS")
+	flag.StringVar(&options.ServerName, "server-name", env("DATAACCESS_SERVER_NAME", ""), "name expected in the server's certificate")
+	run := flag.String("run", randomHex(4), "suffix that keeps this run's owner, user and auth ids apart from other runs'")
+	flag.Parse()
+
+	conn, err := dataaccess.Dial(*target, options)
+	if err != nil {
+		fail("dial", err)
+	}
+	defer conn.Close()
+	if err := walkThrough(conn, "go-example-"+*run); err != nil {
+		fail("example", err)
+	}
+}
+
+// walkThrough makes the example's calls; id names this run's key owner, token user and
+// usage auth.
+func walkThrough(conn grpc.ClientConnInterface, id string) error {
+	keys := pb.NewAPIKeyServiceClient(conn)
+	tokens := pb.NewOAuthTokenServiceClient(conn)
+	usage := pb.NewUsageServiceClient(conn)
+	logs := pb.NewRequestLogServiceClient(conn)
+	analytics := pb.NewAnalyticsServiceClient(conn)
+
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	created, err := keys.CreateAPIKey(ctx, &pb.CreateAPIKeyRequest{
+		ApiKey: &pb.APIKey{Name: "go example", OwnerId: id},
+	})
+	if err != nil {
+		return fmt.Errorf("CreateAPIKey: %w", err)
+	}
+	emit("create_api_key", "id", created.ApiKey.Id, "key_prefix", created.ApiKey.KeyPrefix,
+		"owner_id", created.ApiKey.OwnerId)
+
+	validated, err := keys.ValidateAPIKey(ctx, &pb.ValidateAPIKeyRequest{Key: created.Key})
+	if err != nil {
+		return fmt.Errorf("ValidateAPIKey: %w", err)
+	}
+	emit("validate_api_key", "valid", validated.Valid, "reason", validated.Reason.String(),
+		"api_key_id", validated.ApiKey.GetId())
+
+	access := env("DATAACCESS_EXAMPLE_ACCESS_TOKEN", "example-access-"+randomHex(16))
+	refresh := "example-refresh-" + randomHex(16)
+	upserted, err := tokens.UpsertOAuthToken(ctx, &pb.UpsertOAuthTokenRequest{
+		Token: &pb.OAuthToken{Provider: "claude", UserId: id, AccessToken: access, RefreshToken: refresh},
+	})
+	if err != nil {
+		return fmt.Errorf("UpsertOAuthToken: %w", err)
+	}
+	emit("upsert_oauth_token", "id", upserted.Token.Id, "created", upserted.Created,
+		"access_token_sha256", digest(access), "refresh_token_sha256", digest(refresh))
+
+	read, err := tokens.GetOAuthToken(ctx, &pb.GetOAuthTokenRequest{
+		Id: upserted.Token.Id, View: pb.OAuthTokenView_O_AUTH_TOKEN_VIEW_FULL,
+		ConsistencyToken: upserted.ConsistencyToken,
+	})
+	if err != nil {
+		return fmt.Errorf("GetOAuthToken: %w", err)
+	}
+	emit("get_oauth_token", "id", read.Token.Id, "user_id", read.Token.UserId, "active", read.Token.Active,
+		"access_token_sha256", digest(read.Token.AccessToken),
+		"refresh_token_sha256", digest(read.Token.RefreshToken))
+
+	now := time.Now().UTC()
+	day := now.Format(time.DateOnly)
+	record := &pb.UsageRecord{
+		Provider: "claude", Model: "claude-example", AuthId: id, Date: day,
+		RequestCount: 1, InputTokens: 120, OutputTokens: 80, SuccessCount: 1,
+	}
+	// The same request_id twice, as a retry after a lost answer would: counted once.
+	for _, step := range []string{"upsert_usage", "upsert_usage_again"} {
+		recorded, err := usage.UpsertUsage(ctx, &pb.UpsertUsageRequest{Record: record, RequestId: id + "-usage"})
+		if err != nil {
+			return fmt.Errorf("UpsertUsage: %w", err)
+		}
+		emit(step, "replayed", recorded.Replayed)
+	}
+
+	batch := &pb.BatchInsertRequestLogsRequest{}
+	for n, status := range []int32{200, 200, 500} {
+		batch.Logs = append(batch.Logs, &pb.RequestLog{
+			RequestId: fmt.Sprintf("%s-log-%d", id, n), RequestTime: timestamppb.New(now),
+			Provider: "claude", Model: "claude-example", AuthId: id, ApiKeyId: created.ApiKey.Id,
+			Method: "POST", Path: "/v1/messages", StatusCode: status, LatencyMs: int64(100 * (n + 1)),
+			InputTokens: 40, OutputTokens: 20,
+		})
+	}
+	inserted, err := logs.BatchInsertRequestLogs(ctx, batch)
+	if err != nil {
+		return fmt.Errorf("BatchInsertRequestLogs: %w", err)
+	}
+	emit("batch_insert_request_logs", "inserted", inserted.Inserted, "duplicates", inserted.Duplicates)
+
+	summary, err := analytics.GetUsageSummary(ctx, &pb.GetUsageSummaryRequest{
+		StartDate: day, EndDate: day, AuthId: id,
+	})
+	if err != nil {
+		return fmt.Errorf("GetUsageSummary: %w", err)
+	}
+	total := summary.Total
+	emit("get_usage_summary", "rows", len(summary.Rows), "requests", total.GetRequests(),
+		"input_tokens", total.GetInputTokens(), "output_tokens", total.GetOutputTokens(),
+		"total_tokens", total.GetTotalTokens(), "successes", total.GetSuccesses(),
+		"errors", total.GetErrors(), "distinct_auths", total.GetDistinctAuths())
+	return nil
+}
+
+// emit prints one step's result as a JSON line: "step" first, then the key/value pairs.
+func emit(step string, pairs ...any) {
+	line := []byte(`{"step":` + quote(step))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		value, err := json.Marshal(pairs[i+1])
+		if err != nil {
+			fail("emit", err)
+		}
+		line = append(line, ","+quote(pairs[i].(string))+":"...)
+		line = append(line, value...)
+	}
+	fmt.Println(string(append(line, '}')))
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func digest(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		fail("random", err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func env(name, fallback string) string {
+	if value, ok := os.LookupEnv(name); ok && value != "" {
+		return value
+	}
+	return fallback
+}
+
+func fail(what string, err error) {
+	fmt.Fprintf(os.Stderr, "example: %s: %v\n", what, err)
+	os.Exit(1)
+}
