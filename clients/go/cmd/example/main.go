@@ -8,10 +8,12 @@
 //
 //	go run ./cmd/example -target localhost:50051 -token "$DATAACCESS_TOKEN"
 //
-// Every flag can come from the environment instead: DATAACCESS_TARGET, DATAACCESS_TOKEN,
-// DATAACCESS_CA, DATAACCESS_CERT, DATAACCESS_KEY, DATAACCESS_SERVER_NAME. The bearer
-// credential (or the client certificate's identity) needs the admin role: the example
-// creates an API key and reads analytics as well as doing a proxy's calls.
+// The target and the bearer credential can come from the environment instead
+// (DATAACCESS_TARGET, DATAACCESS_TOKEN), which keeps the credential out of the process
+// list; DATAACCESS_EXAMPLE_ACCESS_TOKEN sets the OAuth access token stored (default:
+// random). The bearer credential (or the client certificate's identity) needs the admin
+// role: the example creates an API key and reads analytics as well as doing a proxy's
+// calls.
 package main
 
 import (
@@ -38,10 +40,10 @@ func main() {
 	target := flag.String("target", env("DATAACCESS_TARGET", "localhost:50051"), "server address host:port")
 	var options dataaccess.Options
 	flag.StringVar(&options.BearerToken, "token", env("DATAACCESS_TOKEN", ""), "bearer credential (dac_...)")
-	flag.StringVar(&options.CAFile, "ca", env("DATAACCESS_CA", ""), "PEM file of the server's CA (switches to TLS)")
-	flag.StringVar(&options.CertFile, "cert", env("DATAACCESS_CERT", ""), "client certificate (PEM) for mTLS")
-	flag.StringVar(&options.KeyFile, "key", env("DATAACCESS_KEY", ""), "client key (PEM) for mTLS")
-	flag.StringVar(&options.ServerName, "server-name", env("DATAACCESS_SERVER_NAME", ""), "name expected in the server's certificate")
+	flag.StringVar(&options.CAFile, "ca", "", "PEM file of the server's CA (switches to TLS)")
+	flag.StringVar(&options.CertFile, "cert", "", "client certificate (PEM) for mTLS")
+	flag.StringVar(&options.KeyFile, "key", "", "client key (PEM) for mTLS")
+	flag.StringVar(&options.ServerName, "server-name", "", "name expected in the server's certificate")
 	run := flag.String("run", randomHex(4), "suffix that keeps this run's owner, user and auth ids apart from other runs'")
 	flag.Parse()
 
