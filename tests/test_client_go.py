@@ -1,0 +1,338 @@
+"""The Go client for real: its example and the README's Go snippet against a live server,
+with a bearer credential and over mTLS, and `scripts/proto.sh check` catching stale Go code.
+
+The example (clients/go/cmd/example) is built once per session with the module's own
+go.mod and go.sum (the module proxy fills the module cache on a fresh machine); its JSON
+lines are checked value by value, and what it wrote is read back from the server here,
+with the Python stubs, so the example's own report is not the only witness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from grpc import aio
+
+from dataaccess.v1 import api_keys_pb2, request_logs_pb2, usage_pb2
+from dataaccess_server.api.tls import TLSFiles
+from dataaccess_server.app import Application
+from dataaccess_server.domain.access import parse_policy
+from tests.harness import leaks, stubs
+from tests.harness.calls import Metadata, bearer, credential
+from tests.harness.certs import CertificateAuthority, channel_credentials
+from tests.harness.server import server_settings
+
+REPO = Path(__file__).resolve().parents[1]
+MODULE = REPO / "clients" / "go"
+MODULE_PATH = "github.com/dataaccess/dataaccess/clients/go"
+README_ADDRESS = "127.0.0.1:50051"
+GO_BLOCK = re.compile(r"^```go\n(.*?)^```", re.MULTILINE | re.DOTALL)
+BUILD_TIMEOUT = 600.0  # a fresh machine downloads the modules and compiles grpc-go
+RUN_TIMEOUT = 60.0
+
+
+def go() -> str:
+    found = shutil.which("go")
+    assert found, "go is missing: the suite needs Go (it builds clients/go)"
+    return found
+
+
+def go_environment(**extra: str) -> dict[str, str]:
+    """This process's environment for the go tool and the example: no DATAACCESS_ setting
+    of the test process leaks in; VCS stamping is off (the temporary copies have no .git)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DATAACCESS_")}
+    env["GOFLAGS"] = "-buildvcs=false"
+    env.update(extra)
+    return env
+
+
+def run(
+    argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    leaks.register_output(result.stdout + result.stderr)
+    return result
+
+
+@pytest.fixture(scope="session")
+def go_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example, built from the committed module (go.mod and go.sum as they are)."""
+    binary = tmp_path_factory.mktemp("go") / "example"
+    built = run(
+        [go(), "build", "-o", str(binary), "./cmd/example"],
+        cwd=MODULE,
+        env=go_environment(),
+        timeout=BUILD_TIMEOUT,
+    )
+    assert built.returncode == 0, built.stderr
+    return binary
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class ExampleRun:
+    """What one run of the example printed, by step, and what it was given."""
+
+    steps: dict[str, dict[str, object]]
+    run_id: str
+    access_token: str
+
+    @property
+    def owner(self) -> str:
+        return f"go-example-{self.run_id}"
+
+
+async def run_example(
+    binary: Path, target: str, *args: str, token: str = "", expect_success: bool = True
+) -> tuple[ExampleRun, subprocess.CompletedProcess[str]]:
+    run_id = secrets.token_hex(4)
+    access_token = "go-access-" + secrets.token_hex(16)
+    leaks.register_secret(access_token)
+    env = go_environment(DATAACCESS_EXAMPLE_ACCESS_TOKEN=access_token)
+    if token:
+        env["DATAACCESS_TOKEN"] = token
+    # In a thread: the server runs on this test's event loop.
+    result = await asyncio.to_thread(
+        run,
+        [str(binary), "-target", target, "-run", run_id, *args],
+        cwd=MODULE,
+        env=env,
+        timeout=RUN_TIMEOUT,
+    )
+    if expect_success:
+        assert result.returncode == 0, result.stderr
+    steps: dict[str, dict[str, object]] = {}
+    for line in result.stdout.splitlines():
+        fields = json.loads(line)
+        steps[str(fields.pop("step"))] = fields
+    return ExampleRun(steps, run_id, access_token), result
+
+
+async def assert_example_did_everything(
+    example: ExampleRun, channel: aio.Channel, metadata: Metadata = ()
+) -> None:
+    """Every step's printed values, and the server's own view of what the example wrote
+    (read over ``channel`` as an admin: a certificate's role or ``metadata``'s)."""
+    s = example.steps
+    assert list(s) == [
+        "create_api_key",
+        "validate_api_key",
+        "upsert_oauth_token",
+        "get_oauth_token",
+        "upsert_usage",
+        "upsert_usage_again",
+        "batch_insert_request_logs",
+        "get_usage_summary",
+    ]
+    key_id = s["create_api_key"]["id"]
+    assert s["create_api_key"]["owner_id"] == example.owner
+    assert str(s["create_api_key"]["key_prefix"]).startswith("dak_")
+    assert s["validate_api_key"] == {
+        "valid": True,
+        "reason": "API_KEY_VALIDATION_REASON_VALID",
+        "api_key_id": key_id,
+    }
+    upserted, read = s["upsert_oauth_token"], s["get_oauth_token"]
+    assert upserted["created"] is True
+    assert upserted["access_token_sha256"] == sha256(example.access_token)
+    assert read["id"] == upserted["id"]
+    assert read["user_id"] == example.owner
+    assert read["active"] is True
+    # The secrets read back (FULL view) are the ones stored.
+    assert read["access_token_sha256"] == sha256(example.access_token)
+    assert read["refresh_token_sha256"] == upserted["refresh_token_sha256"]
+    assert read["refresh_token_sha256"] != sha256("")
+    assert s["upsert_usage"] == {"replayed": False}
+    assert s["upsert_usage_again"] == {"replayed": True}  # same request_id: counted once
+    assert s["batch_insert_request_logs"] == {"inserted": 3, "duplicates": 0}
+    assert s["get_usage_summary"] == {
+        "rows": 1,
+        "requests": 1,
+        "input_tokens": 120,
+        "output_tokens": 80,
+        "total_tokens": 200,
+        "successes": 1,
+        "errors": 0,
+        "distinct_auths": 1,
+    }
+    # The server's side of it.
+    got_key = await stubs.api_keys(channel).GetAPIKey(
+        api_keys_pb2.GetAPIKeyRequest(id=str(key_id)), metadata=metadata, timeout=10
+    )
+    assert got_key.api_key.owner_id == example.owner
+    usage = await stubs.usage(channel).ListUsage(
+        usage_pb2.ListUsageRequest(auth_id=example.owner), metadata=metadata, timeout=10
+    )
+    assert [(r.request_count, r.total_tokens) for r in usage.records] == [(1, 200)]
+    logs = await stubs.request_logs(channel).ListRequestLogs(
+        request_logs_pb2.ListRequestLogsRequest(auth_id=example.owner),
+        metadata=metadata,
+        timeout=10,
+    )
+    assert sorted(log.status_code for log in logs.logs) == [200, 200, 500]
+
+
+async def test_go_example_does_a_proxys_calls_with_a_bearer_credential(
+    go_example: Path, auth_app: Application, auth_channel: aio.Channel
+) -> None:
+    token = await credential(auth_app, "admin")
+    example, _ = await run_example(go_example, f"127.0.0.1:{auth_app.port}", token=token)
+    await assert_example_did_everything(example, auth_channel, bearer(token))
+
+
+async def test_go_example_without_a_credential_is_refused(
+    go_example: Path, auth_app: Application
+) -> None:
+    example, result = await run_example(
+        go_example, f"127.0.0.1:{auth_app.port}", expect_success=False
+    )
+    assert result.returncode == 1
+    assert example.steps == {}
+    assert "CreateAPIKey" in result.stderr
+    assert "Unauthenticated" in result.stderr
+
+
+async def test_go_example_over_mtls_is_the_identity_the_policy_binds(
+    go_example: Path, pg_database: str, tmp_path: Path
+) -> None:
+    ca = CertificateAuthority.create("go client CA")
+    server_cert = ca.issue(tmp_path / "server", "server", cn="dataaccess", server=True)
+    client = ca.issue(tmp_path / "client", "ops", uris=("spiffe://test/ns/ops/sa/go",), cn="x")
+    policy = parse_policy('[identities]\n"spiffe://test/ns/ops/sa/go" = "admin"\n')
+    ca_file = ca.write(tmp_path / "ca.crt")
+    tls = TLSFiles(server_cert.cert_path, server_cert.key_path, ca_file)
+    app = Application(server_settings(pg_database, tls=tls, auth="on", access_policy=policy))
+    await app.start()
+    try:
+        target = f"127.0.0.1:{app.port}"
+        tls_args = (
+            "-ca",
+            str(ca_file),
+            "-cert",
+            str(client.cert_path),
+            "-key",
+            str(client.key_path),
+        )
+        example, _ = await run_example(go_example, target, *tls_args)
+        async with aio.secure_channel(target, channel_credentials(ca, client)) as channel:
+            await assert_example_did_everything(example, channel)
+        # Without the client certificate the handshake fails before any call.
+        _, refused = await run_example(
+            go_example, target, "-ca", str(ca_file), expect_success=False
+        )
+        assert refused.returncode == 1
+        assert "Unavailable" in refused.stderr
+    finally:
+        await app.stop()
+
+
+# --- the README's snippet -----------------------------------------------------------------
+
+
+def readme_go_snippet() -> str:
+    """The one ```go block of README.md ("Calling from Go")."""
+    blocks = GO_BLOCK.findall((REPO / "README.md").read_text())
+    assert len(blocks) == 1, f"README.md should show one Go snippet, shows {len(blocks)}"
+    snippet: str = blocks[0]
+    assert README_ADDRESS in snippet
+    return snippet
+
+
+async def test_readme_go_snippet_validates_a_key(
+    auth_app: Application, auth_channel: aio.Channel, tmp_path: Path
+) -> None:
+    admin = await credential(auth_app, "admin")
+    created = await stubs.api_keys(auth_channel).CreateAPIKey(
+        api_keys_pb2.CreateAPIKeyRequest(
+            api_key=api_keys_pb2.APIKey(name="readme-go", owner_id="readme-go")
+        ),
+        metadata=bearer(admin),
+        timeout=10,
+    )
+    leaks.register_secret(created.key)
+    proxy = await credential(auth_app, "proxy", "readme-go")
+    target = f"127.0.0.1:{auth_app.port}"
+    # A module of its own, as a caller would write, using the checkout's client module.
+    (tmp_path / "main.go").write_text(readme_go_snippet().replace(README_ADDRESS, target))
+    go_mod = (MODULE / "go.mod").read_text()
+    go_version = re.search(r"^go (\S+)$", go_mod, re.MULTILINE)
+    assert go_version
+    (tmp_path / "go.mod").write_text(
+        f"module readmesnippet\n\ngo {go_version[1]}\n\n"
+        f"require {MODULE_PATH} v0.0.0\n\nreplace {MODULE_PATH} => {MODULE}\n"
+    )
+    shutil.copy(MODULE / "go.sum", tmp_path / "go.sum")
+    env = go_environment(DATAACCESS_TOKEN=proxy, API_KEY=created.key)
+    env["GOFLAGS"] += " -mod=mod"  # resolve the new module's requirements from the client's
+    result = await asyncio.to_thread(
+        run, [go(), "run", "."], cwd=tmp_path, env=env, timeout=BUILD_TIMEOUT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "true API_KEY_VALIDATION_REASON_VALID"
+
+
+# --- stale generated Go code --------------------------------------------------------------
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the repository's tracked files as they are in the work tree, with the
+    installed tools (.tools, node_modules) linked in."""
+    root = tmp_path / "repo"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if source.is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+    for tools in (".tools", "node_modules"):
+        if (REPO / tools).exists():
+            (root / tools).symlink_to(REPO / tools)
+    return root
+
+
+def proto_check(root: Path) -> subprocess.CompletedProcess[str]:
+    return run(
+        [str(root / "scripts" / "proto.sh"), "check"],
+        cwd=root,
+        env={**os.environ, "PYTHON": sys.executable},
+        timeout=120,
+    )
+
+
+def test_proto_check_fails_on_stale_go_code_and_a_drifted_service_config(
+    checkout: Path,
+) -> None:
+    current = proto_check(checkout)
+    assert current.returncode == 0, current.stderr
+    usage_proto = checkout / "proto" / "dataaccess" / "v1" / "usage.proto"
+    original = usage_proto.read_text()
+    usage_proto.write_text(original + "\nmessage StaleCheckProbe {\n  string name = 1;\n}\n")
+    stale = proto_check(checkout)
+    assert stale.returncode == 1
+    assert "differs:   clients/go/dataaccess/v1/usage.pb.go" in stale.stderr
+    usage_proto.write_text(original)
+    config = checkout / "clients" / "service_config.json"
+    config.write_text(config.read_text().replace('"maxAttempts": 4', '"maxAttempts": 5'))
+    drifted = proto_check(checkout)
+    assert drifted.returncode == 1
+    assert "differs:   clients/go/dataaccess/service_config.json" in drifted.stderr
+    assert "clients/go/dataaccess/v1" not in drifted.stderr
