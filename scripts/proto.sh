@@ -136,7 +136,11 @@ go_generate() {
     local out="$1" f dir
     [[ -x "$PROTOC_GEN_GO" && -x "$PROTOC_GEN_GO_GRPC" ]] ||
         die "protoc-gen-go or protoc-gen-go-grpc missing from $ROOT/.tools (run \`make .tools/protoc-gen-go .tools/protoc-gen-go-grpc\`)"
-    [[ -x "$PYTHON" ]] || die "no Python at $PYTHON (create .venv or set PYTHON)"
+    local python="$PYTHON"
+    if [[ "$python" != */* ]]; then
+        python="$(command -v "$python")" || die "PYTHON=$PYTHON: not found on PATH"
+    fi
+    [[ -x "$python" ]] || die "no Python at $python (create .venv or set PYTHON)"
     local -a protos mappings=()
     mapfile -t protos < <(proto_files)
     ((${#protos[@]})) || die "no .proto files under $PROTO_DIR"
@@ -147,7 +151,7 @@ go_generate() {
     mkdir -p "$out"
     (
         cd "$PROTO_DIR"
-        "$PYTHON" -m grpc_tools.protoc \
+        "$python" -m grpc_tools.protoc \
             --proto_path=. \
             --plugin=protoc-gen-go="$PROTOC_GEN_GO" \
             --plugin=protoc-gen-go-grpc="$PROTOC_GEN_GO_GRPC" \

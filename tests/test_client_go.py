@@ -38,8 +38,11 @@ MODULE = REPO / "clients" / "go"
 MODULE_PATH = "github.com/dataaccess/dataaccess/clients/go"
 README_ADDRESS = "127.0.0.1:50051"
 GO_BLOCK = re.compile(r"^```go\n(.*?)^```", re.MULTILINE | re.DOTALL)
-BUILD_TIMEOUT = 600.0  # a fresh machine downloads the modules and compiles grpc-go
+BUILD_TIMEOUT = 240.0  # a fresh machine downloads the modules and compiles grpc-go
 RUN_TIMEOUT = 60.0
+# The first test to need the example builds it (about 30 s on a fresh machine, a second
+# with a warm cache): past the suite's default per-test timeout, if the proxy is slow.
+pytestmark = pytest.mark.timeout(BUILD_TIMEOUT + 60)
 
 
 def go() -> str:
