@@ -2,9 +2,9 @@
 credential and over mTLS, the README's "Calling from Node" snippet, and proto.sh's check
 of the Node generated code.
 
-The package is installed with ``npm ci`` (when package.json or its lock file is newer than the install)
-and compiled by ``npm run build`` (tsc, strict) once per session, so a type error in the
-helper, the example or the generated code fails here too.
+The package is installed with ``npm ci`` (when package.json or its lock file is newer
+than the install) and compiled by ``npm run build`` (tsc, strict) once per session, so a
+type error in the helper, the example or the generated code fails here too.
 """
 
 from __future__ import annotations
