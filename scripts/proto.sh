@@ -18,7 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROTO_DIR="$ROOT/proto"
 BUF="$ROOT/node_modules/.bin/buf"
-LANGUAGES=(python go)
+LANGUAGES=(python go node)
 
 # Byte-for-byte reproducible output: fixed collation for every sort and glob.
 export LC_ALL=C
@@ -163,6 +163,54 @@ go_generate() {
     )
     mkdir -p "$(dirname "$out/$GO_SERVICE_CONFIG")"
     cp -- "$ROOT/clients/service_config.json" "$out/$GO_SERVICE_CONFIG"
+}
+
+# --- Node: clients/node/{proto/**,service_config.json,src/generated/**} ----------------
+# The package loads the .proto files at run time (@grpc/proto-loader), so it ships copies
+# of them and of the service config: it works wherever it is copied or packed, and the
+# copies are generated files like the TypeScript types, so `check` catches any drift.
+
+NODE_GEN_TYPES="$ROOT/clients/node/node_modules/.bin/proto-loader-gen-types"
+
+node_out_dir() {
+    echo "$ROOT/clients/node"
+}
+
+node_generated_files() {
+    (
+        cd "$1" || exit 0
+        for dir in proto src/generated; do
+            [[ -d "$dir" ]] && find "$dir" -type f
+        done
+        [[ -f service_config.json ]] && echo service_config.json
+        true
+    ) | sort
+}
+
+node_clean() {
+    rm -rf -- "$1/proto" "$1/src/generated" "$1/service_config.json"
+}
+
+node_generate() {
+    local out="$1" f
+    [[ -x "$NODE_GEN_TYPES" ]] ||
+        die "proto-loader-gen-types missing: run \`npm ci\` in clients/node (make clients/node/node_modules/.installed)"
+    local -a protos
+    mapfile -t protos < <(proto_files)
+    ((${#protos[@]})) || die "no .proto files under $PROTO_DIR"
+    mkdir -p "$out/proto" "$out/src/generated"
+    for f in "${protos[@]}"; do
+        mkdir -p "$out/proto/$(dirname "$f")"
+        cp -- "$PROTO_DIR/$f" "$out/proto/$f"
+    done
+    cp -- "$ROOT/clients/service_config.json" "$out/service_config.json"
+    # These options must match the loader's in clients/node/src/index.ts (LOADER_OPTIONS).
+    (
+        cd "$PROTO_DIR"
+        "$NODE_GEN_TYPES" --keepCase --longs=String --enums=String --defaults --oneofs \
+            --includeComments --grpcLib=@grpc/grpc-js -I . -O "$out/src/generated" \
+            "${protos[@]}" >/dev/null
+    )
 }
 
 # --- subcommands ------------------------------------------------------------------------

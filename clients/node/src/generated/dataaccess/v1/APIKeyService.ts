@@ -1,0 +1,196 @@
+// Original file: dataaccess/v1/api_keys.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateAPIKeyRequest as _dataaccess_v1_CreateAPIKeyRequest, CreateAPIKeyRequest__Output as _dataaccess_v1_CreateAPIKeyRequest__Output } from '../../dataaccess/v1/CreateAPIKeyRequest';
+import type { CreateAPIKeyResponse as _dataaccess_v1_CreateAPIKeyResponse, CreateAPIKeyResponse__Output as _dataaccess_v1_CreateAPIKeyResponse__Output } from '../../dataaccess/v1/CreateAPIKeyResponse';
+import type { GetAPIKeyRequest as _dataaccess_v1_GetAPIKeyRequest, GetAPIKeyRequest__Output as _dataaccess_v1_GetAPIKeyRequest__Output } from '../../dataaccess/v1/GetAPIKeyRequest';
+import type { GetAPIKeyResponse as _dataaccess_v1_GetAPIKeyResponse, GetAPIKeyResponse__Output as _dataaccess_v1_GetAPIKeyResponse__Output } from '../../dataaccess/v1/GetAPIKeyResponse';
+import type { ListAPIKeysRequest as _dataaccess_v1_ListAPIKeysRequest, ListAPIKeysRequest__Output as _dataaccess_v1_ListAPIKeysRequest__Output } from '../../dataaccess/v1/ListAPIKeysRequest';
+import type { ListAPIKeysResponse as _dataaccess_v1_ListAPIKeysResponse, ListAPIKeysResponse__Output as _dataaccess_v1_ListAPIKeysResponse__Output } from '../../dataaccess/v1/ListAPIKeysResponse';
+import type { RevokeAPIKeyRequest as _dataaccess_v1_RevokeAPIKeyRequest, RevokeAPIKeyRequest__Output as _dataaccess_v1_RevokeAPIKeyRequest__Output } from '../../dataaccess/v1/RevokeAPIKeyRequest';
+import type { RevokeAPIKeyResponse as _dataaccess_v1_RevokeAPIKeyResponse, RevokeAPIKeyResponse__Output as _dataaccess_v1_RevokeAPIKeyResponse__Output } from '../../dataaccess/v1/RevokeAPIKeyResponse';
+import type { RotateAPIKeyRequest as _dataaccess_v1_RotateAPIKeyRequest, RotateAPIKeyRequest__Output as _dataaccess_v1_RotateAPIKeyRequest__Output } from '../../dataaccess/v1/RotateAPIKeyRequest';
+import type { RotateAPIKeyResponse as _dataaccess_v1_RotateAPIKeyResponse, RotateAPIKeyResponse__Output as _dataaccess_v1_RotateAPIKeyResponse__Output } from '../../dataaccess/v1/RotateAPIKeyResponse';
+import type { UpdateAPIKeyRequest as _dataaccess_v1_UpdateAPIKeyRequest, UpdateAPIKeyRequest__Output as _dataaccess_v1_UpdateAPIKeyRequest__Output } from '../../dataaccess/v1/UpdateAPIKeyRequest';
+import type { UpdateAPIKeyResponse as _dataaccess_v1_UpdateAPIKeyResponse, UpdateAPIKeyResponse__Output as _dataaccess_v1_UpdateAPIKeyResponse__Output } from '../../dataaccess/v1/UpdateAPIKeyResponse';
+import type { ValidateAPIKeyRequest as _dataaccess_v1_ValidateAPIKeyRequest, ValidateAPIKeyRequest__Output as _dataaccess_v1_ValidateAPIKeyRequest__Output } from '../../dataaccess/v1/ValidateAPIKeyRequest';
+import type { ValidateAPIKeyResponse as _dataaccess_v1_ValidateAPIKeyResponse, ValidateAPIKeyResponse__Output as _dataaccess_v1_ValidateAPIKeyResponse__Output } from '../../dataaccess/v1/ValidateAPIKeyResponse';
+
+/**
+ * APIKeyService issues and checks the API keys callers of a proxy present. Only the
+ * SHA-256 of a key and its first 8 characters are stored: the key itself is returned
+ * once, by CreateAPIKey or RotateAPIKey, and never again.
+ */
+export interface APIKeyServiceClient extends grpc.Client {
+  /**
+   * Issues a new key. With a request_id, a retry returns the first call's record (but
+   * not the key again: it was shown once) and creates nothing.
+   */
+  CreateAPIKey(argument: _dataaccess_v1_CreateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  CreateAPIKey(argument: _dataaccess_v1_CreateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  CreateAPIKey(argument: _dataaccess_v1_CreateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  CreateAPIKey(argument: _dataaccess_v1_CreateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Issues a new key. With a request_id, a retry returns the first call's record (but
+   * not the key again: it was shown once) and creates nothing.
+   */
+  createApiKey(argument: _dataaccess_v1_CreateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  createApiKey(argument: _dataaccess_v1_CreateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  createApiKey(argument: _dataaccess_v1_CreateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  createApiKey(argument: _dataaccess_v1_CreateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_CreateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Reads a key's public record.
+   */
+  GetAPIKey(argument: _dataaccess_v1_GetAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  GetAPIKey(argument: _dataaccess_v1_GetAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  GetAPIKey(argument: _dataaccess_v1_GetAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  GetAPIKey(argument: _dataaccess_v1_GetAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Reads a key's public record.
+   */
+  getApiKey(argument: _dataaccess_v1_GetAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  getApiKey(argument: _dataaccess_v1_GetAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  getApiKey(argument: _dataaccess_v1_GetAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  getApiKey(argument: _dataaccess_v1_GetAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Lists keys' public records, oldest first, paginated.
+   */
+  ListAPIKeys(argument: _dataaccess_v1_ListAPIKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListAPIKeys(argument: _dataaccess_v1_ListAPIKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListAPIKeys(argument: _dataaccess_v1_ListAPIKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListAPIKeys(argument: _dataaccess_v1_ListAPIKeysRequest, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Lists keys' public records, oldest first, paginated.
+   */
+  listApiKeys(argument: _dataaccess_v1_ListAPIKeysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  listApiKeys(argument: _dataaccess_v1_ListAPIKeysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  listApiKeys(argument: _dataaccess_v1_ListAPIKeysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  listApiKeys(argument: _dataaccess_v1_ListAPIKeysRequest, callback: grpc.requestCallback<_dataaccess_v1_ListAPIKeysResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Revokes a key at once, on every server. Idempotent.
+   */
+  RevokeAPIKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAPIKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAPIKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  RevokeAPIKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Revokes a key at once, on every server. Idempotent.
+   */
+  revokeApiKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  revokeApiKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  revokeApiKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  revokeApiKey(argument: _dataaccess_v1_RevokeAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_RevokeAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Issues a new key for the same record; the old key keeps working for grace_period
+   * (0: stops at once).
+   */
+  RotateAPIKey(argument: _dataaccess_v1_RotateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  RotateAPIKey(argument: _dataaccess_v1_RotateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  RotateAPIKey(argument: _dataaccess_v1_RotateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  RotateAPIKey(argument: _dataaccess_v1_RotateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Issues a new key for the same record; the old key keeps working for grace_period
+   * (0: stops at once).
+   */
+  rotateApiKey(argument: _dataaccess_v1_RotateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  rotateApiKey(argument: _dataaccess_v1_RotateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  rotateApiKey(argument: _dataaccess_v1_RotateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  rotateApiKey(argument: _dataaccess_v1_RotateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Changes the fields named in update_mask.
+   */
+  UpdateAPIKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateAPIKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateAPIKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateAPIKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Changes the fields named in update_mask.
+   */
+  updateApiKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  updateApiKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  updateApiKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  updateApiKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Checks a key: answers valid or not with a reason, never an error status for an
+   * unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
+   * rate limit and quota when valid.
+   */
+  ValidateAPIKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  ValidateAPIKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  ValidateAPIKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  ValidateAPIKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Checks a key: answers valid or not with a reason, never an error status for an
+   * unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
+   * rate limit and quota when valid.
+   */
+  validateApiKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  validateApiKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  validateApiKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  validateApiKey(argument: _dataaccess_v1_ValidateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_ValidateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * APIKeyService issues and checks the API keys callers of a proxy present. Only the
+ * SHA-256 of a key and its first 8 characters are stored: the key itself is returned
+ * once, by CreateAPIKey or RotateAPIKey, and never again.
+ */
+export interface APIKeyServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Issues a new key. With a request_id, a retry returns the first call's record (but
+   * not the key again: it was shown once) and creates nothing.
+   */
+  CreateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_CreateAPIKeyRequest__Output, _dataaccess_v1_CreateAPIKeyResponse>;
+  
+  /**
+   * Reads a key's public record.
+   */
+  GetAPIKey: grpc.handleUnaryCall<_dataaccess_v1_GetAPIKeyRequest__Output, _dataaccess_v1_GetAPIKeyResponse>;
+  
+  /**
+   * Lists keys' public records, oldest first, paginated.
+   */
+  ListAPIKeys: grpc.handleUnaryCall<_dataaccess_v1_ListAPIKeysRequest__Output, _dataaccess_v1_ListAPIKeysResponse>;
+  
+  /**
+   * Revokes a key at once, on every server. Idempotent.
+   */
+  RevokeAPIKey: grpc.handleUnaryCall<_dataaccess_v1_RevokeAPIKeyRequest__Output, _dataaccess_v1_RevokeAPIKeyResponse>;
+  
+  /**
+   * Issues a new key for the same record; the old key keeps working for grace_period
+   * (0: stops at once).
+   */
+  RotateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_RotateAPIKeyRequest__Output, _dataaccess_v1_RotateAPIKeyResponse>;
+  
+  /**
+   * Changes the fields named in update_mask.
+   */
+  UpdateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_UpdateAPIKeyRequest__Output, _dataaccess_v1_UpdateAPIKeyResponse>;
+  
+  /**
+   * Checks a key: answers valid or not with a reason, never an error status for an
+   * unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
+   * rate limit and quota when valid.
+   */
+  ValidateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_ValidateAPIKeyRequest__Output, _dataaccess_v1_ValidateAPIKeyResponse>;
+  
+}
+
+export interface APIKeyServiceDefinition extends grpc.ServiceDefinition {
+  CreateAPIKey: MethodDefinition<_dataaccess_v1_CreateAPIKeyRequest, _dataaccess_v1_CreateAPIKeyResponse, _dataaccess_v1_CreateAPIKeyRequest__Output, _dataaccess_v1_CreateAPIKeyResponse__Output>
+  GetAPIKey: MethodDefinition<_dataaccess_v1_GetAPIKeyRequest, _dataaccess_v1_GetAPIKeyResponse, _dataaccess_v1_GetAPIKeyRequest__Output, _dataaccess_v1_GetAPIKeyResponse__Output>
+  ListAPIKeys: MethodDefinition<_dataaccess_v1_ListAPIKeysRequest, _dataaccess_v1_ListAPIKeysResponse, _dataaccess_v1_ListAPIKeysRequest__Output, _dataaccess_v1_ListAPIKeysResponse__Output>
+  RevokeAPIKey: MethodDefinition<_dataaccess_v1_RevokeAPIKeyRequest, _dataaccess_v1_RevokeAPIKeyResponse, _dataaccess_v1_RevokeAPIKeyRequest__Output, _dataaccess_v1_RevokeAPIKeyResponse__Output>
+  RotateAPIKey: MethodDefinition<_dataaccess_v1_RotateAPIKeyRequest, _dataaccess_v1_RotateAPIKeyResponse, _dataaccess_v1_RotateAPIKeyRequest__Output, _dataaccess_v1_RotateAPIKeyResponse__Output>
+  UpdateAPIKey: MethodDefinition<_dataaccess_v1_UpdateAPIKeyRequest, _dataaccess_v1_UpdateAPIKeyResponse, _dataaccess_v1_UpdateAPIKeyRequest__Output, _dataaccess_v1_UpdateAPIKeyResponse__Output>
+  ValidateAPIKey: MethodDefinition<_dataaccess_v1_ValidateAPIKeyRequest, _dataaccess_v1_ValidateAPIKeyResponse, _dataaccess_v1_ValidateAPIKeyRequest__Output, _dataaccess_v1_ValidateAPIKeyResponse__Output>
+}
