@@ -106,7 +106,8 @@ python_generate() {
         [[ -e "$out/$dir/__init__.py" ]] || python_package_init "$dir" >"$out/$dir/__init__.py"
     done
     # The client's methods need the proto comments: a descriptor set with source info.
-    local descriptors="$out/.descriptors.pb"
+    local descriptors
+    descriptors="$(mktemp)"
     (
         cd "$PROTO_DIR"
         "$python" -m grpc_tools.protoc --proto_path=. --include_imports --include_source_info \
