@@ -45,8 +45,8 @@ pytest-pg16: $(DEV_STAMP) .tools/grpcurl .tools/grpc-health-probe .tools/prometh
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy server clients/python/src/dataaccess/client.py
-	$(BIN)/mypy tests bench scripts/check_layers.py
+	$(BIN)/mypy server clients/python/src/dataaccess
+	$(BIN)/mypy tests bench scripts/check_layers.py scripts/gen_python_client.py
 	$(BIN)/python scripts/check_layers.py server
 
 ## proto: regenerate every language from proto/

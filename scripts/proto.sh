@@ -34,6 +34,9 @@ proto_files() {
 }
 
 # --- Python: clients/python/src/<package path>/{*_pb2.py,*_pb2_grpc.py,*.pyi} ----------
+# plus the typed client's methods (dataaccess/_rpcs.py, by scripts/gen_python_client.py)
+# and the recommended service config it installs (dataaccess/service_config.json, a copy
+# of clients/service_config.json).
 
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
 # A relative path is relative to where the script was called from.
@@ -46,7 +49,9 @@ python_out_dir() {
 # Generated files under $1, one relative path per line, sorted.
 python_generated_files() {
     (cd "$1" && find . -type f \( -name '*_pb2.py' -o -name '*_pb2_grpc.py' \
-        -o -name '*_pb2.pyi' -o -name '*_pb2_grpc.pyi' \) | sed 's|^\./||' | sort)
+        -o -name '*_pb2.pyi' -o -name '*_pb2_grpc.pyi' \
+        -o -path ./dataaccess/_rpcs.py -o -path ./dataaccess/service_config.json \) |
+        sed 's|^\./||' | sort)
 }
 
 # The __init__.py written into each generated package directory ($1: dir relative to out).
@@ -100,6 +105,19 @@ python_generate() {
     python_generated_files "$out" | sed 's|/[^/]*$||' | sort -u | while IFS= read -r dir; do
         [[ -e "$out/$dir/__init__.py" ]] || python_package_init "$dir" >"$out/$dir/__init__.py"
     done
+    # The client's methods need the proto comments: a descriptor set with source info.
+    local descriptors
+    descriptors="$(mktemp)"
+    (
+        cd "$PROTO_DIR"
+        "$python" -m grpc_tools.protoc --proto_path=. --include_imports --include_source_info \
+            --descriptor_set_out="$descriptors" "${protos[@]}"
+    )
+    mkdir -p "$out/dataaccess"
+    cp "$ROOT/clients/service_config.json" "$out/dataaccess/service_config.json"
+    "$python" "$ROOT/scripts/gen_python_client.py" "$descriptors" \
+        "$ROOT/clients/service_config.json" >"$out/dataaccess/_rpcs.py"
+    rm -f -- "$descriptors"
 }
 
 # --- Go: clients/go/<package path>/*.pb.go, plus the module's copy of the service config --

@@ -18,8 +18,10 @@ from grpc import aio
 from grpc_health.v1 import health_pb2
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from dataaccess.client import DataAccessClient, SyncDataAccessClient
-from dataaccess.v1 import api_keys_pb2, api_keys_pb2_grpc, oauth_tokens_pb2
+from dataaccess.client import AsyncClient, Client
+from dataaccess.errors import Unauthenticated
+from dataaccess.security import Credentials
+from dataaccess.v1 import api_keys_pb2, api_keys_pb2_grpc, oauth_tokens_pb2, operations_pb2
 from dataaccess_server.api.access import METHODS
 from dataaccess_server.api.auth import AuthInterceptor
 from dataaccess_server.api.tls import TLSFiles
@@ -381,17 +383,19 @@ async def test_a_certificate_identity_gets_the_role_the_policy_binds_and_no_othe
 async def test_the_python_client_sends_its_bearer_credential(auth_app: Application) -> None:
     token = await credential(auth_app, "admin")
     target = f"127.0.0.1:{auth_app.port}"
-    async with DataAccessClient(target, bearer_token=token) as client:
-        status = await client.get_database_status()
+    request = operations_pb2.GetDatabaseStatusRequest()
+    async with AsyncClient(target, credentials=Credentials.bearer(token)) as client:
+        status = await client.get_database_status(request)
         assert status.nodes[0].reachable
-    async with DataAccessClient(target) as anonymous:
-        with pytest.raises(grpc.RpcError) as refused:
-            await anonymous.get_database_status()
-        assert refused.value.code() == UNAUTHENTICATED
+    async with AsyncClient(target) as anonymous:
+        with pytest.raises(Unauthenticated) as refused:
+            await anonymous.get_database_status(request)
+        assert refused.value.code == UNAUTHENTICATED
+        assert isinstance(refused.value.__cause__, grpc.RpcError)
 
     def blocking() -> bool:  # in a thread: the server runs on this test's event loop
-        with SyncDataAccessClient(target, bearer_token=token) as sync_client:
-            return sync_client.get_database_status(timeout=5).nodes[0].reachable
+        with Client(target, credentials=Credentials.bearer(token)) as sync_client:
+            return sync_client.get_database_status(request, timeout=5).nodes[0].reachable
 
     assert await asyncio.to_thread(blocking)
 

@@ -1,5 +1,6 @@
 """A TCP proxy in front of a server that can lose the server's answers on demand: the
-request reaches the server, which does the work, and the client never hears back."""
+request reaches the server, which does the work, and the client never hears back; then
+:meth:`LossyProxy.cut` drops the connections, so the client's call fails UNAVAILABLE."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class LossyProxy:
         self.losing = False
         self.dropped = 0
         """Bytes from the server dropped so far."""
+        self.connections = 0
+        """Connections accepted so far."""
+        self._writers: set[asyncio.StreamWriter] = set()
 
     @property
     def address(self) -> str:
@@ -41,8 +45,19 @@ class LossyProxy:
         if self._server is not None:
             await self._server.wait_closed()
 
+    def cut(self) -> None:
+        """Close every open connection, both sides, then stop losing: what the server
+        sent meanwhile is gone, and a call in flight fails as a broken connection does
+        (UNAVAILABLE). New connections are served normally."""
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+        self.losing = False
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         upstream_reader, upstream_writer = await asyncio.open_connection(*self._target)
+        self._writers.update((writer, upstream_writer))
         for pump in (
             self._pump(reader, upstream_writer, lossy=False),
             self._pump(upstream_reader, writer, lossy=True),
@@ -64,6 +79,7 @@ class LossyProxy:
         except (ConnectionError, OSError):
             pass
         finally:
+            self._writers.discard(sink)
             sink.close()
 
 

@@ -1,27 +1,35 @@
-"""Transport security for the clients: TLS/mTLS channel credentials and bearer tokens.
+"""How a client proves who it is and whom it talks to: :class:`Credentials`.
 
-Kept apart from ``client.py`` so that both client flavours build their channels from
-one set of rules:
+One value bundles the channel's transport security (TLS roots, a client certificate and
+key for mTLS, or ready ``grpc.ChannelCredentials``) and an optional bearer token, so both
+client flavours build their channels from the same rules:
 
-* TLS when any of ``root_certificates``, ``client_certificate``, ``client_key`` is
-  given (roots default to the system's), or when ``credentials`` are; plaintext
-  otherwise. PEM arguments are ``bytes`` (the PEM itself) or a path (``str`` or
-  ``os.PathLike``), read once, when the client is created.
-* A bearer token is sent as ``authorization: Bearer <token>`` on every call. Over TLS it
-  rides on gRPC call credentials (composited into the channel credentials). gRPC
-  refuses call credentials on a plaintext channel, yet a mesh sidecar may terminate
-  TLS in front of the server, so over plaintext a client interceptor adds the header.
+* ``Credentials.tls(...)``: TLS, trusting the system's roots unless given
+  ``root_certificates``; mTLS with ``client_certificate`` and ``client_key`` (both or
+  neither). PEM arguments are ``bytes`` (the PEM itself) or a path (``str`` or
+  ``os.PathLike``), read once, here.
+* ``Credentials.bearer(token)``: plaintext with a bearer token, for a server behind a
+  mesh that terminates TLS in front of it (or a development server).
+* ``Credentials(channel_credentials=grpc.ssl_channel_credentials(...), bearer_token=...)``
+  for anything else gRPC can do.
+
+No credentials at all (``credentials=None`` on the clients) is plaintext without a token.
+The token is sent as ``authorization: Bearer <token>`` metadata on every call, over TLS
+and plaintext alike (gRPC refuses call credentials on a plaintext channel, so the client
+adds the header itself rather than through ``grpc.access_token_call_credentials``). It is
+kept out of ``repr()`` so that logging a client's settings cannot leak it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import grpc
-import grpc.aio
+
+__all__ = ["AUTHORIZATION", "Credentials", "PemSource"]
 
 PemSource: TypeAlias = bytes | str | os.PathLike[str]
 """PEM data as bytes, or the path of a PEM file."""
@@ -42,161 +50,61 @@ def _pem(name: str, source: PemSource) -> bytes:
     return data
 
 
-def _bearer_value(token: str) -> str:
-    # A header value with a line break would let a token smuggle headers; gRPC would
-    # refuse it later with a less helpful error.
-    if not token or token != token.strip() or any(ch in token for ch in " \r\n\t"):
-        raise ValueError("bearer_token must be a non-empty token without whitespace")
-    return f"Bearer {token}"
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Transport security and bearer token of a client; immutable, shareable.
 
-
-def channel_credentials(
-    *,
-    credentials: grpc.ChannelCredentials | None,
-    root_certificates: PemSource | None,
-    client_certificate: PemSource | None,
-    client_key: PemSource | None,
-    bearer_token: str | None,
-) -> grpc.ChannelCredentials | None:
-    """The channel credentials for these arguments; None means a plaintext channel.
-
-    Raises ValueError for combinations that cannot work: ``credentials`` together with
-    the PEM arguments, a client certificate without its key (or the reverse), a file that
-    cannot be read or is not PEM, a malformed token.
+    ``channel_credentials`` None means a plaintext channel. ``bearer_token`` must be a
+    non-empty token without whitespace (a line break would let it smuggle headers);
+    construction raises ValueError otherwise.
     """
-    pem_given = any(x is not None for x in (root_certificates, client_certificate, client_key))
-    if credentials is not None and pem_given:
-        raise ValueError(
-            "give either credentials or root_certificates/client_certificate/client_key"
+
+    channel_credentials: grpc.ChannelCredentials | None = None
+    bearer_token: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        token = self.bearer_token
+        if token is not None and (
+            not token or token != token.strip() or any(ch in token for ch in " \r\n\t")
+        ):
+            raise ValueError("bearer_token must be a non-empty token without whitespace")
+
+    @classmethod
+    def tls(
+        cls,
+        *,
+        root_certificates: PemSource | None = None,
+        client_certificate: PemSource | None = None,
+        client_key: PemSource | None = None,
+        bearer_token: str | None = None,
+    ) -> Credentials:
+        """TLS (mTLS with a client certificate), optionally with a bearer token.
+
+        ``root_certificates``: the CA that signed the server's certificate (default: the
+        system's roots). ``client_certificate`` and ``client_key`` go together. Raises
+        ValueError for a certificate without its key (or the reverse), a file that
+        cannot be read or is not PEM, a malformed token.
+        """
+        if (client_certificate is None) != (client_key is None):
+            raise ValueError("client_certificate and client_key go together (mTLS)")
+        roots = None if root_certificates is None else _pem("root_certificates", root_certificates)
+        key = None if client_key is None else _pem("client_key", client_key)
+        chain = (
+            None if client_certificate is None else _pem("client_certificate", client_certificate)
         )
-    if (client_certificate is None) != (client_key is None):
-        raise ValueError("client_certificate and client_key go together (mTLS)")
-    if bearer_token is not None:
-        _bearer_value(bearer_token)
-    if pem_given:
-        credentials = grpc.ssl_channel_credentials(
-            root_certificates=_pem("root_certificates", root_certificates)
-            if root_certificates is not None
-            else None,
-            private_key=_pem("client_key", client_key) if client_key is not None else None,
-            certificate_chain=_pem("client_certificate", client_certificate)
-            if client_certificate is not None
-            else None,
+        secure = grpc.ssl_channel_credentials(
+            root_certificates=roots, private_key=key, certificate_chain=chain
         )
-    if credentials is not None and bearer_token is not None:
-        call = grpc.access_token_call_credentials(bearer_token)  # "Bearer <token>"
-        credentials = grpc.composite_channel_credentials(credentials, call)
-    return credentials
+        return cls(channel_credentials=secure, bearer_token=bearer_token)
 
+    @classmethod
+    def bearer(cls, token: str) -> Credentials:
+        """A bearer token over plaintext (TLS terminated in front of the server).
+        Raises ValueError for a malformed token."""
+        return cls(bearer_token=token)
 
-def _with_header(metadata: Iterable[tuple[str, Any]] | None, value: str) -> list[tuple[str, Any]]:
-    kept = [(k, v) for k, v in (metadata or ()) if k.lower() != AUTHORIZATION]
-    return [*kept, (AUTHORIZATION, value)]
-
-
-class _AsyncBearer:
-    def __init__(self, token: str) -> None:
-        self._value = _bearer_value(token)
-
-    def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
-        metadata = grpc.aio.Metadata(*_with_header(details.metadata, self._value))
-        return grpc.aio.ClientCallDetails(
-            details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
-        )
-
-
-# One class per kind of call: grpc.aio files each interceptor under the first kind it
-# implements (an if/elif on isinstance), so one object doing all four would only ever
-# see unary-unary calls.
-class _AsyncUnaryUnary(_AsyncBearer, grpc.aio.UnaryUnaryClientInterceptor):
-    async def intercept_unary_unary(
-        self,
-        continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
-        client_call_details: grpc.aio.ClientCallDetails,
-        request: Any,
-    ) -> Any:
-        return await continuation(self._details(client_call_details), request)
-
-
-class _AsyncUnaryStream(_AsyncBearer, grpc.aio.UnaryStreamClientInterceptor):
-    async def intercept_unary_stream(
-        self,
-        continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
-        client_call_details: grpc.aio.ClientCallDetails,
-        request: Any,
-    ) -> Any:
-        return await continuation(self._details(client_call_details), request)
-
-
-class _AsyncStreamUnary(_AsyncBearer, grpc.aio.StreamUnaryClientInterceptor):
-    async def intercept_stream_unary(
-        self,
-        continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
-        client_call_details: grpc.aio.ClientCallDetails,
-        request_iterator: AsyncIterable[Any] | Iterable[Any],
-    ) -> Any:
-        return await continuation(self._details(client_call_details), request_iterator)
-
-
-class _AsyncStreamStream(_AsyncBearer, grpc.aio.StreamStreamClientInterceptor):
-    async def intercept_stream_stream(
-        self,
-        continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
-        client_call_details: grpc.aio.ClientCallDetails,
-        request_iterator: AsyncIterable[Any] | Iterable[Any],
-    ) -> Any:
-        return await continuation(self._details(client_call_details), request_iterator)
-
-
-def async_bearer_interceptors(token: str) -> list[grpc.aio.ClientInterceptor]:
-    """Interceptors for a plaintext ``grpc.aio`` channel adding ``authorization: Bearer
-    <token>`` to every call, of each of the four kinds. Raises ValueError for a bad token."""
-    return [
-        cls(token)
-        for cls in (_AsyncUnaryUnary, _AsyncUnaryStream, _AsyncStreamUnary, _AsyncStreamStream)
-    ]
-
-
-class _CallDetails(grpc.ClientCallDetails):
-    def __init__(self, details: grpc.ClientCallDetails, metadata: list[tuple[str, Any]]) -> None:
-        self.method = details.method
-        self.timeout = details.timeout
-        self.metadata = tuple(metadata)
-        self.credentials = details.credentials
-        self.wait_for_ready = details.wait_for_ready
-        self.compression = details.compression
-
-
-class BearerInterceptor(
-    grpc.UnaryUnaryClientInterceptor,
-    grpc.UnaryStreamClientInterceptor,
-    grpc.StreamUnaryClientInterceptor,
-    grpc.StreamStreamClientInterceptor,
-):
-    """Adds ``authorization: Bearer <token>`` to every call of a plaintext sync channel."""
-
-    def __init__(self, token: str) -> None:
-        self._value = _bearer_value(token)
-
-    def _details(self, details: grpc.ClientCallDetails) -> grpc.ClientCallDetails:
-        return _CallDetails(details, _with_header(details.metadata, self._value))
-
-    def intercept_unary_unary(
-        self, continuation: Any, client_call_details: Any, request: Any
-    ) -> Any:
-        return continuation(self._details(client_call_details), request)
-
-    def intercept_unary_stream(
-        self, continuation: Any, client_call_details: Any, request: Any
-    ) -> Any:
-        return continuation(self._details(client_call_details), request)
-
-    def intercept_stream_unary(
-        self, continuation: Any, client_call_details: Any, request_iterator: Any
-    ) -> Any:
-        return continuation(self._details(client_call_details), request_iterator)
-
-    def intercept_stream_stream(
-        self, continuation: Any, client_call_details: Any, request_iterator: Any
-    ) -> Any:
-        return continuation(self._details(client_call_details), request_iterator)
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        """The call metadata these credentials add: the authorization header, if any."""
+        if self.bearer_token is None:
+            return ()
+        return ((AUTHORIZATION, f"Bearer {self.bearer_token}"),)
