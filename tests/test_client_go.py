@@ -27,8 +27,8 @@ from dataaccess.v1 import api_keys_pb2, request_logs_pb2, usage_pb2
 from dataaccess_server.api.tls import TLSFiles
 from dataaccess_server.app import Application
 from dataaccess_server.domain.access import parse_policy
-from tests.harness import leaks, stubs
-from tests.harness.calls import Metadata, bearer, credential
+from tests.harness import leaks, readme, stubs
+from tests.harness.calls import Metadata, bearer, create_api_key, credential
 from tests.harness.certs import CertificateAuthority, channel_credentials
 from tests.harness.server import server_settings
 
@@ -36,7 +36,6 @@ REPO = Path(__file__).resolve().parents[1]
 MODULE = REPO / "clients" / "go"
 MODULE_PATH = "github.com/dataaccess/dataaccess/clients/go"
 README_ADDRESS = "127.0.0.1:50051"
-GO_BLOCK = re.compile(r"^```go\n(.*?)^```", re.MULTILINE | re.DOTALL)
 BUILD_TIMEOUT = 240.0  # a fresh machine downloads the modules and compiles grpc-go
 RUN_TIMEOUT = 60.0
 # The first test to need the example builds it (about 30 s on a fresh machine, a second
@@ -248,10 +247,7 @@ async def test_go_example_over_mtls_is_the_identity_the_policy_binds(
 
 
 def readme_go_snippet() -> str:
-    """The one ```go block of README.md ("Calling from Go")."""
-    blocks = GO_BLOCK.findall((REPO / "README.md").read_text())
-    assert len(blocks) == 1, f"README.md should show one Go snippet, shows {len(blocks)}"
-    snippet: str = blocks[0]
+    snippet = readme.snippet("Calling from Go", "go")
     assert README_ADDRESS in snippet
     return snippet
 
@@ -259,17 +255,11 @@ def readme_go_snippet() -> str:
 async def test_readme_go_snippet_validates_a_key(
     auth_app: Application, auth_channel: aio.Channel, tmp_path: Path
 ) -> None:
-    admin = await credential(auth_app, "admin")
-    created = await stubs.api_keys(auth_channel).CreateAPIKey(
-        api_keys_pb2.CreateAPIKeyRequest(
-            api_key=api_keys_pb2.APIKey(name="readme-go", owner_id="readme-go")
-        ),
-        metadata=bearer(admin),
-        timeout=10,
-    )
-    leaks.register_secret(created.key)
-    proxy = await credential(auth_app, "proxy", "readme-go")
     target = f"127.0.0.1:{auth_app.port}"
+    api_key = await create_api_key(
+        target, await credential(auth_app, "admin"), "readme-go", "readme-go"
+    )
+    proxy = await credential(auth_app, "proxy", "readme-go")
     # A module of its own, as a caller would write, using the checkout's client module.
     (tmp_path / "main.go").write_text(readme_go_snippet().replace(README_ADDRESS, target))
     go_mod = (MODULE / "go.mod").read_text()
@@ -280,7 +270,7 @@ async def test_readme_go_snippet_validates_a_key(
         f"require {MODULE_PATH} v0.0.0\n\nreplace {MODULE_PATH} => {MODULE}\n"
     )
     shutil.copy(MODULE / "go.sum", tmp_path / "go.sum")
-    env = go_environment(DATAACCESS_TOKEN=proxy, API_KEY=created.key)
+    env = go_environment(DATAACCESS_TOKEN=proxy, API_KEY=api_key)
     env["GOFLAGS"] += " -mod=mod"  # resolve the new module's requirements from the client's
     result = await asyncio.to_thread(
         run, [go(), "run", "."], cwd=tmp_path, env=env, timeout=BUILD_TIMEOUT

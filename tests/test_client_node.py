@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -27,8 +26,8 @@ from dataaccess.v1 import api_keys_pb2
 from dataaccess_server.api.tls import TLSFiles
 from dataaccess_server.app import Application
 from dataaccess_server.domain.access import parse_policy
-from tests.harness import leaks, stubs
-from tests.harness.calls import bearer, credential
+from tests.harness import leaks, readme, stubs
+from tests.harness.calls import bearer, create_api_key, credential
 from tests.harness.certs import CertificateAuthority
 from tests.harness.server import server_settings
 
@@ -214,37 +213,23 @@ async def test_the_node_example_over_mtls(
 
 
 def readme_node_snippet() -> str:
-    """The first fenced block of README.md's "Calling from Node" section."""
-    text = README.read_text()
-    section = text.split("\n## Calling from Node\n", 1)
-    assert len(section) == 2, "README.md has no '## Calling from Node' section"
-    body = section[1].split("\n## ", 1)[0]
-    found = re.search(r"^```(?:js|javascript)\n(.*?)^```$", body, re.S | re.M)
-    assert found, "no ```js block in README.md's 'Calling from Node'"
-    return found.group(1)
+    return readme.snippet("Calling from Node", "js", "javascript")
 
 
 async def test_the_readme_node_snippet_validates_a_key(
     node_package: Path, auth_app: Application, tmp_path: Path
 ) -> None:
-    admin = await credential(auth_app, "admin")
     proxy = await credential(auth_app, "proxy", "gateway")
     target = f"127.0.0.1:{auth_app.port}"
-    async with aio.insecure_channel(target) as channel:
-        created = await stubs.api_keys(channel).CreateAPIKey(
-            api_keys_pb2.CreateAPIKeyRequest(
-                api_key=api_keys_pb2.APIKey(name="readme-node", owner_id="readme")
-            ),
-            metadata=bearer(admin),
-            timeout=10,
-        )
-    leaks.register_secret(created.key)
+    api_key = await create_api_key(
+        target, await credential(auth_app, "admin"), "readme-node", "readme"
+    )
     # A project of the caller's: the package resolves as it would once installed from
     # the folder (npm links it), its dependencies from the package's own node_modules.
     (tmp_path / "node_modules" / "@dataaccess").mkdir(parents=True)
     (tmp_path / "node_modules" / "@dataaccess" / "client").symlink_to(node_package)
     (tmp_path / "snippet.js").write_text(readme_node_snippet())
-    env = node_environment(DATAACCESS_TARGET=target, DATAACCESS_TOKEN=proxy, API_KEY=created.key)
+    env = node_environment(DATAACCESS_TARGET=target, DATAACCESS_TOKEN=proxy, API_KEY=api_key)
     result = await run_node(["snippet.js"], tmp_path, env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["valid=true", "reason=API_KEY_VALIDATION_REASON_VALID"]

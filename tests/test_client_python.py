@@ -27,6 +27,7 @@ from dataaccess.security import Credentials
 from dataaccess.v1 import api_keys_pb2, request_logs_pb2, usage_pb2
 from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.app import Application
+from tests.harness import readme
 from tests.harness.calls import api_methods, credential
 from tests.harness.server import server_settings
 from tests.harness.waiting import wait_until
@@ -225,12 +226,7 @@ async def test_usage_written_through_the_client_reads_back(server_target: str) -
 
 
 def readme_python_snippet() -> str:
-    """The ```python block under README.md's "## Calling from Python" heading."""
-    text = (REPO / "README.md").read_text()
-    section = text.split("\n## Calling from Python\n", 1)[1].split("\n## ", 1)[0]
-    match = re.search(r"^```python\n(.*?)^```", section, re.DOTALL | re.MULTILINE)
-    assert match, "no ```python block under ## Calling from Python"
-    return match.group(1)
+    return readme.snippet("Calling from Python", "python")
 
 
 def test_the_client_package_readme_snippets_are_python() -> None:

@@ -17,6 +17,7 @@ from grpc import aio
 from dataaccess.v1 import (  # noqa: F401  (importing registers the descriptors)
     analytics_pb2,
     api_keys_pb2,
+    api_keys_pb2_grpc,
     audit_pb2,
     oauth_tokens_pb2,
     operations_pb2,
@@ -111,3 +112,18 @@ async def credential(app: Application, role: str, name: str | None = None) -> st
     _record, token = await app.callers.create(name or role, role, Deadline.after(10))
     leaks.register_secret(token)
     return token
+
+
+async def create_api_key(target: str, admin: str, name: str, owner_id: str) -> str:
+    """A new API key named ``name`` of ``owner_id``, created through the server at
+    ``target`` with the bearer credential ``admin``; its plaintext (registered as a secret)."""
+    async with aio.insecure_channel(target) as channel:
+        created = await api_keys_pb2_grpc.APIKeyServiceStub(channel).CreateAPIKey(
+            api_keys_pb2.CreateAPIKeyRequest(
+                api_key=api_keys_pb2.APIKey(name=name, owner_id=owner_id)
+            ),
+            metadata=bearer(admin),
+            timeout=10,
+        )
+    leaks.register_secret(created.key)
+    return str(created.key)
