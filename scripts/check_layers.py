@@ -2,7 +2,7 @@
 
 Layers, highest first; a module belongs to the layer of the longest prefix that names it:
 
-    entry    cli, app, config, keyfile, announce, observability (the only module
+    entry    cli, app, startup, config, keyfile, announce, observability (the only module
              importing the OpenTelemetry SDK), __main__: the composition root, which reads the
              environment (config validates DSNs with libpq and keyrings with the
              domain's crypto, so it sits here, not below all) and wires the rest
@@ -56,6 +56,7 @@ LAYER_OF_PREFIX: dict[str, str] = {
     f"{PACKAGE}.keyfile": "entry",
     f"{PACKAGE}.announce": "entry",
     f"{PACKAGE}.observability": "entry",
+    f"{PACKAGE}.startup": "entry",
     f"{PACKAGE}.api": "api",
     f"{PACKAGE}.domain": "domain",
     f"{PACKAGE}.domain.model": "model",

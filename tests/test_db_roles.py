@@ -30,10 +30,11 @@ from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import operations_pb2 as ops_pb2
 from dataaccess.v1 import request_logs_pb2 as logs_pb2
 from dataaccess_server.api.server import API_SERVICES
-from dataaccess_server.app import Application, StartupConfigurationError
+from dataaccess_server.app import Application
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.db.privileges import PrivilegeError, grant_server_privileges
 from dataaccess_server.embedded import PostgresInstance
+from dataaccess_server.startup import StartupConfigurationError
 from tests.harness import stubs
 from tests.harness.server import clean_environment, run_cli, server_settings
 

@@ -80,7 +80,7 @@ async def test_unknown_health_service_is_not_found(channel: aio.Channel) -> None
 async def test_a_second_server_on_the_same_port_is_refused(
     server: Application, pg_database: str
 ) -> None:
-    from dataaccess_server.app import StartupError
+    from dataaccess_server.startup import StartupError
     from tests.harness.server import server_settings
 
     other = Application(server_settings(pg_database, listen=f"127.0.0.1:{server.port}"))

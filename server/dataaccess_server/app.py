@@ -14,9 +14,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable
-from dataclasses import replace
 from datetime import UTC, datetime
-from functools import partial
 
 from dataaccess_server import embedded
 from dataaccess_server.announce import log_listeners, log_telemetry, warn_if_open
@@ -24,29 +22,14 @@ from dataaccess_server.api.auth import AuthInterceptor
 from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.api.tls import TLSFileError, certificate_identity
 from dataaccess_server.config import Settings
-from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for, decode_invalidation
 from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.db.callers import PostgresCallerStore
-from dataaccess_server.db.cluster import Cluster, Intent
-from dataaccess_server.db.migrations import (
-    MigrationFile,
-    MigrationStatus,
-    Migrator,
-    PostgresSchemaInspector,
-)
+from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.migrations import PostgresSchemaInspector
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
-from dataaccess_server.db.privileges import (
-    FIX_MIGRATING_ROLE,
-    FIX_SERVER_ROLE,
-    MissingRoleError,
-    PrivilegeError,
-    check_server_role,
-    grant_server_privileges,
-    reported_privileges,
-)
 from dataaccess_server.db.request_logs import PostgresRequestLogStore
 from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.deadline import Deadline
@@ -63,24 +46,19 @@ from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
 from dataaccess_server.errors import DataAccessError
-from dataaccess_server.keyfile import development_keyring
 from dataaccess_server.observability import Observability, observe_state, start_telemetry
+from dataaccess_server.startup import (
+    StartupError,
+    check_role,
+    prepare_schema,
+    start_embedded,
+)
 
 log = logging.getLogger(__name__)
 
-EMBEDDED_DATABASE = "dataaccess"
 # How often the log partitions ahead are checked, and retried after a failure (seconds).
 PARTITION_CHECK = 3600.0
 PARTITION_RETRY = 60.0
-
-
-class StartupError(DataAccessError):
-    """The service cannot start; the message says why and what to do."""
-
-
-class StartupConfigurationError(StartupError):
-    """The service cannot start as configured (a role, a grant): fixing the deployment,
-    not waiting, helps. ``dataaccess serve`` exits 2 for it, as for a ConfigError."""
 
 
 class Application:
@@ -117,7 +95,7 @@ class Application:
         """
         settings = self.settings
         if settings.embedded:
-            settings = await self._start_embedded()
+            self._postgres, settings = await start_embedded(settings)
             self.settings = settings
         assert settings.primary_dsn is not None
         assert settings.encryption_keys is not None  # required by config, or embedded
@@ -143,9 +121,12 @@ class Application:
             await cluster.wait_for_primary(settings.startup_timeout)
         except DataAccessError as exc:
             raise StartupError(str(exc)) from exc
-        known = await self._prepare_schema(settings)
+        schema_status = await prepare_schema(settings)
+        self.pending_migrations = len(schema_status.pending)
         await cluster.open()
-        await self._check_role(cluster)
+        await check_role(
+            cluster, schema=settings.schema, embedded_database=self._postgres is not None
+        )
 
         cache: KeyCache[Known] = KeyCache(
             negative_ttl=settings.key_negative_ttl,
@@ -206,7 +187,9 @@ class Application:
         warn_if_open(settings)
         self._server = GrpcServer(
             cluster,
-            operations=OperationsService(cluster, PostgresSchemaInspector(cluster, known)),
+            operations=OperationsService(
+                cluster, PostgresSchemaInspector(cluster, schema_status.known)
+            ),
             tokens=OAuthTokenService(PostgresOAuthTokenStore(cluster), settings.encryption_keys),
             keys=keys,
             usage=UsageService(
@@ -340,76 +323,6 @@ class Application:
         else:
             log.info("recorded the last use of %d API key(s)", flushed)
 
-    async def _start_embedded(self) -> Settings:
-        directory = self.settings.data_dir or embedded.default_data_dir()
-        try:
-            instance = embedded.PostgresInstance(directory, major=self.settings.embedded_pg_major)
-            await asyncio.to_thread(instance.init)
-            await asyncio.to_thread(instance.start)
-        except embedded.EmbeddedPostgresError as exc:
-            raise StartupError(f"embedded PostgreSQL: {exc}") from exc
-        self._postgres = instance
-        await ensure_database(instance.dsn("postgres"), EMBEDDED_DATABASE)
-        log.warning(
-            "DEVELOPMENT DATABASE: embedded PostgreSQL %d in %s on 127.0.0.1:%d "
-            "(set DATABASE_URL to use a real one)",
-            instance.major,
-            directory,
-            instance.port,
-        )
-        keys = self.settings.encryption_keys or development_keyring(directory)
-        return replace(
-            self.settings, primary_dsn=instance.dsn(EMBEDDED_DATABASE), encryption_keys=keys
-        )
-
-    async def _prepare_schema(self, settings: Settings) -> tuple[MigrationFile, ...]:
-        assert settings.primary_dsn is not None
-        assert settings.migration_dsn is not None
-        try:
-            if settings.auto_migrate:
-                # As the owner (DB_MIGRATE_URL); the grants are re-applied every time.
-                async with reported_privileges(settings.migration_dsn, fix=FIX_MIGRATING_ROLE):
-                    migrator = Migrator(settings.migration_dsn, schema=settings.schema)
-                    applied = await migrator.up()
-                if applied:
-                    log.info("applied %d migration(s)", len(applied))
-                await grant_server_privileges(
-                    settings.migration_dsn,
-                    schema=settings.schema,
-                    app_role=settings.app_role,
-                    readonly_role=settings.readonly_role,
-                )
-            # Read as the server's own role: it must be able to, and it is what serves.
-            async with reported_privileges(settings.primary_dsn, fix=FIX_SERVER_ROLE):
-                status = await Migrator(settings.primary_dsn, schema=settings.schema).status()
-        except (MissingRoleError, PrivilegeError) as exc:
-            raise StartupConfigurationError(str(exc)) from exc
-        except DataAccessError as exc:
-            raise StartupError(str(exc)) from exc
-        _require_current(status)
-        self.pending_migrations = len(status.pending)
-        return status.known
-
-    async def _check_role(self, cluster: Cluster) -> None:
-        # Refuse to serve rather than fail calls one by one; warn when the role could
-        # change the schema it should only use (the embedded database is exempt: its
-        # only role is the superuser).
-        check = partial(check_server_role, schema=self.settings.schema)
-        try:
-            role = await cluster.run(Intent.WRITE, check, deadline=Deadline.after(30.0))
-        except DataAccessError as exc:
-            raise StartupError(f"cannot check the database role's privileges: {exc}") from exc
-        problem = role.problem()
-        if problem is not None:
-            raise StartupConfigurationError(problem)
-        if role.owns_tables and self._postgres is None:
-            log.warning(
-                "the server's database role %s %s: run it as a DML-only role that owns"
-                " nothing (see DB_APP_ROLE in the README)",
-                role.role,
-                "is a superuser" if role.superuser else "owns the tables it serves",
-            )
-
 
 async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:
     log.debug("shutdown: %s", step)
@@ -420,15 +333,4 @@ async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:
         # No traceback: the timeout is the whole story, and the step is named.
         log.error(  # noqa: TRY400
             "shutdown: %s did not finish within %gs; going on without it", step, timeout
-        )
-
-
-def _require_current(status: MigrationStatus) -> None:
-    if status.drifted:
-        names = ", ".join(f"{m.version:04d}_{m.name}" for m in status.drifted)
-        raise StartupError(f"applied migrations changed on disk since: {names}")
-    if status.pending:
-        raise StartupError(
-            f"the schema is at version {status.current_version} but this server needs "
-            f"{status.latest_version}: run `dataaccess migrate up` or set DB_AUTO_MIGRATE=true"
         )

@@ -16,11 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from dataaccess_server import __version__, embedded
-from dataaccess_server.app import (
-    Application,
-    StartupConfigurationError,
-    StartupError,
-)
+from dataaccess_server.app import Application
 from dataaccess_server.cli.callers import add_callers_commands
 from dataaccess_server.cli.context import open_cluster, open_database, settings_from_environment
 from dataaccess_server.config import VARIABLES, ConfigError
@@ -49,6 +45,7 @@ from dataaccess_server.domain.model.oauth_tokens import RotationProgress
 from dataaccess_server.errors import DataAccessError, InvalidArgumentError
 from dataaccess_server.keyfile import development_keyring
 from dataaccess_server.observability import start_telemetry
+from dataaccess_server.startup import StartupConfigurationError, StartupError
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2

@@ -9,11 +9,11 @@ import os
 from collections.abc import AsyncIterator
 
 from dataaccess_server import embedded
-from dataaccess_server.app import EMBEDDED_DATABASE
 from dataaccess_server.config import Settings, load_settings
 from dataaccess_server.db.admin import ensure_database
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.logs import configure_logging
+from dataaccess_server.startup import EMBEDDED_DATABASE
 
 
 def settings_from_environment() -> Settings:
