@@ -1,7 +1,7 @@
-"""The ``dataaccess`` command: serve, migrate, version.
+"""The ``dataaccess`` command: serve, migrate, cleanup, callers, seed, version.
 
 Exit codes: 0 success, 1 failure (database unreachable, migration refused, start-up
-failed, no such caller), 2 usage or configuration error (a bad argument, a role or a
+failed, no such caller, seed refused), 2 usage or configuration error (a bad argument, a role or a
 privilege the database lacks).
 """
 
@@ -19,6 +19,7 @@ from dataaccess_server import __version__, embedded
 from dataaccess_server.app import Application
 from dataaccess_server.cli.callers import add_callers_commands
 from dataaccess_server.cli.context import open_cluster, open_database, settings_from_environment
+from dataaccess_server.cli.seed import add_seed_command
 from dataaccess_server.config import VARIABLES, ConfigError
 from dataaccess_server.db.cluster import Intent
 from dataaccess_server.db.migrations import (
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     cleanup.set_defaults(handler=_cleanup)
 
     add_callers_commands(commands)
+    add_seed_command(commands)
 
     version = commands.add_parser("version", help="print the version")
     version.set_defaults(handler=lambda _args: print(f"dataaccess {__version__}") or 0)
