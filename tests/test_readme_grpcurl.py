@@ -21,6 +21,9 @@ Each command is rewritten for the test's servers, and only so:
   file does not list. Any other ``…`` in a command fails the test: it would be a
   placeholder this test does not know how to fill.
 
+The data the commands read is the README's own ``$ dataaccess seed`` command's (run on
+the test's database first), plus a key and a token the examples name.
+
 Health-only listeners (``DATAACCESS_HEALTH_LISTEN``) are the main port here: they serve
 the same health state (test_tls.py covers the listener itself).
 """
@@ -38,14 +41,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from google.protobuf.timestamp_pb2 import Timestamp
 from grpc import aio
 
-from dataaccess.v1 import api_keys_pb2, oauth_tokens_pb2, request_logs_pb2
+from dataaccess.v1 import api_keys_pb2, oauth_tokens_pb2
 from dataaccess_server.app import Application
 from tests.harness import stubs
 from tests.harness.calls import bearer, credential
-from tests.harness.server import server_settings
+from tests.harness.server import clean_environment, run_cli, server_settings
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
@@ -58,9 +60,9 @@ API_KEY_PLACEHOLDER = re.compile(r"dak_[^\s\"']*…")
 CERTIFICATE_ROLES = {"gateway.crt": "proxy"}
 SHOWN_FIELD = re.compile(r'"(\w+)"\s*:')
 SHOWN_ENUM = re.compile(r'"(\w+)"\s*:\s*"([A-Z][A-Z0-9_]+)"')
-# The README's analytics example asks for 2026-11-15..22: logs are seeded there, and the
-# servers keep logs of that long ago (the default retention would refuse them).
-SEEDED_LOG_TIME = "2026-11-18T12:00:00Z"
+# The README's analytics examples ask for 2026-11-15..22: its own `dataaccess seed`
+# command seeds that week, and the servers keep logs of that long ago (the default
+# retention would refuse them).
 LONG_RETENTION_DAYS = 36_500
 
 
@@ -114,7 +116,27 @@ def _split(source: str) -> list[str] | None:
         return None
 
 
+def readme_seed_arguments(text: str) -> list[str]:
+    """The arguments of the README's ``$ dataaccess seed`` command (there is one)."""
+    found = [
+        shlex.split(line[2:], comments=True)[1:]
+        for line in text.splitlines()
+        if line.startswith("$ dataaccess seed")
+    ]
+    assert len(found) == 1, f"README.md shows {len(found)} `dataaccess seed` commands, not 1"
+    return found[0]
+
+
 COMMANDS = readme_grpcurl_commands(README.read_text())
+SEED_ARGUMENTS = readme_seed_arguments(README.read_text())
+
+
+def run_readme_seed(dsn: str) -> subprocess.CompletedProcess[str]:
+    """The README's `dataaccess seed` on ``dsn`` (its API keys are on stdout, on purpose)."""
+    env = clean_environment(
+        DATABASE_URL=dsn, DB_MIGRATE_URL=dsn, DB_LOG_RETENTION_DAYS=str(LONG_RETENTION_DAYS)
+    )
+    return run_cli(*SEED_ARGUMENTS, env=env, prints_secret=True)
 
 
 def grpcurl() -> str:
@@ -185,8 +207,8 @@ class LiveServers:
     api_key: str
 
 
-async def _seed(open_target: str, auth_target: str, proxy: str, admin: str) -> str:
-    """Seed the README's examples; return a real API key."""
+async def _seed(auth_target: str, proxy: str, admin: str) -> str:
+    """Seed what the README's examples read beyond `dataaccess seed`; return a real API key."""
     async with aio.insecure_channel(auth_target) as channel:
         created = await stubs.api_keys(channel).CreateAPIKey(
             api_keys_pb2.CreateAPIKeyRequest(
@@ -204,28 +226,13 @@ async def _seed(open_target: str, auth_target: str, proxy: str, admin: str) -> s
             metadata=bearer(proxy),
             timeout=10,
         )
-    when = Timestamp()
-    when.FromJsonString(SEEDED_LOG_TIME)
-    logs = [
-        request_logs_pb2.RequestLog(
-            request_id=f"readme-{n}",
-            request_time=when,
-            provider="anthropic",
-            model="claude",
-            status_code=200,
-            latency_ms=100 * (n + 1),
-        )
-        for n in range(10)
-    ]
-    async with aio.insecure_channel(open_target) as channel:
-        await stubs.request_logs(channel).BatchInsertRequestLogs(
-            request_logs_pb2.BatchInsertRequestLogsRequest(logs=logs), timeout=10
-        )
     return created.key
 
 
 @pytest.fixture
 async def live(pg_database: str) -> AsyncIterator[LiveServers]:
+    seeded = await asyncio.to_thread(run_readme_seed, pg_database)
+    assert seeded.returncode == 0, seeded.stderr
     settings = replace(server_settings(pg_database), log_retention_days=LONG_RETENTION_DAYS)
     open_app = Application(replace(settings, auth="none"))
     auth_app = Application(replace(settings, auth="on"))
@@ -234,7 +241,7 @@ async def live(pg_database: str) -> AsyncIterator[LiveServers]:
         auth_target = f"127.0.0.1:{await auth_app.start()}"
         proxy = await credential(auth_app, "proxy", "gateway")
         admin = await credential(auth_app, "admin")
-        api_key = await _seed(open_target, auth_target, proxy, admin)
+        api_key = await _seed(auth_target, proxy, admin)
         yield LiveServers(open_target, auth_target, {"proxy": proxy, "admin": admin}, api_key)
     finally:
         await auth_app.stop()
