@@ -15,8 +15,9 @@ from grpc import aio
 
 from dataaccess.v1 import analytics_pb2, api_keys_pb2
 from dataaccess_server.app import Application
+from dataaccess_server.embedded import PostgresInstance
 from tests.harness import leaks, stubs
-from tests.harness.postgres import PostgresInstance, fresh_database
+from tests.harness.postgres import fresh_database
 from tests.harness.server import clean_environment, run_cli, server_settings
 from tests.test_readme_grpcurl import (
     COMMANDS,
