@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -224,3 +227,26 @@ def test_a_span_the_service_would_refuse_is_a_usage_error_naming_the_option(
     assert result.returncode == 2
     assert f"configuration error: {option}:" in result.stderr
     assert counts(pg_database)["oauth_tokens"] == 0
+
+
+def test_seed_on_a_fresh_embedded_database_migrates_it_then_refuses_a_second_time(
+    pg_major: int,
+) -> None:
+    # Not pytest's tmp_path: its parent is 0700 and the database's OS user must reach it.
+    directory = Path(tempfile.mkdtemp(prefix="dataaccess-seed-"))
+    directory.chmod(0o755)
+    env = clean_environment(
+        DATAACCESS_DATA_DIR=str(directory / "data"),
+        DATAACCESS_EMBEDDED_PG_MAJOR=str(pg_major),
+        DATAACCESS_ENCRYPTION_KEYS="",  # embedded mode brings its development key
+    )
+    try:
+        first = run_cli("seed", "--days", "1", env=env, prints_secret=True)
+        assert first.returncode == 0, first.stderr
+        assert "applied migration 0001_initial_schema" in first.stderr
+        assert len(printed_keys(first.stdout)) == 3
+        again = run_cli("seed", "--days", "1", env=env)
+        assert again.returncode == 1
+        assert "already has data" in again.stderr
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -172,6 +172,7 @@ def describe_run(run: SeedRun) -> list[str]:
         lines.append(
             f"API keys an earlier seed created, kept (their plaintext was shown then): {kept}"
         )
+    lines.extend(run.notes)
     lines.append(
         f"usage: {run.usage_applied} hourly batch(es) added, {run.usage_replayed} already "
         f"counted; request logs: {run.logs_inserted} inserted, {run.logs_duplicate} "

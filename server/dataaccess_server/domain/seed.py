@@ -56,6 +56,9 @@ class SeedRun:
     logs_duplicate: int = 0
     usage_applied: int = 0
     usage_replayed: int = 0
+    notes: list[str] = field(default_factory=list)
+    """One line per thing a further step did (printed as is): a step of its own kind of
+    data reports here, with no field of its own."""
 
 
 SeedStep = Callable[[SeedServices, SeedRun], Awaitable[None]]
@@ -128,7 +131,9 @@ async def seed_traffic(services: SeedServices, run: SeedRun) -> None:
         run.logs_duplicate += ingested.duplicates
 
 
-# Order matters: traffic names the keys' ids, so keys come first.
+# Order matters: traffic names the keys' ids, so keys come first. A config (ConfigService,
+# seed_data.CONFIG_NAME / CONFIG_YAML) is one more step here: create the version under
+# a request id, activate it, and append a line to ``run.notes``.
 STEPS: tuple[SeedStep, ...] = (seed_tokens, seed_keys, seed_traffic)
 
 

@@ -155,6 +155,28 @@ KEYS = (
 )
 
 
+CONFIG_NAME = "proxy"
+"""The named configuration a config step of the seed (once ConfigService exists) stores."""
+CONFIG_YAML = """\
+# The LLM proxy's routing, as a development configuration.
+providers:
+  claude:
+    models: [claude-sonnet-4-5, claude-haiku-4-5, claude-opus-4-1]
+    timeout_seconds: 120
+  gemini:
+    models: [gemini-2.5-pro, gemini-2.5-flash]
+    timeout_seconds: 90
+  codex:
+    models: [gpt-5-codex, gpt-5-mini]
+    timeout_seconds: 180
+retry:
+  max_attempts: 3
+  on_status: [429, 500, 529]
+request_log:
+  sample_rate: 1.0
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class SeedHour:
     """One hour of traffic: its logs and the usage they add up to."""
