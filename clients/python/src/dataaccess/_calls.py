@@ -213,6 +213,31 @@ class SyncCaller:
         except grpc.RpcError as exc:
             raise error_from_rpc(exc) from exc
 
+    def _unary_stream(
+        self,
+        method: str,
+        request: Message,
+        response_type: type[M],
+        timeout: float | None,
+        metadata: Metadata,
+    ) -> Iterator[M]:
+        # A stream of answers (WatchConfig) lasts until cancelled: no default deadline,
+        # only the caller's own. Closing the iterator cancels the call.
+        call = self._channel.unary_stream(
+            method, request_serializer=_serialize, response_deserializer=response_type.FromString
+        )
+        responses = call(
+            request,
+            timeout=None if timeout is None else _positive(timeout, "timeout"),
+            metadata=self._settings.metadata(metadata),
+        )
+        try:
+            yield from responses
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+        finally:
+            responses.cancel()
+
     def close(self) -> None:
         """Close the channels, cancelling calls in flight; idempotent."""
         self._channel.close()
@@ -316,6 +341,31 @@ class AsyncCaller:
         except grpc.RpcError as exc:
             raise error_from_rpc(exc) from exc
         return response
+
+    async def _unary_stream(
+        self,
+        method: str,
+        request: Message,
+        response_type: type[M],
+        timeout: float | None,
+        metadata: Metadata,
+    ) -> AsyncIterator[M]:
+        # As the blocking one: the caller's deadline only; closing cancels the call.
+        call = self._channel.unary_stream(
+            method, request_serializer=_serialize, response_deserializer=response_type.FromString
+        )
+        responses = call(
+            request,
+            timeout=None if timeout is None else _positive(timeout, "timeout"),
+            metadata=grpc.aio.Metadata(*self._settings.metadata(metadata)),
+        )
+        try:
+            async for response in responses:
+                yield response
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+        finally:
+            responses.cancel()
 
     async def close(self, grace: float | None = None) -> None:
         """Close the channels; idempotent. Calls in flight are cancelled at once, or
