@@ -140,18 +140,20 @@ def method(rpc: Rpc, note: str, *, is_async: bool) -> list[str]:
     defn = "async def" if is_async else "def"
     call = "return await self." if is_async else "return self."
     returns = rpc.response
+    extra: list[str] = []
     if rpc.server_streaming:
         # A stream of answers: a plain method returning an iterator, in both clients.
         defn, call = "def", "return self."
         returns = f"{'AsyncIterator' if is_async else 'Iterator'}[{rpc.response}]"
-        param, arg, helper, extra = f"request: {rpc.request}", "request", "_unary_stream", []
+        param, arg, helper = f"request: {rpc.request}", "request", "_unary_stream"
     elif rpc.client_streaming:
         iterable = "AnyIterable" if is_async else "Iterable"
         param = f"requests: {iterable}[{rpc.request}]"
-        arg, helper, extra = "requests", "_stream_unary", []
+        arg, helper = "requests", "_stream_unary"
     else:
         param, arg, helper = f"request: {rpc.request}", "request", "_unary"
-        extra = ["request.request_id,"] if rpc.has_request_id else []
+        if rpc.has_request_id:
+            extra = ["request.request_id,"]
     return [
         f"    {defn} {rpc.python_name}(",
         "        self,",

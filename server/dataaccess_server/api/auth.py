@@ -29,7 +29,7 @@ from grpc import aio
 
 from dataaccess_server import errors
 from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
-from dataaccess_server.api.calls import CallDeadline
+from dataaccess_server.api.calls import CallDeadline, set_caller_identity
 from dataaccess_server.api.decoding import Refused
 from dataaccess_server.api.handlers import HandlerCache, Kind, rewrapped
 from dataaccess_server.api.status import to_status
@@ -228,6 +228,7 @@ class AuthInterceptor(aio.ServerInterceptor):
         except Denied as denied:
             denied.caller = caller
             raise
+        set_caller_identity(caller.identity)
         return caller
 
     async def _record(
