@@ -19,6 +19,7 @@ from dataaccess.v1 import (  # noqa: F401  (importing registers the descriptors)
     api_keys_pb2,
     api_keys_pb2_grpc,
     audit_pb2,
+    configs_pb2,
     oauth_tokens_pb2,
     operations_pb2,
     request_logs_pb2,
@@ -76,6 +77,15 @@ async def call_raw(
                 yield request
 
             await streaming(one(), metadata=metadata, timeout=timeout)
+        elif method.server_streaming:
+            # A watch answers until cancelled: its first answer (or its end) decides.
+            watching: Any = channel.unary_stream(method.path)
+            call = watching(request, metadata=metadata, timeout=timeout)
+            try:
+                async for _answer in call:
+                    break
+            finally:
+                call.cancel()
         else:
             unary: Any = channel.unary_unary(method.path)
             await unary(request, metadata=metadata, timeout=timeout)

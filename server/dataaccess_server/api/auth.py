@@ -9,7 +9,7 @@ A caller proves who it is with a bearer credential (``authorization: Bearer dac_
 or, with mTLS, its client certificate. A bearer token, when sent, decides: a bad one is
 UNAUTHENTICATED even over a valid certificate, so a mistake is never papered over.
 
-Audited calls (secret reads, credential changes) leave exactly one audit row, written
+Audited calls (secret reads, credential and config changes) leave exactly one audit row, written
 after the outcome is known and before the answer leaves. If the row cannot be stored, a
 secret read fails with UNAVAILABLE (no secret leaves unaudited); a change, which has
 already happened, still answers, and the row goes to the error log instead.
