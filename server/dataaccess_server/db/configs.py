@@ -202,24 +202,22 @@ async def activate_version(
         head = await _lock_head(conn, name)
         if head is None or head.latest_version == 0:
             raise NotFoundError(f"config {name!r} does not exist")
-        if version is None:
-            if head.previous_version is None:
-                raise FailedPreconditionError(
-                    f"config {name!r} has no previously active version to roll back to"
-                )
-            target = head.previous_version
-        elif version > head.latest_version:
+        if version is not None and version > head.latest_version:
             raise not_found(name, version)
-        else:
-            target = version
-        if target == head.active_version:  # the asked-for state holds: nothing to do
-            config = await _fetch(conn, name, target)
+        if version is not None and version == head.active_version:
+            # The asked-for state holds: nothing to do, whatever was expected.
+            config = await _fetch(conn, name, version)
             return ActivatedConfig(config, head.revision, head.previous_version, changed=False)
         if expected is not None and (head.active_version or 0) != expected:
             active = head.active_version or 0
             raise ConflictError(
                 f"config {name!r} has active version {active}, not the expected {expected}:"
                 " nothing changed; read it again and decide"
+            )
+        target = version if version is not None else head.previous_version
+        if target is None:
+            raise FailedPreconditionError(
+                f"config {name!r} has no previously active version to roll back to"
             )
         revision, previous = await _switch(conn, head, target, actor=actor, channel=channel)
         config = await _fetch(conn, name, target)

@@ -105,13 +105,26 @@ def parse_yaml(text: str) -> None:
         yaml.load(text, Loader=_LOADER)  # noqa: S506  (the safe loader, C or Python)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "not valid YAML"
+        problem = " ".join(part for part in (exc.context, exc.problem) if part) or "malformed"
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise InvalidArgumentError.single("yaml", f"not valid YAML: {problem}{where}") from None
-    except yaml.YAMLError as exc:  # a character the reader refuses, with its position
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, by its offset
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InvalidArgumentError.single(
+            "yaml",
+            f"not valid YAML: character {_character(exc.character)} is not allowed"
+            f" ({exc.reason})"
+            f" at line {line}, column {column}",
+        ) from None
+    except yaml.YAMLError as exc:
         raise InvalidArgumentError.single("yaml", f"not valid YAML: {exc}") from None
     except RecursionError:
         raise InvalidArgumentError.single("yaml", "not valid YAML: nested too deeply") from None
+
+
+def _character(character: object) -> str:
+    return f"#x{character:04x}" if isinstance(character, int) else repr(character)
 
 
 def _expected(value: int | None) -> int | None:
