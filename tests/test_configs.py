@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -25,7 +26,7 @@ from dataaccess_server.app import Application
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.config_watch import ConfigWatchers
 from dataaccess_server.domain.model.configs import Activation, ConfigVersion
-from tests.harness import stubs
+from tests.harness import readme, stubs
 from tests.harness.calls import bearer, credential
 from tests.harness.server import server_settings
 from tests.harness.waiting import wait_until
@@ -567,3 +568,23 @@ async def test_versions_and_activations_name_the_caller_and_are_audited(
     assert ("ActivateConfigVersion", "bearer:ops", "audited@1", "OK") in seen
     assert ("CreateConfigVersion", "bearer:dash", "audited", "PERMISSION_DENIED") in seen
     assert not any(method == "GetConfig" for method, *_ in seen)  # reads are not audited
+
+
+async def test_the_readme_python_watch_runs_against_a_live_server(
+    server: Application, configs: Stub
+) -> None:
+    await create(configs, "proxy/routing", "default: claude\n", activate=True)
+    snippet = readme.snippet("Configs: versioned YAML, activation, watch", "python")
+    assert "127.0.0.1:50051" in snippet
+    script = snippet.replace("127.0.0.1:50051", f"127.0.0.1:{server.port}")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        script,
+        env={"PATH": "/usr/bin:/bin"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
+    assert stdout.decode().splitlines() == ["1 1 default: claude"]

@@ -41,7 +41,7 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc import aio
 
-from dataaccess.v1 import api_keys_pb2, oauth_tokens_pb2, request_logs_pb2
+from dataaccess.v1 import api_keys_pb2, configs_pb2, oauth_tokens_pb2, request_logs_pb2
 from dataaccess_server.app import Application
 from tests.harness import stubs
 from tests.harness.calls import bearer, credential
@@ -221,6 +221,14 @@ async def _seed(open_target: str, auth_target: str, proxy: str, admin: str) -> s
         await stubs.request_logs(channel).BatchInsertRequestLogs(
             request_logs_pb2.BatchInsertRequestLogsRequest(logs=logs), timeout=10
         )
+        # Configs: versions 1-3 of proxy/routing, 3 active after 2 (a rollback has one).
+        for n in (1, 2, 3):
+            await stubs.configs(channel).CreateConfigVersion(
+                configs_pb2.CreateConfigVersionRequest(
+                    name="proxy/routing", yaml=f"default: m{n}\n", activate=n > 1
+                ),
+                timeout=10,
+            )
     return created.key
 
 
