@@ -10,7 +10,12 @@ from grpc import aio
 from dataaccess.v1 import configs_pb2 as pb
 from dataaccess.v1 import configs_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline, caller_identity
-from dataaccess_server.api.convert.configs import config_to_proto, expected_from_proto
+from dataaccess_server.api.convert.configs import (
+    activation_fields,
+    config_to_proto,
+    created_to_proto,
+    expected_from_proto,
+)
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.domain.config_watch import ConfigWatchers
 from dataaccess_server.domain.configs import ConfigService, check_name
@@ -45,11 +50,7 @@ class ConfigServicer(pb_grpc.ConfigServiceServicer):
             created_by=caller_identity(),
             deadline=self._deadline(context),
         )
-        return pb.CreateConfigVersionResponse(
-            config=config_to_proto(created.config),
-            replayed=created.replayed,
-            revision=created.revision,
-        )
+        return created_to_proto(created)
 
     async def GetConfig(
         self, request: pb.GetConfigRequest, context: Context
@@ -77,11 +78,7 @@ class ConfigServicer(pb_grpc.ConfigServiceServicer):
             actor=caller_identity(),
             deadline=self._deadline(context),
         )
-        return pb.ActivateConfigVersionResponse(
-            config=config_to_proto(activated.config),
-            revision=activated.revision,
-            previous_version=activated.previous_version or 0,
-        )
+        return pb.ActivateConfigVersionResponse(**activation_fields(activated))
 
     async def RollbackConfig(
         self, request: pb.RollbackConfigRequest, context: Context
@@ -92,11 +89,7 @@ class ConfigServicer(pb_grpc.ConfigServiceServicer):
             actor=caller_identity(),
             deadline=self._deadline(context),
         )
-        return pb.RollbackConfigResponse(
-            config=config_to_proto(activated.config),
-            revision=activated.revision,
-            previous_version=activated.previous_version or 0,
-        )
+        return pb.RollbackConfigResponse(**activation_fields(activated))
 
     async def WatchConfig(
         self, request: pb.WatchConfigRequest, context: Context

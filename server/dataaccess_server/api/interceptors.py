@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar, cast
@@ -102,8 +103,12 @@ def _answers_guarded(call: Any, method: str) -> Any:
         if isinstance(request, Refused):
             await context.abort_with_status(to_status(request.error))
         try:
-            async for answer in call(request, context):
-                yield answer
+            result = call(request, context)
+            if inspect.isasyncgen(result):
+                async for answer in result:
+                    yield answer
+            else:  # a coroutine that writes its answers through the context (health)
+                await result
         except aio.AbortError:
             raise
         except errors.DataAccessError as exc:

@@ -6,7 +6,7 @@ from typing import Any
 
 from dataaccess.v1 import configs_pb2
 from dataaccess_server.api.convert.times import set_times
-from dataaccess_server.domain.model.configs import ConfigVersion
+from dataaccess_server.domain.model.configs import ActivatedConfig, ConfigVersion, CreatedConfig
 
 
 def config_to_proto(config: ConfigVersion) -> configs_pb2.ConfigVersion:
@@ -30,3 +30,21 @@ def expected_from_proto(request: Any) -> int | None:
     if request.HasField("expected_active_version"):
         return int(request.expected_active_version)
     return None
+
+
+def created_to_proto(created: CreatedConfig) -> configs_pb2.CreateConfigVersionResponse:
+    """The answer of CreateConfigVersion."""
+    return configs_pb2.CreateConfigVersionResponse(
+        config=config_to_proto(created.config),
+        replayed=created.replayed,
+        revision=created.revision,
+    )
+
+
+def activation_fields(activated: ActivatedConfig) -> dict[str, Any]:
+    """The fields Activate and Rollback answers share (config, revision, previous)."""
+    return {
+        "config": config_to_proto(activated.config),
+        "revision": activated.revision,
+        "previous_version": activated.previous_version or 0,
+    }
