@@ -8,7 +8,8 @@ Retries are gRPC's own, configured by the recommended service config that ships 
 package (``service_config.json``, a copy of the repository's
 ``clients/service_config.json``): ``UNAVAILABLE`` only, on idempotent methods only. A few
 methods are idempotent only when their request carries a ``request_id`` (the server
-applies a request id once): CreateAPIKey, UpsertUsage, BatchUpsertUsage
+applies a request id once): CreateAPIKey, UpsertUsage, BatchUpsertUsage,
+CreateConfigVersion
 (``REQUEST_ID_METHODS`` of the generated ``_rpcs.py``). A service config cannot look inside a
 request, so each client keeps a second channel, created on first use, whose service
 config also retries those methods, and sends a request with a non-empty ``request_id``
