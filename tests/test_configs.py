@@ -20,6 +20,8 @@ from google.rpc import error_details_pb2
 from grpc import aio
 from grpc_status import rpc_status
 
+from dataaccess import errors as client_errors
+from dataaccess.client import AsyncClient
 from dataaccess.v1 import audit_pb2, configs_pb2
 from dataaccess.v1 import configs_pb2 as pb
 from dataaccess_server.app import Application
@@ -270,14 +272,17 @@ async def two_servers(pg_database: str) -> AsyncIterator[tuple[Application, Appl
 async def test_concurrent_activations_from_two_servers_leave_one_active_version_and_no_gaps(
     two_servers: tuple[Application, Application], pg_database: str
 ) -> None:
-    versions = 5
+    versions = 20
     async with (
         aio.insecure_channel(f"127.0.0.1:{two_servers[0].port}") as a,
         aio.insecure_channel(f"127.0.0.1:{two_servers[1].port}") as b,
     ):
         stub_a, stub_b = stubs.configs(a), stubs.configs(b)
-        for n in range(versions):
-            await create(stub_a if n % 2 else stub_b, "race", f"n: {n}")
+        # Creations racing on both servers too: numbered 1..n, no gap, none twice.
+        made = await asyncio.gather(
+            *(create(stub_a if n % 2 else stub_b, "race", f"n: {n}") for n in range(versions))
+        )
+        assert sorted(m.config.version for m in made) == list(range(1, versions + 1))
         chooser = random.Random(16)
 
         async def activate(stub: Stub) -> Any:
@@ -319,6 +324,10 @@ async def test_concurrent_activations_from_two_servers_leave_one_active_version_
     for revision in range(2, final_revision + 1):
         assert by_revision[revision][1] == by_revision[revision - 1][0]
     assert by_revision[final_revision][0] == final_active
+    print(
+        f"\nrace: {len(calls)} activations, {final_revision} switched,"
+        f" {len(refusals)} ABORTED, {len(answers) - final_revision} no-ops"
+    )
     assert final_revision > 10  # the race was real: many activations switched
 
 
@@ -588,3 +597,20 @@ async def test_the_readme_python_watch_runs_against_a_live_server(
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, stderr.decode()
     assert stdout.decode().splitlines() == ["1 1 default: claude"]
+
+
+async def test_the_asyncio_client_watches_and_raises_the_status_class(
+    server: Application, configs: Stub
+) -> None:
+    await create(configs, "client", "a: 1", activate=True)
+    async with AsyncClient(f"127.0.0.1:{server.port}") as client:
+        watch = client.watch_config(configs_pb2.WatchConfigRequest(name="client"))
+        first = await anext(watch)
+        assert (first.config.version, first.revision) == (1, 1)
+        await create(configs, "client", "a: 2", activate=True)
+        second = await anext(watch)
+        assert (second.config.version, second.revision) == (2, 2)
+        await watch.aclose()  # type: ignore[attr-defined]
+        with pytest.raises(client_errors.NotFound):
+            await anext(client.watch_config(configs_pb2.WatchConfigRequest(name="none")))
+    await wait_until(lambda: len(server.config_watchers or ()) == 0, what="the watch cancelled")
