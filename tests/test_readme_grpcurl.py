@@ -41,9 +41,9 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc import aio
 
-from dataaccess.v1 import api_keys_pb2, configs_pb2, oauth_tokens_pb2, request_logs_pb2
+from dataaccess.v1 import api_keys_pb2, oauth_tokens_pb2, request_logs_pb2
 from dataaccess_server.app import Application
-from tests.harness import stubs
+from tests.harness import calls, stubs
 from tests.harness.calls import bearer, credential
 from tests.harness.server import server_settings
 
@@ -221,14 +221,6 @@ async def _seed(open_target: str, auth_target: str, proxy: str, admin: str) -> s
         await stubs.request_logs(channel).BatchInsertRequestLogs(
             request_logs_pb2.BatchInsertRequestLogsRequest(logs=logs), timeout=10
         )
-        # Configs: versions 1-3 of proxy/routing, 3 active after 2 (a rollback has one).
-        for n in (1, 2, 3):
-            await stubs.configs(channel).CreateConfigVersion(
-                configs_pb2.CreateConfigVersionRequest(
-                    name="proxy/routing", yaml=f"default: m{n}\n", activate=n > 1
-                ),
-                timeout=10,
-            )
     return created.key
 
 
@@ -267,6 +259,10 @@ def test_the_readme_shows_grpcurl_commands_and_each_is_parsed() -> None:
 async def test_readme_grpcurl_command_succeeds_with_the_fields_shown(
     command: ReadmeCommand, live: LiveServers
 ) -> None:
+    if "dataaccess.v1.ConfigService/" in command.argv[-1]:
+        # Versions 1-3 of proxy/routing, 3 active after 2 (so a rollback has one).
+        for n in (1, 2, 3):
+            await calls.create_config(live.open_target, "proxy/routing", f"v: {n}", activate=n > 1)
     target = live.auth_target if presents_credential(command) else live.open_target
     # Only the exit code and the streams in messages: the command holds a credential.
     result = await run_grpcurl(rewrite(command, target, live.tokens, live.api_key))

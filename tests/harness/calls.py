@@ -20,6 +20,7 @@ from dataaccess.v1 import (  # noqa: F401  (importing registers the descriptors)
     api_keys_pb2_grpc,
     audit_pb2,
     configs_pb2,
+    configs_pb2_grpc,
     oauth_tokens_pb2,
     operations_pb2,
     request_logs_pb2,
@@ -137,3 +138,14 @@ async def create_api_key(target: str, admin: str, name: str, owner_id: str) -> s
         )
     leaks.register_secret(created.key)
     return str(created.key)
+
+
+async def create_config(target: str, name: str, text: str, *, activate: bool) -> int:
+    """A new version of config ``name`` made through the server at ``target``
+    (authentication off), activated if asked; its version number."""
+    async with aio.insecure_channel(target) as channel:
+        created = await configs_pb2_grpc.ConfigServiceStub(channel).CreateConfigVersion(
+            configs_pb2.CreateConfigVersionRequest(name=name, yaml=text, activate=activate),
+            timeout=10,
+        )
+    return int(created.config.version)
