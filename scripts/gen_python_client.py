@@ -40,6 +40,7 @@ class Rpc:
     response: str
     client_streaming: bool
     has_request_id: bool
+    server_streaming: bool
     comment: str
 
     @property
@@ -74,8 +75,8 @@ def load_rpcs(descriptor_set: descriptor_pb2.FileDescriptorSet) -> list[Rpc]:
         comments = {tuple(loc.path): loc.leading_comments for loc in file.source_code_info.location}
         for s_index, service in enumerate(file.service):
             for m_index, method in enumerate(service.method):
-                if method.server_streaming:
-                    raise SystemExit(f"{service.name}.{method.name}: server streaming unsupported")
+                if method.server_streaming and method.client_streaming:
+                    raise SystemExit(f"{service.name}.{method.name}: bidi streaming unsupported")
                 request = messages[method.input_type]
                 rpcs.append(
                     Rpc(
@@ -84,6 +85,7 @@ def load_rpcs(descriptor_set: descriptor_pb2.FileDescriptorSet) -> list[Rpc]:
                         request=modules[method.input_type],
                         response=modules[method.output_type],
                         client_streaming=method.client_streaming,
+                        server_streaming=method.server_streaming,
                         has_request_id=any(
                             f.name == "request_id" and f.type == f.TYPE_STRING
                             for f in request.field
@@ -106,6 +108,11 @@ def retried_methods(service_config: dict[str, object]) -> set[tuple[str, str | N
 
 
 def retry_note(rpc: Rpc, retried: set[tuple[str, str | None]]) -> str:
+    if rpc.server_streaming:
+        return (
+            "A stream of answers with no default deadline; close the iterator to cancel."
+            " Not retried: after an error, call again."
+        )
     if (rpc.service, rpc.name) in retried or (rpc.service, None) in retried:
         return "Idempotent: retried on UNAVAILABLE by the recommended service config."
     if rpc.has_request_id:
@@ -132,13 +139,21 @@ def docstring(rpc: Rpc, note: str) -> list[str]:
 def method(rpc: Rpc, note: str, *, is_async: bool) -> list[str]:
     defn = "async def" if is_async else "def"
     call = "return await self." if is_async else "return self."
-    if rpc.client_streaming:
+    returns = rpc.response
+    extra: list[str] = []
+    if rpc.server_streaming:
+        # A stream of answers: a plain method returning an iterator, in both clients.
+        defn, call = "def", "return self."
+        returns = f"{'AsyncIterator' if is_async else 'Iterator'}[{rpc.response}]"
+        param, arg, helper = f"request: {rpc.request}", "request", "_unary_stream"
+    elif rpc.client_streaming:
         iterable = "AnyIterable" if is_async else "Iterable"
         param = f"requests: {iterable}[{rpc.request}]"
-        arg, helper, extra = "requests", "_stream_unary", []
+        arg, helper = "requests", "_stream_unary"
     else:
         param, arg, helper = f"request: {rpc.request}", "request", "_unary"
-        extra = ["request.request_id,"] if rpc.has_request_id else []
+        if rpc.has_request_id:
+            extra = ["request.request_id,"]
     return [
         f"    {defn} {rpc.python_name}(",
         "        self,",
@@ -146,7 +161,7 @@ def method(rpc: Rpc, note: str, *, is_async: bool) -> list[str]:
         "        *,",
         "        timeout: float | None = None,",
         "        metadata: Metadata = (),",
-        f"    ) -> {rpc.response}:",
+        f"    ) -> {returns}:",
         *docstring(rpc, note),
         f"        {call}{helper}(",
         *(
@@ -181,7 +196,7 @@ def render(rpcs: list[Rpc], retried: set[tuple[str, str | None]]) -> str:
         "",
         "from __future__ import annotations",
         "",
-        "from collections.abc import Iterable",
+        "from collections.abc import AsyncIterator, Iterable, Iterator",
         "from typing import Final",
         "",
         "from dataaccess._calls import AnyIterable, AsyncCaller, Metadata, SyncCaller",

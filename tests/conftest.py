@@ -236,6 +236,20 @@ async def auth_channel(auth_app: Application) -> AsyncIterator[aio.Channel]:
         yield chan
 
 
+@pytest.fixture
+async def two_apps(pg_database: str) -> AsyncIterator[tuple[Application, Application]]:
+    """Two in-process servers on the test's database, as two processes of a deployment
+    would be (same event loop: each has its own pools, listener and watchers)."""
+    apps = [Application(server_settings(pg_database)) for _ in range(2)]
+    try:
+        for app in apps:
+            await app.start()
+        yield apps[0], apps[1]
+    finally:
+        for app in apps:
+            await app.stop()
+
+
 # One stub fixture per service, over ``channel``. A test that opens channels of its own
 # (to a second server, to one it restarts) builds stubs with tests.harness.stubs.
 

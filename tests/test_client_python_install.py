@@ -142,5 +142,5 @@ async def test_pip_install_of_the_client_alone_pulls_no_server_dependency_and_ca
         "healthy": True,
         "missing": "NOT_FOUND",
         "anonymous": "UNAUTHENTICATED",
-        "retried_services": 14,
+        "retried_services": 17,
     }

@@ -24,7 +24,7 @@ from grpc import aio
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from dataaccess.v1 import analytics_pb2, audit_pb2, usage_pb2
+from dataaccess.v1 import analytics_pb2, audit_pb2, configs_pb2, usage_pb2
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import operations_pb2 as ops_pb2
@@ -156,12 +156,24 @@ class Caller:
             "AnalyticsService": stubs.analytics(channel),
             "OperationsService": stubs.operations(channel),
             "AuditService": stubs.audit(channel),
+            "ConfigService": stubs.configs(channel),
         }
         self.called: set[str] = set()
 
     async def __call__(self, service: str, method: str, request: Any) -> Any:
         self.called.add(f"{PACKAGE}.{service}/{method}")
         return await getattr(self._stubs[service], method)(request, timeout=10)
+
+    async def first(self, service: str, method: str, request: Any) -> Any:
+        """The first answer of a server-streaming RPC (then the stream is cancelled)."""
+        self.called.add(f"{PACKAGE}.{service}/{method}")
+        stream = getattr(self._stubs[service], method)(request, timeout=10)
+        try:
+            async for answer in stream:
+                return answer
+        finally:
+            stream.cancel()
+        raise AssertionError(f"{method} ended without an answer")
 
 
 async def call_every_rpc(call: Caller) -> None:
@@ -318,6 +330,37 @@ async def call_every_rpc(call: Caller) -> None:
         "OperationsService", "GetDatabaseStatus", ops_pb2.GetDatabaseStatusRequest()
     )
     assert status.schema.current_version == status.schema.latest_version
+
+    configs = "ConfigService"
+    first = await call(
+        configs,
+        "CreateConfigVersion",
+        configs_pb2.CreateConfigVersionRequest(name="proxy", yaml="a: 1\n", activate=True),
+    )
+    assert (first.config.version, first.config.active) == (1, True)
+    await call(
+        configs,
+        "CreateConfigVersion",
+        configs_pb2.CreateConfigVersionRequest(name="proxy", yaml="a: 2"),
+    )
+    activated = await call(
+        configs,
+        "ActivateConfigVersion",
+        configs_pb2.ActivateConfigVersionRequest(
+            name="proxy", version=2, expected_active_version=1
+        ),
+    )
+    assert activated.revision == 2
+    got = await call(configs, "GetConfig", configs_pb2.GetConfigRequest(name="proxy"))
+    assert got.config.version == 2
+    versions = await call(
+        configs, "ListConfigVersions", configs_pb2.ListConfigVersionsRequest(name="proxy")
+    )
+    assert [c.version for c in versions.configs] == [2, 1]
+    rolled = await call(configs, "RollbackConfig", configs_pb2.RollbackConfigRequest(name="proxy"))
+    assert rolled.config.version == 1
+    watched = await call.first(configs, "WatchConfig", configs_pb2.WatchConfigRequest(name="proxy"))
+    assert (watched.config.version, watched.revision) == (1, 3)
 
     # The audited calls above appended rows, as the DML-only role, for a day that had no
     # audit partition: it came from the owner's function too.

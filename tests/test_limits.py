@@ -225,7 +225,7 @@ async def test_streams_beyond_the_concurrent_stream_limit_are_resource_exhausted
         await held.in_flight()
         refused = await rpc_error(stream(channel, [0.0]))
         assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, refused.details()
-        assert "limit of 2 concurrent client streams" in (refused.details() or "")
+        assert "limit of 2 concurrent streams" in (refused.details() or "")
         assert "DATAACCESS_MAX_CONCURRENT_STREAMS" in (refused.details() or "")
         assert retry_delay(refused) == 1.0
         # Unary calls are still under their own limit: served.

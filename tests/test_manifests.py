@@ -21,7 +21,7 @@ from typing import Any
 
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from dataaccess_server.api.health import LIVENESS, OVERALL
 from dataaccess_server.config import parse_duration

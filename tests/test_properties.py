@@ -126,6 +126,8 @@ async def _call(target: str, method: Method, request: Any) -> grpc.StatusCode:
     if method.client_streaming:
         return await asyncio.to_thread(_stream, target, method, request)
     async with aio.insecure_channel(target) as channel:
+        if method.server_streaming:
+            return await _first_answer(channel, method, request)
         unary: Any = channel.unary_unary(
             method.path, request_serializer=lambda m: m.SerializeToString()
         )
@@ -133,6 +135,21 @@ async def _call(target: str, method: Method, request: Any) -> grpc.StatusCode:
             await unary(request, timeout=15)
         except aio.AioRpcError as exc:
             return exc.code()
+    return grpc.StatusCode.OK
+
+
+async def _first_answer(channel: aio.Channel, method: Method, request: Any) -> grpc.StatusCode:
+    # A server stream (WatchConfig) answers until cancelled: its first answer is OK.
+    call: Any = channel.unary_stream(
+        method.path, request_serializer=lambda m: m.SerializeToString()
+    )(request, timeout=15)
+    try:
+        async for _answer in call:
+            break
+    except aio.AioRpcError as exc:
+        return exc.code()
+    finally:
+        call.cancel()
     return grpc.StatusCode.OK
 
 

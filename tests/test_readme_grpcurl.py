@@ -45,7 +45,7 @@ from grpc import aio
 
 from dataaccess.v1 import api_keys_pb2, oauth_tokens_pb2
 from dataaccess_server.app import Application
-from tests.harness import stubs
+from tests.harness import calls, stubs
 from tests.harness.calls import bearer, credential
 from tests.harness.server import clean_environment, run_cli, server_settings
 
@@ -266,6 +266,10 @@ def test_the_readme_shows_grpcurl_commands_and_each_is_parsed() -> None:
 async def test_readme_grpcurl_command_succeeds_with_the_fields_shown(
     command: ReadmeCommand, live: LiveServers
 ) -> None:
+    if "dataaccess.v1.ConfigService/" in command.argv[-1]:
+        # Versions 1-3 of proxy/routing, 3 active after 2 (so a rollback has one).
+        for n in (1, 2, 3):
+            await calls.create_config(live.open_target, "proxy/routing", f"v: {n}", activate=n > 1)
     target = live.auth_target if presents_credential(command) else live.open_target
     # Only the exit code and the streams in messages: the command holds a credential.
     result = await run_grpcurl(rewrite(command, target, live.tokens, live.api_key))

@@ -27,6 +27,8 @@ from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for, deco
 from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.configs import PostgresConfigStore, decode_activation
+from dataaccess_server.db.configs import channel_for as config_channel_for
 from dataaccess_server.db.migrations import PostgresSchemaInspector
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
@@ -37,6 +39,8 @@ from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.callers import CallerDirectory
+from dataaccess_server.domain.config_watch import ConfigWatchers
+from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.model.access import CallerCredential
 from dataaccess_server.domain.model.api_keys import Known
@@ -46,7 +50,12 @@ from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.domain.request_logs import RequestLogService
 from dataaccess_server.domain.usage import UsageService
 from dataaccess_server.errors import DataAccessError
-from dataaccess_server.observability import Observability, observe_state, start_telemetry
+from dataaccess_server.observability import (
+    Observability,
+    observe_state,
+    observe_watchers,
+    start_telemetry,
+)
 from dataaccess_server.startup import (
     StartupError,
     check_role,
@@ -74,6 +83,8 @@ class Application:
         self._tasks: list[asyncio.Task[None]] = []
         self.keys: APIKeyService | None = None
         self.callers: CallerDirectory | None = None
+        self.config_watchers: ConfigWatchers | None = None
+        """The open WatchConfig streams of this process, once started."""
         self.health_port: int | None = None
         """The plaintext health-only port (DATAACCESS_HEALTH_LISTEN), once started."""
         self.metrics_port: int | None = None
@@ -86,6 +97,11 @@ class Application:
     def cluster(self) -> Cluster | None:
         """The database cluster, once start() has built it."""
         return self._cluster
+
+    @property
+    def listener(self) -> ChangeListener | None:
+        """The change listener (API key invalidations, config activations), once started."""
+        return self._listener
 
     async def start(self) -> int:
         """Bring the service up and return the bound port.
@@ -146,7 +162,16 @@ class Application:
             PostgresCallerStore(cluster, key_store.channel), settings.access_policy, caller_cache
         )
 
-        def on_message(_channel: str, payload: str) -> None:
+        config_store = PostgresConfigStore(cluster, config_channel_for(settings.schema))
+        configs = ConfigService(config_store, pages=pages, max_bytes=settings.config_max_bytes)
+        watchers = self.config_watchers = ConfigWatchers(config_store.read_activation)
+
+        def on_message(channel: str, payload: str) -> None:
+            if channel == config_store.channel:
+                name = decode_activation(payload)
+                if name is not None:
+                    watchers.changed(name)
+                return
             hashes, sent = decode_invalidation(payload)
             keys.on_invalidation(hashes)
             callers.on_invalidation(hashes)
@@ -156,9 +181,14 @@ class Application:
         def on_state(subscribed: bool) -> None:
             cache.set_enabled(subscribed)
             caller_cache.set_enabled(subscribed)
+            if subscribed:  # what was activated while it was down was not heard of
+                watchers.refresh_all()
 
         self._listener = ChangeListener(
-            settings.primary_dsn, [key_store.channel], on_message=on_message, on_state=on_state
+            settings.primary_dsn,
+            [key_store.channel, config_store.channel],
+            on_message=on_message,
+            on_state=on_state,
         )
         await self._listener.start()
         logs = RequestLogService(
@@ -172,6 +202,7 @@ class Application:
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs, audit), name="partitions"),
+            asyncio.create_task(watchers.keep_fresh(), name="config-watch-safety"),
         ]
         auth = AuthInterceptor(
             policy=settings.access_policy,
@@ -200,6 +231,8 @@ class Application:
                 PostgresAnalyticsStore(cluster), max_days=settings.analytics_max_days
             ),
             audit=audit,
+            configs=configs,
+            config_watchers=watchers,
             auth=auth,
             default_deadline=settings.default_deadline,
             tls=settings.tls,
@@ -212,6 +245,7 @@ class Application:
             {"api_keys": cache, "callers": caller_cache},
             lambda: self.pending_migrations,
         )
+        observe_watchers(telemetry, lambda: len(watchers))
         try:
             port = await self._server.start(settings.listen, health_listen=settings.health_listen)
         except (ListenError, TLSFileError) as exc:  # TLS files broken since config read them

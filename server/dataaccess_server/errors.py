@@ -99,3 +99,8 @@ class DeadlineExceededError(DataAccessError):
 
 class MigrationError(DataAccessError):
     """A schema migration could not be applied, rolled back or verified."""
+
+
+class ServerStoppingError(DataAccessError):
+    """The server is shutting down and ends a long-lived call (a watch) early, so the
+    caller reconnects, to another server. Safe to retry at once."""

@@ -245,6 +245,22 @@ def observe_state(
     )
 
 
+def observe_watchers(telemetry: Telemetry, count: Callable[[], int]) -> None:
+    """A gauge of the WatchConfig streams open in this process, read at each collection."""
+    if not telemetry.metering:
+        return
+
+    def watchers(_options: CallbackOptions) -> Iterable[Observation]:
+        yield Observation(count())
+
+    telemetry.meter.create_observable_gauge(
+        "dataaccess.configs.watchers",
+        [watchers],
+        unit="{stream}",
+        description="WatchConfig streams open in this process",
+    )
+
+
 def _version() -> str:
     try:
         return version("dataaccess-server")

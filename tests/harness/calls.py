@@ -19,6 +19,8 @@ from dataaccess.v1 import (  # noqa: F401  (importing registers the descriptors)
     api_keys_pb2,
     api_keys_pb2_grpc,
     audit_pb2,
+    configs_pb2,
+    configs_pb2_grpc,
     oauth_tokens_pb2,
     operations_pb2,
     request_logs_pb2,
@@ -76,6 +78,15 @@ async def call_raw(
                 yield request
 
             await streaming(one(), metadata=metadata, timeout=timeout)
+        elif method.server_streaming:
+            # A watch answers until cancelled: its first answer (or its end) decides.
+            watching: Any = channel.unary_stream(method.path)
+            call = watching(request, metadata=metadata, timeout=timeout)
+            try:
+                async for _answer in call:
+                    break
+            finally:
+                call.cancel()
         else:
             unary: Any = channel.unary_unary(method.path)
             await unary(request, metadata=metadata, timeout=timeout)
@@ -127,3 +138,14 @@ async def create_api_key(target: str, admin: str, name: str, owner_id: str) -> s
         )
     leaks.register_secret(created.key)
     return str(created.key)
+
+
+async def create_config(target: str, name: str, text: str, *, activate: bool) -> int:
+    """A new version of config ``name`` made through the server at ``target``
+    (authentication off), activated if asked; its version number."""
+    async with aio.insecure_channel(target) as channel:
+        created = await configs_pb2_grpc.ConfigServiceStub(channel).CreateConfigVersion(
+            configs_pb2.CreateConfigVersionRequest(name=name, yaml=text, activate=activate),
+            timeout=10,
+        )
+    return int(created.config.version)

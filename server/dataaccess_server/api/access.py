@@ -72,6 +72,14 @@ def _created_key(request: Any, response: Any | None) -> str:
     return str(response.api_key.id) if response is not None else request.request_id
 
 
+def _config_version(request: Any, response: Any | None) -> str:
+    # "name@version" once the version is known (a creation's, a rollback's target).
+    if response is not None and response.config.version:
+        return f"{response.config.name}@{response.config.version}"
+    version = getattr(request, "version", 0)
+    return f"{request.name}@{version}" if version else str(request.name)
+
+
 def _full_view(request: Any) -> bool:
     return bool(request.view == tokens_pb2.O_AUTH_TOKEN_VIEW_FULL)
 
@@ -81,6 +89,7 @@ TOKENS = "/dataaccess.v1.OAuthTokenService/"
 USAGE = "/dataaccess.v1.UsageService/"
 LOGS = "/dataaccess.v1.RequestLogService/"
 ANALYTICS = "/dataaccess.v1.AnalyticsService/"
+CONFIGS = "/dataaccess.v1.ConfigService/"
 
 METHODS: dict[str, Rule] = {
     KEYS + "ValidateAPIKey": Rule(P.API_KEYS_VALIDATE),
@@ -109,4 +118,11 @@ METHODS: dict[str, Rule] = {
     ANALYTICS + "GetUsageTimeSeries": Rule(P.ANALYTICS_READ),
     "/dataaccess.v1.OperationsService/GetDatabaseStatus": Rule(P.OPERATIONS_STATUS),
     "/dataaccess.v1.AuditService/ListAuditEvents": Rule(P.AUDIT_READ),
+    # Config changes steer every proxy at once: audited like credential changes.
+    CONFIGS + "GetConfig": Rule(P.CONFIGS_READ),
+    CONFIGS + "ListConfigVersions": Rule(P.CONFIGS_READ),
+    CONFIGS + "WatchConfig": Rule(P.CONFIGS_READ),
+    CONFIGS + "CreateConfigVersion": Rule(P.CONFIGS_WRITE, resource=_config_version),
+    CONFIGS + "ActivateConfigVersion": Rule(P.CONFIGS_WRITE, resource=_config_version),
+    CONFIGS + "RollbackConfig": Rule(P.CONFIGS_WRITE, resource=_config_version),
 }

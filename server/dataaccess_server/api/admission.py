@@ -1,4 +1,4 @@
-"""Admission: how many calls, and how many client streams, one process serves at once.
+"""Admission: how many calls, and how many streams, one process serves at once.
 
 The first interceptor, before authentication, so that a flood costs a counter and not a
 credential lookup. Over a limit the call is refused at once with RESOURCE_EXHAUSTED
@@ -38,9 +38,9 @@ def backstop(max_calls: int) -> int:
 
 
 class AdmissionInterceptor(aio.ServerInterceptor):
-    """Counts calls in flight, and client-streaming calls (StreamRequestLogs) among them;
-    refuses a call beyond ``max_calls``, or a client stream beyond ``max_streams``, with
-    RESOURCE_EXHAUSTED."""
+    """Counts calls in flight, and long-lived streams among them (StreamRequestLogs'
+    client streams, WatchConfig's server streams); refuses a call beyond ``max_calls``,
+    or a stream beyond ``max_streams``, with RESOURCE_EXHAUSTED."""
 
     def __init__(self, *, max_calls: int, max_streams: int) -> None:
         self.max_calls = max_calls
@@ -67,8 +67,9 @@ class AdmissionInterceptor(aio.ServerInterceptor):
     def _admitting(self, call: Any, kind: Kind) -> Any:
         if kind.answers_once:
             return self._answering(call, stream=kind is Kind.STREAM_UNARY)
-        # Reflection: short-lived, an operator's; not a log stream holding work.
-        return self._streaming(call)
+        # A server stream (WatchConfig) holds its slot as long as a client stream does;
+        # reflection (stream-stream) is short-lived, an operator's, and not counted.
+        return self._streaming(call, stream=kind is Kind.UNARY_STREAM)
 
     def refusal(self, *, stream: bool) -> ResourceExhaustedError | None:
         """Why one more call (a client stream if ``stream``) may not start now, if so."""
@@ -80,9 +81,9 @@ class AdmissionInterceptor(aio.ServerInterceptor):
             )
         if stream and self.streams >= self.max_streams:
             return ResourceExhaustedError(
-                f"the server is serving its limit of {self.max_streams} concurrent client"
-                f" streams (DATAACCESS_MAX_CONCURRENT_STREAMS): retry in {RETRY_AFTER:g}s,"
-                " or send the logs with BatchInsertRequestLogs",
+                f"the server is serving its limit of {self.max_streams} concurrent streams"
+                f" (DATAACCESS_MAX_CONCURRENT_STREAMS: log streams and config watches):"
+                f" retry in {RETRY_AFTER:g}s, or send logs with BatchInsertRequestLogs",
                 retry_after=RETRY_AFTER,
             )
         return None
@@ -108,14 +109,14 @@ class AdmissionInterceptor(aio.ServerInterceptor):
 
         return admitted
 
-    def _streaming(self, call: Any) -> Callable[[Any, Context], Any]:
-        # Server-streaming behaviours (reflection): an async generator, or a coroutine
-        # that writes its answers through the context.
+    def _streaming(self, call: Any, *, stream: bool) -> Callable[[Any, Context], Any]:
+        # Server-streaming behaviours (watches, reflection): an async generator, or a
+        # coroutine that writes its answers through the context.
         async def admitted(request: Any, context: Context) -> AsyncIterator[Any]:
-            refused = self.refusal(stream=False)
+            refused = self.refusal(stream=stream)
             if refused is not None:
                 await context.abort_with_status(to_status(refused))
-            self._enter(False)
+            self._enter(stream)
             try:
                 result = call(request, context)
                 if inspect.isasyncgen(result):
@@ -124,6 +125,6 @@ class AdmissionInterceptor(aio.ServerInterceptor):
                 else:
                     await result
             finally:
-                self._leave(False)
+                self._leave(stream)
 
         return admitted

@@ -9,7 +9,7 @@ A caller proves who it is with a bearer credential (``authorization: Bearer dac_
 or, with mTLS, its client certificate. A bearer token, when sent, decides: a bad one is
 UNAUTHENTICATED even over a valid certificate, so a mistake is never papered over.
 
-Audited calls (secret reads, credential changes) leave exactly one audit row, written
+Audited calls (secret reads, credential and config changes) leave exactly one audit row, written
 after the outcome is known and before the answer leaves. If the row cannot be stored, a
 secret read fails with UNAVAILABLE (no secret leaves unaudited); a change, which has
 already happened, still answers, and the row goes to the error log instead.
@@ -29,7 +29,7 @@ from grpc import aio
 
 from dataaccess_server import errors
 from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
-from dataaccess_server.api.calls import CallDeadline
+from dataaccess_server.api.calls import CallDeadline, set_caller_identity
 from dataaccess_server.api.decoding import Refused
 from dataaccess_server.api.handlers import HandlerCache, Kind, rewrapped
 from dataaccess_server.api.status import to_status
@@ -228,6 +228,7 @@ class AuthInterceptor(aio.ServerInterceptor):
         except Denied as denied:
             denied.caller = caller
             raise
+        set_caller_identity(caller.identity)
         return caller
 
     async def _record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from grpc import aio
@@ -24,3 +25,19 @@ class CallDeadline:
         if remaining is not None:
             remaining = min(remaining, self._maximum)
         return Deadline.from_remaining(remaining, self._default)
+
+
+# The authenticated caller's identity, set by the auth interceptor before the servicer
+# runs (in the call's own task, so the servicer sees it and no other call does).
+_CALLER_IDENTITY: ContextVar[str] = ContextVar("dataaccess_caller_identity", default="anonymous")
+
+
+def set_caller_identity(identity: str) -> None:
+    """Record who makes the current call (the auth interceptor does, once per call)."""
+    _CALLER_IDENTITY.set(identity)
+
+
+def caller_identity() -> str:
+    """Who makes the current call: a certificate identity, ``bearer:<name>``, or
+    ``anonymous`` with authentication off."""
+    return _CALLER_IDENTITY.get()

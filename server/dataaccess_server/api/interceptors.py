@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar, cast
@@ -41,9 +42,19 @@ class ErrorInterceptor(aio.ServerInterceptor):
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Request, Response] | None:
         handler = await continuation(handler_call_details)
-        if handler is None or not kind_of(handler).answers_once:
-            return handler  # no server-streaming RPC exists yet
+        if handler is None or kind_of(handler) is Kind.STREAM_STREAM:
+            return handler  # reflection: grpc's own
         method = handler_call_details.method
+        if kind_of(handler) is Kind.UNARY_STREAM:
+            return self._handlers.wrapped(
+                method,
+                handler,
+                lambda: rewrapped(
+                    handler,
+                    lambda behaviour, _kind: _answers_guarded(behaviour, method),
+                    request_deserializer=checked(handler.request_deserializer),
+                ),
+            )
 
         # Unary and client-streaming calls answer once: the same guard serves both.
         def wrap(behaviour: Any, kind: Kind) -> Any:
@@ -83,3 +94,27 @@ async def _accepted(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:
         if isinstance(request, Refused):
             raise request.error
         yield request
+
+
+def _answers_guarded(call: Any, method: str) -> Any:
+    # A server stream (WatchConfig): the same translation, around every step of the
+    # servicer's async generator; answers already sent stay sent.
+    async def guarded(request: Any, context: aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+        if isinstance(request, Refused):
+            await context.abort_with_status(to_status(request.error))
+        try:
+            result = call(request, context)
+            if inspect.isasyncgen(result):
+                async for answer in result:
+                    yield answer
+            else:  # a coroutine that writes its answers through the context (health)
+                await result
+        except aio.AbortError:
+            raise
+        except errors.DataAccessError as exc:
+            await context.abort_with_status(to_status(exc))
+        except Exception:  # the one boundary that must catch everything (logged)
+            log.exception("unexpected error in %s", method)
+            await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+
+    return guarded

@@ -34,7 +34,7 @@ class CallLimits:
     max_concurrent_rpcs: int = 1000
     """Calls served at once by this process (health checks aside); more are refused."""
     max_concurrent_streams: int = 100
-    """Client streams (StreamRequestLogs) among those calls; more are refused."""
+    """Streams (StreamRequestLogs, WatchConfig) among those calls; more are refused."""
     max_message_bytes: int = message_bytes_for(10_000)
     """The largest request message; grpc refuses larger with RESOURCE_EXHAUSTED."""
     stream_idle_timeout: float = 30.0

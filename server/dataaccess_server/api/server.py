@@ -7,11 +7,12 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from dataaccess.v1 import analytics_pb2, audit_pb2, usage_pb2
+from dataaccess.v1 import analytics_pb2, audit_pb2, configs_pb2, usage_pb2
 from dataaccess.v1 import analytics_pb2_grpc as analytics_grpc
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
 from dataaccess.v1 import audit_pb2_grpc as audit_grpc
+from dataaccess.v1 import configs_pb2_grpc as configs_grpc
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess.v1 import operations_pb2 as ops_pb2
@@ -24,6 +25,7 @@ from dataaccess_server.api.analytics import AnalyticsServicer
 from dataaccess_server.api.api_keys import APIKeyServicer
 from dataaccess_server.api.audit import AuditServicer
 from dataaccess_server.api.auth import AuthInterceptor
+from dataaccess_server.api.configs import ConfigServicer
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.limits import CallLimits
@@ -36,6 +38,8 @@ from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.config_watch import ConfigWatchers
+from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import DatabaseAvailability, OperationsService
 from dataaccess_server.domain.request_logs import RequestLogService
@@ -51,6 +55,8 @@ WRITE_SERVICES: tuple[str, ...] = (
     usage_pb2.DESCRIPTOR.services_by_name["UsageService"].full_name,
     logs_pb2.DESCRIPTOR.services_by_name["RequestLogService"].full_name,
     audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name,
+    # Configs read the primary too: watchers need the latest, callers their own writes.
+    configs_pb2.DESCRIPTOR.services_by_name["ConfigService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = (
     analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"].full_name,
@@ -84,6 +90,8 @@ class GrpcServer:
         logs: RequestLogService,
         analytics: AnalyticsService,
         audit: AuditTrail,
+        configs: ConfigService,
+        config_watchers: ConfigWatchers,
         auth: AuthInterceptor,
         default_deadline: float,
         tls: TLSFiles | None = None,
@@ -144,6 +152,10 @@ class GrpcServer:
         audit_grpc.add_AuditServiceServicer_to_server(
             AuditServicer(audit, **deadlines), self._server
         )
+        self._config_watchers = config_watchers
+        configs_grpc.add_ConfigServiceServicer_to_server(
+            ConfigServicer(configs, config_watchers, **deadlines), self._server
+        )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(
             (
@@ -189,8 +201,13 @@ class GrpcServer:
     async def stop(self, grace: float) -> None:
         """Health NOT_SERVING for everything, refuse new calls, and give in-flight calls
         ``grace`` seconds to finish before cancelling them. The health listener stays up
-        until the main server has stopped, answering NOT_SERVING meanwhile."""
+        until the main server has stopped, answering NOT_SERVING meanwhile.
+
+        Config watches never finish on their own: they end at once, with UNAVAILABLE,
+        so that their clients reconnect to another server and the grace period is left
+        to calls that do finish."""
         await self._health.shutdown()
+        await self._config_watchers.close()
         await self._server.stop(grace)
         if self._health_server is not None:
             await self._health_server.stop(None)

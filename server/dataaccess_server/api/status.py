@@ -20,6 +20,7 @@ _CODES: tuple[tuple[type[errors.DataAccessError], int], ...] = (
     (errors.MigrationError, code_pb2.FAILED_PRECONDITION),
     (errors.DataCorruptionError, code_pb2.DATA_LOSS),
     (errors.DatabaseUnavailableError, code_pb2.UNAVAILABLE),
+    (errors.ServerStoppingError, code_pb2.UNAVAILABLE),
     (errors.DeadlineExceededError, code_pb2.DEADLINE_EXCEEDED),
     (errors.ResourceExhaustedError, code_pb2.RESOURCE_EXHAUSTED),
 )

@@ -59,6 +59,8 @@ class Settings:
     log_partitions_ahead: int = 3
     analytics_max_days: int = 366
     last_used_flush: float = 5.0
+    config_max_bytes: int = 1024 * 1024
+    """``DATAACCESS_CONFIG_MAX_BYTES``: the largest YAML text of one config version."""
     listen: str = "127.0.0.1:50051"
     tls: TLSFiles | None = None
     """``DATAACCESS_TLS_*``: TLS (mTLS with a client CA) on ``listen``; None: plaintext."""
@@ -302,6 +304,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DATAACCESS_ANALYTICS_MAX_DAYS", 366, minimum=1, maximum=36_500
         ),
         last_used_flush=read.duration("DATAACCESS_LAST_USED_FLUSH", 5.0, minimum=0.1),
+        config_max_bytes=read.integer(
+            "DATAACCESS_CONFIG_MAX_BYTES", 1024 * 1024, minimum=1024, maximum=64 * 1024 * 1024
+        ),
         listen=listen,
         tls=_tls_files(read),
         health_listen=health_listen,

@@ -49,6 +49,9 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "callers": DML,
     # Append-only: the server adds audit rows and reads them, never changes one.
     "audit_events": ("SELECT", "INSERT"),
+    # Config versions are immutable: added and read, never changed; the head moves.
+    "configs": ("SELECT", "INSERT"),
+    "config_heads": ("SELECT", "INSERT", "UPDATE"),
 }
 # The SECURITY DEFINER functions of migration 0006 the server calls, by signature.
 SERVER_FUNCTIONS: tuple[str, ...] = (

@@ -1,4 +1,5 @@
-"""The audit trail: one row per call that returns secrets or changes a credential.
+"""The audit trail: one row per call that returns secrets, changes a credential, or
+changes a config (creation, activation, rollback: they steer every proxy at once).
 
 Rows are appended, never changed, in daily partitions that ``cleanup`` drops after
 ``DB_AUDIT_RETENTION_DAYS``. A row names the caller, method, resource, outcome and peer;

@@ -34,8 +34,8 @@ type AuditEvent struct {
 	// The full gRPC method ("/dataaccess.v1.OAuthTokenService/GetOAuthToken"), or the
 	// command ("callers.create").
 	Method string `protobuf:"bytes,4,opt,name=method,proto3" json:"method,omitempty"`
-	// What was read or changed: a token or key id, "provider/user_id", a caller name;
-	// empty when the request named nothing valid.
+	// What was read or changed: a token or key id, "provider/user_id", a caller name,
+	// "<config name>@<version>"; empty when the request named nothing valid.
 	ResourceId string `protobuf:"bytes,5,opt,name=resource_id,json=resourceId,proto3" json:"resource_id,omitempty"`
 	// The call's gRPC status code name: "OK", "PERMISSION_DENIED", "NOT_FOUND", ...
 	Outcome string `protobuf:"bytes,6,opt,name=outcome,proto3" json:"outcome,omitempty"`

@@ -27,7 +27,8 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // AuditService reads the audit trail: one event per call that returned secrets (a FULL
-// OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+// OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+// a config (a version created, activated or rolled back), with
 // who made it, from where, on what, and how it ended. Events never hold a secret; they
 // are kept for DB_AUDIT_RETENTION_DAYS.
 type AuditServiceClient interface {
@@ -58,7 +59,8 @@ func (c *auditServiceClient) ListAuditEvents(ctx context.Context, in *ListAuditE
 // for forward compatibility.
 //
 // AuditService reads the audit trail: one event per call that returned secrets (a FULL
-// OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+// OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+// a config (a version created, activated or rolled back), with
 // who made it, from where, on what, and how it ended. Events never hold a secret; they
 // are kept for DB_AUDIT_RETENTION_DAYS.
 type AuditServiceServer interface {

@@ -17,7 +17,8 @@ export interface ProtoGrpcType {
       AuditEvent: MessageTypeDefinition<_dataaccess_v1_AuditEvent, _dataaccess_v1_AuditEvent__Output>
       /**
        * AuditService reads the audit trail: one event per call that returned secrets (a FULL
-       * OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+       * OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+       * a config (a version created, activated or rolled back), with
        * who made it, from where, on what, and how it ended. Events never hold a secret; they
        * are kept for DB_AUDIT_RETENTION_DAYS.
        */

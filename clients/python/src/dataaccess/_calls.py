@@ -8,7 +8,8 @@ Retries are gRPC's own, configured by the recommended service config that ships 
 package (``service_config.json``, a copy of the repository's
 ``clients/service_config.json``): ``UNAVAILABLE`` only, on idempotent methods only. A few
 methods are idempotent only when their request carries a ``request_id`` (the server
-applies a request id once): CreateAPIKey, UpsertUsage, BatchUpsertUsage
+applies a request id once): CreateAPIKey, UpsertUsage, BatchUpsertUsage,
+CreateConfigVersion
 (``REQUEST_ID_METHODS`` of the generated ``_rpcs.py``). A service config cannot look inside a
 request, so each client keeps a second channel, created on first use, whose service
 config also retries those methods, and sends a request with a non-empty ``request_id``
@@ -213,6 +214,31 @@ class SyncCaller:
         except grpc.RpcError as exc:
             raise error_from_rpc(exc) from exc
 
+    def _unary_stream(
+        self,
+        method: str,
+        request: Message,
+        response_type: type[M],
+        timeout: float | None,
+        metadata: Metadata,
+    ) -> Iterator[M]:
+        # A stream of answers (WatchConfig) lasts until cancelled: no default deadline,
+        # only the caller's own. Closing the iterator cancels the call.
+        call = self._channel.unary_stream(
+            method, request_serializer=_serialize, response_deserializer=response_type.FromString
+        )
+        responses = call(
+            request,
+            timeout=None if timeout is None else _positive(timeout, "timeout"),
+            metadata=self._settings.metadata(metadata),
+        )
+        try:
+            yield from responses
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+        finally:
+            responses.cancel()
+
     def close(self) -> None:
         """Close the channels, cancelling calls in flight; idempotent."""
         self._channel.close()
@@ -316,6 +342,31 @@ class AsyncCaller:
         except grpc.RpcError as exc:
             raise error_from_rpc(exc) from exc
         return response
+
+    async def _unary_stream(
+        self,
+        method: str,
+        request: Message,
+        response_type: type[M],
+        timeout: float | None,
+        metadata: Metadata,
+    ) -> AsyncIterator[M]:
+        # As the blocking one: the caller's deadline only; closing cancels the call.
+        call = self._channel.unary_stream(
+            method, request_serializer=_serialize, response_deserializer=response_type.FromString
+        )
+        responses = call(
+            request,
+            timeout=None if timeout is None else _positive(timeout, "timeout"),
+            metadata=grpc.aio.Metadata(*self._settings.metadata(metadata)),
+        )
+        try:
+            async for response in responses:
+                yield response
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+        finally:
+            responses.cancel()
 
     async def close(self, grace: float | None = None) -> None:
         """Close the channels; idempotent. Calls in flight are cancelled at once, or

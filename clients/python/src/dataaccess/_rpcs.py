@@ -7,7 +7,7 @@ exception when the call fails. Retries: see :mod:`dataaccess._calls`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Final
 
 from dataaccess._calls import AnyIterable, AsyncCaller, Metadata, SyncCaller
@@ -15,6 +15,7 @@ from dataaccess.v1 import (
     analytics_pb2,
     api_keys_pb2,
     audit_pb2,
+    configs_pb2,
     oauth_tokens_pb2,
     operations_pb2,
     request_logs_pb2,
@@ -23,6 +24,7 @@ from dataaccess.v1 import (
 
 REQUEST_ID_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("dataaccess.v1.APIKeyService", "CreateAPIKey"),
+    ("dataaccess.v1.ConfigService", "CreateConfigVersion"),
     ("dataaccess.v1.UsageService", "UpsertUsage"),
     ("dataaccess.v1.UsageService", "BatchUpsertUsage"),
 )
@@ -42,6 +44,12 @@ RPC_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("/dataaccess.v1.APIKeyService/RevokeAPIKey", "revoke_api_key"),
     ("/dataaccess.v1.APIKeyService/RotateAPIKey", "rotate_api_key"),
     ("/dataaccess.v1.AuditService/ListAuditEvents", "list_audit_events"),
+    ("/dataaccess.v1.ConfigService/CreateConfigVersion", "create_config_version"),
+    ("/dataaccess.v1.ConfigService/GetConfig", "get_config"),
+    ("/dataaccess.v1.ConfigService/ListConfigVersions", "list_config_versions"),
+    ("/dataaccess.v1.ConfigService/ActivateConfigVersion", "activate_config_version"),
+    ("/dataaccess.v1.ConfigService/RollbackConfig", "rollback_config"),
+    ("/dataaccess.v1.ConfigService/WatchConfig", "watch_config"),
     ("/dataaccess.v1.OAuthTokenService/UpsertOAuthToken", "upsert_oauth_token"),
     ("/dataaccess.v1.OAuthTokenService/GetOAuthToken", "get_oauth_token"),
     ("/dataaccess.v1.OAuthTokenService/ListOAuthTokens", "list_oauth_tokens"),
@@ -325,6 +333,139 @@ class SyncRPCs(SyncCaller):
             "/dataaccess.v1.AuditService/ListAuditEvents",
             request,
             audit_pb2.ListAuditEventsResponse,
+            timeout,
+            metadata,
+        )
+
+    def create_config_version(
+        self,
+        request: configs_pb2.CreateConfigVersionRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.CreateConfigVersionResponse:
+        """Stores a new version of a config (the next number of its name), optionally activating it
+        in the same transaction. The YAML must parse (safe loader) and stay within
+        DATAACCESS_CONFIG_MAX_BYTES; a YAML error is INVALID_ARGUMENT naming field `yaml` with
+        the parser's problem, line and column.
+
+        Calls ``ConfigService.CreateConfigVersion``. Retried on UNAVAILABLE only when request_id
+        is set (it is applied once).
+        """
+        return self._unary(
+            "/dataaccess.v1.ConfigService/CreateConfigVersion",
+            request,
+            configs_pb2.CreateConfigVersionResponse,
+            timeout,
+            metadata,
+            request.request_id,
+        )
+
+    def get_config(
+        self,
+        request: configs_pb2.GetConfigRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.GetConfigResponse:
+        """One version of a config: the active one (version 0), or the given one. NOT_FOUND when the
+        name or version does not exist, or nothing is active.
+
+        Calls ``ConfigService.GetConfig``. Idempotent: retried on UNAVAILABLE by the recommended
+        service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.ConfigService/GetConfig",
+            request,
+            configs_pb2.GetConfigResponse,
+            timeout,
+            metadata,
+        )
+
+    def list_config_versions(
+        self,
+        request: configs_pb2.ListConfigVersionsRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.ListConfigVersionsResponse:
+        """The versions of a config, newest first, paginated.
+
+        Calls ``ConfigService.ListConfigVersions``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.ConfigService/ListConfigVersions",
+            request,
+            configs_pb2.ListConfigVersionsResponse,
+            timeout,
+            metadata,
+        )
+
+    def activate_config_version(
+        self,
+        request: configs_pb2.ActivateConfigVersionRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.ActivateConfigVersionResponse:
+        """Makes a version the active one. Activating the version already active changes nothing and
+        succeeds (so a retry is harmless); with expected_active_version set, a different active
+        version is ABORTED and nothing changes.
+
+        Calls ``ConfigService.ActivateConfigVersion``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.ConfigService/ActivateConfigVersion",
+            request,
+            configs_pb2.ActivateConfigVersionResponse,
+            timeout,
+            metadata,
+        )
+
+    def rollback_config(
+        self,
+        request: configs_pb2.RollbackConfigRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.RollbackConfigResponse:
+        """Activates the version that was active before the current one. Like `kubectl rollout
+        undo`, a second rollback toggles back. FAILED_PRECONDITION when there is no previous
+        version; ABORTED on a stale expected_active_version.
+
+        Calls ``ConfigService.RollbackConfig``. Not idempotent: never retried; an UNAVAILABLE may
+        or may not have been applied.
+        """
+        return self._unary(
+            "/dataaccess.v1.ConfigService/RollbackConfig",
+            request,
+            configs_pb2.RollbackConfigResponse,
+            timeout,
+            metadata,
+        )
+
+    def watch_config(
+        self,
+        request: configs_pb2.WatchConfigRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> Iterator[configs_pb2.WatchConfigResponse]:
+        """The active version at once, then one message per activation, until the caller cancels. If
+        the name has versions but none is active, the first message waits for the first
+        activation; NOT_FOUND if the name has no version. A watcher that falls behind skips to
+        the latest activation (it never misses the latest one). At server shutdown the stream
+        ends with UNAVAILABLE: reconnect (to another server).
+
+        Calls ``ConfigService.WatchConfig``. A stream of answers with no default deadline; close
+        the iterator to cancel. Not retried: after an error, call again.
+        """
+        return self._unary_stream(
+            "/dataaccess.v1.ConfigService/WatchConfig",
+            request,
+            configs_pb2.WatchConfigResponse,
             timeout,
             metadata,
         )
@@ -865,6 +1006,139 @@ class AsyncRPCs(AsyncCaller):
             "/dataaccess.v1.AuditService/ListAuditEvents",
             request,
             audit_pb2.ListAuditEventsResponse,
+            timeout,
+            metadata,
+        )
+
+    async def create_config_version(
+        self,
+        request: configs_pb2.CreateConfigVersionRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.CreateConfigVersionResponse:
+        """Stores a new version of a config (the next number of its name), optionally activating it
+        in the same transaction. The YAML must parse (safe loader) and stay within
+        DATAACCESS_CONFIG_MAX_BYTES; a YAML error is INVALID_ARGUMENT naming field `yaml` with
+        the parser's problem, line and column.
+
+        Calls ``ConfigService.CreateConfigVersion``. Retried on UNAVAILABLE only when request_id
+        is set (it is applied once).
+        """
+        return await self._unary(
+            "/dataaccess.v1.ConfigService/CreateConfigVersion",
+            request,
+            configs_pb2.CreateConfigVersionResponse,
+            timeout,
+            metadata,
+            request.request_id,
+        )
+
+    async def get_config(
+        self,
+        request: configs_pb2.GetConfigRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.GetConfigResponse:
+        """One version of a config: the active one (version 0), or the given one. NOT_FOUND when the
+        name or version does not exist, or nothing is active.
+
+        Calls ``ConfigService.GetConfig``. Idempotent: retried on UNAVAILABLE by the recommended
+        service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.ConfigService/GetConfig",
+            request,
+            configs_pb2.GetConfigResponse,
+            timeout,
+            metadata,
+        )
+
+    async def list_config_versions(
+        self,
+        request: configs_pb2.ListConfigVersionsRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.ListConfigVersionsResponse:
+        """The versions of a config, newest first, paginated.
+
+        Calls ``ConfigService.ListConfigVersions``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.ConfigService/ListConfigVersions",
+            request,
+            configs_pb2.ListConfigVersionsResponse,
+            timeout,
+            metadata,
+        )
+
+    async def activate_config_version(
+        self,
+        request: configs_pb2.ActivateConfigVersionRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.ActivateConfigVersionResponse:
+        """Makes a version the active one. Activating the version already active changes nothing and
+        succeeds (so a retry is harmless); with expected_active_version set, a different active
+        version is ABORTED and nothing changes.
+
+        Calls ``ConfigService.ActivateConfigVersion``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.ConfigService/ActivateConfigVersion",
+            request,
+            configs_pb2.ActivateConfigVersionResponse,
+            timeout,
+            metadata,
+        )
+
+    async def rollback_config(
+        self,
+        request: configs_pb2.RollbackConfigRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> configs_pb2.RollbackConfigResponse:
+        """Activates the version that was active before the current one. Like `kubectl rollout
+        undo`, a second rollback toggles back. FAILED_PRECONDITION when there is no previous
+        version; ABORTED on a stale expected_active_version.
+
+        Calls ``ConfigService.RollbackConfig``. Not idempotent: never retried; an UNAVAILABLE may
+        or may not have been applied.
+        """
+        return await self._unary(
+            "/dataaccess.v1.ConfigService/RollbackConfig",
+            request,
+            configs_pb2.RollbackConfigResponse,
+            timeout,
+            metadata,
+        )
+
+    def watch_config(
+        self,
+        request: configs_pb2.WatchConfigRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> AsyncIterator[configs_pb2.WatchConfigResponse]:
+        """The active version at once, then one message per activation, until the caller cancels. If
+        the name has versions but none is active, the first message waits for the first
+        activation; NOT_FOUND if the name has no version. A watcher that falls behind skips to
+        the latest activation (it never misses the latest one). At server shutdown the stream
+        ends with UNAVAILABLE: reconnect (to another server).
+
+        Calls ``ConfigService.WatchConfig``. A stream of answers with no default deadline; close
+        the iterator to cancel. Not retried: after an error, call again.
+        """
+        return self._unary_stream(
+            "/dataaccess.v1.ConfigService/WatchConfig",
+            request,
+            configs_pb2.WatchConfigResponse,
             timeout,
             metadata,
         )

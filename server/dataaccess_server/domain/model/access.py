@@ -30,6 +30,8 @@ class Permission(enum.StrEnum):
     ANALYTICS_READ = "analytics.read"
     OPERATIONS_STATUS = "operations.status"
     AUDIT_READ = "audit.read"
+    CONFIGS_READ = "configs.read"
+    CONFIGS_WRITE = "configs.write"
 
 
 class CredentialKind(enum.Enum):

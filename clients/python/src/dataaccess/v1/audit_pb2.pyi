@@ -42,8 +42,8 @@ class AuditEvent(_message.Message):
     command ("callers.create").
     """
     resource_id: _builtins.str
-    """What was read or changed: a token or key id, "provider/user_id", a caller name;
-    empty when the request named nothing valid.
+    """What was read or changed: a token or key id, "provider/user_id", a caller name,
+    "<config name>@<version>"; empty when the request named nothing valid.
     """
     outcome: _builtins.str
     """The call's gRPC status code name: "OK", "PERMISSION_DENIED", "NOT_FOUND", ..."""

@@ -27,7 +27,8 @@ if _version_not_supported:
 
 class AuditServiceStub:
     """AuditService reads the audit trail: one event per call that returned secrets (a FULL
-    OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+    OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+    a config (a version created, activated or rolled back), with
     who made it, from where, on what, and how it ended. Events never hold a secret; they
     are kept for DB_AUDIT_RETENTION_DAYS.
     """
@@ -47,7 +48,8 @@ class AuditServiceStub:
 
 class AuditServiceServicer:
     """AuditService reads the audit trail: one event per call that returned secrets (a FULL
-    OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+    OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+    a config (a version created, activated or rolled back), with
     who made it, from where, on what, and how it ended. Events never hold a secret; they
     are kept for DB_AUDIT_RETENTION_DAYS.
     """
@@ -77,7 +79,8 @@ def add_AuditServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class AuditService:
     """AuditService reads the audit trail: one event per call that returned secrets (a FULL
-    OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+    OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+    a config (a version created, activated or rolled back), with
     who made it, from where, on what, and how it ended. Events never hold a secret; they
     are kept for DB_AUDIT_RETENTION_DAYS.
     """

@@ -28,7 +28,8 @@ GRPC_VERSION: str
 
 class AuditServiceStub:
     """AuditService reads the audit trail: one event per call that returned secrets (a FULL
-    OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+    OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+    a config (a version created, activated or rolled back), with
     who made it, from where, on what, and how it ended. Events never hold a secret; they
     are kept for DB_AUDIT_RETENTION_DAYS.
     """
@@ -43,7 +44,8 @@ class AuditServiceStub:
 @_typing.type_check_only
 class AuditServiceAsyncStub(AuditServiceStub):
     """AuditService reads the audit trail: one event per call that returned secrets (a FULL
-    OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+    OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+    a config (a version created, activated or rolled back), with
     who made it, from where, on what, and how it ended. Events never hold a secret; they
     are kept for DB_AUDIT_RETENTION_DAYS.
     """
@@ -54,7 +56,8 @@ class AuditServiceAsyncStub(AuditServiceStub):
 
 class AuditServiceServicer(metaclass=_abc_1.ABCMeta):
     """AuditService reads the audit trail: one event per call that returned secrets (a FULL
-    OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+    OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+    a config (a version created, activated or rolled back), with
     who made it, from where, on what, and how it ended. Events never hold a secret; they
     are kept for DB_AUDIT_RETENTION_DAYS.
     """

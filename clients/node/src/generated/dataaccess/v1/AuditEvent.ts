@@ -20,8 +20,8 @@ export interface AuditEvent {
    */
   'method'?: (string);
   /**
-   * What was read or changed: a token or key id, "provider/user_id", a caller name;
-   * empty when the request named nothing valid.
+   * What was read or changed: a token or key id, "provider/user_id", a caller name,
+   * "<config name>@<version>"; empty when the request named nothing valid.
    */
   'resource_id'?: (string);
   /**
@@ -52,8 +52,8 @@ export interface AuditEvent__Output {
    */
   'method': (string);
   /**
-   * What was read or changed: a token or key id, "provider/user_id", a caller name;
-   * empty when the request named nothing valid.
+   * What was read or changed: a token or key id, "provider/user_id", a caller name,
+   * "<config name>@<version>"; empty when the request named nothing valid.
    */
   'resource_id': (string);
   /**

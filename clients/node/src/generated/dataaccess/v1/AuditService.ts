@@ -7,7 +7,8 @@ import type { ListAuditEventsResponse as _dataaccess_v1_ListAuditEventsResponse,
 
 /**
  * AuditService reads the audit trail: one event per call that returned secrets (a FULL
- * OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+ * OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+ * a config (a version created, activated or rolled back), with
  * who made it, from where, on what, and how it ended. Events never hold a secret; they
  * are kept for DB_AUDIT_RETENTION_DAYS.
  */
@@ -31,7 +32,8 @@ export interface AuditServiceClient extends grpc.Client {
 
 /**
  * AuditService reads the audit trail: one event per call that returned secrets (a FULL
- * OAuth token read) or changed a credential (OAuth tokens, API keys, callers), with
+ * OAuth token read), changed a credential (OAuth tokens, API keys, callers) or changed
+ * a config (a version created, activated or rolled back), with
  * who made it, from where, on what, and how it ended. Events never hold a secret; they
  * are kept for DB_AUDIT_RETENTION_DAYS.
  */

@@ -1,0 +1,2 @@
+DROP TABLE configs;
+DROP TABLE config_heads;
