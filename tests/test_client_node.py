@@ -111,13 +111,12 @@ class Secrets:
         return made
 
     def argv(self) -> list[str]:
+        # name=value: a random token may begin with "-", which parseArgs would take
+        # for a flag.
         return [
-            "--auth-id",
-            self.auth_id,
-            "--access-token",
-            self.access_token,
-            "--refresh-token",
-            self.refresh_token,
+            f"--auth-id={self.auth_id}",
+            f"--access-token={self.access_token}",
+            f"--refresh-token={self.refresh_token}",
         ]
 
 

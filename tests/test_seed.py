@@ -16,8 +16,9 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc import aio
 
-from dataaccess.v1 import analytics_pb2, api_keys_pb2
+from dataaccess.v1 import analytics_pb2, api_keys_pb2, configs_pb2
 from dataaccess_server.app import Application
+from dataaccess_server.domain.seed_data import CONFIG_NAME, CONFIG_YAML
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import leaks, stubs
 from tests.harness.postgres import fresh_database
@@ -42,6 +43,8 @@ COUNTS = {
     "usage tokens": "SELECT coalesce(sum(total_tokens), 0) FROM usage_stats",
     "request_logs": "SELECT count(*) FROM request_logs",
     "rollup requests": "SELECT coalesce(sum(requests), 0) FROM request_log_hourly",
+    "config versions": "SELECT count(*) FROM configs",
+    "active configs": "SELECT count(*) FROM config_heads WHERE active_version IS NOT NULL",
 }
 
 
@@ -161,6 +164,17 @@ async def test_the_printed_api_keys_validate(seeded_server: tuple[str, list[str]
     assert limits == {"team-platform": 600, "team-analytics": 0, "jonas.weber": 0}
 
 
+async def test_the_seeded_config_is_active(seeded_server: tuple[str, list[str]]) -> None:
+    target, _keys = seeded_server
+    async with aio.insecure_channel(target) as channel:
+        answer = await stubs.configs(channel).GetConfig(
+            configs_pb2.GetConfigRequest(name=CONFIG_NAME), timeout=10
+        )
+    assert (answer.config.version, answer.config.active) == (1, True)
+    assert answer.config.yaml == CONFIG_YAML
+    assert answer.config.created_by == "dataaccess seed"
+
+
 def test_second_seed_refuses_with_one_line_and_changes_nothing(pg_database: str) -> None:
     env = seed_environment(pg_database)
     first = run_cli("seed", "--days", "2", env=env, prints_secret=True)
@@ -178,6 +192,7 @@ def test_second_seed_refuses_with_one_line_and_changes_nothing(pg_database: str)
     assert "--force" in refusal[0]
     assert "OAuth tokens" in refusal[0]
     assert "request logs" in refusal[0]
+    assert "config 'proxy'" in refusal[0]
     assert again.stdout == ""
     assert counts(pg_database) == before
 
@@ -196,6 +211,7 @@ def test_forced_seed_duplicates_no_usage_logs_keys_or_tokens(pg_database: str) -
     assert "earlier seed created, kept" in forced.stdout
     assert "request logs: 0 inserted" in forced.stdout
     assert "usage: 0 hourly batch(es) added" in forced.stdout
+    assert "config 'proxy': version 1, stored by an earlier seed" in forced.stdout
     assert counts(pg_database) == before
 
 

@@ -14,10 +14,13 @@ from dataaccess_server.cli.context import open_cluster, open_database, settings_
 from dataaccess_server.config import ConfigError, Settings
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.configs import PostgresConfigStore
+from dataaccess_server.db.configs import channel_for as config_channel_for
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.request_logs import PostgresRequestLogStore
 from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.domain.api_keys import APIKeyService
+from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.pagination import PageSigner
@@ -148,6 +151,11 @@ def _services(settings: Settings, cluster: Cluster) -> SeedServices:
             max_batch_days=settings.max_batch_days,
             retention_days=settings.log_retention_days,
             pages=pages,
+        ),
+        configs=ConfigService(
+            PostgresConfigStore(cluster, config_channel_for(settings.schema)),
+            pages=pages,
+            max_bytes=settings.config_max_bytes,
         ),
     )
 

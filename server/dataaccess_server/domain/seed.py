@@ -16,17 +16,22 @@ from itertools import groupby
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.api_keys import APIKeyService
+from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.model.api_keys import APIKey, KeyQuery
+from dataaccess_server.domain.model.configs import ConfigListQuery
 from dataaccess_server.domain.model.oauth_tokens import TokenQuery
 from dataaccess_server.domain.model.request_logs import LogQuery
 from dataaccess_server.domain.model.usage import UsageQuery
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.request_logs import RequestLogService
-from dataaccess_server.domain.seed_data import KEYS, TOKENS, seed_hours
+from dataaccess_server.domain.seed_data import CONFIG_NAME, CONFIG_YAML, KEYS, TOKENS, seed_hours
 from dataaccess_server.domain.usage import UsageService
 
 CALL_TIMEOUT = 60.0
 """Seconds each write of the seed may take (a day of logs is one batch)."""
+SEED_ACTOR = "dataaccess seed"
+"""Who the seed's config version says created it."""
+SEED_CONFIG_REQUEST_ID = "seed-16-config"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,7 @@ class SeedServices:
     keys: APIKeyService
     usage: UsageService
     logs: RequestLogService
+    configs: ConfigService
 
 
 @dataclass(slots=True)
@@ -83,6 +89,8 @@ async def existing_data(services: SeedServices) -> list[str]:
         found.append("usage")
     if (await services.logs.list(LogQuery(page_size=1), deadline()))[0]:
         found.append("request logs")
+    if (await services.configs.list(ConfigListQuery(CONFIG_NAME, page_size=1), deadline()))[0]:
+        found.append(f"config {CONFIG_NAME!r}")
     return found
 
 
@@ -131,10 +139,26 @@ async def seed_traffic(services: SeedServices, run: SeedRun) -> None:
         run.logs_duplicate += ingested.duplicates
 
 
-# Order matters: traffic names the keys' ids, so keys come first. A config (ConfigService,
-# seed_data.CONFIG_NAME / CONFIG_YAML) is one more step here: create the version under
-# a request id, activate it, and append a line to ``run.notes``.
-STEPS: tuple[SeedStep, ...] = (seed_tokens, seed_keys, seed_traffic)
+async def seed_config(services: SeedServices, run: SeedRun) -> None:
+    """Store the proxy's development config as a version and activate it, under a request
+    id: a second seed replays it rather than adding a version."""
+    created = await services.configs.create(
+        CONFIG_NAME,
+        CONFIG_YAML,
+        request_id=SEED_CONFIG_REQUEST_ID,
+        activate=True,
+        created_by=SEED_ACTOR,
+        deadline=Deadline.after(CALL_TIMEOUT),
+    )
+    version = created.config.version
+    if created.replayed:
+        run.notes.append(f"config {CONFIG_NAME!r}: version {version}, stored by an earlier seed")
+    else:
+        run.notes.append(f"config {CONFIG_NAME!r}: version {version} created and active")
+
+
+# Order matters: traffic names the keys' ids, so keys come first.
+STEPS: tuple[SeedStep, ...] = (seed_tokens, seed_keys, seed_traffic, seed_config)
 
 
 async def seed(services: SeedServices, *, first_day: date, days: int, now: datetime) -> SeedRun:
