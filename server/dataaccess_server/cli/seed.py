@@ -37,7 +37,7 @@ FORCE_HELP = (
     "upserts (the same rows, with fresh expiries); API keys are found again by their "
     "request id (not re-created, so their plaintext is not shown again); usage and logs "
     "of hours seeded before are replayed and skipped (same request ids); only hours "
-    "not seeded before are added"
+    "not seeded before are added; the config version is replayed by its request id"
 )
 
 
@@ -45,12 +45,13 @@ def add_seed_command(commands: Any) -> None:
     """The ``seed`` subcommand, on the parser's subcommands."""
     command = commands.add_parser(
         "seed",
-        help="load development data (tokens, API keys, usage, request logs)",
+        help="load development data (tokens, API keys, usage, request logs, a config)",
         description=(
             "Load a small, realistic development data set into the database of "
             "DATABASE_URL, or the embedded one: 4 OAuth tokens (claude, gemini, codex), 3 "
             "API keys (printed once), and usage and request logs for every hour of the "
-            "last --days days, so every analytics call has something to show. Written "
+            "last --days days, so every analytics call has something to show, and the "
+            "active config 'proxy'. Written "
             "through the service's own rules (sealed tokens, hashed keys, rollups). The "
             "schema must be current (applied here when DB_AUTO_MIGRATE is on, as it is "
             "for the embedded database). Refuses a database that already has data."
