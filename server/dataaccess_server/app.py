@@ -25,6 +25,7 @@ from dataaccess_server.config import Settings
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for, decode_invalidation
 from dataaccess_server.db.audit import PostgresAuditStore
+from dataaccess_server.db.cache import PostgresCacheStore
 from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import PostgresSchemaInspector
@@ -36,6 +37,7 @@ from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.cache import CacheService
 from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.model.access import CallerCredential
@@ -169,9 +171,11 @@ class Application:
             pages=pages,
         )
         audit = AuditTrail(PostgresAuditStore(cluster), pages=pages)
+        cache_service = CacheService(PostgresCacheStore(cluster), settings.cache.limits)
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs, audit), name="partitions"),
+            asyncio.create_task(self._sweep_cache(cache_service), name="cache-sweep"),
         ]
         auth = AuthInterceptor(
             policy=settings.access_policy,
@@ -200,6 +204,7 @@ class Application:
                 PostgresAnalyticsStore(cluster), max_days=settings.analytics_max_days
             ),
             audit=audit,
+            cache=cache_service,
             auth=auth,
             default_deadline=settings.default_deadline,
             tls=settings.tls,
@@ -312,6 +317,18 @@ class Application:
                 if self._observability is not None:
                     self._observability.telemetry.partitions_created.add(len(created))
             await asyncio.sleep(PARTITION_CHECK)
+
+    async def _sweep_cache(self, cache: CacheService) -> None:
+        # Expired entries are already invisible; this frees their space. Every server
+        # sweeps: concurrent sweeps skip each other's rows (SKIP LOCKED).
+        while True:
+            await asyncio.sleep(self.settings.cache.sweep_interval)
+            try:
+                removed = await cache.sweep(Deadline.after(30.0))
+            except DataAccessError as exc:
+                log.warning("could not sweep expired cache entries (next try later): %s", exc)
+            else:
+                log.debug("swept %d expired cache entries", removed)
 
     async def _final_flush(self) -> None:
         if self.keys is None:

@@ -19,6 +19,7 @@ from dataaccess.v1 import (  # noqa: F401  (importing registers the descriptors)
     api_keys_pb2,
     api_keys_pb2_grpc,
     audit_pb2,
+    cache_pb2,
     oauth_tokens_pb2,
     operations_pb2,
     request_logs_pb2,

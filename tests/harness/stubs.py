@@ -17,6 +17,7 @@ from dataaccess.v1 import (
     analytics_pb2_grpc,
     api_keys_pb2_grpc,
     audit_pb2_grpc,
+    cache_pb2_grpc,
     oauth_tokens_pb2_grpc,
     operations_pb2_grpc,
     request_logs_pb2_grpc,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers o
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
     from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
     from dataaccess.v1.audit_pb2_grpc import AuditServiceAsyncStub
+    from dataaccess.v1.cache_pb2_grpc import CacheServiceAsyncStub
     from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
     from dataaccess.v1.operations_pb2_grpc import OperationsServiceAsyncStub
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
@@ -41,6 +43,11 @@ def api_keys(channel: aio.Channel) -> APIKeyServiceAsyncStub:
 def audit(channel: aio.Channel) -> AuditServiceAsyncStub:
     """An AuditService stub on ``channel``."""
     return audit_pb2_grpc.AuditServiceStub(channel)
+
+
+def cache(channel: aio.Channel) -> CacheServiceAsyncStub:
+    """A CacheService stub on ``channel``."""
+    return cache_pb2_grpc.CacheServiceStub(channel)
 
 
 def oauth_tokens(channel: aio.Channel) -> OAuthTokenServiceAsyncStub:

@@ -81,6 +81,7 @@ TOKENS = "/dataaccess.v1.OAuthTokenService/"
 USAGE = "/dataaccess.v1.UsageService/"
 LOGS = "/dataaccess.v1.RequestLogService/"
 ANALYTICS = "/dataaccess.v1.AnalyticsService/"
+CACHE = "/dataaccess.v1.CacheService/"
 
 METHODS: dict[str, Rule] = {
     KEYS + "ValidateAPIKey": Rule(P.API_KEYS_VALIDATE),
@@ -109,4 +110,10 @@ METHODS: dict[str, Rule] = {
     ANALYTICS + "GetUsageTimeSeries": Rule(P.ANALYTICS_READ),
     "/dataaccess.v1.OperationsService/GetDatabaseStatus": Rule(P.OPERATIONS_STATUS),
     "/dataaccess.v1.AuditService/ListAuditEvents": Rule(P.AUDIT_READ),
+    CACHE + "GetCacheEntry": Rule(P.CACHE_READ),
+    CACHE + "GetCacheEntries": Rule(P.CACHE_READ),
+    CACHE + "SetCacheEntry": Rule(P.CACHE_WRITE),
+    CACHE + "SetCacheEntries": Rule(P.CACHE_WRITE),
+    CACHE + "DeleteCacheEntry": Rule(P.CACHE_WRITE),
+    CACHE + "InvalidateCacheTags": Rule(P.CACHE_WRITE),
 }

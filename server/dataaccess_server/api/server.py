@@ -7,11 +7,12 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from dataaccess.v1 import analytics_pb2, audit_pb2, usage_pb2
+from dataaccess.v1 import analytics_pb2, audit_pb2, cache_pb2, usage_pb2
 from dataaccess.v1 import analytics_pb2_grpc as analytics_grpc
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
 from dataaccess.v1 import audit_pb2_grpc as audit_grpc
+from dataaccess.v1 import cache_pb2_grpc as cache_grpc
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess.v1 import operations_pb2 as ops_pb2
@@ -24,6 +25,7 @@ from dataaccess_server.api.analytics import AnalyticsServicer
 from dataaccess_server.api.api_keys import APIKeyServicer
 from dataaccess_server.api.audit import AuditServicer
 from dataaccess_server.api.auth import AuthInterceptor
+from dataaccess_server.api.cache import CacheServicer
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.limits import CallLimits
@@ -36,6 +38,7 @@ from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.cache import CacheService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import DatabaseAvailability, OperationsService
 from dataaccess_server.domain.request_logs import RequestLogService
@@ -51,6 +54,8 @@ WRITE_SERVICES: tuple[str, ...] = (
     usage_pb2.DESCRIPTOR.services_by_name["UsageService"].full_name,
     logs_pb2.DESCRIPTOR.services_by_name["RequestLogService"].full_name,
     audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name,
+    # The cache's table is UNLOGGED: a standby cannot read it, so it needs the primary.
+    cache_pb2.DESCRIPTOR.services_by_name["CacheService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = (
     analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"].full_name,
@@ -84,6 +89,7 @@ class GrpcServer:
         logs: RequestLogService,
         analytics: AnalyticsService,
         audit: AuditTrail,
+        cache: CacheService,
         auth: AuthInterceptor,
         default_deadline: float,
         tls: TLSFiles | None = None,
@@ -143,6 +149,9 @@ class GrpcServer:
         )
         audit_grpc.add_AuditServiceServicer_to_server(
             AuditServicer(audit, **deadlines), self._server
+        )
+        cache_grpc.add_CacheServiceServicer_to_server(
+            CacheServicer(cache, **deadlines, telemetry=telemetry), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

@@ -39,6 +39,8 @@ BUILTIN_ROLES: Mapping[str, frozenset[Permission]] = MappingProxyType(
                 P.OAUTH_TOKENS_WRITE,
                 P.USAGE_WRITE,
                 P.REQUEST_LOGS_WRITE,
+                P.CACHE_READ,
+                P.CACHE_WRITE,
             }
         ),
         # Dashboards and reports: reads, never a secret.
@@ -49,6 +51,7 @@ BUILTIN_ROLES: Mapping[str, frozenset[Permission]] = MappingProxyType(
                 P.USAGE_READ,
                 P.REQUEST_LOGS_READ,
                 P.ANALYTICS_READ,
+                P.CACHE_READ,
             }
         ),
         "admin": frozenset(Permission),

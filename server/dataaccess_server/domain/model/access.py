@@ -30,6 +30,8 @@ class Permission(enum.StrEnum):
     ANALYTICS_READ = "analytics.read"
     OPERATIONS_STATUS = "operations.status"
     AUDIT_READ = "audit.read"
+    CACHE_READ = "cache.read"
+    CACHE_WRITE = "cache.write"
 
 
 class CredentialKind(enum.Enum):
