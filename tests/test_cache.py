@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from tests.harness.calls import bearer, credential
 from tests.harness.server import clean_environment, health_status, run_cli, server_settings
 from tests.harness.waiting import wait_until, wait_until_sync
 from tests.test_bad_input import refused
+from tests.test_telemetry import scraped_value
 
 if TYPE_CHECKING:
     from dataaccess.v1.cache_pb2_grpc import CacheServiceAsyncStub
@@ -404,3 +406,24 @@ async def test_proxy_reads_and_writes_the_cache_and_reader_only_reads(
             await cache.SetCacheEntry(_set(), metadata=reader)
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
         assert "cache.write" in (caught.value.details() or "")
+
+
+async def test_lookups_are_counted_by_result_on_the_scrape_endpoint(pg_database: str) -> None:
+    settings = server_settings(pg_database)
+    app = Application(
+        replace(settings, telemetry=replace(settings.telemetry, metrics_listen="127.0.0.1:0"))
+    )
+    await app.start()
+    try:
+        async with aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+            cache = stubs.cache(channel)
+            await cache.SetCacheEntry(_set(key="here"))
+            await cache.GetCacheEntry(pb.GetCacheEntryRequest(key="here"))
+            await cache.GetCacheEntry(pb.GetCacheEntryRequest(key="absent"))
+            await cache.GetCacheEntries(pb.GetCacheEntriesRequest(keys=["here", "x", "y"]))
+        url = f"http://127.0.0.1:{app.metrics_port}/metrics"
+        text = await asyncio.to_thread(lambda: urllib.request.urlopen(url).read().decode())
+    finally:
+        await app.stop()
+    assert scraped_value(text, "dataaccess_cache_lookups_total", 'result="hit"') == 2
+    assert scraped_value(text, "dataaccess_cache_lookups_total", 'result="miss"') == 3
