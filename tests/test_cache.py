@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -21,10 +22,10 @@ from grpc import aio
 
 from dataaccess.v1 import cache_pb2 as pb
 from dataaccess_server.app import Application
-from dataaccess_server.config.cache import CacheSettings
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import stubs
 from tests.harness.calls import bearer, credential
+from tests.harness.postgres import InstanceFactory
 from tests.harness.server import clean_environment, health_status, run_cli, server_settings
 from tests.harness.waiting import wait_until, wait_until_sync
 from tests.test_bad_input import refused
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from dataaccess.v1.cache_pb2_grpc import CacheServiceAsyncStub
 
 MiB = 1024 * 1024
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def ttl(seconds: float) -> duration_pb2.Duration:
@@ -340,20 +342,6 @@ def test_cleanup_deletes_expired_entries(pg_database: str) -> None:
     assert stored_keys(pg_database) == {"live"}
 
 
-def test_cache_settings_follow_the_message_limit() -> None:
-    from dataaccess_server.config import ConfigError, load_settings
-
-    env = {"DATABASE_URL": "postgresql://db/x", "DATAACCESS_MAX_MESSAGE_BYTES": str(256 * 1024)}
-    assert load_settings(env).cache.limits.max_value_bytes == 256 * 1024 - 8192
-    with pytest.raises(ConfigError) as caught:
-        load_settings({**env, "DATAACCESS_CACHE_MAX_VALUE_BYTES": str(256 * 1024)})
-    assert caught.value.variable == "DATAACCESS_CACHE_MAX_VALUE_BYTES"
-    with pytest.raises(ConfigError) as caught:
-        load_settings({**env, "DATAACCESS_CACHE_MAX_TTL": "500ms"})
-    assert caught.value.variable == "DATAACCESS_CACHE_MAX_TTL"
-    assert load_settings({"DATABASE_URL": "postgresql://db/x"}).cache == CacheSettings()
-
-
 async def test_a_standby_cannot_read_the_unlogged_table_so_the_cache_uses_the_primary(
     pg_primary: PostgresInstance,
     pg_database: str,
@@ -427,3 +415,23 @@ async def test_lookups_are_counted_by_result_on_the_scrape_endpoint(pg_database:
         await app.stop()
     assert scraped_value(text, "dataaccess_cache_lookups_total", 'result="hit"') == 2
     assert scraped_value(text, "dataaccess_cache_lookups_total", 'result="miss"') == 3
+
+
+def test_a_crash_empties_the_cache_and_a_clean_restart_keeps_it(
+    pg_instance_factory: InstanceFactory,
+) -> None:
+    # What the README promises about UNLOGGED, on the migration's own table.
+    instance = pg_instance_factory()
+    dsn = instance.dsn()
+    sql(dsn, (MIGRATIONS / "0010_cache.up.sql").read_text())
+    sql(dsn, "CREATE TABLE logged_control (n int)")
+    sql(dsn, "INSERT INTO logged_control VALUES (1)")
+    sql(dsn, "INSERT INTO cache_entries (key, value, expires_at) VALUES ('k', '', now() + '1 h')")
+    sql(dsn, "CHECKPOINT")  # the row is on disk: only the crash recovery can remove it
+    instance.stop("fast")
+    instance.start()
+    assert stored_keys(dsn) == {"k"}
+    instance.stop("immediate")
+    instance.start()
+    assert stored_keys(dsn) == set()
+    assert sql(dsn, "SELECT n FROM logged_control") == [(1,)]
