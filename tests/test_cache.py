@@ -1,7 +1,8 @@
 """CacheService against a real PostgreSQL: set/get/delete, expiry by the database's clock
 to the second, tag invalidation that removes exactly the tagged entries, batches, limits
 (INVALID_ARGUMENT naming the field, nothing written), the sweep and `cleanup`, and why
-every cache call goes to the primary (a standby cannot read an UNLOGGED table)."""
+every cache call goes to the primary (a standby cannot read an UNLOGGED table), and
+what a crash does to it (empties it; a clean restart keeps it)."""
 
 from __future__ import annotations
 
