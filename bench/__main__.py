@@ -18,6 +18,7 @@ import dataaccess_server  # noqa: F401  # isort: skip
 from bench import (
     analytics,
     auth_overhead,
+    cache,
     ingest,
     oauth_tokens,
     operations,
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[Any, Any, str]]] = {
 ROUNDED: dict[str, Callable[[int], Coroutine[Any, Any, str]]] = {
     "auth_overhead": auth_overhead.run,
     "telemetry_overhead": telemetry_overhead.run,
+    "cache": cache.run,
 }
 
 

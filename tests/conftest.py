@@ -46,6 +46,7 @@ from tests.harness.waiting import wait_until_sync
 if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers only
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
     from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
+    from dataaccess.v1.cache_pb2_grpc import CacheServiceAsyncStub
     from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
     from dataaccess.v1.usage_pb2_grpc import UsageServiceAsyncStub
@@ -282,6 +283,12 @@ def request_logs_stub(channel: aio.Channel) -> RequestLogServiceAsyncStub:
 def analytics_stub(channel: aio.Channel) -> AnalyticsServiceAsyncStub:
     """An AnalyticsService stub on ``channel``."""
     return stubs.analytics(channel)
+
+
+@pytest.fixture
+def cache_stub(channel: aio.Channel) -> CacheServiceAsyncStub:
+    """A CacheService stub on ``channel``."""
+    return stubs.cache(channel)
 
 
 @pytest.fixture

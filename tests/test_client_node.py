@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -236,3 +237,21 @@ async def test_the_readme_node_snippet_validates_a_key(
     result = await run_node(["snippet.js"], tmp_path, env | {"API_KEY": "dak_" + "x" * 43})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["valid=false", "reason=API_KEY_VALIDATION_REASON_NOT_FOUND"]
+
+
+def test_the_node_client_has_every_service_of_proto() -> None:
+    """connect() gives a client per service: a new .proto file or service must be added to
+    clients/node/src/index.ts, or this fails."""
+    index = (PACKAGE / "src" / "index.ts").read_text()
+    protos = sorted(p.name for p in (REPO / "proto" / "dataaccess" / "v1").glob("*.proto"))
+    listed = re.findall(r'^  "dataaccess/v1/(\w+\.proto)",$', index, re.MULTILINE)
+    assert listed == protos
+    services = {
+        name
+        for p in protos
+        for name in re.findall(
+            r"^service (\w+) \{", (REPO / "proto/dataaccess/v1" / p).read_text(), re.MULTILINE
+        )
+    }
+    constructed = set(re.findall(r"new v1\.(\w+)\(target", index))
+    assert constructed == services

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from dataaccess_server.config import ConfigError, load_settings, parse_duration
+from dataaccess_server.config.cache import CacheSettings
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
 from tests.harness.server import TEST_KEYRING_TEXT
 
@@ -283,3 +284,15 @@ def test_a_bad_telemetry_setting_names_its_variable(variable: str, value: str) -
     with pytest.raises(ConfigError) as caught:
         load_settings(env | {variable: value})
     assert caught.value.variable == variable
+
+
+def test_cache_settings_follow_the_message_limit() -> None:
+    env = {"DATABASE_URL": "postgresql://db/x", "DATAACCESS_MAX_MESSAGE_BYTES": str(256 * 1024)}
+    assert load_settings(env).cache.limits.max_value_bytes == 256 * 1024 - 8192
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**env, "DATAACCESS_CACHE_MAX_VALUE_BYTES": str(256 * 1024)})
+    assert caught.value.variable == "DATAACCESS_CACHE_MAX_VALUE_BYTES"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**env, "DATAACCESS_CACHE_MAX_TTL": "500ms"})
+    assert caught.value.variable == "DATAACCESS_CACHE_MAX_TTL"
+    assert load_settings({"DATABASE_URL": "postgresql://db/x"}).cache == CacheSettings()

@@ -24,7 +24,7 @@ from grpc import aio
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from dataaccess.v1 import analytics_pb2, audit_pb2, configs_pb2, usage_pb2
+from dataaccess.v1 import analytics_pb2, audit_pb2, cache_pb2, configs_pb2, usage_pb2
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import operations_pb2 as ops_pb2
@@ -157,6 +157,7 @@ class Caller:
             "OperationsService": stubs.operations(channel),
             "AuditService": stubs.audit(channel),
             "ConfigService": stubs.configs(channel),
+            "CacheService": stubs.cache(channel),
         }
         self.called: set[str] = set()
 
@@ -325,6 +326,20 @@ async def call_every_rpc(call: Caller) -> None:
         ),
     )
     assert len(series.points) == 2
+
+    cache, ttl = "CacheService", duration_pb2.Duration(seconds=60)
+    await call(
+        cache, "SetCacheEntry", cache_pb2.SetCacheEntryRequest(key="c1", value=b"v", ttl=ttl)
+    )
+    entries = [cache_pb2.SetCacheEntriesItem(key="c2", value=b"w", ttl=ttl, tags=["t"])]
+    await call(cache, "SetCacheEntries", cache_pb2.SetCacheEntriesRequest(entries=entries))
+    assert (await call(cache, "GetCacheEntry", cache_pb2.GetCacheEntryRequest(key="c1"))).found
+    got = await call(cache, "GetCacheEntries", cache_pb2.GetCacheEntriesRequest(keys=["c1", "c2"]))
+    assert len(got.entries) == 2
+    tags = cache_pb2.InvalidateCacheTagsRequest(tags=["t"])
+    assert (await call(cache, "InvalidateCacheTags", tags)).deleted_count == 1
+    deleted = await call(cache, "DeleteCacheEntry", cache_pb2.DeleteCacheEntryRequest(key="c1"))
+    assert deleted.deleted
 
     status = await call(
         "OperationsService", "GetDatabaseStatus", ops_pb2.GetDatabaseStatusRequest()

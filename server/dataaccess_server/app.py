@@ -25,6 +25,7 @@ from dataaccess_server.config import Settings
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for, decode_invalidation
 from dataaccess_server.db.audit import PostgresAuditStore
+from dataaccess_server.db.cache import PostgresCacheStore
 from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.configs import PostgresConfigStore, decode_activation
@@ -38,6 +39,7 @@ from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.cache import CacheService
 from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.config_watch import ConfigWatchers
 from dataaccess_server.domain.configs import ConfigService
@@ -199,10 +201,12 @@ class Application:
             pages=pages,
         )
         audit = AuditTrail(PostgresAuditStore(cluster), pages=pages)
+        cache_service = CacheService(PostgresCacheStore(cluster), settings.cache.limits)
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs, audit), name="partitions"),
             asyncio.create_task(watchers.keep_fresh(), name="config-watch-safety"),
+            asyncio.create_task(self._sweep_cache(cache_service), name="cache-sweep"),
         ]
         auth = AuthInterceptor(
             policy=settings.access_policy,
@@ -233,6 +237,7 @@ class Application:
             audit=audit,
             configs=configs,
             config_watchers=watchers,
+            cache=cache_service,
             auth=auth,
             default_deadline=settings.default_deadline,
             tls=settings.tls,
@@ -346,6 +351,18 @@ class Application:
                 if self._observability is not None:
                     self._observability.telemetry.partitions_created.add(len(created))
             await asyncio.sleep(PARTITION_CHECK)
+
+    async def _sweep_cache(self, cache: CacheService) -> None:
+        # Expired entries are already invisible; this frees their space. Every server
+        # sweeps: concurrent sweeps skip each other's rows (SKIP LOCKED).
+        while True:
+            await asyncio.sleep(self.settings.cache.sweep_interval)
+            try:
+                removed = await cache.sweep(Deadline.after(30.0))
+            except DataAccessError as exc:
+                log.warning("could not sweep expired cache entries (next try later): %s", exc)
+            else:
+                log.debug("swept %d expired cache entries", removed)
 
     async def _final_flush(self) -> None:
         if self.keys is None:

@@ -76,6 +76,19 @@ class Telemetry:
             unit="{validation}",
             description="API key validations answered, by reason.",
         )
+        self.cache_lookups: dict[str, int] = {"hit": 0, "miss": 0}
+        """CacheService keys looked up so far, by result; add with count_cache_lookups."""
+
+        def cache_lookups(_options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
+            for result, count in list(self.cache_lookups.items()):
+                yield metrics.Observation(count, {"result": result})
+
+        m.create_observable_counter(
+            "dataaccess.cache.lookups",
+            [cache_lookups],
+            unit="{lookup}",
+            description="CacheService keys looked up, by result (hit or miss).",
+        )
         self.invalidation_lag = m.create_histogram(
             "dataaccess.api_key.invalidation.lag",
             unit="s",
@@ -116,6 +129,11 @@ class Telemetry:
     def count_validation(self, reason: str) -> None:
         """One more validation answered with ``reason``."""
         self.validations[reason] = self.validations.get(reason, 0) + 1
+
+    def count_cache_lookups(self, *, hits: int, misses: int) -> None:
+        """Cache keys found (``hits``) and not found (``misses``) by one call."""
+        self.cache_lookups["hit"] += hits
+        self.cache_lookups["miss"] += misses
 
     def observe_in_flight(self, count: Callable[[], int]) -> None:
         """Report ``count()`` as the RPCs in flight (the admission counter: no work per

@@ -19,6 +19,7 @@ from dataaccess.v1 import (  # noqa: F401  (importing registers the descriptors)
     api_keys_pb2,
     api_keys_pb2_grpc,
     audit_pb2,
+    cache_pb2,
     configs_pb2,
     configs_pb2_grpc,
     oauth_tokens_pb2,

@@ -17,6 +17,7 @@ from dataaccess.v1 import (
     analytics_pb2_grpc,
     api_keys_pb2_grpc,
     audit_pb2_grpc,
+    cache_pb2_grpc,
     configs_pb2_grpc,
     oauth_tokens_pb2_grpc,
     operations_pb2_grpc,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the asyncio flavours of the stubs exist for type checkers o
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
     from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
     from dataaccess.v1.audit_pb2_grpc import AuditServiceAsyncStub
+    from dataaccess.v1.cache_pb2_grpc import CacheServiceAsyncStub
     from dataaccess.v1.configs_pb2_grpc import ConfigServiceAsyncStub
     from dataaccess.v1.oauth_tokens_pb2_grpc import OAuthTokenServiceAsyncStub
     from dataaccess.v1.operations_pb2_grpc import OperationsServiceAsyncStub
@@ -48,6 +50,11 @@ def audit(channel: aio.Channel) -> AuditServiceAsyncStub:
 def configs(channel: aio.Channel) -> ConfigServiceAsyncStub:
     """A ConfigService stub on ``channel``."""
     return configs_pb2_grpc.ConfigServiceStub(channel)
+
+
+def cache(channel: aio.Channel) -> CacheServiceAsyncStub:
+    """A CacheService stub on ``channel``."""
+    return cache_pb2_grpc.CacheServiceStub(channel)
 
 
 def oauth_tokens(channel: aio.Channel) -> OAuthTokenServiceAsyncStub:

@@ -13,9 +13,13 @@ import * as protoLoader from "@grpc/proto-loader";
 import type { ProtoGrpcType as AnalyticsProto } from "./generated/analytics";
 import type { ProtoGrpcType as APIKeysProto } from "./generated/api_keys";
 import type { ProtoGrpcType as AuditProto } from "./generated/audit";
+import type { ProtoGrpcType as CacheProto } from "./generated/cache";
+import type { ProtoGrpcType as ConfigsProto } from "./generated/configs";
 import type { AnalyticsServiceClient } from "./generated/dataaccess/v1/AnalyticsService";
 import type { APIKeyServiceClient } from "./generated/dataaccess/v1/APIKeyService";
 import type { AuditServiceClient } from "./generated/dataaccess/v1/AuditService";
+import type { CacheServiceClient } from "./generated/dataaccess/v1/CacheService";
+import type { ConfigServiceClient } from "./generated/dataaccess/v1/ConfigService";
 import type { OAuthTokenServiceClient } from "./generated/dataaccess/v1/OAuthTokenService";
 import type { OperationsServiceClient } from "./generated/dataaccess/v1/OperationsService";
 import type { RequestLogServiceClient } from "./generated/dataaccess/v1/RequestLogService";
@@ -49,6 +53,8 @@ const PROTO_FILES = [
   "dataaccess/v1/analytics.proto",
   "dataaccess/v1/api_keys.proto",
   "dataaccess/v1/audit.proto",
+  "dataaccess/v1/cache.proto",
+  "dataaccess/v1/configs.proto",
   "dataaccess/v1/oauth_tokens.proto",
   "dataaccess/v1/operations.proto",
   "dataaccess/v1/request_logs.proto",
@@ -58,6 +64,8 @@ const PROTO_FILES = [
 type Proto = AnalyticsProto &
   APIKeysProto &
   AuditProto &
+  CacheProto &
+  ConfigsProto &
   OAuthTokensProto &
   OperationsProto &
   RequestLogsProto &
@@ -99,6 +107,8 @@ export interface DataAccessClient {
   readonly requestLogs: RequestLogServiceClient;
   readonly analytics: AnalyticsServiceClient;
   readonly audit: AuditServiceClient;
+  readonly cache: CacheServiceClient;
+  readonly configs: ConfigServiceClient;
   readonly operations: OperationsServiceClient;
   readonly channel: grpc.Channel;
   /** Close the channel (every client's). */
@@ -163,6 +173,8 @@ export function connect(target: string, options: ConnectOptions = {}): DataAcces
     requestLogs: new v1.RequestLogService(target, insecure, clientOptions),
     analytics: new v1.AnalyticsService(target, insecure, clientOptions),
     audit: new v1.AuditService(target, insecure, clientOptions),
+    cache: new v1.CacheService(target, insecure, clientOptions),
+    configs: new v1.ConfigService(target, insecure, clientOptions),
     operations: new v1.OperationsService(target, insecure, clientOptions),
     channel,
     close: () => channel.close(),

@@ -90,6 +90,7 @@ USAGE = "/dataaccess.v1.UsageService/"
 LOGS = "/dataaccess.v1.RequestLogService/"
 ANALYTICS = "/dataaccess.v1.AnalyticsService/"
 CONFIGS = "/dataaccess.v1.ConfigService/"
+CACHE = "/dataaccess.v1.CacheService/"
 
 METHODS: dict[str, Rule] = {
     KEYS + "ValidateAPIKey": Rule(P.API_KEYS_VALIDATE),
@@ -125,4 +126,10 @@ METHODS: dict[str, Rule] = {
     CONFIGS + "CreateConfigVersion": Rule(P.CONFIGS_WRITE, resource=_config_version),
     CONFIGS + "ActivateConfigVersion": Rule(P.CONFIGS_WRITE, resource=_config_version),
     CONFIGS + "RollbackConfig": Rule(P.CONFIGS_WRITE, resource=_config_version),
+    CACHE + "GetCacheEntry": Rule(P.CACHE_READ),
+    CACHE + "GetCacheEntries": Rule(P.CACHE_READ),
+    CACHE + "SetCacheEntry": Rule(P.CACHE_WRITE),
+    CACHE + "SetCacheEntries": Rule(P.CACHE_WRITE),
+    CACHE + "DeleteCacheEntry": Rule(P.CACHE_WRITE),
+    CACHE + "InvalidateCacheTags": Rule(P.CACHE_WRITE),
 }

@@ -7,11 +7,12 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from dataaccess.v1 import analytics_pb2, audit_pb2, configs_pb2, usage_pb2
+from dataaccess.v1 import analytics_pb2, audit_pb2, cache_pb2, configs_pb2, usage_pb2
 from dataaccess.v1 import analytics_pb2_grpc as analytics_grpc
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
 from dataaccess.v1 import audit_pb2_grpc as audit_grpc
+from dataaccess.v1 import cache_pb2_grpc as cache_grpc
 from dataaccess.v1 import configs_pb2_grpc as configs_grpc
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
@@ -25,6 +26,7 @@ from dataaccess_server.api.analytics import AnalyticsServicer
 from dataaccess_server.api.api_keys import APIKeyServicer
 from dataaccess_server.api.audit import AuditServicer
 from dataaccess_server.api.auth import AuthInterceptor
+from dataaccess_server.api.cache import CacheServicer
 from dataaccess_server.api.configs import ConfigServicer
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
@@ -38,6 +40,7 @@ from dataaccess_server.api.usage import UsageServicer
 from dataaccess_server.domain.analytics import AnalyticsService
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.audit import AuditTrail
+from dataaccess_server.domain.cache import CacheService
 from dataaccess_server.domain.config_watch import ConfigWatchers
 from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
@@ -57,6 +60,8 @@ WRITE_SERVICES: tuple[str, ...] = (
     audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name,
     # Configs read the primary too: watchers need the latest, callers their own writes.
     configs_pb2.DESCRIPTOR.services_by_name["ConfigService"].full_name,
+    # The cache's table is UNLOGGED: a standby cannot read it, so it needs the primary.
+    cache_pb2.DESCRIPTOR.services_by_name["CacheService"].full_name,
 )
 READ_SERVICES: tuple[str, ...] = (
     analytics_pb2.DESCRIPTOR.services_by_name["AnalyticsService"].full_name,
@@ -92,6 +97,7 @@ class GrpcServer:
         audit: AuditTrail,
         configs: ConfigService,
         config_watchers: ConfigWatchers,
+        cache: CacheService,
         auth: AuthInterceptor,
         default_deadline: float,
         tls: TLSFiles | None = None,
@@ -155,6 +161,9 @@ class GrpcServer:
         self._config_watchers = config_watchers
         configs_grpc.add_ConfigServiceServicer_to_server(
             ConfigServicer(configs, config_watchers, **deadlines), self._server
+        )
+        cache_grpc.add_CacheServiceServicer_to_server(
+            CacheServicer(cache, **deadlines, telemetry=telemetry), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
         reflection.enable_server_reflection(

@@ -327,7 +327,8 @@ def _cleanup(_args: argparse.Namespace) -> int:
         f"request id(s), {removed.rate_windows} rate-limit window(s), "
         f"{removed.retired_hashes} expired API key hash(es); kept audit events from "
         f"{audit_keep_from} on (DB_AUDIT_RETENTION_DAYS={audit_days}), dropped "
-        f"{len(removed.audit_partitions)} audit partition(s)"
+        f"{len(removed.audit_partitions)} audit partition(s); deleted "
+        f"{removed.cache_entries} expired cache entr(y/ies)"
     )
     return 0
 

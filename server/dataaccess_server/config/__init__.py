@@ -18,6 +18,7 @@ from pathlib import Path
 from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.api.tls import TLSFileError, TLSFiles, check_tls_files
 from dataaccess_server.config.access import access_policy, auth_mode
+from dataaccess_server.config.cache import CacheSettings, read_cache_settings
 from dataaccess_server.config.limits import read_call_limits
 from dataaccess_server.config.telemetry import TelemetrySettings, read_telemetry
 from dataaccess_server.config.variables import VARIABLES
@@ -85,6 +86,8 @@ class Settings:
     reflection_public: bool = False
     audit_retention_days: int = 365
     limits: CallLimits = field(default_factory=CallLimits)
+    cache: CacheSettings = field(default_factory=CacheSettings)
+    """``DATAACCESS_CACHE_*``: the cache's limits and sweep period."""
 
     migrate_dsn: str | None = None
     """``DB_MIGRATE_URL``: the owner role that applies migrations; None: the primary's."""
@@ -286,6 +289,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise ConfigError("DB_READONLY_ROLE", "must differ from DB_APP_ROLE")
 
     max_batch = read.integer("DATAACCESS_MAX_BATCH", 10_000, minimum=1, maximum=100_000)
+    limits = read_call_limits(read, max_batch=max_batch)
     return Settings(
         primary_dsn=primary,
         replica_dsns=replicas,
@@ -331,7 +335,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         migrate_dsn=read.dsn("DB_MIGRATE_URL", migrate_text) if migrate_text else None,
         app_role=app_role,
         readonly_role=readonly_role,
-        limits=read_call_limits(read, max_batch=max_batch),
+        limits=limits,
+        cache=read_cache_settings(read, max_message_bytes=limits.max_message_bytes),
         telemetry=read_telemetry(read),
     )
 

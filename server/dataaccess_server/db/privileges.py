@@ -47,6 +47,7 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "request_log_latency_hourly": DML,
     "request_log_latency_daily": DML,
     "callers": DML,
+    "cache_entries": DML,
     # Append-only: the server adds audit rows and reads them, never changes one.
     "audit_events": ("SELECT", "INSERT"),
     # Config versions are immutable: added and read, never changed; the head moves.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dataaccess_server.db import audit, request_logs
+from dataaccess_server.db import audit, cache, request_logs
 from dataaccess_server.db.pool import Connection
+from dataaccess_server.domain.model.cache import SWEEP_BATCH
 
 DELETE_APPLIED_REQUESTS = """
 DELETE FROM usage_applied_requests WHERE applied_at < now() - make_interval(days => %(days)s)
@@ -26,6 +27,8 @@ class Removed:
     rate_windows: int
     retired_hashes: int
     audit_partitions: list[str]
+    cache_entries: int = 0
+    """Expired cache entries deleted."""
 
 
 async def cleanup(
@@ -34,11 +37,19 @@ async def cleanup(
     """Drop log partitions of days before ``keep_from`` and audit partitions of days
     before ``audit_keep_from`` (through the owner's function, so the server's DML-only
     role can run it too); delete usage request ids older than ``retention_days``, rate
-    windows older than an hour and retired key hashes past their grace. Each step is its
-    own statement (a dropped partition stays dropped if a later step fails)."""
+    windows older than an hour, retired key hashes past their grace and expired cache
+    entries (10,000 rows per statement, as the servers' sweeps do). Each step is its own
+    statement (a dropped partition stays dropped if a later step fails)."""
     dropped = await request_logs.drop_partitions_before(conn, keep_from)
     audit_dropped = await audit.drop_partitions_before(conn, audit_keep_from)
     applied = await conn.execute(DELETE_APPLIED_REQUESTS, {"days": retention_days})
     windows = await conn.execute(DELETE_RATE_WINDOWS)
     retired = await conn.execute(DELETE_RETIRED_HASHES)
-    return Removed(dropped, applied.rowcount, windows.rowcount, retired.rowcount, audit_dropped)
+    swept = 0
+    while (batch := await cache.sweep_expired(conn, SWEEP_BATCH)) > 0:
+        swept += batch
+        if batch < SWEEP_BATCH:
+            break
+    return Removed(
+        dropped, applied.rowcount, windows.rowcount, retired.rowcount, audit_dropped, swept
+    )

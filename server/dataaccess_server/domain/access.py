@@ -40,6 +40,8 @@ BUILTIN_ROLES: Mapping[str, frozenset[Permission]] = MappingProxyType(
                 P.USAGE_WRITE,
                 P.REQUEST_LOGS_WRITE,
                 P.CONFIGS_READ,
+                P.CACHE_READ,
+                P.CACHE_WRITE,
             }
         ),
         # Dashboards and reports: reads, never a secret.
@@ -51,6 +53,7 @@ BUILTIN_ROLES: Mapping[str, frozenset[Permission]] = MappingProxyType(
                 P.REQUEST_LOGS_READ,
                 P.ANALYTICS_READ,
                 P.CONFIGS_READ,
+                P.CACHE_READ,
             }
         ),
         "admin": frozenset(Permission),

@@ -15,6 +15,7 @@ from dataaccess.v1 import (
     analytics_pb2,
     api_keys_pb2,
     audit_pb2,
+    cache_pb2,
     configs_pb2,
     oauth_tokens_pb2,
     operations_pb2,
@@ -44,6 +45,12 @@ RPC_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("/dataaccess.v1.APIKeyService/RevokeAPIKey", "revoke_api_key"),
     ("/dataaccess.v1.APIKeyService/RotateAPIKey", "rotate_api_key"),
     ("/dataaccess.v1.AuditService/ListAuditEvents", "list_audit_events"),
+    ("/dataaccess.v1.CacheService/GetCacheEntry", "get_cache_entry"),
+    ("/dataaccess.v1.CacheService/SetCacheEntry", "set_cache_entry"),
+    ("/dataaccess.v1.CacheService/DeleteCacheEntry", "delete_cache_entry"),
+    ("/dataaccess.v1.CacheService/InvalidateCacheTags", "invalidate_cache_tags"),
+    ("/dataaccess.v1.CacheService/GetCacheEntries", "get_cache_entries"),
+    ("/dataaccess.v1.CacheService/SetCacheEntries", "set_cache_entries"),
     ("/dataaccess.v1.ConfigService/CreateConfigVersion", "create_config_version"),
     ("/dataaccess.v1.ConfigService/GetConfig", "get_config"),
     ("/dataaccess.v1.ConfigService/ListConfigVersions", "list_config_versions"),
@@ -333,6 +340,129 @@ class SyncRPCs(SyncCaller):
             "/dataaccess.v1.AuditService/ListAuditEvents",
             request,
             audit_pb2.ListAuditEventsResponse,
+            timeout,
+            metadata,
+        )
+
+    def get_cache_entry(
+        self,
+        request: cache_pb2.GetCacheEntryRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.GetCacheEntryResponse:
+        """Reads one entry. A missing or expired key is found = false, not an error.
+
+        Calls ``CacheService.GetCacheEntry``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.CacheService/GetCacheEntry",
+            request,
+            cache_pb2.GetCacheEntryResponse,
+            timeout,
+            metadata,
+        )
+
+    def set_cache_entry(
+        self,
+        request: cache_pb2.SetCacheEntryRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.SetCacheEntryResponse:
+        """Stores one entry (replacing any entry under its key, tags included) and answers it with
+        its expire_time.
+
+        Calls ``CacheService.SetCacheEntry``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.CacheService/SetCacheEntry",
+            request,
+            cache_pb2.SetCacheEntryResponse,
+            timeout,
+            metadata,
+        )
+
+    def delete_cache_entry(
+        self,
+        request: cache_pb2.DeleteCacheEntryRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.DeleteCacheEntryResponse:
+        """Removes one entry; deleted says whether a live one was there.
+
+        Calls ``CacheService.DeleteCacheEntry``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.CacheService/DeleteCacheEntry",
+            request,
+            cache_pb2.DeleteCacheEntryResponse,
+            timeout,
+            metadata,
+        )
+
+    def invalidate_cache_tags(
+        self,
+        request: cache_pb2.InvalidateCacheTagsRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.InvalidateCacheTagsResponse:
+        """Removes every entry carrying any of the tags, in one statement; answers how many live
+        (unexpired) entries that removed.
+
+        Calls ``CacheService.InvalidateCacheTags``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.CacheService/InvalidateCacheTags",
+            request,
+            cache_pb2.InvalidateCacheTagsResponse,
+            timeout,
+            metadata,
+        )
+
+    def get_cache_entries(
+        self,
+        request: cache_pb2.GetCacheEntriesRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.GetCacheEntriesResponse:
+        """Reads up to 1000 entries at once: those found, and the keys that were not.
+
+        Calls ``CacheService.GetCacheEntries``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.CacheService/GetCacheEntries",
+            request,
+            cache_pb2.GetCacheEntriesResponse,
+            timeout,
+            metadata,
+        )
+
+    def set_cache_entries(
+        self,
+        request: cache_pb2.SetCacheEntriesRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.SetCacheEntriesResponse:
+        """Stores up to 1000 entries in one statement, all or none. The rows are written in key
+        order, so concurrent batches never deadlock.
+
+        Calls ``CacheService.SetCacheEntries``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.CacheService/SetCacheEntries",
+            request,
+            cache_pb2.SetCacheEntriesResponse,
             timeout,
             metadata,
         )
@@ -1006,6 +1136,129 @@ class AsyncRPCs(AsyncCaller):
             "/dataaccess.v1.AuditService/ListAuditEvents",
             request,
             audit_pb2.ListAuditEventsResponse,
+            timeout,
+            metadata,
+        )
+
+    async def get_cache_entry(
+        self,
+        request: cache_pb2.GetCacheEntryRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.GetCacheEntryResponse:
+        """Reads one entry. A missing or expired key is found = false, not an error.
+
+        Calls ``CacheService.GetCacheEntry``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.CacheService/GetCacheEntry",
+            request,
+            cache_pb2.GetCacheEntryResponse,
+            timeout,
+            metadata,
+        )
+
+    async def set_cache_entry(
+        self,
+        request: cache_pb2.SetCacheEntryRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.SetCacheEntryResponse:
+        """Stores one entry (replacing any entry under its key, tags included) and answers it with
+        its expire_time.
+
+        Calls ``CacheService.SetCacheEntry``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.CacheService/SetCacheEntry",
+            request,
+            cache_pb2.SetCacheEntryResponse,
+            timeout,
+            metadata,
+        )
+
+    async def delete_cache_entry(
+        self,
+        request: cache_pb2.DeleteCacheEntryRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.DeleteCacheEntryResponse:
+        """Removes one entry; deleted says whether a live one was there.
+
+        Calls ``CacheService.DeleteCacheEntry``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.CacheService/DeleteCacheEntry",
+            request,
+            cache_pb2.DeleteCacheEntryResponse,
+            timeout,
+            metadata,
+        )
+
+    async def invalidate_cache_tags(
+        self,
+        request: cache_pb2.InvalidateCacheTagsRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.InvalidateCacheTagsResponse:
+        """Removes every entry carrying any of the tags, in one statement; answers how many live
+        (unexpired) entries that removed.
+
+        Calls ``CacheService.InvalidateCacheTags``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.CacheService/InvalidateCacheTags",
+            request,
+            cache_pb2.InvalidateCacheTagsResponse,
+            timeout,
+            metadata,
+        )
+
+    async def get_cache_entries(
+        self,
+        request: cache_pb2.GetCacheEntriesRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.GetCacheEntriesResponse:
+        """Reads up to 1000 entries at once: those found, and the keys that were not.
+
+        Calls ``CacheService.GetCacheEntries``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.CacheService/GetCacheEntries",
+            request,
+            cache_pb2.GetCacheEntriesResponse,
+            timeout,
+            metadata,
+        )
+
+    async def set_cache_entries(
+        self,
+        request: cache_pb2.SetCacheEntriesRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> cache_pb2.SetCacheEntriesResponse:
+        """Stores up to 1000 entries in one statement, all or none. The rows are written in key
+        order, so concurrent batches never deadlock.
+
+        Calls ``CacheService.SetCacheEntries``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.CacheService/SetCacheEntries",
+            request,
+            cache_pb2.SetCacheEntriesResponse,
             timeout,
             metadata,
         )

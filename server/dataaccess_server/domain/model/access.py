@@ -32,6 +32,8 @@ class Permission(enum.StrEnum):
     AUDIT_READ = "audit.read"
     CONFIGS_READ = "configs.read"
     CONFIGS_WRITE = "configs.write"
+    CACHE_READ = "cache.read"
+    CACHE_WRITE = "cache.write"
 
 
 class CredentialKind(enum.Enum):
