@@ -18,6 +18,7 @@ from grpc import aio
 
 from dataaccess.v1 import analytics_pb2, api_keys_pb2, configs_pb2
 from dataaccess_server.app import Application
+from dataaccess_server.config import load_settings
 from dataaccess_server.domain.seed_data import CONFIG_NAME, CONFIG_YAML
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import leaks, stubs
@@ -26,6 +27,7 @@ from tests.harness.server import clean_environment, run_cli, server_settings
 from tests.test_readme_grpcurl import (
     COMMANDS,
     LONG_RETENTION_DAYS,
+    SEED_ARGUMENTS,
     rewrite,
     run_grpcurl,
     run_readme_seed,
@@ -245,9 +247,12 @@ def test_a_span_the_service_would_refuse_is_a_usage_error_naming_the_option(
     assert counts(pg_database)["oauth_tokens"] == 0
 
 
-def test_seed_on_a_fresh_embedded_database_migrates_it_then_refuses_a_second_time(
+async def test_the_readme_seed_on_a_fresh_embedded_database_feeds_the_readme_analytics(
     pg_major: int,
 ) -> None:
+    """AC5 as a developer meets it: the README's seed command on a fresh embedded
+    database, a server on it, the README's analytics commands answer with rows; a second
+    seed refuses."""
     # Not pytest's tmp_path: its parent is 0700 and the database's OS user must reach it.
     directory = Path(tempfile.mkdtemp(prefix="dataaccess-seed-"))
     directory.chmod(0o755)
@@ -255,13 +260,29 @@ def test_seed_on_a_fresh_embedded_database_migrates_it_then_refuses_a_second_tim
         DATAACCESS_DATA_DIR=str(directory / "data"),
         DATAACCESS_EMBEDDED_PG_MAJOR=str(pg_major),
         DATAACCESS_ENCRYPTION_KEYS="",  # embedded mode brings its development key
+        DATAACCESS_AUTH="none",
+        DATAACCESS_LISTEN="127.0.0.1:0",
+        DB_LOG_RETENTION_DAYS=str(LONG_RETENTION_DAYS),  # the README's week stays in reach
     )
     try:
-        first = run_cli("seed", "--days", "1", env=env, prints_secret=True)
+        first = run_cli(*SEED_ARGUMENTS, env=env, prints_secret=True)
         assert first.returncode == 0, first.stderr
         assert "applied migration 0001_initial_schema" in first.stderr
-        assert len(printed_keys(first.stdout)) == 3
-        again = run_cli("seed", "--days", "1", env=env)
+        keys = printed_keys(first.stdout)
+        assert len(keys) == 3
+        app = Application(load_settings(env))
+        try:
+            target = f"127.0.0.1:{await app.start()}"
+            analytics = [c for c in COMMANDS if "AnalyticsService/" in " ".join(c.argv)]
+            assert len(analytics) >= 2
+            for command in analytics:
+                result = await run_grpcurl(rewrite(command, target, {"proxy": ""}, keys[0]))
+                assert result.returncode == 0, f"README.md:{command.line}: {result.stderr}"
+                answer = json.loads(result.stdout)
+                assert answer.get("rows"), f"README.md:{command.line}: {result.stdout}"
+        finally:
+            await app.stop()
+        again = run_cli(*SEED_ARGUMENTS, env=env)
         assert again.returncode == 1
         assert "already has data" in again.stderr
     finally:
