@@ -1,6 +1,6 @@
-"""``python -m bench.ab BASE_DIR NAME [NAME ...] [--rounds N]``: this checkout's server
-against another checkout's (BASE_DIR, e.g. a ``git worktree`` of the previous commit),
-benchmark by benchmark, in interleaved runs (A B A B ...).
+"""``python -m bench.ab BASE_DIR NAME [NAME ...] [--rounds N] [--bench-args ARGS]``: this
+checkout's server against another checkout's (BASE_DIR, e.g. a ``git worktree`` of the
+previous commit), benchmark by benchmark, in interleaved runs (A B A B ...).
 
 Each run is a whole ``python -m bench NAME`` with the server process importing its code
 from BASE_DIR/server (run A, the baseline) or from this checkout (run B); the load
@@ -9,8 +9,11 @@ throughput as a share of a baseline measured in the same run (raw SQL, Health/Ch
 those same-run ratios are what is compared, as medians over the rounds, since absolute
 throughput on a shared machine drifts from minute to minute. A report without a
 baseline (analytics: latency at concurrency 1) is compared by its p50 in ms, where B/A
-below 100% is faster; CPU time per unit of work (ingest: per 1,000 rows, the server's
-for gRPC workloads and PostgreSQL's for all) likewise, where below 100% is cheaper.
+below 100% is faster; CPU time per unit of work (ingest: per 1,000 rows; hot_path: per
+call; the server's for gRPC workloads and PostgreSQL's for all) likewise, where below
+100% is cheaper. ``--bench-args`` go to every ``python -m bench NAME`` run, e.g.
+``--bench-args="--rounds 1 --duration 5"`` for hot_path, which interleaves rounds of
+its own.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -43,13 +47,15 @@ LATENCY_ROW = re.compile(
 )
 
 
-def run_once(name: str, source: str | None) -> dict[str, tuple[float, float]]:
+def run_once(
+    name: str, source: str | None, bench_args: list[str] | None = None
+) -> dict[str, tuple[float, float]]:
     """One run of benchmark ``name``: workload -> (share of the run's baseline, p50 ms)."""
     env = {k: v for k, v in os.environ.items() if k != SERVER_SOURCE}
     if source is not None:
         env[SERVER_SOURCE] = source
     result = subprocess.run(
-        [sys.executable, "-m", "bench", name],
+        [sys.executable, "-m", "bench", name, *(bench_args or [])],
         env=env,
         capture_output=True,
         text=True,
@@ -90,13 +96,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("base", type=Path, help="the baseline checkout")
     parser.add_argument("names", nargs="+", help="benchmarks (see python -m bench)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bench-args", default="", help="passed to python -m bench NAME")
     args = parser.parse_args(argv)
     source = str((args.base / "server").resolve())
     for name in args.names:
         shares: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
         for round_ in range(args.rounds):
             for side, side_source in (("A", source), ("B", None)):
-                for workload, (share, _p50) in run_once(name, side_source).items():
+                for workload, (share, _p50) in run_once(
+                    name, side_source, shlex.split(args.bench_args)
+                ).items():
                     shares[workload][side].append(share)
                 print(f"{name}: round {round_ + 1} {side} done", file=sys.stderr, flush=True)
         print(f"{name}: share of the same run's baseline, median of {args.rounds} rounds")
