@@ -3,7 +3,8 @@
 A Python client cannot saturate a Python server on two cores, so the load that measures
 the server comes from ghz (installed by ``make .tools/ghz``, a pinned ``go install``).
 ghz reads the API from ``proto/`` (``--import-paths``/``--proto``), not from reflection,
-so a server that requires credentials is measurable like any other.
+so a server that requires credentials is measurable like any other; a library's service
+(grpc.health.v1) goes to it as a protoset made from its registered descriptor.
 
 What a run reports (:class:`GhzResult`): calls, calls/s, p50/p99 from ghz's JSON, and the
 CPU that the server process tree, every PostgreSQL process and ghz itself spent per call,
@@ -28,6 +29,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from google.protobuf import descriptor_pb2, descriptor_pool
 
 from bench.cpu import machine_busy_seconds, tree_cpu_seconds
 
@@ -186,6 +189,37 @@ def proto_file(service: str, root: Path = PROTO_ROOT) -> Path:
     raise GhzRunError(f"no .proto under {root} declares service {service}")
 
 
+def schema_flags(service: str, directory: Path) -> list[str]:
+    """ghz's flags that give it ``service``'s API: its file under ``proto/``; else, for a
+    service from a library (grpc.health.v1, whose .proto no wheel ships), a protoset
+    written into ``directory`` from the descriptor that its generated module registered
+    in this process (import the module first).
+
+    Raises:
+        GhzRunError: neither knows the service.
+    """
+    try:
+        return [f"--import-paths={PROTO_ROOT}", f"--proto={proto_file(service)}"]
+    except GhzRunError:
+        try:
+            found = descriptor_pool.Default().FindServiceByName(service)
+        except KeyError:
+            raise GhzRunError(
+                f"no .proto under {PROTO_ROOT} and no imported module declares service {service}"
+            ) from None
+    files = descriptor_pb2.FileDescriptorSet()
+    pending, seen = [found.file], set()
+    while pending:  # the file and every file it imports, each once
+        file = pending.pop()
+        if file.name not in seen:
+            seen.add(file.name)
+            file.CopyToProto(files.file.add())
+            pending.extend(file.dependencies)
+    protoset = directory / "service.protoset"
+    protoset.write_bytes(files.SerializeToString())
+    return [f"--protoset={protoset}"]
+
+
 def run_ghz(
     target: str,
     call: Call,
@@ -213,8 +247,7 @@ def run_ghz(
         command = [
             str(ghz_binary()),
             *tls.flags(),
-            f"--import-paths={PROTO_ROOT}",
-            f"--proto={proto_file(call.service)}",
+            *schema_flags(call.service, Path(directory)),
             f"--call={call.method}",
             f"--data-file={data_file}",
             f"--metadata-file={metadata_file}",

@@ -34,7 +34,6 @@ the formats bench/ab.py reads).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import statistics
@@ -44,10 +43,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import grpc
 import psycopg
 from google.protobuf import timestamp_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bench.cpu import postmaster_pid
 from bench.ghz import Call, GhzResult, Load, run_ghz
@@ -156,8 +157,7 @@ def bare_server() -> Iterator[ServerProcess]:
         if not line.startswith("serving gRPC on "):
             raise RuntimeError(f"bare server did not start: {line!r}, exit {process.poll()}")
         target = line.rsplit(" ", 1)[1].strip()
-        with grpc.insecure_channel(target) as channel:
-            grpc.channel_ready_future(channel).result(timeout=30)
+        check_serving(target)
         yield ServerProcess(target, process.pid)
     finally:
         process.terminate()
@@ -165,6 +165,21 @@ def bare_server() -> Iterator[ServerProcess]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def check_serving(target: str) -> None:
+    """Health/Check answers SERVING at ``target`` (waiting up to 30 s for it to listen).
+    It also registers grpc.health.v1's descriptor, from which bench/ghz.py gives ghz
+    the Health API.
+
+    Raises:
+        RuntimeError: it answered another status.
+    """
+    with grpc.insecure_channel(target) as channel:
+        health: Any = health_pb2_grpc.HealthStub(channel)  # the generated stub is untyped
+        response = health.Check(health_pb2.HealthCheckRequest(), timeout=30, wait_for_ready=True)
+    if response.status != health_pb2.HealthCheckResponse.SERVING:
+        raise RuntimeError(f"{target}: Health/Check answered {response.status}")
 
 
 def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
@@ -187,6 +202,7 @@ def seed(target: str, now: datetime) -> Seeded:
     """
     end = now.replace(minute=0, second=0, microsecond=0)
     start = end - timedelta(days=LOG_DAYS)
+    check_serving(target)
     with grpc.insecure_channel(target) as channel:
         keys = keys_grpc.APIKeyServiceStub(channel)
         key = keys.CreateAPIKey(
@@ -424,16 +440,3 @@ def _median(values: Iterable[float]) -> float:
 async def run(rounds: int = ROUNDS, duration: float = DURATION) -> str:
     """The benchmark as ``python -m bench`` runs it: blocking work, off the event loop."""
     return await asyncio.to_thread(measure, rounds, duration)
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.hot_path", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
-    parser.add_argument("--duration", type=float, default=DURATION, help="seconds per run")
-    args = parser.parse_args(argv)
-    print(measure(args.rounds, args.duration))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
