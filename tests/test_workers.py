@@ -41,14 +41,14 @@ WHERE wait_event_type = 'Lock' AND query LIKE '%%api_keys%%'
 
 
 def _environment(pg_database: str, **extra: str) -> dict[str, str]:
-    return clean_environment(
-        DATABASE_URL=pg_database,
-        DATAACCESS_LISTEN="127.0.0.1:0",
-        DB_MONITOR_INTERVAL="0.1",
-        DB_POOL_MIN_CONNS="1",
-        DB_POOL_MAX_CONNS="4",
-        **extra,
-    )
+    settings = {
+        "DATABASE_URL": pg_database,
+        "DATAACCESS_LISTEN": "127.0.0.1:0",
+        "DB_MONITOR_INTERVAL": "0.1",
+        "DB_POOL_MIN_CONNS": "1",
+        "DB_POOL_MAX_CONNS": "4",
+    }
+    return clean_environment(**{**settings, **extra})
 
 
 def _start(env: dict[str, str], log: Path) -> tuple[Serve, str]:
@@ -236,7 +236,7 @@ def test_revocation_through_one_worker_is_seen_by_every_worker_within_100ms(
         channels = _channel_per_worker(target, stack)
         keys = {n: keys_grpc.APIKeyServiceStub(channel) for n, channel in channels.items()}
         made = keys[1].CreateAPIKey(
-            keys_pb2.CreateAPIKeyRequest(api_key=keys_pb2.APIKey(name="workers")), timeout=10
+            keys_pb2.CreateAPIKeyRequest(api_key=keys_pb2.APIKey(name="workers", owner_id="workers")), timeout=10
         )
         leaks.register_secret(made.key)
         request = keys_pb2.ValidateAPIKeyRequest(key=made.key)
