@@ -236,7 +236,10 @@ def test_revocation_through_one_worker_is_seen_by_every_worker_within_100ms(
         channels = _channel_per_worker(target, stack)
         keys = {n: keys_grpc.APIKeyServiceStub(channel) for n, channel in channels.items()}
         made = keys[1].CreateAPIKey(
-            keys_pb2.CreateAPIKeyRequest(api_key=keys_pb2.APIKey(name="workers", owner_id="workers")), timeout=10
+            keys_pb2.CreateAPIKeyRequest(
+                api_key=keys_pb2.APIKey(name="workers", owner_id="workers")
+            ),
+            timeout=10,
         )
         leaks.register_secret(made.key)
         request = keys_pb2.ValidateAPIKeyRequest(key=made.key)
