@@ -228,6 +228,43 @@ def test_sigterm_drains_an_in_flight_call_then_exits_0(
     assert serve.log().rstrip().endswith("dataaccess stopped")
 
 
+def test_workers_of_a_killed_supervisor_stop_by_themselves(
+    workers: tuple[Serve, str],
+) -> None:
+    serve, target = workers
+    with ExitStack() as stack:
+        pids = [_answering(channel).pid for channel in _channel_per_worker(target, stack).values()]
+    serve.process.kill()
+    serve.process.wait()
+
+    def gone() -> bool:
+        return not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+    # They are not ours to reap: once the kernel has reparented them, /proc says so.
+    wait_until_sync(gone, what="the orphaned workers to exit", timeout=15)
+    assert serve.log().count("is gone: stopping") == 2
+    assert health_status(target) == "UNREACHABLE"
+
+
+def test_a_worker_that_does_not_stop_is_killed_and_the_supervisor_exits_1(
+    pg_database: str, tmp_path: Path
+) -> None:
+    env = _environment(pg_database, DATAACCESS_SHUTDOWN_GRACE="0")
+    serve, target = _start(env, tmp_path / "serve.log")
+    try:
+        with ExitStack() as stack:
+            stuck = _answering(_channel_per_worker(target, stack)[2])
+        os.kill(stuck.pid, signal.SIGSTOP)  # it cannot act on SIGTERM now
+        began = time.monotonic()
+        assert serve.stop(timeout=60) == 1
+        # DATAACCESS_SHUTDOWN_GRACE (0) plus the supervisor's margin of 15 s.
+        assert 14 < time.monotonic() - began < 30
+        assert f"worker 2 (pid {stuck.pid}) did not stop within 15s: killing it" in serve.log()
+        assert not Path(f"/proc/{stuck.pid}").exists()
+    finally:
+        serve.kill()
+
+
 def test_revocation_through_one_worker_is_seen_by_every_worker_within_100ms(
     workers: tuple[Serve, str],
 ) -> None:
