@@ -64,9 +64,13 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/tmp/wheels \
 
 # pip precompiled the .pyc files at install time (fast start); at run time nothing is
 # written next to the code, which is on a read-only root filesystem in Kubernetes.
+# DATAACCESS_WORKERS=auto: one server process per CPU the container may run on (its
+# cpuset, e.g. `docker run --cpuset-cpus 0,1`); a CPU quota (`--cpus`, a Kubernetes
+# limit) is no affinity, so set a number there (deploy/ sets 2).
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    DATAACCESS_LISTEN=0.0.0.0:50051
+    DATAACCESS_LISTEN=0.0.0.0:50051 \
+    DATAACCESS_WORKERS=auto
 
 USER 10001:10001
 # 8081: the plaintext health-only listener, when DATAACCESS_HEALTH_LISTEN=0.0.0.0:8081
@@ -75,7 +79,8 @@ USER 10001:10001
 EXPOSE 50051 8081 9464
 
 # The server handles SIGTERM itself (health NOT_SERVING, drain for
-# DATAACCESS_SHUTDOWN_GRACE seconds, exit 0). Exec-form ENTRYPOINT keeps it PID 1, so the
+# DATAACCESS_SHUTDOWN_GRACE seconds, exit 0); with workers, the supervisor passes it on
+# to each of them and exits 0 once all have drained. Exec-form ENTRYPOINT keeps it PID 1, so the
 # signal reaches Python directly and not a shell.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dataaccess"]

@@ -3,7 +3,8 @@
 Layers, highest first; a module belongs to the layer of the longest prefix that names it:
 
     entry    cli, app, startup, config, keyfile, announce, observability (the only module
-             importing the OpenTelemetry SDK), __main__: the composition root, which reads the
+             importing the OpenTelemetry SDK), workers and worker_metrics (the supervisor
+             of ``serve --workers``), __main__: the composition root, which reads the
              environment (config validates DSNs with libpq and keyrings with the
              domain's crypto, so it sits here, not below all) and wires the rest
     api      dataaccess_server.api: servicers, conversion, status mapping (grpc)
@@ -57,6 +58,8 @@ LAYER_OF_PREFIX: dict[str, str] = {
     f"{PACKAGE}.announce": "entry",
     f"{PACKAGE}.observability": "entry",
     f"{PACKAGE}.startup": "entry",
+    f"{PACKAGE}.workers": "entry",
+    f"{PACKAGE}.worker_metrics": "entry",
     f"{PACKAGE}.api": "api",
     f"{PACKAGE}.domain": "domain",
     f"{PACKAGE}.domain.model": "model",

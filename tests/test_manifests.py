@@ -25,6 +25,7 @@ import yaml
 
 from dataaccess_server.api.health import LIVENESS, OVERALL
 from dataaccess_server.config import parse_duration
+from dataaccess_server.config.workers import parse_workers
 
 MANIFESTS = Path(__file__).resolve().parent.parent / "deploy" / "kubernetes"
 KUSTOMIZATION = MANIFESTS / "kustomization.yaml"
@@ -222,3 +223,22 @@ def test_termination_grace_outlasts_the_prestop_sleep_and_the_drain() -> None:
     # A draining pod is never restarted by liveness: its failure window outlasts it all.
     liveness = container["livenessProbe"]
     assert liveness["periodSeconds"] * liveness["failureThreshold"] > grace
+
+
+def test_workers_match_the_cpu_the_container_gets() -> None:
+    container = _container()
+    config = _only(MANIFESTS / "configmap.yaml", "ConfigMap")["data"]
+    assert "DATAACCESS_WORKERS" not in {e["name"] for e in container.get("env", [])}
+    # A number: "auto" reads the affinity mask, which a CPU limit does not narrow.
+    workers = parse_workers("DATAACCESS_WORKERS", config["DATAACCESS_WORKERS"])
+    assert workers > 1
+    assert config["DATAACCESS_WORKERS"].strip().isdigit()
+    resources = container["resources"]
+    # One core per worker, requested as much as allowed: each worker can use a core.
+    assert _cores(resources["limits"]["cpu"]) == workers
+    assert _cores(resources["requests"]["cpu"]) == workers
+
+
+def _cores(quantity: str | int) -> float:
+    text = str(quantity)
+    return int(text[:-1]) / 1000 if text.endswith("m") else float(text)

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from dataaccess_server import embedded
@@ -60,6 +60,7 @@ from dataaccess_server.observability import (
 )
 from dataaccess_server.startup import (
     StartupError,
+    attach_embedded,
     check_role,
     prepare_schema,
     start_embedded,
@@ -73,10 +74,16 @@ PARTITION_RETRY = 60.0
 
 
 class Application:
-    """One server process: ``await start()``, then ``await stop()``."""
+    """One server process: ``await start()``, then ``await stop()``.
 
-    def __init__(self, settings: Settings) -> None:
+    ``worker``: its number under ``serve --workers N`` (see ``workers``): its listeners
+    share their ports with the other workers, and it uses the embedded database its
+    supervisor started rather than starting one.
+    """
+
+    def __init__(self, settings: Settings, *, worker: int | None = None) -> None:
         self.settings = settings
+        self.worker = worker
         self.port: int | None = None
         self._postgres: embedded.PostgresInstance | None = None
         self._cluster: Cluster | None = None
@@ -112,7 +119,10 @@ class Application:
         version this code needs, listen address taken).
         """
         settings = self.settings
-        if settings.embedded:
+        embedded_database = settings.embedded
+        if embedded_database and self.worker is not None:
+            settings = self.settings = attach_embedded(settings)
+        elif embedded_database:
             self._postgres, settings = await start_embedded(settings)
             self.settings = settings
         assert settings.primary_dsn is not None
@@ -142,9 +152,7 @@ class Application:
         schema_status = await prepare_schema(settings)
         self.pending_migrations = len(schema_status.pending)
         await cluster.open()
-        await check_role(
-            cluster, schema=settings.schema, embedded_database=self._postgres is not None
-        )
+        await check_role(cluster, schema=settings.schema, embedded_database=embedded_database)
 
         cache: KeyCache[Known] = KeyCache(
             negative_ttl=settings.key_negative_ttl,
@@ -243,6 +251,7 @@ class Application:
             tls=settings.tls,
             limits=settings.limits,
             telemetry=telemetry,
+            worker=self.worker,
         )
         observe_state(
             telemetry,
@@ -297,8 +306,11 @@ class Application:
             self._postgres = None
         log.info("dataaccess stopped")
 
-    async def serve_until_signal(self) -> None:
-        """Run until SIGTERM or SIGINT, then stop gracefully.
+    async def serve_until_signal(
+        self, on_started: Callable[[Application], None] | None = None
+    ) -> None:
+        """Run until SIGTERM or SIGINT, then stop gracefully; ``on_started`` is called
+        once serving (a worker reports to its supervisor there).
 
         A signal during start-up (say, while waiting for the primary) abandons the
         start and stops what was started so far.
@@ -313,6 +325,8 @@ class Application:
             await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
             if starting.done():
                 starting.result()  # raises StartupError
+                if on_started is not None:
+                    on_started(self)
                 await signalled
             else:
                 starting.cancel()

@@ -69,6 +69,22 @@ async def start_embedded(settings: Settings) -> tuple[embedded.PostgresInstance,
     )
 
 
+def attach_embedded(settings: Settings) -> Settings:
+    """``settings`` pointed at the private PostgreSQL a ``serve --workers`` supervisor
+    started (as :func:`start_embedded` would point them), without starting it: a
+    worker neither starts nor stops the database it shares."""
+    directory = settings.data_dir or embedded.default_data_dir()
+    try:
+        instance = embedded.PostgresInstance(directory, major=settings.embedded_pg_major)
+        if not instance.is_running():
+            raise StartupError(f"embedded PostgreSQL in {directory} is not running")
+        dsn = instance.dsn(EMBEDDED_DATABASE)
+    except embedded.EmbeddedPostgresError as exc:
+        raise StartupError(f"embedded PostgreSQL: {exc}") from exc
+    keys = settings.encryption_keys or development_keyring(directory)
+    return replace(settings, primary_dsn=dsn, encryption_keys=keys)
+
+
 async def prepare_schema(settings: Settings) -> MigrationStatus:
     """Migrate (as the owner, re-applying the grants) when DB_AUTO_MIGRATE is on, then
     read the schema's state as the server's own role; it must be current."""

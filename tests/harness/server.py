@@ -116,14 +116,16 @@ def listen_port_from_log(path: Path, timeout: float = 60.0) -> int:
 
 
 class Serve:
-    """``dataaccess serve`` as a process, its stderr in ``log_path``."""
+    """``dataaccess serve [args]`` as a process, its stderr in ``log_path``."""
 
-    def __init__(self, env: Mapping[str, str], log_path: Path) -> None:
+    def __init__(self, env: Mapping[str, str], log_path: Path, *args: str) -> None:
         self.log_path = log_path
         leaks.register_log_file(log_path)
         self.started = time.monotonic()
         with log_path.open("w") as log:
-            self.process = subprocess.Popen(dataaccess_command("serve"), env=dict(env), stderr=log)
+            self.process = subprocess.Popen(
+                dataaccess_command("serve", *args), env=dict(env), stderr=log
+            )
 
     def log(self) -> str:
         """Everything logged so far."""

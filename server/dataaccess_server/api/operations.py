@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from grpc import aio
@@ -23,9 +24,11 @@ class OperationsServicer(ops_grpc.OperationsServiceServicer):
         *,
         default_deadline: float,
         max_deadline: float = DEFAULT_MAX_DEADLINE,
+        worker: int = 0,
     ) -> None:
         self._operations = operations
         self._deadline = CallDeadline(default_deadline, max_deadline)
+        self._worker = worker
 
     async def GetDatabaseStatus(
         self,
@@ -33,4 +36,8 @@ class OperationsServicer(ops_grpc.OperationsServiceServicer):
         context: aio.ServicerContext[Any, Any],
     ) -> ops_pb2.GetDatabaseStatusResponse:
         status = await self._operations.database_status(self._deadline(context))
-        return database_status_to_proto(status)
+        response = database_status_to_proto(status)
+        # Which process answered: with workers, calls on one port reach any of them.
+        response.server.pid = os.getpid()
+        response.server.worker = self._worker
+        return response

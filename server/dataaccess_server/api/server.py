@@ -69,8 +69,6 @@ READ_SERVICES: tuple[str, ...] = (
 API_SERVICES = WRITE_SERVICES + READ_SERVICES
 
 _OPTIONS = (
-    # Two servers must not silently share one port; workers opt in explicitly.
-    ("grpc.so_reuseport", 0),
     # Callers behind load balancers keep connections for long: let them ping.
     ("grpc.keepalive_permit_without_calls", 1),
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
@@ -103,8 +101,14 @@ class GrpcServer:
         tls: TLSFiles | None = None,
         limits: CallLimits | None = None,
         telemetry: Telemetry | None = None,
+        worker: int | None = None,
     ) -> None:
+        """``worker``: this process's number under ``serve --workers N``; its
+        listeners then share their ports with the other workers (SO_REUSEPORT)."""
         self._tls = tls
+        # Two servers must not silently share one port; workers opt in explicitly
+        # (their supervisor made sure the port was free before starting them).
+        self._options = (("grpc.so_reuseport", int(worker is not None)), *_OPTIONS)
         limits = limits or CallLimits()
         telemetry = telemetry or Telemetry.off()
         # Admission first (a counter), then authentication and authorization: nothing
@@ -119,7 +123,10 @@ class GrpcServer:
             interceptors.insert(0, TelemetryInterceptor(telemetry))
         self._server = aio.server(
             interceptors=interceptors,
-            options=(*_OPTIONS, ("grpc.max_receive_message_length", limits.max_message_bytes)),
+            options=(
+                *self._options,
+                ("grpc.max_receive_message_length", limits.max_message_bytes),
+            ),
             maximum_concurrent_rpcs=backstop(limits.max_concurrent_rpcs),
         )
         deadlines = {"default_deadline": default_deadline, "max_deadline": limits.max_deadline}
@@ -131,7 +138,7 @@ class GrpcServer:
             servicer, database, write_services=WRITE_SERVICES, read_services=READ_SERVICES
         )
         ops_grpc.add_OperationsServiceServicer_to_server(
-            OperationsServicer(operations, **deadlines), self._server
+            OperationsServicer(operations, **deadlines, worker=worker or 0), self._server
         )
         tokens_grpc.add_OAuthTokenServiceServicer_to_server(
             OAuthTokenServicer(tokens, **deadlines), self._server
@@ -196,7 +203,7 @@ class GrpcServer:
         if health_listen is not None:
             # Its own server: a second port on the main one would serve every API in
             # plaintext. The servicer is shared, so both answer from one state.
-            self._health_server = aio.server(options=_OPTIONS)
+            self._health_server = aio.server(options=self._options)
             health_pb2_grpc.add_HealthServicer_to_server(self._health_servicer, self._health_server)
             _enable_health_reflection(self._health_server)
             try:

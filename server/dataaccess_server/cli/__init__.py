@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,8 @@ from dataaccess_server.app import Application
 from dataaccess_server.cli.callers import add_callers_commands
 from dataaccess_server.cli.context import open_cluster, open_database, settings_from_environment
 from dataaccess_server.cli.seed import add_seed_command
-from dataaccess_server.config import VARIABLES, ConfigError
+from dataaccess_server.config import VARIABLES, ConfigError, Settings
+from dataaccess_server.config.workers import parse_workers
 from dataaccess_server.db.cluster import Intent
 from dataaccess_server.db.migrations import (
     MigrationFile,
@@ -45,8 +47,15 @@ from dataaccess_server.domain.encryption_key_rotation import rotate_encryption_k
 from dataaccess_server.domain.model.oauth_tokens import RotationProgress
 from dataaccess_server.errors import DataAccessError, InvalidArgumentError
 from dataaccess_server.keyfile import development_keyring
+from dataaccess_server.logs import configure_logging
 from dataaccess_server.observability import start_telemetry
 from dataaccess_server.startup import StartupConfigurationError, StartupError
+from dataaccess_server.workers import (
+    WorkerReport,
+    WorkerStartError,
+    run_supervisor,
+    stop_when_orphaned,
+)
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -73,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"environment:\n{environment}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    serve.add_argument(
+        "--workers",
+        type=_worker_count,
+        metavar="N",
+        help="server processes sharing the port: 1-64 or auto (default DATAACCESS_WORKERS, 1)",
+    )
+    # Set by the supervisor of --workers for each process it starts; not for operators.
+    serve.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    serve.add_argument("--report-fd", type=int, help=argparse.SUPPRESS)
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser(
@@ -154,14 +172,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _serve(_args: argparse.Namespace) -> int:
+def _worker_count(text: str) -> int:
+    try:
+        return parse_workers("--workers", text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+
+
+def _serve(args: argparse.Namespace) -> int:
     settings = settings_from_environment()
     settings.require_keyring()
     settings.require_auth()
-    app = Application(settings)
+    if args.worker is not None:
+        return _serve_worker(settings, args.worker, WorkerReport(args.report_fd))
+    workers = args.workers or settings.workers  # the flag wins
     try:
-        asyncio.run(app.serve_until_signal())
+        if workers > 1:
+            return run_supervisor(settings, workers)
+        asyncio.run(Application(settings).serve_until_signal())
+    except WorkerStartError as exc:
+        print(f"dataaccess: cannot start: {exc}", file=sys.stderr)
+        return exc.code
     except StartupError as exc:
+        print(f"dataaccess: cannot start: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, StartupConfigurationError) else EXIT_FAILURE
+    return 0
+
+
+def _serve_worker(settings: Settings, number: int, report: WorkerReport) -> int:
+    # One of the processes of `serve --workers N`, started by its supervisor.
+    configure_logging(settings.log_level, settings.log_format, worker=number)
+    app = Application(settings, worker=number)
+
+    def serving(app: Application) -> None:
+        report.serving(os.getpid(), app.metrics_port)
+
+    async def run() -> None:
+        orphaned = asyncio.create_task(stop_when_orphaned(os.getppid()))
+        try:
+            await app.serve_until_signal(on_started=serving)
+        finally:
+            orphaned.cancel()
+
+    try:
+        asyncio.run(run())
+    except StartupError as exc:
+        report.failed(str(exc))
         print(f"dataaccess: cannot start: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, StartupConfigurationError) else EXIT_FAILURE
     return 0

@@ -22,6 +22,7 @@ from dataaccess_server.config.cache import CacheSettings, read_cache_settings
 from dataaccess_server.config.limits import read_call_limits
 from dataaccess_server.config.telemetry import TelemetrySettings, read_telemetry
 from dataaccess_server.config.variables import VARIABLES
+from dataaccess_server.config.workers import read_workers
 from dataaccess_server.db.conninfo import DsnError, validate_dsn
 from dataaccess_server.db.pool import PoolSettingError, PoolSettings
 from dataaccess_server.domain.access import AccessPolicy
@@ -88,6 +89,8 @@ class Settings:
     limits: CallLimits = field(default_factory=CallLimits)
     cache: CacheSettings = field(default_factory=CacheSettings)
     """``DATAACCESS_CACHE_*``: the cache's limits and sweep period."""
+    workers: int = 1
+    """``DATAACCESS_WORKERS``: server processes sharing the port (1: no supervisor)."""
 
     migrate_dsn: str | None = None
     """``DB_MIGRATE_URL``: the owner role that applies migrations; None: the primary's."""
@@ -338,6 +341,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         limits=limits,
         cache=read_cache_settings(read, max_message_bytes=limits.max_message_bytes),
         telemetry=read_telemetry(read),
+        workers=read_workers(read),
     )
 
 

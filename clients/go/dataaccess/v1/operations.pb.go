@@ -116,7 +116,10 @@ type GetDatabaseStatusResponse struct {
 	// The primary first, then replicas in configuration order.
 	Nodes []*DatabaseNode `protobuf:"bytes,1,rep,name=nodes,proto3" json:"nodes,omitempty"`
 	// Migration state of the schema on the primary.
-	Schema        *SchemaStatus `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
+	Schema *SchemaStatus `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
+	// The server process that answered: under `dataaccess serve --workers N`,
+	// one of N processes sharing the port, each with its own pools.
+	Server        *ServerProcess `protobuf:"bytes,3,opt,name=server,proto3" json:"server,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -165,6 +168,69 @@ func (x *GetDatabaseStatusResponse) GetSchema() *SchemaStatus {
 	return nil
 }
 
+func (x *GetDatabaseStatusResponse) GetServer() *ServerProcess {
+	if x != nil {
+		return x.Server
+	}
+	return nil
+}
+
+// One process of the service.
+type ServerProcess struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Its operating-system process id.
+	Pid int64 `protobuf:"varint,1,opt,name=pid,proto3" json:"pid,omitempty"`
+	// Its worker number, 1 to N under `serve --workers N`; 0 when the server is
+	// a single process.
+	Worker        int32 `protobuf:"varint,2,opt,name=worker,proto3" json:"worker,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ServerProcess) Reset() {
+	*x = ServerProcess{}
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ServerProcess) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ServerProcess) ProtoMessage() {}
+
+func (x *ServerProcess) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ServerProcess.ProtoReflect.Descriptor instead.
+func (*ServerProcess) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ServerProcess) GetPid() int64 {
+	if x != nil {
+		return x.Pid
+	}
+	return 0
+}
+
+func (x *ServerProcess) GetWorker() int32 {
+	if x != nil {
+		return x.Worker
+	}
+	return 0
+}
+
 type DatabaseNode struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Stable name: "primary", "replica-1", "replica-2", ...
@@ -202,7 +268,7 @@ type DatabaseNode struct {
 
 func (x *DatabaseNode) Reset() {
 	*x = DatabaseNode{}
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[2]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -214,7 +280,7 @@ func (x *DatabaseNode) String() string {
 func (*DatabaseNode) ProtoMessage() {}
 
 func (x *DatabaseNode) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[2]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -227,7 +293,7 @@ func (x *DatabaseNode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DatabaseNode.ProtoReflect.Descriptor instead.
 func (*DatabaseNode) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{2}
+	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *DatabaseNode) GetName() string {
@@ -364,7 +430,7 @@ type PoolStats struct {
 
 func (x *PoolStats) Reset() {
 	*x = PoolStats{}
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[3]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -376,7 +442,7 @@ func (x *PoolStats) String() string {
 func (*PoolStats) ProtoMessage() {}
 
 func (x *PoolStats) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[3]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -389,7 +455,7 @@ func (x *PoolStats) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PoolStats.ProtoReflect.Descriptor instead.
 func (*PoolStats) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{3}
+	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PoolStats) GetPoolMin() int64 {
@@ -516,7 +582,7 @@ type SchemaStatus struct {
 
 func (x *SchemaStatus) Reset() {
 	*x = SchemaStatus{}
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[4]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -528,7 +594,7 @@ func (x *SchemaStatus) String() string {
 func (*SchemaStatus) ProtoMessage() {}
 
 func (x *SchemaStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[4]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -541,7 +607,7 @@ func (x *SchemaStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SchemaStatus.ProtoReflect.Descriptor instead.
 func (*SchemaStatus) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{4}
+	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *SchemaStatus) GetKnown() bool {
@@ -589,7 +655,7 @@ type Migration struct {
 
 func (x *Migration) Reset() {
 	*x = Migration{}
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[5]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -601,7 +667,7 @@ func (x *Migration) String() string {
 func (*Migration) ProtoMessage() {}
 
 func (x *Migration) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_operations_proto_msgTypes[5]
+	mi := &file_dataaccess_v1_operations_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -614,7 +680,7 @@ func (x *Migration) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Migration.ProtoReflect.Descriptor instead.
 func (*Migration) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{5}
+	return file_dataaccess_v1_operations_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Migration) GetVersion() int64 {
@@ -636,10 +702,14 @@ var File_dataaccess_v1_operations_proto protoreflect.FileDescriptor
 const file_dataaccess_v1_operations_proto_rawDesc = "" +
 	"\n" +
 	"\x1edataaccess/v1/operations.proto\x12\rdataaccess.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x1a\n" +
-	"\x18GetDatabaseStatusRequest\"\x83\x01\n" +
+	"\x18GetDatabaseStatusRequest\"\xb9\x01\n" +
 	"\x19GetDatabaseStatusResponse\x121\n" +
 	"\x05nodes\x18\x01 \x03(\v2\x1b.dataaccess.v1.DatabaseNodeR\x05nodes\x123\n" +
-	"\x06schema\x18\x02 \x01(\v2\x1b.dataaccess.v1.SchemaStatusR\x06schema\"\xeb\x04\n" +
+	"\x06schema\x18\x02 \x01(\v2\x1b.dataaccess.v1.SchemaStatusR\x06schema\x124\n" +
+	"\x06server\x18\x03 \x01(\v2\x1c.dataaccess.v1.ServerProcessR\x06server\"9\n" +
+	"\rServerProcess\x12\x10\n" +
+	"\x03pid\x18\x01 \x01(\x03R\x03pid\x12\x16\n" +
+	"\x06worker\x18\x02 \x01(\x05R\x06worker\"\xeb\x04\n" +
 	"\fDatabaseNode\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03dsn\x18\x02 \x01(\tR\x03dsn\x12@\n" +
@@ -707,35 +777,37 @@ func file_dataaccess_v1_operations_proto_rawDescGZIP() []byte {
 }
 
 var file_dataaccess_v1_operations_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_dataaccess_v1_operations_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_dataaccess_v1_operations_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_dataaccess_v1_operations_proto_goTypes = []any{
 	(NodeRole)(0),                     // 0: dataaccess.v1.NodeRole
 	(*GetDatabaseStatusRequest)(nil),  // 1: dataaccess.v1.GetDatabaseStatusRequest
 	(*GetDatabaseStatusResponse)(nil), // 2: dataaccess.v1.GetDatabaseStatusResponse
-	(*DatabaseNode)(nil),              // 3: dataaccess.v1.DatabaseNode
-	(*PoolStats)(nil),                 // 4: dataaccess.v1.PoolStats
-	(*SchemaStatus)(nil),              // 5: dataaccess.v1.SchemaStatus
-	(*Migration)(nil),                 // 6: dataaccess.v1.Migration
-	(*timestamppb.Timestamp)(nil),     // 7: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),       // 8: google.protobuf.Duration
+	(*ServerProcess)(nil),             // 3: dataaccess.v1.ServerProcess
+	(*DatabaseNode)(nil),              // 4: dataaccess.v1.DatabaseNode
+	(*PoolStats)(nil),                 // 5: dataaccess.v1.PoolStats
+	(*SchemaStatus)(nil),              // 6: dataaccess.v1.SchemaStatus
+	(*Migration)(nil),                 // 7: dataaccess.v1.Migration
+	(*timestamppb.Timestamp)(nil),     // 8: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),       // 9: google.protobuf.Duration
 }
 var file_dataaccess_v1_operations_proto_depIdxs = []int32{
-	3,  // 0: dataaccess.v1.GetDatabaseStatusResponse.nodes:type_name -> dataaccess.v1.DatabaseNode
-	5,  // 1: dataaccess.v1.GetDatabaseStatusResponse.schema:type_name -> dataaccess.v1.SchemaStatus
-	0,  // 2: dataaccess.v1.DatabaseNode.configured_role:type_name -> dataaccess.v1.NodeRole
-	0,  // 3: dataaccess.v1.DatabaseNode.observed_role:type_name -> dataaccess.v1.NodeRole
-	7,  // 4: dataaccess.v1.DatabaseNode.last_check_time:type_name -> google.protobuf.Timestamp
-	8,  // 5: dataaccess.v1.DatabaseNode.replay_lag:type_name -> google.protobuf.Duration
-	4,  // 6: dataaccess.v1.DatabaseNode.pool:type_name -> dataaccess.v1.PoolStats
-	6,  // 7: dataaccess.v1.SchemaStatus.pending_migrations:type_name -> dataaccess.v1.Migration
-	6,  // 8: dataaccess.v1.SchemaStatus.drifted_migrations:type_name -> dataaccess.v1.Migration
-	1,  // 9: dataaccess.v1.OperationsService.GetDatabaseStatus:input_type -> dataaccess.v1.GetDatabaseStatusRequest
-	2,  // 10: dataaccess.v1.OperationsService.GetDatabaseStatus:output_type -> dataaccess.v1.GetDatabaseStatusResponse
-	10, // [10:11] is the sub-list for method output_type
-	9,  // [9:10] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	4,  // 0: dataaccess.v1.GetDatabaseStatusResponse.nodes:type_name -> dataaccess.v1.DatabaseNode
+	6,  // 1: dataaccess.v1.GetDatabaseStatusResponse.schema:type_name -> dataaccess.v1.SchemaStatus
+	3,  // 2: dataaccess.v1.GetDatabaseStatusResponse.server:type_name -> dataaccess.v1.ServerProcess
+	0,  // 3: dataaccess.v1.DatabaseNode.configured_role:type_name -> dataaccess.v1.NodeRole
+	0,  // 4: dataaccess.v1.DatabaseNode.observed_role:type_name -> dataaccess.v1.NodeRole
+	8,  // 5: dataaccess.v1.DatabaseNode.last_check_time:type_name -> google.protobuf.Timestamp
+	9,  // 6: dataaccess.v1.DatabaseNode.replay_lag:type_name -> google.protobuf.Duration
+	5,  // 7: dataaccess.v1.DatabaseNode.pool:type_name -> dataaccess.v1.PoolStats
+	7,  // 8: dataaccess.v1.SchemaStatus.pending_migrations:type_name -> dataaccess.v1.Migration
+	7,  // 9: dataaccess.v1.SchemaStatus.drifted_migrations:type_name -> dataaccess.v1.Migration
+	1,  // 10: dataaccess.v1.OperationsService.GetDatabaseStatus:input_type -> dataaccess.v1.GetDatabaseStatusRequest
+	2,  // 11: dataaccess.v1.OperationsService.GetDatabaseStatus:output_type -> dataaccess.v1.GetDatabaseStatusResponse
+	11, // [11:12] is the sub-list for method output_type
+	10, // [10:11] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_dataaccess_v1_operations_proto_init() }
@@ -743,14 +815,14 @@ func file_dataaccess_v1_operations_proto_init() {
 	if File_dataaccess_v1_operations_proto != nil {
 		return
 	}
-	file_dataaccess_v1_operations_proto_msgTypes[2].OneofWrappers = []any{}
+	file_dataaccess_v1_operations_proto_msgTypes[3].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dataaccess_v1_operations_proto_rawDesc), len(file_dataaccess_v1_operations_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

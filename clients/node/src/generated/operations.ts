@@ -8,6 +8,7 @@ import type { Migration as _dataaccess_v1_Migration, Migration__Output as _dataa
 import type { OperationsServiceClient as _dataaccess_v1_OperationsServiceClient, OperationsServiceDefinition as _dataaccess_v1_OperationsServiceDefinition } from './dataaccess/v1/OperationsService';
 import type { PoolStats as _dataaccess_v1_PoolStats, PoolStats__Output as _dataaccess_v1_PoolStats__Output } from './dataaccess/v1/PoolStats';
 import type { SchemaStatus as _dataaccess_v1_SchemaStatus, SchemaStatus__Output as _dataaccess_v1_SchemaStatus__Output } from './dataaccess/v1/SchemaStatus';
+import type { ServerProcess as _dataaccess_v1_ServerProcess, ServerProcess__Output as _dataaccess_v1_ServerProcess__Output } from './dataaccess/v1/ServerProcess';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 
@@ -30,6 +31,7 @@ export interface ProtoGrpcType {
       OperationsService: SubtypeConstructor<typeof grpc.Client, _dataaccess_v1_OperationsServiceClient> & { service: _dataaccess_v1_OperationsServiceDefinition }
       PoolStats: MessageTypeDefinition<_dataaccess_v1_PoolStats, _dataaccess_v1_PoolStats__Output>
       SchemaStatus: MessageTypeDefinition<_dataaccess_v1_SchemaStatus, _dataaccess_v1_SchemaStatus__Output>
+      ServerProcess: MessageTypeDefinition<_dataaccess_v1_ServerProcess, _dataaccess_v1_ServerProcess__Output>
     }
   }
   google: {

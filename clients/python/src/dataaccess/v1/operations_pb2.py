@@ -26,27 +26,29 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x64\x61taaccess/v1/operations.proto\x12\rdataaccess.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x1a\n\x18GetDatabaseStatusRequest\"t\n\x19GetDatabaseStatusResponse\x12*\n\x05nodes\x18\x01 \x03(\x0b\x32\x1b.dataaccess.v1.DatabaseNode\x12+\n\x06schema\x18\x02 \x01(\x0b\x32\x1b.dataaccess.v1.SchemaStatus\"\xc9\x03\n\x0c\x44\x61tabaseNode\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03\x64sn\x18\x02 \x01(\t\x12\x30\n\x0f\x63onfigured_role\x18\x03 \x01(\x0e\x32\x17.dataaccess.v1.NodeRole\x12.\n\robserved_role\x18\x04 \x01(\x0e\x32\x17.dataaccess.v1.NodeRole\x12\x11\n\treachable\x18\x05 \x01(\x08\x12\x33\n\x0flast_check_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nlast_error\x18\x07 \x01(\t\x12-\n\nreplay_lag\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1d\n\x10replay_lag_bytes\x18\t \x01(\x03H\x00\x88\x01\x01\x12\x16\n\x0eserver_version\x18\n \x01(\t\x12&\n\x04pool\x18\x0b \x01(\x0b\x32\x18.dataaccess.v1.PoolStats\x12\x13\n\x0bin_rotation\x18\x0c \x01(\x08\x12\x17\n\x0frotation_reason\x18\r \x01(\t\x12\x0f\n\x07wal_lsn\x18\x0e \x01(\tB\x13\n\x11_replay_lag_bytes\"\xe4\x02\n\tPoolStats\x12\x10\n\x08pool_min\x18\x01 \x01(\x03\x12\x10\n\x08pool_max\x18\x02 \x01(\x03\x12\x11\n\tpool_size\x18\x03 \x01(\x03\x12\x16\n\x0epool_available\x18\x04 \x01(\x03\x12\x18\n\x10requests_waiting\x18\x05 \x01(\x03\x12\x14\n\x0crequests_num\x18\x06 \x01(\x03\x12\x17\n\x0frequests_queued\x18\x07 \x01(\x03\x12\x18\n\x10requests_wait_ms\x18\x08 \x01(\x03\x12\x17\n\x0frequests_errors\x18\t \x01(\x03\x12\x10\n\x08usage_ms\x18\n \x01(\x03\x12\x13\n\x0breturns_bad\x18\x0b \x01(\x03\x12\x17\n\x0f\x63onnections_num\x18\x0c \x01(\x03\x12\x16\n\x0e\x63onnections_ms\x18\r \x01(\x03\x12\x1a\n\x12\x63onnections_errors\x18\x0e \x01(\x03\x12\x18\n\x10\x63onnections_lost\x18\x0f \x01(\x03\"\xba\x01\n\x0cSchemaStatus\x12\r\n\x05known\x18\x01 \x01(\x08\x12\x17\n\x0f\x63urrent_version\x18\x02 \x01(\x03\x12\x16\n\x0elatest_version\x18\x03 \x01(\x03\x12\x34\n\x12pending_migrations\x18\x04 \x03(\x0b\x32\x18.dataaccess.v1.Migration\x12\x34\n\x12\x64rifted_migrations\x18\x05 \x03(\x0b\x32\x18.dataaccess.v1.Migration\"*\n\tMigration\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t*S\n\x08NodeRole\x12\x19\n\x15NODE_ROLE_UNSPECIFIED\x10\x00\x12\x15\n\x11NODE_ROLE_PRIMARY\x10\x01\x12\x15\n\x11NODE_ROLE_REPLICA\x10\x02\x32{\n\x11OperationsService\x12\x66\n\x11GetDatabaseStatus\x12\'.dataaccess.v1.GetDatabaseStatusRequest\x1a(.dataaccess.v1.GetDatabaseStatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x64\x61taaccess/v1/operations.proto\x12\rdataaccess.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x1a\n\x18GetDatabaseStatusRequest\"\xa2\x01\n\x19GetDatabaseStatusResponse\x12*\n\x05nodes\x18\x01 \x03(\x0b\x32\x1b.dataaccess.v1.DatabaseNode\x12+\n\x06schema\x18\x02 \x01(\x0b\x32\x1b.dataaccess.v1.SchemaStatus\x12,\n\x06server\x18\x03 \x01(\x0b\x32\x1c.dataaccess.v1.ServerProcess\",\n\rServerProcess\x12\x0b\n\x03pid\x18\x01 \x01(\x03\x12\x0e\n\x06worker\x18\x02 \x01(\x05\"\xc9\x03\n\x0c\x44\x61tabaseNode\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03\x64sn\x18\x02 \x01(\t\x12\x30\n\x0f\x63onfigured_role\x18\x03 \x01(\x0e\x32\x17.dataaccess.v1.NodeRole\x12.\n\robserved_role\x18\x04 \x01(\x0e\x32\x17.dataaccess.v1.NodeRole\x12\x11\n\treachable\x18\x05 \x01(\x08\x12\x33\n\x0flast_check_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nlast_error\x18\x07 \x01(\t\x12-\n\nreplay_lag\x18\x08 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1d\n\x10replay_lag_bytes\x18\t \x01(\x03H\x00\x88\x01\x01\x12\x16\n\x0eserver_version\x18\n \x01(\t\x12&\n\x04pool\x18\x0b \x01(\x0b\x32\x18.dataaccess.v1.PoolStats\x12\x13\n\x0bin_rotation\x18\x0c \x01(\x08\x12\x17\n\x0frotation_reason\x18\r \x01(\t\x12\x0f\n\x07wal_lsn\x18\x0e \x01(\tB\x13\n\x11_replay_lag_bytes\"\xe4\x02\n\tPoolStats\x12\x10\n\x08pool_min\x18\x01 \x01(\x03\x12\x10\n\x08pool_max\x18\x02 \x01(\x03\x12\x11\n\tpool_size\x18\x03 \x01(\x03\x12\x16\n\x0epool_available\x18\x04 \x01(\x03\x12\x18\n\x10requests_waiting\x18\x05 \x01(\x03\x12\x14\n\x0crequests_num\x18\x06 \x01(\x03\x12\x17\n\x0frequests_queued\x18\x07 \x01(\x03\x12\x18\n\x10requests_wait_ms\x18\x08 \x01(\x03\x12\x17\n\x0frequests_errors\x18\t \x01(\x03\x12\x10\n\x08usage_ms\x18\n \x01(\x03\x12\x13\n\x0breturns_bad\x18\x0b \x01(\x03\x12\x17\n\x0f\x63onnections_num\x18\x0c \x01(\x03\x12\x16\n\x0e\x63onnections_ms\x18\r \x01(\x03\x12\x1a\n\x12\x63onnections_errors\x18\x0e \x01(\x03\x12\x18\n\x10\x63onnections_lost\x18\x0f \x01(\x03\"\xba\x01\n\x0cSchemaStatus\x12\r\n\x05known\x18\x01 \x01(\x08\x12\x17\n\x0f\x63urrent_version\x18\x02 \x01(\x03\x12\x16\n\x0elatest_version\x18\x03 \x01(\x03\x12\x34\n\x12pending_migrations\x18\x04 \x03(\x0b\x32\x18.dataaccess.v1.Migration\x12\x34\n\x12\x64rifted_migrations\x18\x05 \x03(\x0b\x32\x18.dataaccess.v1.Migration\"*\n\tMigration\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t*S\n\x08NodeRole\x12\x19\n\x15NODE_ROLE_UNSPECIFIED\x10\x00\x12\x15\n\x11NODE_ROLE_PRIMARY\x10\x01\x12\x15\n\x11NODE_ROLE_REPLICA\x10\x02\x32{\n\x11OperationsService\x12\x66\n\x11GetDatabaseStatus\x12\'.dataaccess.v1.GetDatabaseStatusRequest\x1a(.dataaccess.v1.GetDatabaseStatusResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dataaccess.v1.operations_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_NODEROLE']._serialized_start=1312
-  _globals['_NODEROLE']._serialized_end=1395
+  _globals['_NODEROLE']._serialized_start=1405
+  _globals['_NODEROLE']._serialized_end=1488
   _globals['_GETDATABASESTATUSREQUEST']._serialized_start=114
   _globals['_GETDATABASESTATUSREQUEST']._serialized_end=140
-  _globals['_GETDATABASESTATUSRESPONSE']._serialized_start=142
-  _globals['_GETDATABASESTATUSRESPONSE']._serialized_end=258
-  _globals['_DATABASENODE']._serialized_start=261
-  _globals['_DATABASENODE']._serialized_end=718
-  _globals['_POOLSTATS']._serialized_start=721
-  _globals['_POOLSTATS']._serialized_end=1077
-  _globals['_SCHEMASTATUS']._serialized_start=1080
-  _globals['_SCHEMASTATUS']._serialized_end=1266
-  _globals['_MIGRATION']._serialized_start=1268
-  _globals['_MIGRATION']._serialized_end=1310
-  _globals['_OPERATIONSSERVICE']._serialized_start=1397
-  _globals['_OPERATIONSSERVICE']._serialized_end=1520
+  _globals['_GETDATABASESTATUSRESPONSE']._serialized_start=143
+  _globals['_GETDATABASESTATUSRESPONSE']._serialized_end=305
+  _globals['_SERVERPROCESS']._serialized_start=307
+  _globals['_SERVERPROCESS']._serialized_end=351
+  _globals['_DATABASENODE']._serialized_start=354
+  _globals['_DATABASENODE']._serialized_end=811
+  _globals['_POOLSTATS']._serialized_start=814
+  _globals['_POOLSTATS']._serialized_end=1170
+  _globals['_SCHEMASTATUS']._serialized_start=1173
+  _globals['_SCHEMASTATUS']._serialized_end=1359
+  _globals['_MIGRATION']._serialized_start=1361
+  _globals['_MIGRATION']._serialized_end=1403
+  _globals['_OPERATIONSSERVICE']._serialized_start=1490
+  _globals['_OPERATIONSSERVICE']._serialized_end=1613
 # @@protoc_insertion_point(module_scope)

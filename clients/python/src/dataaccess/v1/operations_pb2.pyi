@@ -64,6 +64,7 @@ class GetDatabaseStatusResponse(_message.Message):
 
     NODES_FIELD_NUMBER: _builtins.int
     SCHEMA_FIELD_NUMBER: _builtins.int
+    SERVER_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def nodes(self) -> _containers.RepeatedCompositeFieldContainer[Global___DatabaseNode]:
         """The primary first, then replicas in configuration order."""
@@ -72,19 +73,54 @@ class GetDatabaseStatusResponse(_message.Message):
     def schema(self) -> Global___SchemaStatus:
         """Migration state of the schema on the primary."""
 
+    @_builtins.property
+    def server(self) -> Global___ServerProcess:
+        """The server process that answered: under `dataaccess serve --workers N`,
+        one of N processes sharing the port, each with its own pools.
+        """
+
     def __init__(
         self,
         *,
         nodes: _abc.Iterable[Global___DatabaseNode] | None = ...,
         schema: Global___SchemaStatus | None = ...,
+        server: Global___ServerProcess | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["schema", b"schema"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["schema", b"schema", "server", b"server"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["nodes", b"nodes", "schema", b"schema"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["nodes", b"nodes", "schema", b"schema", "server", b"server"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetDatabaseStatusResponse: _TypeAlias = GetDatabaseStatusResponse  # noqa: Y015
+
+@_typing.final
+class ServerProcess(_message.Message):
+    """One process of the service."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PID_FIELD_NUMBER: _builtins.int
+    WORKER_FIELD_NUMBER: _builtins.int
+    pid: _builtins.int
+    """Its operating-system process id."""
+    worker: _builtins.int
+    """Its worker number, 1 to N under `serve --workers N`; 0 when the server is
+    a single process.
+    """
+    def __init__(
+        self,
+        *,
+        pid: _builtins.int = ...,
+        worker: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pid", b"pid", "worker", b"worker"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ServerProcess: _TypeAlias = ServerProcess  # noqa: Y015
 
 @_typing.final
 class DatabaseNode(_message.Message):
