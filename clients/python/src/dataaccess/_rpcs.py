@@ -39,6 +39,7 @@ RPC_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("/dataaccess.v1.AnalyticsService/GetUsageTimeSeries", "get_usage_time_series"),
     ("/dataaccess.v1.APIKeyService/CreateAPIKey", "create_api_key"),
     ("/dataaccess.v1.APIKeyService/ValidateAPIKey", "validate_api_key"),
+    ("/dataaccess.v1.APIKeyService/StreamValidateAPIKeys", "stream_validate_api_keys"),
     ("/dataaccess.v1.APIKeyService/GetAPIKey", "get_api_key"),
     ("/dataaccess.v1.APIKeyService/ListAPIKeys", "list_api_keys"),
     ("/dataaccess.v1.APIKeyService/UpdateAPIKey", "update_api_key"),
@@ -219,6 +220,34 @@ class SyncRPCs(SyncCaller):
             "/dataaccess.v1.APIKeyService/ValidateAPIKey",
             request,
             api_keys_pb2.ValidateAPIKeyResponse,
+            timeout,
+            metadata,
+        )
+
+    def stream_validate_api_keys(
+        self,
+        requests: Iterable[api_keys_pb2.StreamValidateAPIKeysRequest],
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> Iterator[api_keys_pb2.StreamValidateAPIKeysResponse]:
+        """Validates many keys over one long-lived stream, for proxies: each request names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready, so
+        answers may come in another order than the requests. Each answer is what ValidateAPIKey
+        would have answered (rate limits and quotas counted once per request), or an item error
+        (a malformed request, a database outage) that ends neither the stream nor other requests.
+        The stream itself ends with RESOURCE_EXHAUSTED past its maximum duration, UNAVAILABLE
+        when the server shuts down: requests left unanswered then were not counted, send them
+        again on a new stream.
+
+        Calls ``APIKeyService.StreamValidateAPIKeys``. Answers come as they are ready, while
+        requests are still sent; no default deadline; close the iterator to cancel. Not retried:
+        after an error, send the requests left unanswered again.
+        """
+        return self._stream_stream(
+            "/dataaccess.v1.APIKeyService/StreamValidateAPIKeys",
+            requests,
+            api_keys_pb2.StreamValidateAPIKeysResponse,
             timeout,
             metadata,
         )
@@ -1015,6 +1044,34 @@ class AsyncRPCs(AsyncCaller):
             "/dataaccess.v1.APIKeyService/ValidateAPIKey",
             request,
             api_keys_pb2.ValidateAPIKeyResponse,
+            timeout,
+            metadata,
+        )
+
+    def stream_validate_api_keys(
+        self,
+        requests: AnyIterable[api_keys_pb2.StreamValidateAPIKeysRequest],
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> AsyncIterator[api_keys_pb2.StreamValidateAPIKeysResponse]:
+        """Validates many keys over one long-lived stream, for proxies: each request names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready, so
+        answers may come in another order than the requests. Each answer is what ValidateAPIKey
+        would have answered (rate limits and quotas counted once per request), or an item error
+        (a malformed request, a database outage) that ends neither the stream nor other requests.
+        The stream itself ends with RESOURCE_EXHAUSTED past its maximum duration, UNAVAILABLE
+        when the server shuts down: requests left unanswered then were not counted, send them
+        again on a new stream.
+
+        Calls ``APIKeyService.StreamValidateAPIKeys``. Answers come as they are ready, while
+        requests are still sent; no default deadline; close the iterator to cancel. Not retried:
+        after an error, send the requests left unanswered again.
+        """
+        return self._stream_stream(
+            "/dataaccess.v1.APIKeyService/StreamValidateAPIKeys",
+            requests,
+            api_keys_pb2.StreamValidateAPIKeysResponse,
             timeout,
             metadata,
         )

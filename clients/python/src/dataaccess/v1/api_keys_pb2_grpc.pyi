@@ -45,6 +45,16 @@ class APIKeyServiceStub:
     unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
     rate limit and quota when valid.
     """
+    StreamValidateAPIKeys: _grpc.StreamStreamMultiCallable[_api_keys_pb2.StreamValidateAPIKeysRequest, _api_keys_pb2.StreamValidateAPIKeysResponse]
+    """Validates many keys over one long-lived stream, for proxies: each request names a
+    correlation_id and is answered once, with that id, as soon as its answer is ready, so
+    answers may come in another order than the requests. Each answer is what
+    ValidateAPIKey would have answered (rate limits and quotas counted once per request),
+    or an item error (a malformed request, a database outage) that ends neither the
+    stream nor other requests. The stream itself ends with RESOURCE_EXHAUSTED past its
+    maximum duration, UNAVAILABLE when the server shuts down: requests left unanswered
+    then were not counted, send them again on a new stream.
+    """
     GetAPIKey: _grpc.UnaryUnaryMultiCallable[_api_keys_pb2.GetAPIKeyRequest, _api_keys_pb2.GetAPIKeyResponse]
     """Reads a key's public record."""
     ListAPIKeys: _grpc.UnaryUnaryMultiCallable[_api_keys_pb2.ListAPIKeysRequest, _api_keys_pb2.ListAPIKeysResponse]
@@ -74,6 +84,16 @@ class APIKeyServiceAsyncStub(APIKeyServiceStub):
     """Checks a key: answers valid or not with a reason, never an error status for an
     unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
     rate limit and quota when valid.
+    """
+    StreamValidateAPIKeys: _aio.StreamStreamMultiCallable[_api_keys_pb2.StreamValidateAPIKeysRequest, _api_keys_pb2.StreamValidateAPIKeysResponse]  # type: ignore[assignment]
+    """Validates many keys over one long-lived stream, for proxies: each request names a
+    correlation_id and is answered once, with that id, as soon as its answer is ready, so
+    answers may come in another order than the requests. Each answer is what
+    ValidateAPIKey would have answered (rate limits and quotas counted once per request),
+    or an item error (a malformed request, a database outage) that ends neither the
+    stream nor other requests. The stream itself ends with RESOURCE_EXHAUSTED past its
+    maximum duration, UNAVAILABLE when the server shuts down: requests left unanswered
+    then were not counted, send them again on a new stream.
     """
     GetAPIKey: _aio.UnaryUnaryMultiCallable[_api_keys_pb2.GetAPIKeyRequest, _api_keys_pb2.GetAPIKeyResponse]  # type: ignore[assignment]
     """Reads a key's public record."""
@@ -113,6 +133,22 @@ class APIKeyServiceServicer(metaclass=_abc_1.ABCMeta):
         """Checks a key: answers valid or not with a reason, never an error status for an
         unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
         rate limit and quota when valid.
+        """
+
+    @_abc_1.abstractmethod
+    def StreamValidateAPIKeys(
+        self,
+        request_iterator: _MaybeAsyncIterator[_api_keys_pb2.StreamValidateAPIKeysRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_api_keys_pb2.StreamValidateAPIKeysResponse], _abc.AsyncIterator[_api_keys_pb2.StreamValidateAPIKeysResponse]]:
+        """Validates many keys over one long-lived stream, for proxies: each request names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready, so
+        answers may come in another order than the requests. Each answer is what
+        ValidateAPIKey would have answered (rate limits and quotas counted once per request),
+        or an item error (a malformed request, a database outage) that ends neither the
+        stream nor other requests. The stream itself ends with RESOURCE_EXHAUSTED past its
+        maximum duration, UNAVAILABLE when the server shuts down: requests left unanswered
+        then were not counted, send them again on a new stream.
         """
 
     @_abc_1.abstractmethod
