@@ -111,7 +111,6 @@ class ValidationStream:
         self._requests = requests
         self._deadline = deadline
         self._longest = longest
-        self._ends = Deadline.after(longest)
         self._count = count
         self._build = StreamAnswers()
         self._unsent: deque[Response] = deque()
@@ -133,6 +132,9 @@ class ValidationStream:
     async def answers(self, registry: set[ValidationStream]) -> AsyncIterator[Response]:
         """Every answer, as it is ready; then the stream's end (an error, or none when
         the client closed its side). Leaves ``registry`` when it ends."""
+        if self._ending is not None:  # stopped before it started
+            registry.discard(self)
+            raise self._ending
         self._reader = asyncio.create_task(self._read(), name="validation-stream-read")
         try:
             while True:
@@ -203,8 +205,9 @@ class ValidationStream:
             self._send(self._build.answer(correlation_id, now))
             return
         await self._slots.acquire()
-        deadline = self._deadline().capped(self._ends.remaining())
-        task = asyncio.create_task(self._settle(correlation_id, now, deadline))
+        # The call's deadline as it stands (or the default one, per validation), not
+        # the stream's end: what was read is answered even after the stream's time.
+        task = asyncio.create_task(self._settle(correlation_id, now, self._deadline()))
         self._in_flight.add(task)
         task.add_done_callback(self._settled)
 
