@@ -4,9 +4,10 @@ A unary ValidateAPIKey builds its answer from the key's record every time
 (``validation_to_proto``: the record's message, its metadata through ``json_format``, five
 timestamps). A stream answers the same cached keys again and again, and a cached key's
 record is one object for as long as it stays cached: the answer built for it once is
-kept (keyed by the record's identity and the reason) and copied into each answer. Only
-answers with a rate-limit state (counted in storage, so never on the cheap path) are
-built afresh, around the kept record message.
+kept (keyed by the record's identity and the reason) and copied into each answer.
+Answers with a rate-limit state (counted in storage, so never on the cheap path) are
+built afresh around the kept record message; a key with a quota gets a new record per
+validation (the quota left), so its messages are built afresh and not kept.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class StreamAnswers:
             response.rate_limit.remaining = result.rate.remaining
             response.rate_limit.reset_time.FromDatetime(result.rate.reset_time)
             return response
+        if record.remaining_uses is not None:
+            return validation_to_proto(result)
         kept = self._answers.get((id(record), result.reason))
         if kept is not None and kept[0] is record:
             return kept[1]
@@ -73,6 +76,8 @@ class StreamAnswers:
         return response
 
     def _record(self, record: APIKey) -> keys_pb2.APIKey:
+        if record.remaining_uses is not None:
+            return key_to_proto(record)
         kept = self._records.get(id(record))
         if kept is not None and kept[0] is record:
             return kept[1]
