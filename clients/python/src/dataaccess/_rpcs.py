@@ -236,9 +236,9 @@ class SyncRPCs(SyncCaller):
         answers may come in another order than the requests. Each answer is what ValidateAPIKey
         would have answered (rate limits and quotas counted once per request), or an item error
         (a malformed request, a database outage) that ends neither the stream nor other requests.
-        The stream itself ends with RESOURCE_EXHAUSTED past its maximum duration, UNAVAILABLE
-        when the server shuts down: requests left unanswered then were not counted, send them
-        again on a new stream.
+        The stream ends with UNAVAILABLE past its longest duration (an hour by default) or when
+        the server shuts down, once the requests it read are answered: requests left unanswered
+        were not counted, send them again on a new stream.
 
         Calls ``APIKeyService.StreamValidateAPIKeys``. Answers come as they are ready, while
         requests are still sent; no default deadline; close the iterator to cancel. Not retried:
@@ -1060,9 +1060,9 @@ class AsyncRPCs(AsyncCaller):
         answers may come in another order than the requests. Each answer is what ValidateAPIKey
         would have answered (rate limits and quotas counted once per request), or an item error
         (a malformed request, a database outage) that ends neither the stream nor other requests.
-        The stream itself ends with RESOURCE_EXHAUSTED past its maximum duration, UNAVAILABLE
-        when the server shuts down: requests left unanswered then were not counted, send them
-        again on a new stream.
+        The stream ends with UNAVAILABLE past its longest duration (an hour by default) or when
+        the server shuts down, once the requests it read are answered: requests left unanswered
+        were not counted, send them again on a new stream.
 
         Calls ``APIKeyService.StreamValidateAPIKeys``. Answers come as they are ready, while
         requests are still sent; no default deadline; close the iterator to cancel. Not retried:

@@ -51,9 +51,9 @@ class APIKeyServiceStub:
     answers may come in another order than the requests. Each answer is what
     ValidateAPIKey would have answered (rate limits and quotas counted once per request),
     or an item error (a malformed request, a database outage) that ends neither the
-    stream nor other requests. The stream itself ends with RESOURCE_EXHAUSTED past its
-    maximum duration, UNAVAILABLE when the server shuts down: requests left unanswered
-    then were not counted, send them again on a new stream.
+    stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
+    (an hour by default) or when the server shuts down, once the requests it read are
+    answered: requests left unanswered were not counted, send them again on a new stream.
     """
     GetAPIKey: _grpc.UnaryUnaryMultiCallable[_api_keys_pb2.GetAPIKeyRequest, _api_keys_pb2.GetAPIKeyResponse]
     """Reads a key's public record."""
@@ -91,9 +91,9 @@ class APIKeyServiceAsyncStub(APIKeyServiceStub):
     answers may come in another order than the requests. Each answer is what
     ValidateAPIKey would have answered (rate limits and quotas counted once per request),
     or an item error (a malformed request, a database outage) that ends neither the
-    stream nor other requests. The stream itself ends with RESOURCE_EXHAUSTED past its
-    maximum duration, UNAVAILABLE when the server shuts down: requests left unanswered
-    then were not counted, send them again on a new stream.
+    stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
+    (an hour by default) or when the server shuts down, once the requests it read are
+    answered: requests left unanswered were not counted, send them again on a new stream.
     """
     GetAPIKey: _aio.UnaryUnaryMultiCallable[_api_keys_pb2.GetAPIKeyRequest, _api_keys_pb2.GetAPIKeyResponse]  # type: ignore[assignment]
     """Reads a key's public record."""
@@ -146,9 +146,9 @@ class APIKeyServiceServicer(metaclass=_abc_1.ABCMeta):
         answers may come in another order than the requests. Each answer is what
         ValidateAPIKey would have answered (rate limits and quotas counted once per request),
         or an item error (a malformed request, a database outage) that ends neither the
-        stream nor other requests. The stream itself ends with RESOURCE_EXHAUSTED past its
-        maximum duration, UNAVAILABLE when the server shuts down: requests left unanswered
-        then were not counted, send them again on a new stream.
+        stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
+        (an hour by default) or when the server shuts down, once the requests it read are
+        answered: requests left unanswered were not counted, send them again on a new stream.
         """
 
     @_abc_1.abstractmethod
