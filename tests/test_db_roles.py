@@ -237,11 +237,16 @@ async def call_every_rpc(call: Caller) -> None:
         "StreamValidateAPIKeys",
         [
             keys_pb2.StreamValidateAPIKeysRequest(
-                correlation_id="s1", request=keys_pb2.ValidateAPIKeyRequest(key=created.key)
+                items=[
+                    keys_pb2.StreamValidateAPIKeysRequest.Item(
+                        correlation_id="s1", request=keys_pb2.ValidateAPIKeyRequest(key=created.key)
+                    )
+                ]
             )
         ],
     )
-    assert [(a.correlation_id, a.result.valid) for a in streamed] == [("s1", True)]
+    answers = [(a.correlation_id, a.result.valid) for m in streamed for a in m.items]
+    assert answers == [("s1", True)]
     assert (await call(keys, "GetAPIKey", keys_pb2.GetAPIKeyRequest(id=key_id))).api_key.name == "k"
     listed_keys = await call(keys, "ListAPIKeys", keys_pb2.ListAPIKeysRequest(owner_id="o1"))
     assert [key.id for key in listed_keys.api_keys] == [key_id]

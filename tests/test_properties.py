@@ -179,7 +179,7 @@ def _bidi(target: str, method: Method, request: list[Any]) -> grpc.StatusCode:
     desc = descriptor_pool.Default().FindServiceByName(service).methods_by_name[name]
     answer_type = message_factory.GetMessageClass(desc.output_type)
     codes = {code.value[0]: code for code in grpc.StatusCode}
-    errors = []
+    errors: list[grpc.StatusCode] = []
     with grpc.insecure_channel(target) as channel:
         stream: Any = channel.stream_stream(
             method.path,
@@ -187,9 +187,12 @@ def _bidi(target: str, method: Method, request: list[Any]) -> grpc.StatusCode:
             response_deserializer=answer_type.FromString,
         )
         try:
-            for answer in stream(iter(request), timeout=15):
-                if answer.HasField("error"):
-                    errors.append(codes.get(answer.error.code, grpc.StatusCode.UNKNOWN))
+            for message in stream(iter(request), timeout=15):
+                errors.extend(
+                    codes.get(answer.error.code, grpc.StatusCode.UNKNOWN)
+                    for answer in message.items
+                    if answer.HasField("error")
+                )
         except grpc.RpcError as exc:
             return cast(grpc.Call, exc).code()
     return errors[0] if errors else grpc.StatusCode.OK

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
 
 Request = pb.StreamValidateAPIKeysRequest
-Answer = pb.StreamValidateAPIKeysResponse
+Answer = pb.StreamValidateAPIKeysResponse.Item
 Reason = pb.APIKeyValidationReason
 VALID = pb.API_KEY_VALIDATION_REASON_VALID
 RATE_LIMITED = pb.API_KEY_VALIDATION_REASON_RATE_LIMITED
@@ -40,8 +40,13 @@ INVALID_ARGUMENT = grpc.StatusCode.INVALID_ARGUMENT.value[0]
 UNKNOWN_KEY = "dak_" + "u" * 43
 
 
+def item(correlation_id: str, key: str) -> Request.Item:
+    return Request.Item(correlation_id=correlation_id, request=pb.ValidateAPIKeyRequest(key=key))
+
+
 def ask(correlation_id: str, key: str) -> Request:
-    return Request(correlation_id=correlation_id, request=pb.ValidateAPIKeyRequest(key=key))
+    """A request message of one item."""
+    return Request(items=[item(correlation_id, key)])
 
 
 @pytest.fixture
@@ -70,19 +75,20 @@ def stub(channel: aio.Channel) -> APIKeyServiceAsyncStub:
 async def streamed(stub: APIKeyServiceAsyncStub, requests: Iterable[Request]) -> list[Answer]:
     """Every answer to ``requests``, sent on one stream."""
     call = stub.StreamValidateAPIKeys(iter(list(requests)), timeout=60)
-    return [answer async for answer in call]
+    return [answer async for message in call for answer in message.items]
 
 
 async def drain(call: Any, into: list[Any]) -> None:
     """Read ``call``'s answers into ``into`` until it ends (raising its error, if any)."""
-    async for answer in call:
-        into.append(answer)
+    async for message in call:
+        into.extend(message.items)
 
 
 async def read_one(call: Any) -> Answer:
-    """The next answer of an open stream."""
-    answer = await call.read()
-    assert isinstance(answer, Answer), answer
+    """The next answer of an open stream (sent alone: nothing else is in flight)."""
+    message = await call.read()
+    assert isinstance(message, pb.StreamValidateAPIKeysResponse), message
+    (answer,) = message.items
     return answer
 
 
@@ -232,12 +238,13 @@ async def test_a_malformed_request_gets_its_error_and_the_stream_goes_on(
         ask("x" * 129, good),
         ask("spaces", "dak_ with spaces"),
         ask("empty", ""),
-        ask("nul", "dak_\x00nul"),
+        # A NUL in one item of a message: that item's error; its neighbour is answered.
+        Request(items=[item("nul", "dak_\x00nul"), item("beside-nul", good)]),
         ask("after", good),
     ]
     answers = {a.correlation_id: a for a in await streamed(stub, requests)}
-    assert answers["before"].result.valid
-    assert answers["after"].result.valid
+    for fine in ("before", "beside-nul", "after"):
+        assert answers[fine].result.valid, fine
     expected = {
         "": "correlation_id",
         "x" * 129: "correlation_id",
@@ -258,7 +265,7 @@ async def test_bytes_that_do_not_decode_end_the_stream_with_invalid_argument(
     good = (await create(stub)).key
     raw: Any = channel.stream_stream(
         "/dataaccess.v1.APIKeyService/StreamValidateAPIKeys",
-        response_deserializer=Answer.FromString,
+        response_deserializer=pb.StreamValidateAPIKeysResponse.FromString,
     )
 
     async def requests() -> AsyncIterator[bytes]:
@@ -276,15 +283,20 @@ async def test_bytes_that_do_not_decode_end_the_stream_with_invalid_argument(
 # --- volume, limits, authorization -----------------------------------------------------------
 
 
-async def test_ten_thousand_requests_through_one_stream_are_each_answered_once(
-    stub: APIKeyServiceAsyncStub,
+@pytest.mark.parametrize("per_message", [1, 100])
+async def test_ten_thousand_items_through_one_stream_are_each_answered_once(
+    stub: APIKeyServiceAsyncStub, per_message: int
 ) -> None:
     keys = [(await create(stub)).key for _ in range(3)] + [UNKNOWN_KEY]
     count = 10_000
+    messages = (
+        Request(items=[item(str(n), keys[n % 4]) for n in range(start, start + per_message)])
+        for start in range(0, count, per_message)
+    )
     started = time.perf_counter()
-    answers = await streamed(stub, (ask(str(n), keys[n % 4]) for n in range(count)))
+    answers = await streamed(stub, messages)
     elapsed = time.perf_counter() - started
-    print(f"\n{count} validations through one stream in {elapsed:.2f} s")
+    print(f"\n{count} validations, {per_message} per message, in {elapsed:.2f} s")
     assert sorted(int(a.correlation_id) for a in answers) == list(range(count))
     reasons = Counter(a.result.reason for a in answers)
     assert reasons == {VALID: count * 3 // 4, pb.API_KEY_VALIDATION_REASON_NOT_FOUND: count // 4}
@@ -343,7 +355,7 @@ async def test_the_stream_needs_the_permission_to_validate(
         assert caught.value.code() is code
     proxy = bearer(await credential(auth_app, "proxy"))
     call = stub.StreamValidateAPIKeys(iter([ask("a", made.key)]), metadata=proxy)
-    assert [a.result.valid async for a in call] == [True]
+    assert [a.result.valid async for m in call for a in m.items] == [True]
 
 
 # --- the stream's end ------------------------------------------------------------------------
@@ -416,14 +428,14 @@ async def test_the_python_clients_stream_requests_in_and_answers_out(
             yield request
 
     async with AsyncClient(target) as client:
-        answers = [a async for a in client.stream_validate_api_keys(sent())]
+        answers = [a async for m in client.stream_validate_api_keys(sent()) for a in m.items]
     assert {a.correlation_id: a.result.valid for a in answers} == {
         str(n): bool(n % 2) for n in range(50)
     }
 
     def blocking() -> list[Answer]:
         with Client(target) as client:
-            return list(client.stream_validate_api_keys(iter(requests)))
+            return [a for m in client.stream_validate_api_keys(iter(requests)) for a in m.items]
 
     answers = await asyncio.to_thread(blocking)
     assert sorted(int(a.correlation_id) for a in answers) == list(range(50))

@@ -476,11 +476,9 @@ func (x *ValidateAPIKeyResponse) GetRateLimit() *RateLimitState {
 
 type StreamValidateAPIKeysRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The caller's name for this request, echoed in its answer: 1-128 characters. Unique
-	// among the caller's requests in flight, or answers cannot be told apart.
-	CorrelationId string `protobuf:"bytes,1,opt,name=correlation_id,json=correlationId,proto3" json:"correlation_id,omitempty"`
-	// What ValidateAPIKey would be asked.
-	Request       *ValidateAPIKeyRequest `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
+	// Validated one by one, each answered once. One item per message is simplest; a proxy
+	// sending the keys it has at hand together pays the stream's cost per message once.
+	Items         []*StreamValidateAPIKeysRequest_Item `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -515,29 +513,17 @@ func (*StreamValidateAPIKeysRequest) Descriptor() ([]byte, []int) {
 	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5}
 }
 
-func (x *StreamValidateAPIKeysRequest) GetCorrelationId() string {
+func (x *StreamValidateAPIKeysRequest) GetItems() []*StreamValidateAPIKeysRequest_Item {
 	if x != nil {
-		return x.CorrelationId
-	}
-	return ""
-}
-
-func (x *StreamValidateAPIKeysRequest) GetRequest() *ValidateAPIKeyRequest {
-	if x != nil {
-		return x.Request
+		return x.Items
 	}
 	return nil
 }
 
 type StreamValidateAPIKeysResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The request's correlation_id.
-	CorrelationId string `protobuf:"bytes,1,opt,name=correlation_id,json=correlationId,proto3" json:"correlation_id,omitempty"`
-	// Types that are valid to be assigned to Outcome:
-	//
-	//	*StreamValidateAPIKeysResponse_Result
-	//	*StreamValidateAPIKeysResponse_Error
-	Outcome       isStreamValidateAPIKeysResponse_Outcome `protobuf_oneof:"outcome"`
+	// Answers ready at the same time, in no particular order.
+	Items         []*StreamValidateAPIKeysResponse_Item `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -572,55 +558,12 @@ func (*StreamValidateAPIKeysResponse) Descriptor() ([]byte, []int) {
 	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6}
 }
 
-func (x *StreamValidateAPIKeysResponse) GetCorrelationId() string {
+func (x *StreamValidateAPIKeysResponse) GetItems() []*StreamValidateAPIKeysResponse_Item {
 	if x != nil {
-		return x.CorrelationId
-	}
-	return ""
-}
-
-func (x *StreamValidateAPIKeysResponse) GetOutcome() isStreamValidateAPIKeysResponse_Outcome {
-	if x != nil {
-		return x.Outcome
+		return x.Items
 	}
 	return nil
 }
-
-func (x *StreamValidateAPIKeysResponse) GetResult() *ValidateAPIKeyResponse {
-	if x != nil {
-		if x, ok := x.Outcome.(*StreamValidateAPIKeysResponse_Result); ok {
-			return x.Result
-		}
-	}
-	return nil
-}
-
-func (x *StreamValidateAPIKeysResponse) GetError() *StreamValidateAPIKeysResponse_ItemError {
-	if x != nil {
-		if x, ok := x.Outcome.(*StreamValidateAPIKeysResponse_Error); ok {
-			return x.Error
-		}
-	}
-	return nil
-}
-
-type isStreamValidateAPIKeysResponse_Outcome interface {
-	isStreamValidateAPIKeysResponse_Outcome()
-}
-
-type StreamValidateAPIKeysResponse_Result struct {
-	// ValidateAPIKey's answer.
-	Result *ValidateAPIKeyResponse `protobuf:"bytes,2,opt,name=result,proto3,oneof"`
-}
-
-type StreamValidateAPIKeysResponse_Error struct {
-	// Why the request has no answer: the status ValidateAPIKey would have failed with.
-	Error *StreamValidateAPIKeysResponse_ItemError `protobuf:"bytes,3,opt,name=error,proto3,oneof"`
-}
-
-func (*StreamValidateAPIKeysResponse_Result) isStreamValidateAPIKeysResponse_Outcome() {}
-
-func (*StreamValidateAPIKeysResponse_Error) isStreamValidateAPIKeysResponse_Outcome() {}
 
 type RateLimitState struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1214,15 +1157,165 @@ func (x *RotateAPIKeyResponse) GetOldKeyExpireTime() *timestamppb.Timestamp {
 	return nil
 }
 
-// A failed request of the stream, as a gRPC status would say it.
+// One key to validate.
+type StreamValidateAPIKeysRequest_Item struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The caller's name for this item, echoed in its answer: 1-128 characters. Unique
+	// among the caller's items in flight, or answers cannot be told apart.
+	CorrelationId string `protobuf:"bytes,1,opt,name=correlation_id,json=correlationId,proto3" json:"correlation_id,omitempty"`
+	// What ValidateAPIKey would be asked.
+	Request       *ValidateAPIKeyRequest `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) Reset() {
+	*x = StreamValidateAPIKeysRequest_Item{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysRequest_Item) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysRequest_Item) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysRequest_Item.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysRequest_Item) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5, 0}
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) GetCorrelationId() string {
+	if x != nil {
+		return x.CorrelationId
+	}
+	return ""
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) GetRequest() *ValidateAPIKeyRequest {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+// The answer to one item.
+type StreamValidateAPIKeysResponse_Item struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The item's correlation_id.
+	CorrelationId string `protobuf:"bytes,1,opt,name=correlation_id,json=correlationId,proto3" json:"correlation_id,omitempty"`
+	// Types that are valid to be assigned to Outcome:
+	//
+	//	*StreamValidateAPIKeysResponse_Item_Result
+	//	*StreamValidateAPIKeysResponse_Item_Error
+	Outcome       isStreamValidateAPIKeysResponse_Item_Outcome `protobuf_oneof:"outcome"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) Reset() {
+	*x = StreamValidateAPIKeysResponse_Item{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysResponse_Item) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysResponse_Item) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysResponse_Item.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysResponse_Item) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 0}
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetCorrelationId() string {
+	if x != nil {
+		return x.CorrelationId
+	}
+	return ""
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetOutcome() isStreamValidateAPIKeysResponse_Item_Outcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return nil
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetResult() *ValidateAPIKeyResponse {
+	if x != nil {
+		if x, ok := x.Outcome.(*StreamValidateAPIKeysResponse_Item_Result); ok {
+			return x.Result
+		}
+	}
+	return nil
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetError() *StreamValidateAPIKeysResponse_ItemError {
+	if x != nil {
+		if x, ok := x.Outcome.(*StreamValidateAPIKeysResponse_Item_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isStreamValidateAPIKeysResponse_Item_Outcome interface {
+	isStreamValidateAPIKeysResponse_Item_Outcome()
+}
+
+type StreamValidateAPIKeysResponse_Item_Result struct {
+	// ValidateAPIKey's answer.
+	Result *ValidateAPIKeyResponse `protobuf:"bytes,2,opt,name=result,proto3,oneof"`
+}
+
+type StreamValidateAPIKeysResponse_Item_Error struct {
+	// Why the item has no answer: the status ValidateAPIKey would have failed with.
+	Error *StreamValidateAPIKeysResponse_ItemError `protobuf:"bytes,3,opt,name=error,proto3,oneof"`
+}
+
+func (*StreamValidateAPIKeysResponse_Item_Result) isStreamValidateAPIKeysResponse_Item_Outcome() {}
+
+func (*StreamValidateAPIKeysResponse_Item_Error) isStreamValidateAPIKeysResponse_Item_Outcome() {}
+
+// A failed item, as a gRPC status would say it.
 type StreamValidateAPIKeysResponse_ItemError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The gRPC status code (google.rpc.Code): 3 INVALID_ARGUMENT, 14 UNAVAILABLE, ...
 	Code int32 `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
 	// For developers; never holds the key.
 	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
-	// For INVALID_ARGUMENT: the fields of the request at fault, as in google.rpc.BadRequest
-	// (paths within StreamValidateAPIKeysRequest, such as "request.key").
+	// For INVALID_ARGUMENT: the fields of the item at fault, as in google.rpc.BadRequest
+	// (paths within the request's Item, such as "request.key").
 	FieldViolations []*StreamValidateAPIKeysResponse_FieldViolation `protobuf:"bytes,3,rep,name=field_violations,json=fieldViolations,proto3" json:"field_violations,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
@@ -1230,7 +1323,7 @@ type StreamValidateAPIKeysResponse_ItemError struct {
 
 func (x *StreamValidateAPIKeysResponse_ItemError) Reset() {
 	*x = StreamValidateAPIKeysResponse_ItemError{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1242,7 +1335,7 @@ func (x *StreamValidateAPIKeysResponse_ItemError) String() string {
 func (*StreamValidateAPIKeysResponse_ItemError) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysResponse_ItemError) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1255,7 +1348,7 @@ func (x *StreamValidateAPIKeysResponse_ItemError) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use StreamValidateAPIKeysResponse_ItemError.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysResponse_ItemError) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 0}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 1}
 }
 
 func (x *StreamValidateAPIKeysResponse_ItemError) GetCode() int32 {
@@ -1290,7 +1383,7 @@ type StreamValidateAPIKeysResponse_FieldViolation struct {
 
 func (x *StreamValidateAPIKeysResponse_FieldViolation) Reset() {
 	*x = StreamValidateAPIKeysResponse_FieldViolation{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1302,7 +1395,7 @@ func (x *StreamValidateAPIKeysResponse_FieldViolation) String() string {
 func (*StreamValidateAPIKeysResponse_FieldViolation) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysResponse_FieldViolation) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1315,7 +1408,7 @@ func (x *StreamValidateAPIKeysResponse_FieldViolation) ProtoReflect() protorefle
 
 // Deprecated: Use StreamValidateAPIKeysResponse_FieldViolation.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysResponse_FieldViolation) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 1}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 2}
 }
 
 func (x *StreamValidateAPIKeysResponse_FieldViolation) GetField() string {
@@ -1373,22 +1466,26 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"\x06reason\x18\x02 \x01(\x0e2%.dataaccess.v1.APIKeyValidationReasonR\x06reason\x12.\n" +
 	"\aapi_key\x18\x03 \x01(\v2\x15.dataaccess.v1.APIKeyR\x06apiKey\x12<\n" +
 	"\n" +
-	"rate_limit\x18\x04 \x01(\v2\x1d.dataaccess.v1.RateLimitStateR\trateLimit\"\x85\x01\n" +
-	"\x1cStreamValidateAPIKeysRequest\x12%\n" +
+	"rate_limit\x18\x04 \x01(\v2\x1d.dataaccess.v1.RateLimitStateR\trateLimit\"\xd5\x01\n" +
+	"\x1cStreamValidateAPIKeysRequest\x12F\n" +
+	"\x05items\x18\x01 \x03(\v20.dataaccess.v1.StreamValidateAPIKeysRequest.ItemR\x05items\x1am\n" +
+	"\x04Item\x12%\n" +
 	"\x0ecorrelation_id\x18\x01 \x01(\tR\rcorrelationId\x12>\n" +
-	"\arequest\x18\x02 \x01(\v2$.dataaccess.v1.ValidateAPIKeyRequestR\arequest\"\xd0\x03\n" +
-	"\x1dStreamValidateAPIKeysResponse\x12%\n" +
+	"\arequest\x18\x02 \x01(\v2$.dataaccess.v1.ValidateAPIKeyRequestR\arequest\"\xa2\x04\n" +
+	"\x1dStreamValidateAPIKeysResponse\x12G\n" +
+	"\x05items\x18\x01 \x03(\v21.dataaccess.v1.StreamValidateAPIKeysResponse.ItemR\x05items\x1a\xc9\x01\n" +
+	"\x04Item\x12%\n" +
 	"\x0ecorrelation_id\x18\x01 \x01(\tR\rcorrelationId\x12?\n" +
 	"\x06result\x18\x02 \x01(\v2%.dataaccess.v1.ValidateAPIKeyResponseH\x00R\x06result\x12N\n" +
-	"\x05error\x18\x03 \x01(\v26.dataaccess.v1.StreamValidateAPIKeysResponse.ItemErrorH\x00R\x05error\x1a\xa1\x01\n" +
+	"\x05error\x18\x03 \x01(\v26.dataaccess.v1.StreamValidateAPIKeysResponse.ItemErrorH\x00R\x05errorB\t\n" +
+	"\aoutcome\x1a\xa1\x01\n" +
 	"\tItemError\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12f\n" +
 	"\x10field_violations\x18\x03 \x03(\v2;.dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolationR\x0ffieldViolations\x1aH\n" +
 	"\x0eFieldViolation\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescriptionB\t\n" +
-	"\aoutcome\"\x7f\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\x7f\n" +
 	"\x0eRateLimitState\x12\x14\n" +
 	"\x05limit\x18\x01 \x01(\x03R\x05limit\x12\x1c\n" +
 	"\tremaining\x18\x02 \x01(\x03R\tremaining\x129\n" +
@@ -1458,7 +1555,7 @@ func file_dataaccess_v1_api_keys_proto_rawDescGZIP() []byte {
 }
 
 var file_dataaccess_v1_api_keys_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_dataaccess_v1_api_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_dataaccess_v1_api_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_dataaccess_v1_api_keys_proto_goTypes = []any{
 	(APIKeyValidationReason)(0),                          // 0: dataaccess.v1.APIKeyValidationReason
 	(*APIKey)(nil),                                       // 1: dataaccess.v1.APIKey
@@ -1479,60 +1576,64 @@ var file_dataaccess_v1_api_keys_proto_goTypes = []any{
 	(*RevokeAPIKeyResponse)(nil),                         // 16: dataaccess.v1.RevokeAPIKeyResponse
 	(*RotateAPIKeyRequest)(nil),                          // 17: dataaccess.v1.RotateAPIKeyRequest
 	(*RotateAPIKeyResponse)(nil),                         // 18: dataaccess.v1.RotateAPIKeyResponse
-	(*StreamValidateAPIKeysResponse_ItemError)(nil),      // 19: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
-	(*StreamValidateAPIKeysResponse_FieldViolation)(nil), // 20: dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
-	(*timestamppb.Timestamp)(nil),                        // 21: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),                              // 22: google.protobuf.Struct
-	(*fieldmaskpb.FieldMask)(nil),                        // 23: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),                          // 24: google.protobuf.Duration
+	(*StreamValidateAPIKeysRequest_Item)(nil),            // 19: dataaccess.v1.StreamValidateAPIKeysRequest.Item
+	(*StreamValidateAPIKeysResponse_Item)(nil),           // 20: dataaccess.v1.StreamValidateAPIKeysResponse.Item
+	(*StreamValidateAPIKeysResponse_ItemError)(nil),      // 21: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
+	(*StreamValidateAPIKeysResponse_FieldViolation)(nil), // 22: dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
+	(*timestamppb.Timestamp)(nil),                        // 23: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),                              // 24: google.protobuf.Struct
+	(*fieldmaskpb.FieldMask)(nil),                        // 25: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),                          // 26: google.protobuf.Duration
 }
 var file_dataaccess_v1_api_keys_proto_depIdxs = []int32{
-	21, // 0: dataaccess.v1.APIKey.expire_time:type_name -> google.protobuf.Timestamp
-	22, // 1: dataaccess.v1.APIKey.metadata:type_name -> google.protobuf.Struct
-	21, // 2: dataaccess.v1.APIKey.revoke_time:type_name -> google.protobuf.Timestamp
-	21, // 3: dataaccess.v1.APIKey.last_used_time:type_name -> google.protobuf.Timestamp
-	21, // 4: dataaccess.v1.APIKey.create_time:type_name -> google.protobuf.Timestamp
-	21, // 5: dataaccess.v1.APIKey.update_time:type_name -> google.protobuf.Timestamp
+	23, // 0: dataaccess.v1.APIKey.expire_time:type_name -> google.protobuf.Timestamp
+	24, // 1: dataaccess.v1.APIKey.metadata:type_name -> google.protobuf.Struct
+	23, // 2: dataaccess.v1.APIKey.revoke_time:type_name -> google.protobuf.Timestamp
+	23, // 3: dataaccess.v1.APIKey.last_used_time:type_name -> google.protobuf.Timestamp
+	23, // 4: dataaccess.v1.APIKey.create_time:type_name -> google.protobuf.Timestamp
+	23, // 5: dataaccess.v1.APIKey.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 6: dataaccess.v1.CreateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
 	1,  // 7: dataaccess.v1.CreateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
 	0,  // 8: dataaccess.v1.ValidateAPIKeyResponse.reason:type_name -> dataaccess.v1.APIKeyValidationReason
 	1,  // 9: dataaccess.v1.ValidateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
 	8,  // 10: dataaccess.v1.ValidateAPIKeyResponse.rate_limit:type_name -> dataaccess.v1.RateLimitState
-	4,  // 11: dataaccess.v1.StreamValidateAPIKeysRequest.request:type_name -> dataaccess.v1.ValidateAPIKeyRequest
-	5,  // 12: dataaccess.v1.StreamValidateAPIKeysResponse.result:type_name -> dataaccess.v1.ValidateAPIKeyResponse
-	19, // 13: dataaccess.v1.StreamValidateAPIKeysResponse.error:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
-	21, // 14: dataaccess.v1.RateLimitState.reset_time:type_name -> google.protobuf.Timestamp
-	1,  // 15: dataaccess.v1.GetAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	1,  // 16: dataaccess.v1.ListAPIKeysResponse.api_keys:type_name -> dataaccess.v1.APIKey
-	1,  // 17: dataaccess.v1.UpdateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
-	23, // 18: dataaccess.v1.UpdateAPIKeyRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 19: dataaccess.v1.UpdateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	1,  // 20: dataaccess.v1.RevokeAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	24, // 21: dataaccess.v1.RotateAPIKeyRequest.grace_period:type_name -> google.protobuf.Duration
-	1,  // 22: dataaccess.v1.RotateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	21, // 23: dataaccess.v1.RotateAPIKeyResponse.old_key_expire_time:type_name -> google.protobuf.Timestamp
-	20, // 24: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError.field_violations:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
-	2,  // 25: dataaccess.v1.APIKeyService.CreateAPIKey:input_type -> dataaccess.v1.CreateAPIKeyRequest
-	4,  // 26: dataaccess.v1.APIKeyService.ValidateAPIKey:input_type -> dataaccess.v1.ValidateAPIKeyRequest
-	6,  // 27: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:input_type -> dataaccess.v1.StreamValidateAPIKeysRequest
-	9,  // 28: dataaccess.v1.APIKeyService.GetAPIKey:input_type -> dataaccess.v1.GetAPIKeyRequest
-	11, // 29: dataaccess.v1.APIKeyService.ListAPIKeys:input_type -> dataaccess.v1.ListAPIKeysRequest
-	13, // 30: dataaccess.v1.APIKeyService.UpdateAPIKey:input_type -> dataaccess.v1.UpdateAPIKeyRequest
-	15, // 31: dataaccess.v1.APIKeyService.RevokeAPIKey:input_type -> dataaccess.v1.RevokeAPIKeyRequest
-	17, // 32: dataaccess.v1.APIKeyService.RotateAPIKey:input_type -> dataaccess.v1.RotateAPIKeyRequest
-	3,  // 33: dataaccess.v1.APIKeyService.CreateAPIKey:output_type -> dataaccess.v1.CreateAPIKeyResponse
-	5,  // 34: dataaccess.v1.APIKeyService.ValidateAPIKey:output_type -> dataaccess.v1.ValidateAPIKeyResponse
-	7,  // 35: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:output_type -> dataaccess.v1.StreamValidateAPIKeysResponse
-	10, // 36: dataaccess.v1.APIKeyService.GetAPIKey:output_type -> dataaccess.v1.GetAPIKeyResponse
-	12, // 37: dataaccess.v1.APIKeyService.ListAPIKeys:output_type -> dataaccess.v1.ListAPIKeysResponse
-	14, // 38: dataaccess.v1.APIKeyService.UpdateAPIKey:output_type -> dataaccess.v1.UpdateAPIKeyResponse
-	16, // 39: dataaccess.v1.APIKeyService.RevokeAPIKey:output_type -> dataaccess.v1.RevokeAPIKeyResponse
-	18, // 40: dataaccess.v1.APIKeyService.RotateAPIKey:output_type -> dataaccess.v1.RotateAPIKeyResponse
-	33, // [33:41] is the sub-list for method output_type
-	25, // [25:33] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	19, // 11: dataaccess.v1.StreamValidateAPIKeysRequest.items:type_name -> dataaccess.v1.StreamValidateAPIKeysRequest.Item
+	20, // 12: dataaccess.v1.StreamValidateAPIKeysResponse.items:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.Item
+	23, // 13: dataaccess.v1.RateLimitState.reset_time:type_name -> google.protobuf.Timestamp
+	1,  // 14: dataaccess.v1.GetAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	1,  // 15: dataaccess.v1.ListAPIKeysResponse.api_keys:type_name -> dataaccess.v1.APIKey
+	1,  // 16: dataaccess.v1.UpdateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
+	25, // 17: dataaccess.v1.UpdateAPIKeyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 18: dataaccess.v1.UpdateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	1,  // 19: dataaccess.v1.RevokeAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	26, // 20: dataaccess.v1.RotateAPIKeyRequest.grace_period:type_name -> google.protobuf.Duration
+	1,  // 21: dataaccess.v1.RotateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	23, // 22: dataaccess.v1.RotateAPIKeyResponse.old_key_expire_time:type_name -> google.protobuf.Timestamp
+	4,  // 23: dataaccess.v1.StreamValidateAPIKeysRequest.Item.request:type_name -> dataaccess.v1.ValidateAPIKeyRequest
+	5,  // 24: dataaccess.v1.StreamValidateAPIKeysResponse.Item.result:type_name -> dataaccess.v1.ValidateAPIKeyResponse
+	21, // 25: dataaccess.v1.StreamValidateAPIKeysResponse.Item.error:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
+	22, // 26: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError.field_violations:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
+	2,  // 27: dataaccess.v1.APIKeyService.CreateAPIKey:input_type -> dataaccess.v1.CreateAPIKeyRequest
+	4,  // 28: dataaccess.v1.APIKeyService.ValidateAPIKey:input_type -> dataaccess.v1.ValidateAPIKeyRequest
+	6,  // 29: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:input_type -> dataaccess.v1.StreamValidateAPIKeysRequest
+	9,  // 30: dataaccess.v1.APIKeyService.GetAPIKey:input_type -> dataaccess.v1.GetAPIKeyRequest
+	11, // 31: dataaccess.v1.APIKeyService.ListAPIKeys:input_type -> dataaccess.v1.ListAPIKeysRequest
+	13, // 32: dataaccess.v1.APIKeyService.UpdateAPIKey:input_type -> dataaccess.v1.UpdateAPIKeyRequest
+	15, // 33: dataaccess.v1.APIKeyService.RevokeAPIKey:input_type -> dataaccess.v1.RevokeAPIKeyRequest
+	17, // 34: dataaccess.v1.APIKeyService.RotateAPIKey:input_type -> dataaccess.v1.RotateAPIKeyRequest
+	3,  // 35: dataaccess.v1.APIKeyService.CreateAPIKey:output_type -> dataaccess.v1.CreateAPIKeyResponse
+	5,  // 36: dataaccess.v1.APIKeyService.ValidateAPIKey:output_type -> dataaccess.v1.ValidateAPIKeyResponse
+	7,  // 37: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:output_type -> dataaccess.v1.StreamValidateAPIKeysResponse
+	10, // 38: dataaccess.v1.APIKeyService.GetAPIKey:output_type -> dataaccess.v1.GetAPIKeyResponse
+	12, // 39: dataaccess.v1.APIKeyService.ListAPIKeys:output_type -> dataaccess.v1.ListAPIKeysResponse
+	14, // 40: dataaccess.v1.APIKeyService.UpdateAPIKey:output_type -> dataaccess.v1.UpdateAPIKeyResponse
+	16, // 41: dataaccess.v1.APIKeyService.RevokeAPIKey:output_type -> dataaccess.v1.RevokeAPIKeyResponse
+	18, // 42: dataaccess.v1.APIKeyService.RotateAPIKey:output_type -> dataaccess.v1.RotateAPIKeyResponse
+	35, // [35:43] is the sub-list for method output_type
+	27, // [27:35] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_dataaccess_v1_api_keys_proto_init() }
@@ -1541,9 +1642,9 @@ func file_dataaccess_v1_api_keys_proto_init() {
 		return
 	}
 	file_dataaccess_v1_api_keys_proto_msgTypes[0].OneofWrappers = []any{}
-	file_dataaccess_v1_api_keys_proto_msgTypes[6].OneofWrappers = []any{
-		(*StreamValidateAPIKeysResponse_Result)(nil),
-		(*StreamValidateAPIKeysResponse_Error)(nil),
+	file_dataaccess_v1_api_keys_proto_msgTypes[19].OneofWrappers = []any{
+		(*StreamValidateAPIKeysResponse_Item_Result)(nil),
+		(*StreamValidateAPIKeysResponse_Item_Error)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1551,7 +1652,7 @@ func file_dataaccess_v1_api_keys_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dataaccess_v1_api_keys_proto_rawDesc), len(file_dataaccess_v1_api_keys_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

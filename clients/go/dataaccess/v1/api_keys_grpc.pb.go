@@ -44,14 +44,15 @@ type APIKeyServiceClient interface {
 	// unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
 	// rate limit and quota when valid.
 	ValidateAPIKey(ctx context.Context, in *ValidateAPIKeyRequest, opts ...grpc.CallOption) (*ValidateAPIKeyResponse, error)
-	// Validates many keys over one long-lived stream, for proxies: each request names a
-	// correlation_id and is answered once, with that id, as soon as its answer is ready, so
-	// answers may come in another order than the requests. Each answer is what
-	// ValidateAPIKey would have answered (rate limits and quotas counted once per request),
-	// or an item error (a malformed request, a database outage) that ends neither the
-	// stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
-	// (an hour by default) or when the server shuts down, once the requests it read are
-	// answered: requests left unanswered were not counted, send them again on a new stream.
+	// Validates many keys over one long-lived stream, for proxies. Each request item names a
+	// correlation_id and is answered once, with that id, as soon as its answer is ready:
+	// answers may come in another order than the items, and several ready at once share
+	// one response message. Each answer is what ValidateAPIKey would have answered (rate
+	// limits and quotas counted once per item), or an item error (a malformed item, a
+	// database outage) that ends neither the stream nor other items. The stream ends with
+	// UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+	// down, once the items it read are answered: items left unanswered were not counted,
+	// send them again on a new stream.
 	StreamValidateAPIKeys(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse], error)
 	// Reads a key's public record.
 	GetAPIKey(ctx context.Context, in *GetAPIKeyRequest, opts ...grpc.CallOption) (*GetAPIKeyResponse, error)
@@ -172,14 +173,15 @@ type APIKeyServiceServer interface {
 	// unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
 	// rate limit and quota when valid.
 	ValidateAPIKey(context.Context, *ValidateAPIKeyRequest) (*ValidateAPIKeyResponse, error)
-	// Validates many keys over one long-lived stream, for proxies: each request names a
-	// correlation_id and is answered once, with that id, as soon as its answer is ready, so
-	// answers may come in another order than the requests. Each answer is what
-	// ValidateAPIKey would have answered (rate limits and quotas counted once per request),
-	// or an item error (a malformed request, a database outage) that ends neither the
-	// stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
-	// (an hour by default) or when the server shuts down, once the requests it read are
-	// answered: requests left unanswered were not counted, send them again on a new stream.
+	// Validates many keys over one long-lived stream, for proxies. Each request item names a
+	// correlation_id and is answered once, with that id, as soon as its answer is ready:
+	// answers may come in another order than the items, and several ready at once share
+	// one response message. Each answer is what ValidateAPIKey would have answered (rate
+	// limits and quotas counted once per item), or an item error (a malformed item, a
+	// database outage) that ends neither the stream nor other items. The stream ends with
+	// UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+	// down, once the items it read are answered: items left unanswered were not counted,
+	// send them again on a new stream.
 	StreamValidateAPIKeys(grpc.BidiStreamingServer[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse]) error
 	// Reads a key's public record.
 	GetAPIKey(context.Context, *GetAPIKeyRequest) (*GetAPIKeyResponse, error)

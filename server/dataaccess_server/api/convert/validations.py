@@ -24,7 +24,7 @@ from dataaccess_server.api.status import status_code
 from dataaccess_server.domain.model.api_keys import APIKey, Reason, Validation
 from dataaccess_server.errors import DataAccessError, InvalidArgumentError
 
-Response = keys_pb2.StreamValidateAPIKeysResponse
+Answer = keys_pb2.StreamValidateAPIKeysResponse.Item
 K = TypeVar("K")
 V = TypeVar("V")
 MAX_KEPT = 4096
@@ -42,9 +42,9 @@ class StreamAnswers:
         self._max_kept = max_kept
         self._not_found = validation_to_proto(Validation(False, Reason.NOT_FOUND))
 
-    def answer(self, correlation_id: str, result: Validation) -> Response:
+    def answer(self, correlation_id: str, result: Validation) -> Answer:
         """The answer carrying ValidateAPIKey's response for ``result``."""
-        return Response(correlation_id=correlation_id, result=self.result(result))
+        return Answer(correlation_id=correlation_id, result=self.result(result))
 
     def result(self, result: Validation) -> keys_pb2.ValidateAPIKeyResponse:
         """What ``validation_to_proto(result)`` gives, from kept messages when it can.
@@ -91,10 +91,10 @@ class StreamAnswers:
         kept[key] = value
 
 
-def item_error(correlation_id: str, error: DataAccessError, *, prefix: str = "") -> Response:
-    """The answer saying request ``correlation_id`` failed with ``error``: the code and
+def item_error(correlation_id: str, error: DataAccessError, *, prefix: str = "") -> Answer:
+    """The answer saying item ``correlation_id`` failed with ``error``: the code and
     message its unary call would have had, field paths under ``prefix``."""
-    answer = Response(correlation_id=correlation_id)
+    answer = Answer(correlation_id=correlation_id)
     answer.error.code = status_code(error)
     answer.error.message = str(error)
     if isinstance(error, InvalidArgumentError):

@@ -103,14 +103,15 @@ class APIKeyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def StreamValidateAPIKeys(self, request_iterator, context):
-        """Validates many keys over one long-lived stream, for proxies: each request names a
-        correlation_id and is answered once, with that id, as soon as its answer is ready, so
-        answers may come in another order than the requests. Each answer is what
-        ValidateAPIKey would have answered (rate limits and quotas counted once per request),
-        or an item error (a malformed request, a database outage) that ends neither the
-        stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
-        (an hour by default) or when the server shuts down, once the requests it read are
-        answered: requests left unanswered were not counted, send them again on a new stream.
+        """Validates many keys over one long-lived stream, for proxies. Each request item names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready:
+        answers may come in another order than the items, and several ready at once share
+        one response message. Each answer is what ValidateAPIKey would have answered (rate
+        limits and quotas counted once per item), or an item error (a malformed item, a
+        database outage) that ends neither the stream nor other items. The stream ends with
+        UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+        down, once the items it read are answered: items left unanswered were not counted,
+        send them again on a new stream.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -105,26 +105,28 @@ export interface APIKeyServiceClient extends grpc.Client {
   rotateApiKey(argument: _dataaccess_v1_RotateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Validates many keys over one long-lived stream, for proxies: each request names a
-   * correlation_id and is answered once, with that id, as soon as its answer is ready, so
-   * answers may come in another order than the requests. Each answer is what
-   * ValidateAPIKey would have answered (rate limits and quotas counted once per request),
-   * or an item error (a malformed request, a database outage) that ends neither the
-   * stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
-   * (an hour by default) or when the server shuts down, once the requests it read are
-   * answered: requests left unanswered were not counted, send them again on a new stream.
+   * Validates many keys over one long-lived stream, for proxies. Each request item names a
+   * correlation_id and is answered once, with that id, as soon as its answer is ready:
+   * answers may come in another order than the items, and several ready at once share
+   * one response message. Each answer is what ValidateAPIKey would have answered (rate
+   * limits and quotas counted once per item), or an item error (a malformed item, a
+   * database outage) that ends neither the stream nor other items. The stream ends with
+   * UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+   * down, once the items it read are answered: items left unanswered were not counted,
+   * send them again on a new stream.
    */
   StreamValidateAPIKeys(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
   StreamValidateAPIKeys(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
   /**
-   * Validates many keys over one long-lived stream, for proxies: each request names a
-   * correlation_id and is answered once, with that id, as soon as its answer is ready, so
-   * answers may come in another order than the requests. Each answer is what
-   * ValidateAPIKey would have answered (rate limits and quotas counted once per request),
-   * or an item error (a malformed request, a database outage) that ends neither the
-   * stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
-   * (an hour by default) or when the server shuts down, once the requests it read are
-   * answered: requests left unanswered were not counted, send them again on a new stream.
+   * Validates many keys over one long-lived stream, for proxies. Each request item names a
+   * correlation_id and is answered once, with that id, as soon as its answer is ready:
+   * answers may come in another order than the items, and several ready at once share
+   * one response message. Each answer is what ValidateAPIKey would have answered (rate
+   * limits and quotas counted once per item), or an item error (a malformed item, a
+   * database outage) that ends neither the stream nor other items. The stream ends with
+   * UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+   * down, once the items it read are answered: items left unanswered were not counted,
+   * send them again on a new stream.
    */
   streamValidateApiKeys(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
   streamValidateApiKeys(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
@@ -199,14 +201,15 @@ export interface APIKeyServiceHandlers extends grpc.UntypedServiceImplementation
   RotateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_RotateAPIKeyRequest__Output, _dataaccess_v1_RotateAPIKeyResponse>;
   
   /**
-   * Validates many keys over one long-lived stream, for proxies: each request names a
-   * correlation_id and is answered once, with that id, as soon as its answer is ready, so
-   * answers may come in another order than the requests. Each answer is what
-   * ValidateAPIKey would have answered (rate limits and quotas counted once per request),
-   * or an item error (a malformed request, a database outage) that ends neither the
-   * stream nor other requests. The stream ends with UNAVAILABLE past its longest duration
-   * (an hour by default) or when the server shuts down, once the requests it read are
-   * answered: requests left unanswered were not counted, send them again on a new stream.
+   * Validates many keys over one long-lived stream, for proxies. Each request item names a
+   * correlation_id and is answered once, with that id, as soon as its answer is ready:
+   * answers may come in another order than the items, and several ready at once share
+   * one response message. Each answer is what ValidateAPIKey would have answered (rate
+   * limits and quotas counted once per item), or an item error (a malformed item, a
+   * database outage) that ends neither the stream nor other items. The stream ends with
+   * UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+   * down, once the items it read are answered: items left unanswered were not counted,
+   * send them again on a new stream.
    */
   StreamValidateAPIKeys: grpc.handleBidiStreamingCall<_dataaccess_v1_StreamValidateAPIKeysRequest__Output, _dataaccess_v1_StreamValidateAPIKeysResponse>;
   

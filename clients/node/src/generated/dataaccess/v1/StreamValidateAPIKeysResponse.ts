@@ -19,7 +19,45 @@ export interface _dataaccess_v1_StreamValidateAPIKeysResponse_FieldViolation__Ou
 }
 
 /**
- * A failed request of the stream, as a gRPC status would say it.
+ * The answer to one item.
+ */
+export interface _dataaccess_v1_StreamValidateAPIKeysResponse_Item {
+  /**
+   * The item's correlation_id.
+   */
+  'correlation_id'?: (string);
+  /**
+   * ValidateAPIKey's answer.
+   */
+  'result'?: (_dataaccess_v1_ValidateAPIKeyResponse | null);
+  /**
+   * Why the item has no answer: the status ValidateAPIKey would have failed with.
+   */
+  'error'?: (_dataaccess_v1_StreamValidateAPIKeysResponse_ItemError | null);
+  'outcome'?: "result"|"error";
+}
+
+/**
+ * The answer to one item.
+ */
+export interface _dataaccess_v1_StreamValidateAPIKeysResponse_Item__Output {
+  /**
+   * The item's correlation_id.
+   */
+  'correlation_id': (string);
+  /**
+   * ValidateAPIKey's answer.
+   */
+  'result'?: (_dataaccess_v1_ValidateAPIKeyResponse__Output | null);
+  /**
+   * Why the item has no answer: the status ValidateAPIKey would have failed with.
+   */
+  'error'?: (_dataaccess_v1_StreamValidateAPIKeysResponse_ItemError__Output | null);
+  'outcome'?: "result"|"error";
+}
+
+/**
+ * A failed item, as a gRPC status would say it.
  */
 export interface _dataaccess_v1_StreamValidateAPIKeysResponse_ItemError {
   /**
@@ -31,14 +69,14 @@ export interface _dataaccess_v1_StreamValidateAPIKeysResponse_ItemError {
    */
   'message'?: (string);
   /**
-   * For INVALID_ARGUMENT: the fields of the request at fault, as in google.rpc.BadRequest
-   * (paths within StreamValidateAPIKeysRequest, such as "request.key").
+   * For INVALID_ARGUMENT: the fields of the item at fault, as in google.rpc.BadRequest
+   * (paths within the request's Item, such as "request.key").
    */
   'field_violations'?: (_dataaccess_v1_StreamValidateAPIKeysResponse_FieldViolation)[];
 }
 
 /**
- * A failed request of the stream, as a gRPC status would say it.
+ * A failed item, as a gRPC status would say it.
  */
 export interface _dataaccess_v1_StreamValidateAPIKeysResponse_ItemError__Output {
   /**
@@ -50,40 +88,22 @@ export interface _dataaccess_v1_StreamValidateAPIKeysResponse_ItemError__Output 
    */
   'message': (string);
   /**
-   * For INVALID_ARGUMENT: the fields of the request at fault, as in google.rpc.BadRequest
-   * (paths within StreamValidateAPIKeysRequest, such as "request.key").
+   * For INVALID_ARGUMENT: the fields of the item at fault, as in google.rpc.BadRequest
+   * (paths within the request's Item, such as "request.key").
    */
   'field_violations': (_dataaccess_v1_StreamValidateAPIKeysResponse_FieldViolation__Output)[];
 }
 
 export interface StreamValidateAPIKeysResponse {
   /**
-   * The request's correlation_id.
+   * Answers ready at the same time, in no particular order.
    */
-  'correlation_id'?: (string);
-  /**
-   * ValidateAPIKey's answer.
-   */
-  'result'?: (_dataaccess_v1_ValidateAPIKeyResponse | null);
-  /**
-   * Why the request has no answer: the status ValidateAPIKey would have failed with.
-   */
-  'error'?: (_dataaccess_v1_StreamValidateAPIKeysResponse_ItemError | null);
-  'outcome'?: "result"|"error";
+  'items'?: (_dataaccess_v1_StreamValidateAPIKeysResponse_Item)[];
 }
 
 export interface StreamValidateAPIKeysResponse__Output {
   /**
-   * The request's correlation_id.
+   * Answers ready at the same time, in no particular order.
    */
-  'correlation_id': (string);
-  /**
-   * ValidateAPIKey's answer.
-   */
-  'result'?: (_dataaccess_v1_ValidateAPIKeyResponse__Output | null);
-  /**
-   * Why the request has no answer: the status ValidateAPIKey would have failed with.
-   */
-  'error'?: (_dataaccess_v1_StreamValidateAPIKeysResponse_ItemError__Output | null);
-  'outcome'?: "result"|"error";
+  'items': (_dataaccess_v1_StreamValidateAPIKeysResponse_Item__Output)[];
 }
