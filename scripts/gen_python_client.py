@@ -75,8 +75,6 @@ def load_rpcs(descriptor_set: descriptor_pb2.FileDescriptorSet) -> list[Rpc]:
         comments = {tuple(loc.path): loc.leading_comments for loc in file.source_code_info.location}
         for s_index, service in enumerate(file.service):
             for m_index, method in enumerate(service.method):
-                if method.server_streaming and method.client_streaming:
-                    raise SystemExit(f"{service.name}.{method.name}: bidi streaming unsupported")
                 request = messages[method.input_type]
                 rpcs.append(
                     Rpc(
@@ -108,6 +106,12 @@ def retried_methods(service_config: dict[str, object]) -> set[tuple[str, str | N
 
 
 def retry_note(rpc: Rpc, retried: set[tuple[str, str | None]]) -> str:
+    if rpc.server_streaming and rpc.client_streaming:
+        return (
+            "Answers come as they are ready, while requests are still sent; no default"
+            " deadline; close the iterator to cancel. Not retried: after an error, send"
+            " the requests left unanswered again."
+        )
     if rpc.server_streaming:
         return (
             "A stream of answers with no default deadline; close the iterator to cancel."
@@ -142,10 +146,15 @@ def method(rpc: Rpc, note: str, *, is_async: bool) -> list[str]:
     returns = rpc.response
     extra: list[str] = []
     if rpc.server_streaming:
-        # A stream of answers: a plain method returning an iterator, in both clients.
+        # A stream of answers: a plain method returning an iterator, in both clients;
+        # a bidirectional one takes an iterable of requests as well.
         defn, call = "def", "return self."
         returns = f"{'AsyncIterator' if is_async else 'Iterator'}[{rpc.response}]"
         param, arg, helper = f"request: {rpc.request}", "request", "_unary_stream"
+        if rpc.client_streaming:
+            iterable = "AnyIterable" if is_async else "Iterable"
+            param = f"requests: {iterable}[{rpc.request}]"
+            arg, helper = "requests", "_stream_stream"
     elif rpc.client_streaming:
         iterable = "AnyIterable" if is_async else "Iterable"
         param = f"requests: {iterable}[{rpc.request}]"

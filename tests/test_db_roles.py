@@ -176,6 +176,12 @@ class Caller:
             stream.cancel()
         raise AssertionError(f"{method} ended without an answer")
 
+    async def every(self, service: str, method: str, requests: list[Any]) -> list[Any]:
+        """Every answer of a bidirectional RPC to ``requests``."""
+        self.called.add(f"{PACKAGE}.{service}/{method}")
+        stream = getattr(self._stubs[service], method)(iter(requests), timeout=10)
+        return [answer async for answer in stream]
+
 
 async def call_every_rpc(call: Caller) -> None:
     """One valid, minimal call of every RPC, each checked for what it should answer."""
@@ -226,6 +232,21 @@ async def call_every_rpc(call: Caller) -> None:
     key_id = created.api_key.id
     validated = await call(keys, "ValidateAPIKey", keys_pb2.ValidateAPIKeyRequest(key=created.key))
     assert validated.valid
+    streamed = await call.every(
+        keys,
+        "StreamValidateAPIKeys",
+        [
+            keys_pb2.StreamValidateAPIKeysRequest(
+                items=[
+                    keys_pb2.StreamValidateAPIKeysRequest.Item(
+                        correlation_id="s1", request=keys_pb2.ValidateAPIKeyRequest(key=created.key)
+                    )
+                ]
+            )
+        ],
+    )
+    answers = [(a.correlation_id, a.result.valid) for m in streamed for a in m.items]
+    assert answers == [("s1", True)]
     assert (await call(keys, "GetAPIKey", keys_pb2.GetAPIKeyRequest(id=key_id))).api_key.name == "k"
     listed_keys = await call(keys, "ListAPIKeys", keys_pb2.ListAPIKeysRequest(owner_id="o1"))
     assert [key.id for key in listed_keys.api_keys] == [key_id]

@@ -301,4 +301,8 @@ async def test_grpcurl_lists_and_describes_the_api_keys_service(live: LiveServer
     service = api_keys_pb2.DESCRIPTOR.services_by_name["APIKeyService"]
     for method in service.methods:
         request, response = method.input_type.full_name, method.output_type.full_name
-        assert f"rpc {method.name} ( .{request} ) returns ( .{response} );" in described.stdout
+        # grpcurl marks each streaming side (StreamValidateAPIKeys streams both).
+        inbound = "stream " if method.client_streaming else ""
+        outbound = "stream " if method.server_streaming else ""
+        line = f"rpc {method.name} ( {inbound}.{request} ) returns ( {outbound}.{response} );"
+        assert line in described.stdout

@@ -104,3 +104,8 @@ class MigrationError(DataAccessError):
 class ServerStoppingError(DataAccessError):
     """The server is shutting down and ends a long-lived call (a watch) early, so the
     caller reconnects, to another server. Safe to retry at once."""
+
+
+class StreamRecycledError(ServerStoppingError):
+    """A long-lived stream reached its longest duration and ends, so the caller opens a
+    new one (perhaps on another server: that spreads load). Safe to retry at once."""

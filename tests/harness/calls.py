@@ -72,7 +72,16 @@ async def call_raw(
     """Call ``method`` with one serialized request (b"" is every message's empty
     value); the status code it ended with."""
     try:
-        if method.client_streaming:
+        if method.client_streaming and method.server_streaming:
+            # A bidirectional stream (StreamValidateAPIKeys): one request, every answer.
+            both: Any = channel.stream_stream(method.path)
+
+            async def single() -> AsyncIterator[bytes]:
+                yield request
+
+            async for _answer in both(single(), metadata=metadata, timeout=timeout):
+                pass
+        elif method.client_streaming:
             streaming: Any = channel.stream_unary(method.path)
 
             async def one() -> AsyncIterator[bytes]:

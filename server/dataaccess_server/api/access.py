@@ -94,6 +94,7 @@ CACHE = "/dataaccess.v1.CacheService/"
 
 METHODS: dict[str, Rule] = {
     KEYS + "ValidateAPIKey": Rule(P.API_KEYS_VALIDATE),
+    KEYS + "StreamValidateAPIKeys": Rule(P.API_KEYS_VALIDATE),
     KEYS + "GetAPIKey": Rule(P.API_KEYS_READ),
     KEYS + "ListAPIKeys": Rule(P.API_KEYS_READ),
     KEYS + "CreateAPIKey": Rule(P.API_KEYS_MANAGE, resource=_created_key),

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import grpc
 from grpc import aio
 
-from dataaccess_server.api.access import OPEN_PREFIXES
+from dataaccess_server.api.access import OPEN_PREFIXES, REFLECTION_PREFIXES
 from dataaccess_server.api.handlers import HandlerCache, Kind, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.errors import ResourceExhaustedError
@@ -39,8 +39,9 @@ def backstop(max_calls: int) -> int:
 
 class AdmissionInterceptor(aio.ServerInterceptor):
     """Counts calls in flight, and long-lived streams among them (StreamRequestLogs'
-    client streams, WatchConfig's server streams); refuses a call beyond ``max_calls``,
-    or a stream beyond ``max_streams``, with RESOURCE_EXHAUSTED."""
+    client streams, WatchConfig's server streams, StreamValidateAPIKeys' bidirectional
+    ones); refuses a call beyond ``max_calls``, or a stream beyond ``max_streams``, with
+    RESOURCE_EXHAUSTED."""
 
     def __init__(self, *, max_calls: int, max_streams: int) -> None:
         self.max_calls = max_calls
@@ -62,14 +63,19 @@ class AdmissionInterceptor(aio.ServerInterceptor):
         if handler is None or handler_call_details.method.startswith(OPEN_PREFIXES):
             return handler
         method = handler_call_details.method
-        return self._handlers.wrapped(method, handler, lambda: rewrapped(handler, self._admitting))
+        reflection = method.startswith(REFLECTION_PREFIXES)
+        return self._handlers.wrapped(
+            method,
+            handler,
+            lambda: rewrapped(handler, lambda call, kind: self._admitting(call, kind, reflection)),
+        )
 
-    def _admitting(self, call: Any, kind: Kind) -> Any:
+    def _admitting(self, call: Any, kind: Kind, reflection: bool) -> Any:
         if kind.answers_once:
             return self._answering(call, stream=kind is Kind.STREAM_UNARY)
-        # A server stream (WatchConfig) holds its slot as long as a client stream does;
-        # reflection (stream-stream) is short-lived, an operator's, and not counted.
-        return self._streaming(call, stream=kind is Kind.UNARY_STREAM)
+        # A server stream (WatchConfig) or a validation stream holds its slot as long as
+        # a client stream does; reflection is short-lived, an operator's, and not counted.
+        return self._streaming(call, stream=not reflection)
 
     def refusal(self, *, stream: bool) -> ResourceExhaustedError | None:
         """Why one more call (a client stream if ``stream``) may not start now, if so."""
@@ -82,8 +88,8 @@ class AdmissionInterceptor(aio.ServerInterceptor):
         if stream and self.streams >= self.max_streams:
             return ResourceExhaustedError(
                 f"the server is serving its limit of {self.max_streams} concurrent streams"
-                f" (DATAACCESS_MAX_CONCURRENT_STREAMS: log streams and config watches):"
-                f" retry in {RETRY_AFTER:g}s, or send logs with BatchInsertRequestLogs",
+                f" (DATAACCESS_MAX_CONCURRENT_STREAMS: log streams, config watches and"
+                f" validation streams): retry in {RETRY_AFTER:g}s, or use the unary calls",
                 retry_after=RETRY_AFTER,
             )
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from grpc import aio
@@ -17,6 +18,7 @@ from dataaccess_server.api.convert.api_keys import (
     validation_to_proto,
 )
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
+from dataaccess_server.api.validation_stream import DEFAULT_MAX_DURATION, ValidationStreams
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.telemetry import Telemetry
 
@@ -32,11 +34,15 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         *,
         default_deadline: float,
         max_deadline: float = DEFAULT_MAX_DEADLINE,
+        stream_max_duration: float = DEFAULT_MAX_DURATION,
         telemetry: Telemetry,
     ) -> None:
         self._keys = keys
         self._deadline = CallDeadline(default_deadline, max_deadline)
         self._count = telemetry.count_validation
+        self._stream_longest = stream_max_duration
+        self.streams = ValidationStreams()
+        """The open StreamValidateAPIKeys calls: the server closes them at shutdown."""
 
     async def ValidateAPIKey(
         self, request: pb.ValidateAPIKeyRequest, context: Context
@@ -44,6 +50,21 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         result = await self._keys.validate(request.key, self._deadline(context))
         self._count(result.reason.name)
         return validation_to_proto(result)
+
+    def StreamValidateAPIKeys(
+        self,
+        request_iterator: AsyncIterator[pb.StreamValidateAPIKeysRequest],
+        context: Context,
+    ) -> AsyncIterator[pb.StreamValidateAPIKeysResponse]:
+        # An async iterator, not a generator of this method's own: one layer less per
+        # answer (the interceptors' wrappers iterate it). See validation_stream.
+        return self.streams.open(
+            self._keys,
+            request_iterator,
+            deadline=lambda: self._deadline(context),
+            longest=self._stream_longest,
+            count=self._count,
+        )
 
     async def CreateAPIKey(
         self, request: pb.CreateAPIKeyRequest, context: Context

@@ -30,12 +30,14 @@ HAS_NUL = "must not contain a NUL character (PostgreSQL text cannot hold one)"
 
 
 class Refused:
-    """What a checked deserializer returns for bytes it does not accept."""
+    """What a checked deserializer returns for bytes it does not accept; ``message`` is
+    the decoded message when the bytes decoded (a NUL in a string), else None."""
 
-    __slots__ = ("error",)
+    __slots__ = ("error", "message")
 
-    def __init__(self, error: InvalidArgumentError) -> None:
+    def __init__(self, error: InvalidArgumentError, message: Any = None) -> None:
         self.error = error
+        self.message = message
 
 
 def checked(deserialize: Deserializer | None) -> Deserializer | None:
@@ -53,7 +55,7 @@ def checked(deserialize: Deserializer | None) -> Deserializer | None:
         if b"\x00" in data and isinstance(message, message_types.Message):
             path = nul_field(message)
             if path is not None:
-                return Refused(InvalidArgumentError.single(path, HAS_NUL))
+                return Refused(InvalidArgumentError.single(path, HAS_NUL), message)
         return message
 
     return decode

@@ -11,6 +11,7 @@ import grpc
 from grpc import aio
 
 from dataaccess_server import errors
+from dataaccess_server.api.access import REFLECTION_PREFIXES
 from dataaccess_server.api.decoding import Refused, checked
 from dataaccess_server.api.handlers import HandlerCache, Kind, kind_of, rewrapped
 from dataaccess_server.api.status import to_status
@@ -42,10 +43,16 @@ class ErrorInterceptor(aio.ServerInterceptor):
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Request, Response] | None:
         handler = await continuation(handler_call_details)
-        if handler is None or kind_of(handler) is Kind.STREAM_STREAM:
-            return handler  # reflection: grpc's own
+        if handler is None:
+            return handler
         method = handler_call_details.method
-        if kind_of(handler) is Kind.UNARY_STREAM:
+        kind = kind_of(handler)
+        if kind is Kind.STREAM_STREAM and method.startswith(REFLECTION_PREFIXES):
+            return handler  # reflection: grpc's own
+        if not kind.answers_once:
+            # A server stream (WatchConfig), or a bidirectional one whose servicer reads
+            # the requests as decoded, ``Refused`` included (StreamValidateAPIKeys
+            # answers those that decoded with an item error).
             return self._handlers.wrapped(
                 method,
                 handler,

@@ -41,9 +41,17 @@ class CallLimits:
     """The longest wait for a client stream's next message."""
     stream_max_duration: float = 600.0
     """The longest a client stream may stay open."""
+    validation_stream_max_duration: float = 3600.0
+    """The longest a StreamValidateAPIKeys stream stays open (a proxy's, long-lived: then
+    it ends with UNAVAILABLE and the proxy reopens it, perhaps on another server)."""
 
     def __post_init__(self) -> None:
-        for name in ("max_deadline", "stream_idle_timeout", "stream_max_duration"):
+        for name in (
+            "max_deadline",
+            "stream_idle_timeout",
+            "stream_max_duration",
+            "validation_stream_max_duration",
+        ):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive number of seconds, got {value}")

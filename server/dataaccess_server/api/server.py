@@ -143,9 +143,13 @@ class GrpcServer:
         tokens_grpc.add_OAuthTokenServiceServicer_to_server(
             OAuthTokenServicer(tokens, **deadlines), self._server
         )
-        keys_grpc.add_APIKeyServiceServicer_to_server(
-            APIKeyServicer(keys, **deadlines, telemetry=telemetry), self._server
+        self._keys_servicer = APIKeyServicer(
+            keys,
+            **deadlines,
+            stream_max_duration=limits.validation_stream_max_duration,
+            telemetry=telemetry,
         )
+        keys_grpc.add_APIKeyServiceServicer_to_server(self._keys_servicer, self._server)
         usage_grpc.add_UsageServiceServicer_to_server(
             UsageServicer(usage, **deadlines, telemetry=telemetry), self._server
         )
@@ -219,11 +223,13 @@ class GrpcServer:
         ``grace`` seconds to finish before cancelling them. The health listener stays up
         until the main server has stopped, answering NOT_SERVING meanwhile.
 
-        Config watches never finish on their own: they end at once, with UNAVAILABLE,
-        so that their clients reconnect to another server and the grace period is left
-        to calls that do finish."""
+        Config watches and key validation streams never finish on their own: they end
+        at once (a validation stream once the requests it read are answered), with
+        UNAVAILABLE, so that their clients reconnect to another server and the grace
+        period is left to calls that do finish."""
         await self._health.shutdown()
         await self._config_watchers.close()
+        self._keys_servicer.streams.close()  # ends once what they read is answered
         await self._server.stop(grace)
         if self._health_server is not None:
             await self._health_server.stop(None)

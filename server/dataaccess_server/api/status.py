@@ -26,11 +26,15 @@ _CODES: tuple[tuple[type[errors.DataAccessError], int], ...] = (
 )
 
 
+def status_code(error: errors.DataAccessError) -> int:
+    """The gRPC status code (a google.rpc.Code value) for ``error``."""
+    return next((code for kind, code in _CODES if isinstance(error, kind)), code_pb2.INTERNAL)
+
+
 def to_status(error: errors.DataAccessError) -> grpc.Status:
     """The gRPC status for ``error``: its code, its message, and the details a client
     can act on (BadRequest field violations)."""
-    code = next((code for kind, code in _CODES if isinstance(error, kind)), code_pb2.INTERNAL)
-    status = status_pb2.Status(code=code, message=str(error))
+    status = status_pb2.Status(code=status_code(error), message=str(error))
     if isinstance(error, errors.InvalidArgumentError):
         detail = any_pb2.Any()
         detail.Pack(

@@ -31,4 +31,7 @@ def read_call_limits(read: _Reader, *, max_batch: int) -> CallLimits:
         ),
         stream_idle_timeout=read.duration("DATAACCESS_STREAM_IDLE_TIMEOUT", 30.0, minimum=0.1),
         stream_max_duration=read.duration("DATAACCESS_STREAM_MAX_DURATION", 600.0, minimum=0.1),
+        validation_stream_max_duration=read.duration(
+            "DATAACCESS_VALIDATION_STREAM_MAX_DURATION", 3600.0, minimum=0.1
+        ),
     )

@@ -32,6 +32,7 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_MAX_CONCURRENT_STREAMS": "log streams and config watches open at once (100)",
     "DATAACCESS_STREAM_IDLE_TIMEOUT": "longest wait for a stream's next message (30s)",
     "DATAACCESS_STREAM_MAX_DURATION": "longest a client stream may stay open (600s)",
+    "DATAACCESS_VALIDATION_STREAM_MAX_DURATION": "longest a key validation stream stays open (1h)",
     "DATAACCESS_KEY_NEGATIVE_TTL": "unknown API keys are remembered this long (default 2s)",
     "DATAACCESS_LAST_USED_FLUSH": "API key last-used times are written this often (5s)",
     "DB_LOG_RETENTION_DAYS": "cleanup drops request logs older than this (default 30)",

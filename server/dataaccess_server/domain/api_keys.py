@@ -14,6 +14,7 @@ need no storage are in ``key_rules``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -121,6 +122,16 @@ class APIKeyStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Unsettled:
+    """A validation that needs storage: the key's hash, and what the cache knew."""
+
+    key_hash: bytes
+    looked_up: bool
+    """Whether the cache held the key (then ``known`` is it, to be counted)."""
+    known: Known | None
+
+
 class LastUsed:
     """Last successful validation per key, kept in memory between flushes."""
 
@@ -157,9 +168,53 @@ class APIKeyService:
 
     async def validate(self, key: str, deadline: Deadline) -> Validation:
         """Answer whether ``key`` is valid now, counting it against its rate limit and
-        quota if so. Only a malformed key is an error (INVALID_ARGUMENT)."""
+        quota if so. Only a malformed key is an error (INVALID_ARGUMENT).
+
+        The same as :meth:`validate_now`, then :meth:`settle` when storage is needed:
+        streamed validations take the two steps apart, with identical answers."""
+        answer = self.validate_now(key)
+        if isinstance(answer, Validation):
+            return answer
+        return await self.settle(answer, deadline)
+
+    def validate_now(self, key: str) -> Validation | Unsettled:
+        """The answer for ``key`` if it needs no storage (a cached key without rate
+        limit or quota, or a cached unknown key); else what :meth:`settle` needs to
+        answer it. No I/O: the cheap path of a stream of validations. Raises
+        InvalidArgumentError for a malformed key."""
         check_presented_key(key)
-        known = await self._lookup(hash_key(key), deadline)
+        key_hash = hash_key(key)
+        found, known = self.cache.get(key_hash)
+        if not found:
+            return Unsettled(key_hash, looked_up=False, known=None)
+        answer = self._judged(known)
+        return answer if answer is not None else Unsettled(key_hash, looked_up=True, known=known)
+
+    async def settle(self, unsettled: Unsettled, deadline: Deadline) -> Validation:
+        """The answer :meth:`validate_now` left to storage: the key looked up (if it was
+        not cached) and its use counted (if it has a rate limit or quota)."""
+        known = unsettled.known
+        if not unsettled.looked_up:
+            known = await self._lookup(unsettled.key_hash, deadline)
+            answer = self._judged(known)
+            if answer is not None:
+                return answer
+        assert known is not None  # _judged answers for an unknown key
+        record = known.record
+        now = datetime.now(UTC)
+        use = await self._store.count_validation(
+            record.id,
+            deadline,
+            rate_limit=record.rate_limit_per_minute,
+            has_quota=record.remaining_uses is not None,
+        )
+        answer = judge_use(record, use)
+        if answer.valid:
+            self.last_used.record(record.id, now)
+        return answer
+
+    def _judged(self, known: Known | None) -> Validation | None:
+        # The answer that needs no counting; None when the use must be counted.
         if known is None:
             return Validation(False, Reason.NOT_FOUND)
         record = known.record
@@ -168,23 +223,11 @@ class APIKeyService:
         if reason is not Reason.VALID:
             return Validation(False, reason, record)
         if record.rate_limit_per_minute is None and record.remaining_uses is None:
-            answer = Validation(True, Reason.VALID, record)
-        else:
-            use = await self._store.count_validation(
-                record.id,
-                deadline,
-                rate_limit=record.rate_limit_per_minute,
-                has_quota=record.remaining_uses is not None,
-            )
-            answer = judge_use(record, use)
-        if answer.valid:
             self.last_used.record(record.id, now)
-        return answer
+            return Validation(True, Reason.VALID, record)
+        return None
 
     async def _lookup(self, key_hash: bytes, deadline: Deadline) -> Known | None:
-        found, cached = self.cache.get(key_hash)
-        if found:
-            return cached
         # One read per miss, unknown keys included (a flood of made-up keys costs one
         # replica read each): the primary when the key changed moments ago or no replica
         # serves; else a replica, whose "none" is final while invalidations are heard.

@@ -474,6 +474,97 @@ func (x *ValidateAPIKeyResponse) GetRateLimit() *RateLimitState {
 	return nil
 }
 
+type StreamValidateAPIKeysRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Validated one by one, each answered once. One item per message is simplest; a proxy
+	// sending the keys it has at hand together pays the stream's cost per message once.
+	Items         []*StreamValidateAPIKeysRequest_Item `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysRequest) Reset() {
+	*x = StreamValidateAPIKeysRequest{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysRequest) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysRequest.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysRequest) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *StreamValidateAPIKeysRequest) GetItems() []*StreamValidateAPIKeysRequest_Item {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
+type StreamValidateAPIKeysResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Answers ready at the same time, in no particular order.
+	Items         []*StreamValidateAPIKeysResponse_Item `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysResponse) Reset() {
+	*x = StreamValidateAPIKeysResponse{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysResponse) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysResponse.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysResponse) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *StreamValidateAPIKeysResponse) GetItems() []*StreamValidateAPIKeysResponse_Item {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
 type RateLimitState struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Validations allowed per window (one minute).
@@ -488,7 +579,7 @@ type RateLimitState struct {
 
 func (x *RateLimitState) Reset() {
 	*x = RateLimitState{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -500,7 +591,7 @@ func (x *RateLimitState) String() string {
 func (*RateLimitState) ProtoMessage() {}
 
 func (x *RateLimitState) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -513,7 +604,7 @@ func (x *RateLimitState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RateLimitState.ProtoReflect.Descriptor instead.
 func (*RateLimitState) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *RateLimitState) GetLimit() int64 {
@@ -546,7 +637,7 @@ type GetAPIKeyRequest struct {
 
 func (x *GetAPIKeyRequest) Reset() {
 	*x = GetAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -558,7 +649,7 @@ func (x *GetAPIKeyRequest) String() string {
 func (*GetAPIKeyRequest) ProtoMessage() {}
 
 func (x *GetAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -571,7 +662,7 @@ func (x *GetAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*GetAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetAPIKeyRequest) GetId() string {
@@ -590,7 +681,7 @@ type GetAPIKeyResponse struct {
 
 func (x *GetAPIKeyResponse) Reset() {
 	*x = GetAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -602,7 +693,7 @@ func (x *GetAPIKeyResponse) String() string {
 func (*GetAPIKeyResponse) ProtoMessage() {}
 
 func (x *GetAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -615,7 +706,7 @@ func (x *GetAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*GetAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{7}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetAPIKeyResponse) GetApiKey() *APIKey {
@@ -642,7 +733,7 @@ type ListAPIKeysRequest struct {
 
 func (x *ListAPIKeysRequest) Reset() {
 	*x = ListAPIKeysRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -654,7 +745,7 @@ func (x *ListAPIKeysRequest) String() string {
 func (*ListAPIKeysRequest) ProtoMessage() {}
 
 func (x *ListAPIKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -667,7 +758,7 @@ func (x *ListAPIKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAPIKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListAPIKeysRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{8}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListAPIKeysRequest) GetKeyPrefix() string {
@@ -722,7 +813,7 @@ type ListAPIKeysResponse struct {
 
 func (x *ListAPIKeysResponse) Reset() {
 	*x = ListAPIKeysResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -734,7 +825,7 @@ func (x *ListAPIKeysResponse) String() string {
 func (*ListAPIKeysResponse) ProtoMessage() {}
 
 func (x *ListAPIKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -747,7 +838,7 @@ func (x *ListAPIKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAPIKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListAPIKeysResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{9}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListAPIKeysResponse) GetApiKeys() []*APIKey {
@@ -777,7 +868,7 @@ type UpdateAPIKeyRequest struct {
 
 func (x *UpdateAPIKeyRequest) Reset() {
 	*x = UpdateAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -789,7 +880,7 @@ func (x *UpdateAPIKeyRequest) String() string {
 func (*UpdateAPIKeyRequest) ProtoMessage() {}
 
 func (x *UpdateAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -802,7 +893,7 @@ func (x *UpdateAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*UpdateAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{10}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UpdateAPIKeyRequest) GetApiKey() *APIKey {
@@ -828,7 +919,7 @@ type UpdateAPIKeyResponse struct {
 
 func (x *UpdateAPIKeyResponse) Reset() {
 	*x = UpdateAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -840,7 +931,7 @@ func (x *UpdateAPIKeyResponse) String() string {
 func (*UpdateAPIKeyResponse) ProtoMessage() {}
 
 func (x *UpdateAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -853,7 +944,7 @@ func (x *UpdateAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*UpdateAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{11}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateAPIKeyResponse) GetApiKey() *APIKey {
@@ -872,7 +963,7 @@ type RevokeAPIKeyRequest struct {
 
 func (x *RevokeAPIKeyRequest) Reset() {
 	*x = RevokeAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -884,7 +975,7 @@ func (x *RevokeAPIKeyRequest) String() string {
 func (*RevokeAPIKeyRequest) ProtoMessage() {}
 
 func (x *RevokeAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -897,7 +988,7 @@ func (x *RevokeAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*RevokeAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{12}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RevokeAPIKeyRequest) GetId() string {
@@ -916,7 +1007,7 @@ type RevokeAPIKeyResponse struct {
 
 func (x *RevokeAPIKeyResponse) Reset() {
 	*x = RevokeAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -928,7 +1019,7 @@ func (x *RevokeAPIKeyResponse) String() string {
 func (*RevokeAPIKeyResponse) ProtoMessage() {}
 
 func (x *RevokeAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -941,7 +1032,7 @@ func (x *RevokeAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*RevokeAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{13}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *RevokeAPIKeyResponse) GetApiKey() *APIKey {
@@ -962,7 +1053,7 @@ type RotateAPIKeyRequest struct {
 
 func (x *RotateAPIKeyRequest) Reset() {
 	*x = RotateAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -974,7 +1065,7 @@ func (x *RotateAPIKeyRequest) String() string {
 func (*RotateAPIKeyRequest) ProtoMessage() {}
 
 func (x *RotateAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -987,7 +1078,7 @@ func (x *RotateAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*RotateAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{14}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RotateAPIKeyRequest) GetId() string {
@@ -1017,7 +1108,7 @@ type RotateAPIKeyResponse struct {
 
 func (x *RotateAPIKeyResponse) Reset() {
 	*x = RotateAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1029,7 +1120,7 @@ func (x *RotateAPIKeyResponse) String() string {
 func (*RotateAPIKeyResponse) ProtoMessage() {}
 
 func (x *RotateAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1042,7 +1133,7 @@ func (x *RotateAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*RotateAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{15}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RotateAPIKeyResponse) GetApiKey() *APIKey {
@@ -1064,6 +1155,274 @@ func (x *RotateAPIKeyResponse) GetOldKeyExpireTime() *timestamppb.Timestamp {
 		return x.OldKeyExpireTime
 	}
 	return nil
+}
+
+// One key to validate.
+type StreamValidateAPIKeysRequest_Item struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The caller's name for this item, echoed in its answer: 1-128 characters. Unique
+	// among the caller's items in flight, or answers cannot be told apart.
+	CorrelationId string `protobuf:"bytes,1,opt,name=correlation_id,json=correlationId,proto3" json:"correlation_id,omitempty"`
+	// What ValidateAPIKey would be asked.
+	Request       *ValidateAPIKeyRequest `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) Reset() {
+	*x = StreamValidateAPIKeysRequest_Item{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysRequest_Item) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysRequest_Item) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysRequest_Item.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysRequest_Item) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5, 0}
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) GetCorrelationId() string {
+	if x != nil {
+		return x.CorrelationId
+	}
+	return ""
+}
+
+func (x *StreamValidateAPIKeysRequest_Item) GetRequest() *ValidateAPIKeyRequest {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+// The answer to one item.
+type StreamValidateAPIKeysResponse_Item struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The item's correlation_id.
+	CorrelationId string `protobuf:"bytes,1,opt,name=correlation_id,json=correlationId,proto3" json:"correlation_id,omitempty"`
+	// Types that are valid to be assigned to Outcome:
+	//
+	//	*StreamValidateAPIKeysResponse_Item_Result
+	//	*StreamValidateAPIKeysResponse_Item_Error
+	Outcome       isStreamValidateAPIKeysResponse_Item_Outcome `protobuf_oneof:"outcome"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) Reset() {
+	*x = StreamValidateAPIKeysResponse_Item{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysResponse_Item) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysResponse_Item) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysResponse_Item.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysResponse_Item) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 0}
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetCorrelationId() string {
+	if x != nil {
+		return x.CorrelationId
+	}
+	return ""
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetOutcome() isStreamValidateAPIKeysResponse_Item_Outcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return nil
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetResult() *ValidateAPIKeyResponse {
+	if x != nil {
+		if x, ok := x.Outcome.(*StreamValidateAPIKeysResponse_Item_Result); ok {
+			return x.Result
+		}
+	}
+	return nil
+}
+
+func (x *StreamValidateAPIKeysResponse_Item) GetError() *StreamValidateAPIKeysResponse_ItemError {
+	if x != nil {
+		if x, ok := x.Outcome.(*StreamValidateAPIKeysResponse_Item_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isStreamValidateAPIKeysResponse_Item_Outcome interface {
+	isStreamValidateAPIKeysResponse_Item_Outcome()
+}
+
+type StreamValidateAPIKeysResponse_Item_Result struct {
+	// ValidateAPIKey's answer.
+	Result *ValidateAPIKeyResponse `protobuf:"bytes,2,opt,name=result,proto3,oneof"`
+}
+
+type StreamValidateAPIKeysResponse_Item_Error struct {
+	// Why the item has no answer: the status ValidateAPIKey would have failed with.
+	Error *StreamValidateAPIKeysResponse_ItemError `protobuf:"bytes,3,opt,name=error,proto3,oneof"`
+}
+
+func (*StreamValidateAPIKeysResponse_Item_Result) isStreamValidateAPIKeysResponse_Item_Outcome() {}
+
+func (*StreamValidateAPIKeysResponse_Item_Error) isStreamValidateAPIKeysResponse_Item_Outcome() {}
+
+// A failed item, as a gRPC status would say it.
+type StreamValidateAPIKeysResponse_ItemError struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The gRPC status code (google.rpc.Code): 3 INVALID_ARGUMENT, 14 UNAVAILABLE, ...
+	Code int32 `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
+	// For developers; never holds the key.
+	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	// For INVALID_ARGUMENT: the fields of the item at fault, as in google.rpc.BadRequest
+	// (paths within the request's Item, such as "request.key").
+	FieldViolations []*StreamValidateAPIKeysResponse_FieldViolation `protobuf:"bytes,3,rep,name=field_violations,json=fieldViolations,proto3" json:"field_violations,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysResponse_ItemError) Reset() {
+	*x = StreamValidateAPIKeysResponse_ItemError{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysResponse_ItemError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysResponse_ItemError) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysResponse_ItemError) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysResponse_ItemError.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysResponse_ItemError) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 1}
+}
+
+func (x *StreamValidateAPIKeysResponse_ItemError) GetCode() int32 {
+	if x != nil {
+		return x.Code
+	}
+	return 0
+}
+
+func (x *StreamValidateAPIKeysResponse_ItemError) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *StreamValidateAPIKeysResponse_ItemError) GetFieldViolations() []*StreamValidateAPIKeysResponse_FieldViolation {
+	if x != nil {
+		return x.FieldViolations
+	}
+	return nil
+}
+
+// One field at fault.
+type StreamValidateAPIKeysResponse_FieldViolation struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Field         string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamValidateAPIKeysResponse_FieldViolation) Reset() {
+	*x = StreamValidateAPIKeysResponse_FieldViolation{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamValidateAPIKeysResponse_FieldViolation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamValidateAPIKeysResponse_FieldViolation) ProtoMessage() {}
+
+func (x *StreamValidateAPIKeysResponse_FieldViolation) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamValidateAPIKeysResponse_FieldViolation.ProtoReflect.Descriptor instead.
+func (*StreamValidateAPIKeysResponse_FieldViolation) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 2}
+}
+
+func (x *StreamValidateAPIKeysResponse_FieldViolation) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *StreamValidateAPIKeysResponse_FieldViolation) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
 }
 
 var File_dataaccess_v1_api_keys_proto protoreflect.FileDescriptor
@@ -1107,7 +1466,26 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"\x06reason\x18\x02 \x01(\x0e2%.dataaccess.v1.APIKeyValidationReasonR\x06reason\x12.\n" +
 	"\aapi_key\x18\x03 \x01(\v2\x15.dataaccess.v1.APIKeyR\x06apiKey\x12<\n" +
 	"\n" +
-	"rate_limit\x18\x04 \x01(\v2\x1d.dataaccess.v1.RateLimitStateR\trateLimit\"\x7f\n" +
+	"rate_limit\x18\x04 \x01(\v2\x1d.dataaccess.v1.RateLimitStateR\trateLimit\"\xd5\x01\n" +
+	"\x1cStreamValidateAPIKeysRequest\x12F\n" +
+	"\x05items\x18\x01 \x03(\v20.dataaccess.v1.StreamValidateAPIKeysRequest.ItemR\x05items\x1am\n" +
+	"\x04Item\x12%\n" +
+	"\x0ecorrelation_id\x18\x01 \x01(\tR\rcorrelationId\x12>\n" +
+	"\arequest\x18\x02 \x01(\v2$.dataaccess.v1.ValidateAPIKeyRequestR\arequest\"\xa2\x04\n" +
+	"\x1dStreamValidateAPIKeysResponse\x12G\n" +
+	"\x05items\x18\x01 \x03(\v21.dataaccess.v1.StreamValidateAPIKeysResponse.ItemR\x05items\x1a\xc9\x01\n" +
+	"\x04Item\x12%\n" +
+	"\x0ecorrelation_id\x18\x01 \x01(\tR\rcorrelationId\x12?\n" +
+	"\x06result\x18\x02 \x01(\v2%.dataaccess.v1.ValidateAPIKeyResponseH\x00R\x06result\x12N\n" +
+	"\x05error\x18\x03 \x01(\v26.dataaccess.v1.StreamValidateAPIKeysResponse.ItemErrorH\x00R\x05errorB\t\n" +
+	"\aoutcome\x1a\xa1\x01\n" +
+	"\tItemError\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\x12f\n" +
+	"\x10field_violations\x18\x03 \x03(\v2;.dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolationR\x0ffieldViolations\x1aH\n" +
+	"\x0eFieldViolation\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\x7f\n" +
 	"\x0eRateLimitState\x12\x14\n" +
 	"\x05limit\x18\x01 \x01(\x03R\x05limit\x12\x1c\n" +
 	"\tremaining\x18\x02 \x01(\x03R\tremaining\x129\n" +
@@ -1153,10 +1531,11 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"!API_KEY_VALIDATION_REASON_REVOKED\x10\x03\x12%\n" +
 	"!API_KEY_VALIDATION_REASON_EXPIRED\x10\x04\x12*\n" +
 	"&API_KEY_VALIDATION_REASON_RATE_LIMITED\x10\x05\x12,\n" +
-	"(API_KEY_VALIDATION_REASON_USAGE_EXCEEDED\x10\x062\xf8\x04\n" +
+	"(API_KEY_VALIDATION_REASON_USAGE_EXCEEDED\x10\x062\xf0\x05\n" +
 	"\rAPIKeyService\x12W\n" +
 	"\fCreateAPIKey\x12\".dataaccess.v1.CreateAPIKeyRequest\x1a#.dataaccess.v1.CreateAPIKeyResponse\x12]\n" +
-	"\x0eValidateAPIKey\x12$.dataaccess.v1.ValidateAPIKeyRequest\x1a%.dataaccess.v1.ValidateAPIKeyResponse\x12N\n" +
+	"\x0eValidateAPIKey\x12$.dataaccess.v1.ValidateAPIKeyRequest\x1a%.dataaccess.v1.ValidateAPIKeyResponse\x12v\n" +
+	"\x15StreamValidateAPIKeys\x12+.dataaccess.v1.StreamValidateAPIKeysRequest\x1a,.dataaccess.v1.StreamValidateAPIKeysResponse(\x010\x01\x12N\n" +
 	"\tGetAPIKey\x12\x1f.dataaccess.v1.GetAPIKeyRequest\x1a .dataaccess.v1.GetAPIKeyResponse\x12T\n" +
 	"\vListAPIKeys\x12!.dataaccess.v1.ListAPIKeysRequest\x1a\".dataaccess.v1.ListAPIKeysResponse\x12W\n" +
 	"\fUpdateAPIKey\x12\".dataaccess.v1.UpdateAPIKeyRequest\x1a#.dataaccess.v1.UpdateAPIKeyResponse\x12W\n" +
@@ -1176,71 +1555,85 @@ func file_dataaccess_v1_api_keys_proto_rawDescGZIP() []byte {
 }
 
 var file_dataaccess_v1_api_keys_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_dataaccess_v1_api_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_dataaccess_v1_api_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_dataaccess_v1_api_keys_proto_goTypes = []any{
-	(APIKeyValidationReason)(0),    // 0: dataaccess.v1.APIKeyValidationReason
-	(*APIKey)(nil),                 // 1: dataaccess.v1.APIKey
-	(*CreateAPIKeyRequest)(nil),    // 2: dataaccess.v1.CreateAPIKeyRequest
-	(*CreateAPIKeyResponse)(nil),   // 3: dataaccess.v1.CreateAPIKeyResponse
-	(*ValidateAPIKeyRequest)(nil),  // 4: dataaccess.v1.ValidateAPIKeyRequest
-	(*ValidateAPIKeyResponse)(nil), // 5: dataaccess.v1.ValidateAPIKeyResponse
-	(*RateLimitState)(nil),         // 6: dataaccess.v1.RateLimitState
-	(*GetAPIKeyRequest)(nil),       // 7: dataaccess.v1.GetAPIKeyRequest
-	(*GetAPIKeyResponse)(nil),      // 8: dataaccess.v1.GetAPIKeyResponse
-	(*ListAPIKeysRequest)(nil),     // 9: dataaccess.v1.ListAPIKeysRequest
-	(*ListAPIKeysResponse)(nil),    // 10: dataaccess.v1.ListAPIKeysResponse
-	(*UpdateAPIKeyRequest)(nil),    // 11: dataaccess.v1.UpdateAPIKeyRequest
-	(*UpdateAPIKeyResponse)(nil),   // 12: dataaccess.v1.UpdateAPIKeyResponse
-	(*RevokeAPIKeyRequest)(nil),    // 13: dataaccess.v1.RevokeAPIKeyRequest
-	(*RevokeAPIKeyResponse)(nil),   // 14: dataaccess.v1.RevokeAPIKeyResponse
-	(*RotateAPIKeyRequest)(nil),    // 15: dataaccess.v1.RotateAPIKeyRequest
-	(*RotateAPIKeyResponse)(nil),   // 16: dataaccess.v1.RotateAPIKeyResponse
-	(*timestamppb.Timestamp)(nil),  // 17: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),        // 18: google.protobuf.Struct
-	(*fieldmaskpb.FieldMask)(nil),  // 19: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),    // 20: google.protobuf.Duration
+	(APIKeyValidationReason)(0),                          // 0: dataaccess.v1.APIKeyValidationReason
+	(*APIKey)(nil),                                       // 1: dataaccess.v1.APIKey
+	(*CreateAPIKeyRequest)(nil),                          // 2: dataaccess.v1.CreateAPIKeyRequest
+	(*CreateAPIKeyResponse)(nil),                         // 3: dataaccess.v1.CreateAPIKeyResponse
+	(*ValidateAPIKeyRequest)(nil),                        // 4: dataaccess.v1.ValidateAPIKeyRequest
+	(*ValidateAPIKeyResponse)(nil),                       // 5: dataaccess.v1.ValidateAPIKeyResponse
+	(*StreamValidateAPIKeysRequest)(nil),                 // 6: dataaccess.v1.StreamValidateAPIKeysRequest
+	(*StreamValidateAPIKeysResponse)(nil),                // 7: dataaccess.v1.StreamValidateAPIKeysResponse
+	(*RateLimitState)(nil),                               // 8: dataaccess.v1.RateLimitState
+	(*GetAPIKeyRequest)(nil),                             // 9: dataaccess.v1.GetAPIKeyRequest
+	(*GetAPIKeyResponse)(nil),                            // 10: dataaccess.v1.GetAPIKeyResponse
+	(*ListAPIKeysRequest)(nil),                           // 11: dataaccess.v1.ListAPIKeysRequest
+	(*ListAPIKeysResponse)(nil),                          // 12: dataaccess.v1.ListAPIKeysResponse
+	(*UpdateAPIKeyRequest)(nil),                          // 13: dataaccess.v1.UpdateAPIKeyRequest
+	(*UpdateAPIKeyResponse)(nil),                         // 14: dataaccess.v1.UpdateAPIKeyResponse
+	(*RevokeAPIKeyRequest)(nil),                          // 15: dataaccess.v1.RevokeAPIKeyRequest
+	(*RevokeAPIKeyResponse)(nil),                         // 16: dataaccess.v1.RevokeAPIKeyResponse
+	(*RotateAPIKeyRequest)(nil),                          // 17: dataaccess.v1.RotateAPIKeyRequest
+	(*RotateAPIKeyResponse)(nil),                         // 18: dataaccess.v1.RotateAPIKeyResponse
+	(*StreamValidateAPIKeysRequest_Item)(nil),            // 19: dataaccess.v1.StreamValidateAPIKeysRequest.Item
+	(*StreamValidateAPIKeysResponse_Item)(nil),           // 20: dataaccess.v1.StreamValidateAPIKeysResponse.Item
+	(*StreamValidateAPIKeysResponse_ItemError)(nil),      // 21: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
+	(*StreamValidateAPIKeysResponse_FieldViolation)(nil), // 22: dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
+	(*timestamppb.Timestamp)(nil),                        // 23: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),                              // 24: google.protobuf.Struct
+	(*fieldmaskpb.FieldMask)(nil),                        // 25: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),                          // 26: google.protobuf.Duration
 }
 var file_dataaccess_v1_api_keys_proto_depIdxs = []int32{
-	17, // 0: dataaccess.v1.APIKey.expire_time:type_name -> google.protobuf.Timestamp
-	18, // 1: dataaccess.v1.APIKey.metadata:type_name -> google.protobuf.Struct
-	17, // 2: dataaccess.v1.APIKey.revoke_time:type_name -> google.protobuf.Timestamp
-	17, // 3: dataaccess.v1.APIKey.last_used_time:type_name -> google.protobuf.Timestamp
-	17, // 4: dataaccess.v1.APIKey.create_time:type_name -> google.protobuf.Timestamp
-	17, // 5: dataaccess.v1.APIKey.update_time:type_name -> google.protobuf.Timestamp
+	23, // 0: dataaccess.v1.APIKey.expire_time:type_name -> google.protobuf.Timestamp
+	24, // 1: dataaccess.v1.APIKey.metadata:type_name -> google.protobuf.Struct
+	23, // 2: dataaccess.v1.APIKey.revoke_time:type_name -> google.protobuf.Timestamp
+	23, // 3: dataaccess.v1.APIKey.last_used_time:type_name -> google.protobuf.Timestamp
+	23, // 4: dataaccess.v1.APIKey.create_time:type_name -> google.protobuf.Timestamp
+	23, // 5: dataaccess.v1.APIKey.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 6: dataaccess.v1.CreateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
 	1,  // 7: dataaccess.v1.CreateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
 	0,  // 8: dataaccess.v1.ValidateAPIKeyResponse.reason:type_name -> dataaccess.v1.APIKeyValidationReason
 	1,  // 9: dataaccess.v1.ValidateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	6,  // 10: dataaccess.v1.ValidateAPIKeyResponse.rate_limit:type_name -> dataaccess.v1.RateLimitState
-	17, // 11: dataaccess.v1.RateLimitState.reset_time:type_name -> google.protobuf.Timestamp
-	1,  // 12: dataaccess.v1.GetAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	1,  // 13: dataaccess.v1.ListAPIKeysResponse.api_keys:type_name -> dataaccess.v1.APIKey
-	1,  // 14: dataaccess.v1.UpdateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
-	19, // 15: dataaccess.v1.UpdateAPIKeyRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 16: dataaccess.v1.UpdateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	1,  // 17: dataaccess.v1.RevokeAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	20, // 18: dataaccess.v1.RotateAPIKeyRequest.grace_period:type_name -> google.protobuf.Duration
-	1,  // 19: dataaccess.v1.RotateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	17, // 20: dataaccess.v1.RotateAPIKeyResponse.old_key_expire_time:type_name -> google.protobuf.Timestamp
-	2,  // 21: dataaccess.v1.APIKeyService.CreateAPIKey:input_type -> dataaccess.v1.CreateAPIKeyRequest
-	4,  // 22: dataaccess.v1.APIKeyService.ValidateAPIKey:input_type -> dataaccess.v1.ValidateAPIKeyRequest
-	7,  // 23: dataaccess.v1.APIKeyService.GetAPIKey:input_type -> dataaccess.v1.GetAPIKeyRequest
-	9,  // 24: dataaccess.v1.APIKeyService.ListAPIKeys:input_type -> dataaccess.v1.ListAPIKeysRequest
-	11, // 25: dataaccess.v1.APIKeyService.UpdateAPIKey:input_type -> dataaccess.v1.UpdateAPIKeyRequest
-	13, // 26: dataaccess.v1.APIKeyService.RevokeAPIKey:input_type -> dataaccess.v1.RevokeAPIKeyRequest
-	15, // 27: dataaccess.v1.APIKeyService.RotateAPIKey:input_type -> dataaccess.v1.RotateAPIKeyRequest
-	3,  // 28: dataaccess.v1.APIKeyService.CreateAPIKey:output_type -> dataaccess.v1.CreateAPIKeyResponse
-	5,  // 29: dataaccess.v1.APIKeyService.ValidateAPIKey:output_type -> dataaccess.v1.ValidateAPIKeyResponse
-	8,  // 30: dataaccess.v1.APIKeyService.GetAPIKey:output_type -> dataaccess.v1.GetAPIKeyResponse
-	10, // 31: dataaccess.v1.APIKeyService.ListAPIKeys:output_type -> dataaccess.v1.ListAPIKeysResponse
-	12, // 32: dataaccess.v1.APIKeyService.UpdateAPIKey:output_type -> dataaccess.v1.UpdateAPIKeyResponse
-	14, // 33: dataaccess.v1.APIKeyService.RevokeAPIKey:output_type -> dataaccess.v1.RevokeAPIKeyResponse
-	16, // 34: dataaccess.v1.APIKeyService.RotateAPIKey:output_type -> dataaccess.v1.RotateAPIKeyResponse
-	28, // [28:35] is the sub-list for method output_type
-	21, // [21:28] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	8,  // 10: dataaccess.v1.ValidateAPIKeyResponse.rate_limit:type_name -> dataaccess.v1.RateLimitState
+	19, // 11: dataaccess.v1.StreamValidateAPIKeysRequest.items:type_name -> dataaccess.v1.StreamValidateAPIKeysRequest.Item
+	20, // 12: dataaccess.v1.StreamValidateAPIKeysResponse.items:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.Item
+	23, // 13: dataaccess.v1.RateLimitState.reset_time:type_name -> google.protobuf.Timestamp
+	1,  // 14: dataaccess.v1.GetAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	1,  // 15: dataaccess.v1.ListAPIKeysResponse.api_keys:type_name -> dataaccess.v1.APIKey
+	1,  // 16: dataaccess.v1.UpdateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
+	25, // 17: dataaccess.v1.UpdateAPIKeyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 18: dataaccess.v1.UpdateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	1,  // 19: dataaccess.v1.RevokeAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	26, // 20: dataaccess.v1.RotateAPIKeyRequest.grace_period:type_name -> google.protobuf.Duration
+	1,  // 21: dataaccess.v1.RotateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	23, // 22: dataaccess.v1.RotateAPIKeyResponse.old_key_expire_time:type_name -> google.protobuf.Timestamp
+	4,  // 23: dataaccess.v1.StreamValidateAPIKeysRequest.Item.request:type_name -> dataaccess.v1.ValidateAPIKeyRequest
+	5,  // 24: dataaccess.v1.StreamValidateAPIKeysResponse.Item.result:type_name -> dataaccess.v1.ValidateAPIKeyResponse
+	21, // 25: dataaccess.v1.StreamValidateAPIKeysResponse.Item.error:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
+	22, // 26: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError.field_violations:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
+	2,  // 27: dataaccess.v1.APIKeyService.CreateAPIKey:input_type -> dataaccess.v1.CreateAPIKeyRequest
+	4,  // 28: dataaccess.v1.APIKeyService.ValidateAPIKey:input_type -> dataaccess.v1.ValidateAPIKeyRequest
+	6,  // 29: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:input_type -> dataaccess.v1.StreamValidateAPIKeysRequest
+	9,  // 30: dataaccess.v1.APIKeyService.GetAPIKey:input_type -> dataaccess.v1.GetAPIKeyRequest
+	11, // 31: dataaccess.v1.APIKeyService.ListAPIKeys:input_type -> dataaccess.v1.ListAPIKeysRequest
+	13, // 32: dataaccess.v1.APIKeyService.UpdateAPIKey:input_type -> dataaccess.v1.UpdateAPIKeyRequest
+	15, // 33: dataaccess.v1.APIKeyService.RevokeAPIKey:input_type -> dataaccess.v1.RevokeAPIKeyRequest
+	17, // 34: dataaccess.v1.APIKeyService.RotateAPIKey:input_type -> dataaccess.v1.RotateAPIKeyRequest
+	3,  // 35: dataaccess.v1.APIKeyService.CreateAPIKey:output_type -> dataaccess.v1.CreateAPIKeyResponse
+	5,  // 36: dataaccess.v1.APIKeyService.ValidateAPIKey:output_type -> dataaccess.v1.ValidateAPIKeyResponse
+	7,  // 37: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:output_type -> dataaccess.v1.StreamValidateAPIKeysResponse
+	10, // 38: dataaccess.v1.APIKeyService.GetAPIKey:output_type -> dataaccess.v1.GetAPIKeyResponse
+	12, // 39: dataaccess.v1.APIKeyService.ListAPIKeys:output_type -> dataaccess.v1.ListAPIKeysResponse
+	14, // 40: dataaccess.v1.APIKeyService.UpdateAPIKey:output_type -> dataaccess.v1.UpdateAPIKeyResponse
+	16, // 41: dataaccess.v1.APIKeyService.RevokeAPIKey:output_type -> dataaccess.v1.RevokeAPIKeyResponse
+	18, // 42: dataaccess.v1.APIKeyService.RotateAPIKey:output_type -> dataaccess.v1.RotateAPIKeyResponse
+	35, // [35:43] is the sub-list for method output_type
+	27, // [27:35] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_dataaccess_v1_api_keys_proto_init() }
@@ -1249,13 +1642,17 @@ func file_dataaccess_v1_api_keys_proto_init() {
 		return
 	}
 	file_dataaccess_v1_api_keys_proto_msgTypes[0].OneofWrappers = []any{}
+	file_dataaccess_v1_api_keys_proto_msgTypes[19].OneofWrappers = []any{
+		(*StreamValidateAPIKeysResponse_Item_Result)(nil),
+		(*StreamValidateAPIKeysResponse_Item_Error)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dataaccess_v1_api_keys_proto_rawDesc), len(file_dataaccess_v1_api_keys_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   16,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

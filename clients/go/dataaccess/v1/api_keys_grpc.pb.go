@@ -19,13 +19,14 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	APIKeyService_CreateAPIKey_FullMethodName   = "/dataaccess.v1.APIKeyService/CreateAPIKey"
-	APIKeyService_ValidateAPIKey_FullMethodName = "/dataaccess.v1.APIKeyService/ValidateAPIKey"
-	APIKeyService_GetAPIKey_FullMethodName      = "/dataaccess.v1.APIKeyService/GetAPIKey"
-	APIKeyService_ListAPIKeys_FullMethodName    = "/dataaccess.v1.APIKeyService/ListAPIKeys"
-	APIKeyService_UpdateAPIKey_FullMethodName   = "/dataaccess.v1.APIKeyService/UpdateAPIKey"
-	APIKeyService_RevokeAPIKey_FullMethodName   = "/dataaccess.v1.APIKeyService/RevokeAPIKey"
-	APIKeyService_RotateAPIKey_FullMethodName   = "/dataaccess.v1.APIKeyService/RotateAPIKey"
+	APIKeyService_CreateAPIKey_FullMethodName          = "/dataaccess.v1.APIKeyService/CreateAPIKey"
+	APIKeyService_ValidateAPIKey_FullMethodName        = "/dataaccess.v1.APIKeyService/ValidateAPIKey"
+	APIKeyService_StreamValidateAPIKeys_FullMethodName = "/dataaccess.v1.APIKeyService/StreamValidateAPIKeys"
+	APIKeyService_GetAPIKey_FullMethodName             = "/dataaccess.v1.APIKeyService/GetAPIKey"
+	APIKeyService_ListAPIKeys_FullMethodName           = "/dataaccess.v1.APIKeyService/ListAPIKeys"
+	APIKeyService_UpdateAPIKey_FullMethodName          = "/dataaccess.v1.APIKeyService/UpdateAPIKey"
+	APIKeyService_RevokeAPIKey_FullMethodName          = "/dataaccess.v1.APIKeyService/RevokeAPIKey"
+	APIKeyService_RotateAPIKey_FullMethodName          = "/dataaccess.v1.APIKeyService/RotateAPIKey"
 )
 
 // APIKeyServiceClient is the client API for APIKeyService service.
@@ -43,6 +44,16 @@ type APIKeyServiceClient interface {
 	// unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
 	// rate limit and quota when valid.
 	ValidateAPIKey(ctx context.Context, in *ValidateAPIKeyRequest, opts ...grpc.CallOption) (*ValidateAPIKeyResponse, error)
+	// Validates many keys over one long-lived stream, for proxies. Each request item names a
+	// correlation_id and is answered once, with that id, as soon as its answer is ready:
+	// answers may come in another order than the items, and several ready at once share
+	// one response message. Each answer is what ValidateAPIKey would have answered (rate
+	// limits and quotas counted once per item), or an item error (a malformed item, a
+	// database outage) that ends neither the stream nor other items. The stream ends with
+	// UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+	// down, once the items it read are answered: items left unanswered were not counted,
+	// send them again on a new stream.
+	StreamValidateAPIKeys(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse], error)
 	// Reads a key's public record.
 	GetAPIKey(ctx context.Context, in *GetAPIKeyRequest, opts ...grpc.CallOption) (*GetAPIKeyResponse, error)
 	// Lists keys' public records, oldest first, paginated.
@@ -83,6 +94,19 @@ func (c *aPIKeyServiceClient) ValidateAPIKey(ctx context.Context, in *ValidateAP
 	}
 	return out, nil
 }
+
+func (c *aPIKeyServiceClient) StreamValidateAPIKeys(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &APIKeyService_ServiceDesc.Streams[0], APIKeyService_StreamValidateAPIKeys_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type APIKeyService_StreamValidateAPIKeysClient = grpc.BidiStreamingClient[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse]
 
 func (c *aPIKeyServiceClient) GetAPIKey(ctx context.Context, in *GetAPIKeyRequest, opts ...grpc.CallOption) (*GetAPIKeyResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
@@ -149,6 +173,16 @@ type APIKeyServiceServer interface {
 	// unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
 	// rate limit and quota when valid.
 	ValidateAPIKey(context.Context, *ValidateAPIKeyRequest) (*ValidateAPIKeyResponse, error)
+	// Validates many keys over one long-lived stream, for proxies. Each request item names a
+	// correlation_id and is answered once, with that id, as soon as its answer is ready:
+	// answers may come in another order than the items, and several ready at once share
+	// one response message. Each answer is what ValidateAPIKey would have answered (rate
+	// limits and quotas counted once per item), or an item error (a malformed item, a
+	// database outage) that ends neither the stream nor other items. The stream ends with
+	// UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+	// down, once the items it read are answered: items left unanswered were not counted,
+	// send them again on a new stream.
+	StreamValidateAPIKeys(grpc.BidiStreamingServer[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse]) error
 	// Reads a key's public record.
 	GetAPIKey(context.Context, *GetAPIKeyRequest) (*GetAPIKeyResponse, error)
 	// Lists keys' public records, oldest first, paginated.
@@ -175,6 +209,9 @@ func (UnimplementedAPIKeyServiceServer) CreateAPIKey(context.Context, *CreateAPI
 }
 func (UnimplementedAPIKeyServiceServer) ValidateAPIKey(context.Context, *ValidateAPIKeyRequest) (*ValidateAPIKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ValidateAPIKey not implemented")
+}
+func (UnimplementedAPIKeyServiceServer) StreamValidateAPIKeys(grpc.BidiStreamingServer[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse]) error {
+	return status.Error(codes.Unimplemented, "method StreamValidateAPIKeys not implemented")
 }
 func (UnimplementedAPIKeyServiceServer) GetAPIKey(context.Context, *GetAPIKeyRequest) (*GetAPIKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAPIKey not implemented")
@@ -247,6 +284,13 @@ func _APIKeyService_ValidateAPIKey_Handler(srv interface{}, ctx context.Context,
 	}
 	return interceptor(ctx, in, info, handler)
 }
+
+func _APIKeyService_StreamValidateAPIKeys_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(APIKeyServiceServer).StreamValidateAPIKeys(&grpc.GenericServerStream[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type APIKeyService_StreamValidateAPIKeysServer = grpc.BidiStreamingServer[StreamValidateAPIKeysRequest, StreamValidateAPIKeysResponse]
 
 func _APIKeyService_GetAPIKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetAPIKeyRequest)
@@ -374,6 +418,13 @@ var APIKeyService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _APIKeyService_RotateAPIKey_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "StreamValidateAPIKeys",
+			Handler:       _APIKeyService_StreamValidateAPIKeys_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "dataaccess/v1/api_keys.proto",
 }

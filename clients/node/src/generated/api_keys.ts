@@ -14,6 +14,8 @@ import type { RevokeAPIKeyRequest as _dataaccess_v1_RevokeAPIKeyRequest, RevokeA
 import type { RevokeAPIKeyResponse as _dataaccess_v1_RevokeAPIKeyResponse, RevokeAPIKeyResponse__Output as _dataaccess_v1_RevokeAPIKeyResponse__Output } from './dataaccess/v1/RevokeAPIKeyResponse';
 import type { RotateAPIKeyRequest as _dataaccess_v1_RotateAPIKeyRequest, RotateAPIKeyRequest__Output as _dataaccess_v1_RotateAPIKeyRequest__Output } from './dataaccess/v1/RotateAPIKeyRequest';
 import type { RotateAPIKeyResponse as _dataaccess_v1_RotateAPIKeyResponse, RotateAPIKeyResponse__Output as _dataaccess_v1_RotateAPIKeyResponse__Output } from './dataaccess/v1/RotateAPIKeyResponse';
+import type { StreamValidateAPIKeysRequest as _dataaccess_v1_StreamValidateAPIKeysRequest, StreamValidateAPIKeysRequest__Output as _dataaccess_v1_StreamValidateAPIKeysRequest__Output } from './dataaccess/v1/StreamValidateAPIKeysRequest';
+import type { StreamValidateAPIKeysResponse as _dataaccess_v1_StreamValidateAPIKeysResponse, StreamValidateAPIKeysResponse__Output as _dataaccess_v1_StreamValidateAPIKeysResponse__Output } from './dataaccess/v1/StreamValidateAPIKeysResponse';
 import type { UpdateAPIKeyRequest as _dataaccess_v1_UpdateAPIKeyRequest, UpdateAPIKeyRequest__Output as _dataaccess_v1_UpdateAPIKeyRequest__Output } from './dataaccess/v1/UpdateAPIKeyRequest';
 import type { UpdateAPIKeyResponse as _dataaccess_v1_UpdateAPIKeyResponse, UpdateAPIKeyResponse__Output as _dataaccess_v1_UpdateAPIKeyResponse__Output } from './dataaccess/v1/UpdateAPIKeyResponse';
 import type { ValidateAPIKeyRequest as _dataaccess_v1_ValidateAPIKeyRequest, ValidateAPIKeyRequest__Output as _dataaccess_v1_ValidateAPIKeyRequest__Output } from './dataaccess/v1/ValidateAPIKeyRequest';
@@ -51,6 +53,8 @@ export interface ProtoGrpcType {
       RevokeAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_RevokeAPIKeyResponse, _dataaccess_v1_RevokeAPIKeyResponse__Output>
       RotateAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_RotateAPIKeyRequest, _dataaccess_v1_RotateAPIKeyRequest__Output>
       RotateAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_RotateAPIKeyResponse, _dataaccess_v1_RotateAPIKeyResponse__Output>
+      StreamValidateAPIKeysRequest: MessageTypeDefinition<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysRequest__Output>
+      StreamValidateAPIKeysResponse: MessageTypeDefinition<_dataaccess_v1_StreamValidateAPIKeysResponse, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>
       UpdateAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_UpdateAPIKeyRequest, _dataaccess_v1_UpdateAPIKeyRequest__Output>
       UpdateAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_UpdateAPIKeyResponse, _dataaccess_v1_UpdateAPIKeyResponse__Output>
       ValidateAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_ValidateAPIKeyRequest, _dataaccess_v1_ValidateAPIKeyRequest__Output>

@@ -239,6 +239,31 @@ class SyncCaller:
         finally:
             responses.cancel()
 
+    def _stream_stream(
+        self,
+        method: str,
+        requests: Iterable[Message],
+        response_type: type[M],
+        timeout: float | None,
+        metadata: Metadata,
+    ) -> Iterator[M]:
+        # Requests are sent from ``requests`` (by a gRPC thread) while answers are read
+        # here: as the server stream, no default deadline; closing cancels the call.
+        call = self._channel.stream_stream(
+            method, request_serializer=_serialize, response_deserializer=response_type.FromString
+        )
+        responses = call(
+            iter(requests),
+            timeout=None if timeout is None else _positive(timeout, "timeout"),
+            metadata=self._settings.metadata(metadata),
+        )
+        try:
+            yield from responses
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+        finally:
+            responses.cancel()
+
     def close(self) -> None:
         """Close the channels, cancelling calls in flight; idempotent."""
         self._channel.close()
@@ -357,6 +382,34 @@ class AsyncCaller:
         )
         responses = call(
             request,
+            timeout=None if timeout is None else _positive(timeout, "timeout"),
+            metadata=grpc.aio.Metadata(*self._settings.metadata(metadata)),
+        )
+        try:
+            async for response in responses:
+                yield response
+        except grpc.RpcError as exc:
+            raise error_from_rpc(exc) from exc
+        finally:
+            responses.cancel()
+
+    async def _stream_stream(
+        self,
+        method: str,
+        requests: Iterable[Message] | AsyncIterable[Message],
+        response_type: type[M],
+        timeout: float | None,
+        metadata: Metadata,
+    ) -> AsyncIterator[M]:
+        # As the blocking one; grpc.aio sends ``requests`` from a task of its own.
+        call = self._channel.stream_stream(
+            method, request_serializer=_serialize, response_deserializer=response_type.FromString
+        )
+        stream: AsyncIterator[Message] | Iterator[Message] = (
+            aiter(requests) if isinstance(requests, AsyncIterable) else iter(requests)
+        )
+        responses = call(
+            stream,
             timeout=None if timeout is None else _positive(timeout, "timeout"),
             metadata=grpc.aio.Metadata(*self._settings.metadata(metadata)),
         )

@@ -39,6 +39,7 @@ RPC_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("/dataaccess.v1.AnalyticsService/GetUsageTimeSeries", "get_usage_time_series"),
     ("/dataaccess.v1.APIKeyService/CreateAPIKey", "create_api_key"),
     ("/dataaccess.v1.APIKeyService/ValidateAPIKey", "validate_api_key"),
+    ("/dataaccess.v1.APIKeyService/StreamValidateAPIKeys", "stream_validate_api_keys"),
     ("/dataaccess.v1.APIKeyService/GetAPIKey", "get_api_key"),
     ("/dataaccess.v1.APIKeyService/ListAPIKeys", "list_api_keys"),
     ("/dataaccess.v1.APIKeyService/UpdateAPIKey", "update_api_key"),
@@ -219,6 +220,35 @@ class SyncRPCs(SyncCaller):
             "/dataaccess.v1.APIKeyService/ValidateAPIKey",
             request,
             api_keys_pb2.ValidateAPIKeyResponse,
+            timeout,
+            metadata,
+        )
+
+    def stream_validate_api_keys(
+        self,
+        requests: Iterable[api_keys_pb2.StreamValidateAPIKeysRequest],
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> Iterator[api_keys_pb2.StreamValidateAPIKeysResponse]:
+        """Validates many keys over one long-lived stream, for proxies. Each request item names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready:
+        answers may come in another order than the items, and several ready at once share one
+        response message. Each answer is what ValidateAPIKey would have answered (rate limits and
+        quotas counted once per item), or an item error (a malformed item, a database outage)
+        that ends neither the stream nor other items. The stream ends with UNAVAILABLE past its
+        longest duration (an hour by default) or when the server shuts down, once the items it
+        read are answered: items left unanswered were not counted, send them again on a new
+        stream.
+
+        Calls ``APIKeyService.StreamValidateAPIKeys``. Answers come as they are ready, while
+        requests are still sent; no default deadline; close the iterator to cancel. Not retried:
+        after an error, send the requests left unanswered again.
+        """
+        return self._stream_stream(
+            "/dataaccess.v1.APIKeyService/StreamValidateAPIKeys",
+            requests,
+            api_keys_pb2.StreamValidateAPIKeysResponse,
             timeout,
             metadata,
         )
@@ -1015,6 +1045,35 @@ class AsyncRPCs(AsyncCaller):
             "/dataaccess.v1.APIKeyService/ValidateAPIKey",
             request,
             api_keys_pb2.ValidateAPIKeyResponse,
+            timeout,
+            metadata,
+        )
+
+    def stream_validate_api_keys(
+        self,
+        requests: AnyIterable[api_keys_pb2.StreamValidateAPIKeysRequest],
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> AsyncIterator[api_keys_pb2.StreamValidateAPIKeysResponse]:
+        """Validates many keys over one long-lived stream, for proxies. Each request item names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready:
+        answers may come in another order than the items, and several ready at once share one
+        response message. Each answer is what ValidateAPIKey would have answered (rate limits and
+        quotas counted once per item), or an item error (a malformed item, a database outage)
+        that ends neither the stream nor other items. The stream ends with UNAVAILABLE past its
+        longest duration (an hour by default) or when the server shuts down, once the items it
+        read are answered: items left unanswered were not counted, send them again on a new
+        stream.
+
+        Calls ``APIKeyService.StreamValidateAPIKeys``. Answers come as they are ready, while
+        requests are still sent; no default deadline; close the iterator to cancel. Not retried:
+        after an error, send the requests left unanswered again.
+        """
+        return self._stream_stream(
+            "/dataaccess.v1.APIKeyService/StreamValidateAPIKeys",
+            requests,
+            api_keys_pb2.StreamValidateAPIKeysResponse,
             timeout,
             metadata,
         )

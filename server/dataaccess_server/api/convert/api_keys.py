@@ -99,3 +99,8 @@ def validation_to_proto(result: Validation) -> keys_pb2.ValidateAPIKeyResponse:
         response.rate_limit.remaining = result.rate.remaining
         response.rate_limit.reset_time.FromDatetime(result.rate.reset_time)
     return response
+
+
+def reason_to_proto(reason: Reason) -> keys_pb2.APIKeyValidationReason.ValueType:
+    """The proto value of a validation's reason."""
+    return _REASONS[reason]

@@ -28,15 +28,15 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64\x61taaccess/v1/api_keys.proto\x12\rdataaccess.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\x03\n\x06\x41PIKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nkey_prefix\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x10\n\x08owner_id\x18\x05 \x01(\t\x12\x1d\n\x15rate_limit_per_minute\x18\x06 \x01(\x05\x12/\n\x0b\x65xpire_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x0eremaining_uses\x18\x08 \x01(\x03H\x00\x88\x01\x01\x12)\n\x08metadata\x18\t \x01(\x0b\x32\x17.google.protobuf.Struct\x12/\n\x0brevoke_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0elast_used_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x11\n\x0f_remaining_uses\"Q\n\x13\x43reateAPIKeyRequest\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"]\n\x14\x43reateAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\x10\n\x08replayed\x18\x03 \x01(\x08\"$\n\x15ValidateAPIKeyRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\"\xb9\x01\n\x16ValidateAPIKeyResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x35\n\x06reason\x18\x02 \x01(\x0e\x32%.dataaccess.v1.APIKeyValidationReason\x12&\n\x07\x61pi_key\x18\x03 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x31\n\nrate_limit\x18\x04 \x01(\x0b\x32\x1d.dataaccess.v1.RateLimitState\"b\n\x0eRateLimitState\x12\r\n\x05limit\x18\x01 \x01(\x03\x12\x11\n\tremaining\x18\x02 \x01(\x03\x12.\n\nreset_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x10GetAPIKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\";\n\x11GetAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\"\x93\x01\n\x12ListAPIKeysRequest\x12\x12\n\nkey_prefix\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0finclude_revoked\x18\x03 \x01(\x08\x12\x17\n\x0finclude_expired\x18\x04 \x01(\x08\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"W\n\x13ListAPIKeysResponse\x12\'\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"n\n\x13UpdateAPIKeyRequest\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\">\n\x14UpdateAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\"!\n\x13RevokeAPIKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\">\n\x14RevokeAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\"R\n\x13RotateAPIKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12/\n\x0cgrace_period\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"\x84\x01\n\x14RotateAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\x37\n\x13old_key_expire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xb9\x02\n\x16\x41PIKeyValidationReason\x12)\n%API_KEY_VALIDATION_REASON_UNSPECIFIED\x10\x00\x12#\n\x1f\x41PI_KEY_VALIDATION_REASON_VALID\x10\x01\x12\'\n#API_KEY_VALIDATION_REASON_NOT_FOUND\x10\x02\x12%\n!API_KEY_VALIDATION_REASON_REVOKED\x10\x03\x12%\n!API_KEY_VALIDATION_REASON_EXPIRED\x10\x04\x12*\n&API_KEY_VALIDATION_REASON_RATE_LIMITED\x10\x05\x12,\n(API_KEY_VALIDATION_REASON_USAGE_EXCEEDED\x10\x06\x32\xf8\x04\n\rAPIKeyService\x12W\n\x0c\x43reateAPIKey\x12\".dataaccess.v1.CreateAPIKeyRequest\x1a#.dataaccess.v1.CreateAPIKeyResponse\x12]\n\x0eValidateAPIKey\x12$.dataaccess.v1.ValidateAPIKeyRequest\x1a%.dataaccess.v1.ValidateAPIKeyResponse\x12N\n\tGetAPIKey\x12\x1f.dataaccess.v1.GetAPIKeyRequest\x1a .dataaccess.v1.GetAPIKeyResponse\x12T\n\x0bListAPIKeys\x12!.dataaccess.v1.ListAPIKeysRequest\x1a\".dataaccess.v1.ListAPIKeysResponse\x12W\n\x0cUpdateAPIKey\x12\".dataaccess.v1.UpdateAPIKeyRequest\x1a#.dataaccess.v1.UpdateAPIKeyResponse\x12W\n\x0cRevokeAPIKey\x12\".dataaccess.v1.RevokeAPIKeyRequest\x1a#.dataaccess.v1.RevokeAPIKeyResponse\x12W\n\x0cRotateAPIKey\x12\".dataaccess.v1.RotateAPIKeyRequest\x1a#.dataaccess.v1.RotateAPIKeyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64\x61taaccess/v1/api_keys.proto\x12\rdataaccess.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\x03\n\x06\x41PIKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nkey_prefix\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x10\n\x08owner_id\x18\x05 \x01(\t\x12\x1d\n\x15rate_limit_per_minute\x18\x06 \x01(\x05\x12/\n\x0b\x65xpire_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x0eremaining_uses\x18\x08 \x01(\x03H\x00\x88\x01\x01\x12)\n\x08metadata\x18\t \x01(\x0b\x32\x17.google.protobuf.Struct\x12/\n\x0brevoke_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0elast_used_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x11\n\x0f_remaining_uses\"Q\n\x13\x43reateAPIKeyRequest\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"]\n\x14\x43reateAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\x10\n\x08replayed\x18\x03 \x01(\x08\"$\n\x15ValidateAPIKeyRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\"\xb9\x01\n\x16ValidateAPIKeyResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x35\n\x06reason\x18\x02 \x01(\x0e\x32%.dataaccess.v1.APIKeyValidationReason\x12&\n\x07\x61pi_key\x18\x03 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x31\n\nrate_limit\x18\x04 \x01(\x0b\x32\x1d.dataaccess.v1.RateLimitState\"\xb6\x01\n\x1cStreamValidateAPIKeysRequest\x12?\n\x05items\x18\x01 \x03(\x0b\x32\x30.dataaccess.v1.StreamValidateAPIKeysRequest.Item\x1aU\n\x04Item\x12\x16\n\x0e\x63orrelation_id\x18\x01 \x01(\t\x12\x35\n\x07request\x18\x02 \x01(\x0b\x32$.dataaccess.v1.ValidateAPIKeyRequest\"\xc9\x03\n\x1dStreamValidateAPIKeysResponse\x12@\n\x05items\x18\x01 \x03(\x0b\x32\x31.dataaccess.v1.StreamValidateAPIKeysResponse.Item\x1a\xab\x01\n\x04Item\x12\x16\n\x0e\x63orrelation_id\x18\x01 \x01(\t\x12\x37\n\x06result\x18\x02 \x01(\x0b\x32%.dataaccess.v1.ValidateAPIKeyResponseH\x00\x12G\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x36.dataaccess.v1.StreamValidateAPIKeysResponse.ItemErrorH\x00\x42\t\n\x07outcome\x1a\x81\x01\n\tItemError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12U\n\x10\x66ield_violations\x18\x03 \x03(\x0b\x32;.dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation\x1a\x34\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"b\n\x0eRateLimitState\x12\r\n\x05limit\x18\x01 \x01(\x03\x12\x11\n\tremaining\x18\x02 \x01(\x03\x12.\n\nreset_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x10GetAPIKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\";\n\x11GetAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\"\x93\x01\n\x12ListAPIKeysRequest\x12\x12\n\nkey_prefix\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0finclude_revoked\x18\x03 \x01(\x08\x12\x17\n\x0finclude_expired\x18\x04 \x01(\x08\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"W\n\x13ListAPIKeysResponse\x12\'\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"n\n\x13UpdateAPIKeyRequest\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\">\n\x14UpdateAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\"!\n\x13RevokeAPIKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\">\n\x14RevokeAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\"R\n\x13RotateAPIKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12/\n\x0cgrace_period\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"\x84\x01\n\x14RotateAPIKeyResponse\x12&\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x15.dataaccess.v1.APIKey\x12\x0b\n\x03key\x18\x02 \x01(\t\x12\x37\n\x13old_key_expire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xb9\x02\n\x16\x41PIKeyValidationReason\x12)\n%API_KEY_VALIDATION_REASON_UNSPECIFIED\x10\x00\x12#\n\x1f\x41PI_KEY_VALIDATION_REASON_VALID\x10\x01\x12\'\n#API_KEY_VALIDATION_REASON_NOT_FOUND\x10\x02\x12%\n!API_KEY_VALIDATION_REASON_REVOKED\x10\x03\x12%\n!API_KEY_VALIDATION_REASON_EXPIRED\x10\x04\x12*\n&API_KEY_VALIDATION_REASON_RATE_LIMITED\x10\x05\x12,\n(API_KEY_VALIDATION_REASON_USAGE_EXCEEDED\x10\x06\x32\xf0\x05\n\rAPIKeyService\x12W\n\x0c\x43reateAPIKey\x12\".dataaccess.v1.CreateAPIKeyRequest\x1a#.dataaccess.v1.CreateAPIKeyResponse\x12]\n\x0eValidateAPIKey\x12$.dataaccess.v1.ValidateAPIKeyRequest\x1a%.dataaccess.v1.ValidateAPIKeyResponse\x12v\n\x15StreamValidateAPIKeys\x12+.dataaccess.v1.StreamValidateAPIKeysRequest\x1a,.dataaccess.v1.StreamValidateAPIKeysResponse(\x01\x30\x01\x12N\n\tGetAPIKey\x12\x1f.dataaccess.v1.GetAPIKeyRequest\x1a .dataaccess.v1.GetAPIKeyResponse\x12T\n\x0bListAPIKeys\x12!.dataaccess.v1.ListAPIKeysRequest\x1a\".dataaccess.v1.ListAPIKeysResponse\x12W\n\x0cUpdateAPIKey\x12\".dataaccess.v1.UpdateAPIKeyRequest\x1a#.dataaccess.v1.UpdateAPIKeyResponse\x12W\n\x0cRevokeAPIKey\x12\".dataaccess.v1.RevokeAPIKeyRequest\x1a#.dataaccess.v1.RevokeAPIKeyResponse\x12W\n\x0cRotateAPIKey\x12\".dataaccess.v1.RotateAPIKeyRequest\x1a#.dataaccess.v1.RotateAPIKeyResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dataaccess.v1.api_keys_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_APIKEYVALIDATIONREASON']._serialized_start=1973
-  _globals['_APIKEYVALIDATIONREASON']._serialized_end=2286
+  _globals['_APIKEYVALIDATIONREASON']._serialized_start=2618
+  _globals['_APIKEYVALIDATIONREASON']._serialized_end=2931
   _globals['_APIKEY']._serialized_start=177
   _globals['_APIKEY']._serialized_end=640
   _globals['_CREATEAPIKEYREQUEST']._serialized_start=642
@@ -47,28 +47,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VALIDATEAPIKEYREQUEST']._serialized_end=856
   _globals['_VALIDATEAPIKEYRESPONSE']._serialized_start=859
   _globals['_VALIDATEAPIKEYRESPONSE']._serialized_end=1044
-  _globals['_RATELIMITSTATE']._serialized_start=1046
-  _globals['_RATELIMITSTATE']._serialized_end=1144
-  _globals['_GETAPIKEYREQUEST']._serialized_start=1146
-  _globals['_GETAPIKEYREQUEST']._serialized_end=1176
-  _globals['_GETAPIKEYRESPONSE']._serialized_start=1178
-  _globals['_GETAPIKEYRESPONSE']._serialized_end=1237
-  _globals['_LISTAPIKEYSREQUEST']._serialized_start=1240
-  _globals['_LISTAPIKEYSREQUEST']._serialized_end=1387
-  _globals['_LISTAPIKEYSRESPONSE']._serialized_start=1389
-  _globals['_LISTAPIKEYSRESPONSE']._serialized_end=1476
-  _globals['_UPDATEAPIKEYREQUEST']._serialized_start=1478
-  _globals['_UPDATEAPIKEYREQUEST']._serialized_end=1588
-  _globals['_UPDATEAPIKEYRESPONSE']._serialized_start=1590
-  _globals['_UPDATEAPIKEYRESPONSE']._serialized_end=1652
-  _globals['_REVOKEAPIKEYREQUEST']._serialized_start=1654
-  _globals['_REVOKEAPIKEYREQUEST']._serialized_end=1687
-  _globals['_REVOKEAPIKEYRESPONSE']._serialized_start=1689
-  _globals['_REVOKEAPIKEYRESPONSE']._serialized_end=1751
-  _globals['_ROTATEAPIKEYREQUEST']._serialized_start=1753
-  _globals['_ROTATEAPIKEYREQUEST']._serialized_end=1835
-  _globals['_ROTATEAPIKEYRESPONSE']._serialized_start=1838
-  _globals['_ROTATEAPIKEYRESPONSE']._serialized_end=1970
-  _globals['_APIKEYSERVICE']._serialized_start=2289
-  _globals['_APIKEYSERVICE']._serialized_end=2921
+  _globals['_STREAMVALIDATEAPIKEYSREQUEST']._serialized_start=1047
+  _globals['_STREAMVALIDATEAPIKEYSREQUEST']._serialized_end=1229
+  _globals['_STREAMVALIDATEAPIKEYSREQUEST_ITEM']._serialized_start=1144
+  _globals['_STREAMVALIDATEAPIKEYSREQUEST_ITEM']._serialized_end=1229
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE']._serialized_start=1232
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE']._serialized_end=1689
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE_ITEM']._serialized_start=1332
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE_ITEM']._serialized_end=1503
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE_ITEMERROR']._serialized_start=1506
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE_ITEMERROR']._serialized_end=1635
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE_FIELDVIOLATION']._serialized_start=1637
+  _globals['_STREAMVALIDATEAPIKEYSRESPONSE_FIELDVIOLATION']._serialized_end=1689
+  _globals['_RATELIMITSTATE']._serialized_start=1691
+  _globals['_RATELIMITSTATE']._serialized_end=1789
+  _globals['_GETAPIKEYREQUEST']._serialized_start=1791
+  _globals['_GETAPIKEYREQUEST']._serialized_end=1821
+  _globals['_GETAPIKEYRESPONSE']._serialized_start=1823
+  _globals['_GETAPIKEYRESPONSE']._serialized_end=1882
+  _globals['_LISTAPIKEYSREQUEST']._serialized_start=1885
+  _globals['_LISTAPIKEYSREQUEST']._serialized_end=2032
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_start=2034
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_end=2121
+  _globals['_UPDATEAPIKEYREQUEST']._serialized_start=2123
+  _globals['_UPDATEAPIKEYREQUEST']._serialized_end=2233
+  _globals['_UPDATEAPIKEYRESPONSE']._serialized_start=2235
+  _globals['_UPDATEAPIKEYRESPONSE']._serialized_end=2297
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_start=2299
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_end=2332
+  _globals['_REVOKEAPIKEYRESPONSE']._serialized_start=2334
+  _globals['_REVOKEAPIKEYRESPONSE']._serialized_end=2396
+  _globals['_ROTATEAPIKEYREQUEST']._serialized_start=2398
+  _globals['_ROTATEAPIKEYREQUEST']._serialized_end=2480
+  _globals['_ROTATEAPIKEYRESPONSE']._serialized_start=2483
+  _globals['_ROTATEAPIKEYRESPONSE']._serialized_end=2615
+  _globals['_APIKEYSERVICE']._serialized_start=2934
+  _globals['_APIKEYSERVICE']._serialized_end=3686
 # @@protoc_insertion_point(module_scope)

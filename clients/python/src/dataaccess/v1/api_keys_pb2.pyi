@@ -246,6 +246,168 @@ class ValidateAPIKeyResponse(_message.Message):
 Global___ValidateAPIKeyResponse: _TypeAlias = ValidateAPIKeyResponse  # noqa: Y015
 
 @_typing.final
+class StreamValidateAPIKeysRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class Item(_message.Message):
+        """One key to validate."""
+
+        DESCRIPTOR: _descriptor.Descriptor
+
+        CORRELATION_ID_FIELD_NUMBER: _builtins.int
+        REQUEST_FIELD_NUMBER: _builtins.int
+        correlation_id: _builtins.str
+        """The caller's name for this item, echoed in its answer: 1-128 characters. Unique
+        among the caller's items in flight, or answers cannot be told apart.
+        """
+        @_builtins.property
+        def request(self) -> Global___ValidateAPIKeyRequest:
+            """What ValidateAPIKey would be asked."""
+
+        def __init__(
+            self,
+            *,
+            correlation_id: _builtins.str = ...,
+            request: Global___ValidateAPIKeyRequest | None = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _typing.Literal["request", b"request"]  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["correlation_id", b"correlation_id", "request", b"request"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    ITEMS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___StreamValidateAPIKeysRequest.Item]:
+        """Validated one by one, each answered once. One item per message is simplest; a proxy
+        sending the keys it has at hand together pays the stream's cost per message once.
+        """
+
+    def __init__(
+        self,
+        *,
+        items: _abc.Iterable[Global___StreamValidateAPIKeysRequest.Item] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["items", b"items"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___StreamValidateAPIKeysRequest: _TypeAlias = StreamValidateAPIKeysRequest  # noqa: Y015
+
+@_typing.final
+class StreamValidateAPIKeysResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class Item(_message.Message):
+        """The answer to one item."""
+
+        DESCRIPTOR: _descriptor.Descriptor
+
+        CORRELATION_ID_FIELD_NUMBER: _builtins.int
+        RESULT_FIELD_NUMBER: _builtins.int
+        ERROR_FIELD_NUMBER: _builtins.int
+        correlation_id: _builtins.str
+        """The item's correlation_id."""
+        @_builtins.property
+        def result(self) -> Global___ValidateAPIKeyResponse:
+            """ValidateAPIKey's answer."""
+
+        @_builtins.property
+        def error(self) -> Global___StreamValidateAPIKeysResponse.ItemError:
+            """Why the item has no answer: the status ValidateAPIKey would have failed with."""
+
+        def __init__(
+            self,
+            *,
+            correlation_id: _builtins.str = ...,
+            result: Global___ValidateAPIKeyResponse | None = ...,
+            error: Global___StreamValidateAPIKeysResponse.ItemError | None = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _typing.Literal["error", b"error", "outcome", b"outcome", "result", b"result"]  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["correlation_id", b"correlation_id", "error", b"error", "outcome", b"outcome", "result", b"result"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        _WhichOneofReturnType_outcome: _TypeAlias = _typing.Literal["result", "error"]  # noqa: Y015
+        _WhichOneofArgType_outcome: _TypeAlias = _typing.Literal["outcome", b"outcome"]  # noqa: Y015
+        def WhichOneof(self, oneof_group: _WhichOneofArgType_outcome) -> _WhichOneofReturnType_outcome | None: ...
+
+    @_typing.final
+    class ItemError(_message.Message):
+        """A failed item, as a gRPC status would say it."""
+
+        DESCRIPTOR: _descriptor.Descriptor
+
+        CODE_FIELD_NUMBER: _builtins.int
+        MESSAGE_FIELD_NUMBER: _builtins.int
+        FIELD_VIOLATIONS_FIELD_NUMBER: _builtins.int
+        code: _builtins.int
+        """The gRPC status code (google.rpc.Code): 3 INVALID_ARGUMENT, 14 UNAVAILABLE, ..."""
+        message: _builtins.str
+        """For developers; never holds the key."""
+        @_builtins.property
+        def field_violations(self) -> _containers.RepeatedCompositeFieldContainer[Global___StreamValidateAPIKeysResponse.FieldViolation]:
+            """For INVALID_ARGUMENT: the fields of the item at fault, as in google.rpc.BadRequest
+            (paths within the request's Item, such as "request.key").
+            """
+
+        def __init__(
+            self,
+            *,
+            code: _builtins.int = ...,
+            message: _builtins.str = ...,
+            field_violations: _abc.Iterable[Global___StreamValidateAPIKeysResponse.FieldViolation] | None = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "field_violations", b"field_violations", "message", b"message"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    @_typing.final
+    class FieldViolation(_message.Message):
+        """One field at fault."""
+
+        DESCRIPTOR: _descriptor.Descriptor
+
+        FIELD_FIELD_NUMBER: _builtins.int
+        DESCRIPTION_FIELD_NUMBER: _builtins.int
+        field: _builtins.str
+        description: _builtins.str
+        def __init__(
+            self,
+            *,
+            field: _builtins.str = ...,
+            description: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["description", b"description", "field", b"field"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    ITEMS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___StreamValidateAPIKeysResponse.Item]:
+        """Answers ready at the same time, in no particular order."""
+
+    def __init__(
+        self,
+        *,
+        items: _abc.Iterable[Global___StreamValidateAPIKeysResponse.Item] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["items", b"items"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___StreamValidateAPIKeysResponse: _TypeAlias = StreamValidateAPIKeysResponse  # noqa: Y015
+
+@_typing.final
 class RateLimitState(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -47,6 +47,11 @@ class APIKeyServiceStub:
                 request_serializer=dataaccess_dot_v1_dot_api__keys__pb2.ValidateAPIKeyRequest.SerializeToString,
                 response_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.ValidateAPIKeyResponse.FromString,
                 _registered_method=True)
+        self.StreamValidateAPIKeys = channel.stream_stream(
+                '/dataaccess.v1.APIKeyService/StreamValidateAPIKeys',
+                request_serializer=dataaccess_dot_v1_dot_api__keys__pb2.StreamValidateAPIKeysRequest.SerializeToString,
+                response_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.StreamValidateAPIKeysResponse.FromString,
+                _registered_method=True)
         self.GetAPIKey = channel.unary_unary(
                 '/dataaccess.v1.APIKeyService/GetAPIKey',
                 request_serializer=dataaccess_dot_v1_dot_api__keys__pb2.GetAPIKeyRequest.SerializeToString,
@@ -92,6 +97,21 @@ class APIKeyServiceServicer:
         """Checks a key: answers valid or not with a reason, never an error status for an
         unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
         rate limit and quota when valid.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamValidateAPIKeys(self, request_iterator, context):
+        """Validates many keys over one long-lived stream, for proxies. Each request item names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready:
+        answers may come in another order than the items, and several ready at once share
+        one response message. Each answer is what ValidateAPIKey would have answered (rate
+        limits and quotas counted once per item), or an item error (a malformed item, a
+        database outage) that ends neither the stream nor other items. The stream ends with
+        UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+        down, once the items it read are answered: items left unanswered were not counted,
+        send them again on a new stream.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -145,6 +165,11 @@ def add_APIKeyServiceServicer_to_server(servicer, server):
                     servicer.ValidateAPIKey,
                     request_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.ValidateAPIKeyRequest.FromString,
                     response_serializer=dataaccess_dot_v1_dot_api__keys__pb2.ValidateAPIKeyResponse.SerializeToString,
+            ),
+            'StreamValidateAPIKeys': grpc.stream_stream_rpc_method_handler(
+                    servicer.StreamValidateAPIKeys,
+                    request_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.StreamValidateAPIKeysRequest.FromString,
+                    response_serializer=dataaccess_dot_v1_dot_api__keys__pb2.StreamValidateAPIKeysResponse.SerializeToString,
             ),
             'GetAPIKey': grpc.unary_unary_rpc_method_handler(
                     servicer.GetAPIKey,
@@ -229,6 +254,33 @@ class APIKeyService:
             '/dataaccess.v1.APIKeyService/ValidateAPIKey',
             dataaccess_dot_v1_dot_api__keys__pb2.ValidateAPIKeyRequest.SerializeToString,
             dataaccess_dot_v1_dot_api__keys__pb2.ValidateAPIKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamValidateAPIKeys(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/dataaccess.v1.APIKeyService/StreamValidateAPIKeys',
+            dataaccess_dot_v1_dot_api__keys__pb2.StreamValidateAPIKeysRequest.SerializeToString,
+            dataaccess_dot_v1_dot_api__keys__pb2.StreamValidateAPIKeysResponse.FromString,
             options,
             channel_credentials,
             insecure,

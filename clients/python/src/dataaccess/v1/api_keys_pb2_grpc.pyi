@@ -45,6 +45,17 @@ class APIKeyServiceStub:
     unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
     rate limit and quota when valid.
     """
+    StreamValidateAPIKeys: _grpc.StreamStreamMultiCallable[_api_keys_pb2.StreamValidateAPIKeysRequest, _api_keys_pb2.StreamValidateAPIKeysResponse]
+    """Validates many keys over one long-lived stream, for proxies. Each request item names a
+    correlation_id and is answered once, with that id, as soon as its answer is ready:
+    answers may come in another order than the items, and several ready at once share
+    one response message. Each answer is what ValidateAPIKey would have answered (rate
+    limits and quotas counted once per item), or an item error (a malformed item, a
+    database outage) that ends neither the stream nor other items. The stream ends with
+    UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+    down, once the items it read are answered: items left unanswered were not counted,
+    send them again on a new stream.
+    """
     GetAPIKey: _grpc.UnaryUnaryMultiCallable[_api_keys_pb2.GetAPIKeyRequest, _api_keys_pb2.GetAPIKeyResponse]
     """Reads a key's public record."""
     ListAPIKeys: _grpc.UnaryUnaryMultiCallable[_api_keys_pb2.ListAPIKeysRequest, _api_keys_pb2.ListAPIKeysResponse]
@@ -74,6 +85,17 @@ class APIKeyServiceAsyncStub(APIKeyServiceStub):
     """Checks a key: answers valid or not with a reason, never an error status for an
     unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
     rate limit and quota when valid.
+    """
+    StreamValidateAPIKeys: _aio.StreamStreamMultiCallable[_api_keys_pb2.StreamValidateAPIKeysRequest, _api_keys_pb2.StreamValidateAPIKeysResponse]  # type: ignore[assignment]
+    """Validates many keys over one long-lived stream, for proxies. Each request item names a
+    correlation_id and is answered once, with that id, as soon as its answer is ready:
+    answers may come in another order than the items, and several ready at once share
+    one response message. Each answer is what ValidateAPIKey would have answered (rate
+    limits and quotas counted once per item), or an item error (a malformed item, a
+    database outage) that ends neither the stream nor other items. The stream ends with
+    UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+    down, once the items it read are answered: items left unanswered were not counted,
+    send them again on a new stream.
     """
     GetAPIKey: _aio.UnaryUnaryMultiCallable[_api_keys_pb2.GetAPIKeyRequest, _api_keys_pb2.GetAPIKeyResponse]  # type: ignore[assignment]
     """Reads a key's public record."""
@@ -113,6 +135,23 @@ class APIKeyServiceServicer(metaclass=_abc_1.ABCMeta):
         """Checks a key: answers valid or not with a reason, never an error status for an
         unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
         rate limit and quota when valid.
+        """
+
+    @_abc_1.abstractmethod
+    def StreamValidateAPIKeys(
+        self,
+        request_iterator: _MaybeAsyncIterator[_api_keys_pb2.StreamValidateAPIKeysRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_api_keys_pb2.StreamValidateAPIKeysResponse], _abc.AsyncIterator[_api_keys_pb2.StreamValidateAPIKeysResponse]]:
+        """Validates many keys over one long-lived stream, for proxies. Each request item names a
+        correlation_id and is answered once, with that id, as soon as its answer is ready:
+        answers may come in another order than the items, and several ready at once share
+        one response message. Each answer is what ValidateAPIKey would have answered (rate
+        limits and quotas counted once per item), or an item error (a malformed item, a
+        database outage) that ends neither the stream nor other items. The stream ends with
+        UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+        down, once the items it read are answered: items left unanswered were not counted,
+        send them again on a new stream.
         """
 
     @_abc_1.abstractmethod

@@ -12,6 +12,8 @@ import type { RevokeAPIKeyRequest as _dataaccess_v1_RevokeAPIKeyRequest, RevokeA
 import type { RevokeAPIKeyResponse as _dataaccess_v1_RevokeAPIKeyResponse, RevokeAPIKeyResponse__Output as _dataaccess_v1_RevokeAPIKeyResponse__Output } from '../../dataaccess/v1/RevokeAPIKeyResponse';
 import type { RotateAPIKeyRequest as _dataaccess_v1_RotateAPIKeyRequest, RotateAPIKeyRequest__Output as _dataaccess_v1_RotateAPIKeyRequest__Output } from '../../dataaccess/v1/RotateAPIKeyRequest';
 import type { RotateAPIKeyResponse as _dataaccess_v1_RotateAPIKeyResponse, RotateAPIKeyResponse__Output as _dataaccess_v1_RotateAPIKeyResponse__Output } from '../../dataaccess/v1/RotateAPIKeyResponse';
+import type { StreamValidateAPIKeysRequest as _dataaccess_v1_StreamValidateAPIKeysRequest, StreamValidateAPIKeysRequest__Output as _dataaccess_v1_StreamValidateAPIKeysRequest__Output } from '../../dataaccess/v1/StreamValidateAPIKeysRequest';
+import type { StreamValidateAPIKeysResponse as _dataaccess_v1_StreamValidateAPIKeysResponse, StreamValidateAPIKeysResponse__Output as _dataaccess_v1_StreamValidateAPIKeysResponse__Output } from '../../dataaccess/v1/StreamValidateAPIKeysResponse';
 import type { UpdateAPIKeyRequest as _dataaccess_v1_UpdateAPIKeyRequest, UpdateAPIKeyRequest__Output as _dataaccess_v1_UpdateAPIKeyRequest__Output } from '../../dataaccess/v1/UpdateAPIKeyRequest';
 import type { UpdateAPIKeyResponse as _dataaccess_v1_UpdateAPIKeyResponse, UpdateAPIKeyResponse__Output as _dataaccess_v1_UpdateAPIKeyResponse__Output } from '../../dataaccess/v1/UpdateAPIKeyResponse';
 import type { ValidateAPIKeyRequest as _dataaccess_v1_ValidateAPIKeyRequest, ValidateAPIKeyRequest__Output as _dataaccess_v1_ValidateAPIKeyRequest__Output } from '../../dataaccess/v1/ValidateAPIKeyRequest';
@@ -103,6 +105,33 @@ export interface APIKeyServiceClient extends grpc.Client {
   rotateApiKey(argument: _dataaccess_v1_RotateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_RotateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Validates many keys over one long-lived stream, for proxies. Each request item names a
+   * correlation_id and is answered once, with that id, as soon as its answer is ready:
+   * answers may come in another order than the items, and several ready at once share
+   * one response message. Each answer is what ValidateAPIKey would have answered (rate
+   * limits and quotas counted once per item), or an item error (a malformed item, a
+   * database outage) that ends neither the stream nor other items. The stream ends with
+   * UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+   * down, once the items it read are answered: items left unanswered were not counted,
+   * send them again on a new stream.
+   */
+  StreamValidateAPIKeys(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
+  StreamValidateAPIKeys(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
+  /**
+   * Validates many keys over one long-lived stream, for proxies. Each request item names a
+   * correlation_id and is answered once, with that id, as soon as its answer is ready:
+   * answers may come in another order than the items, and several ready at once share
+   * one response message. Each answer is what ValidateAPIKey would have answered (rate
+   * limits and quotas counted once per item), or an item error (a malformed item, a
+   * database outage) that ends neither the stream nor other items. The stream ends with
+   * UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+   * down, once the items it read are answered: items left unanswered were not counted,
+   * send them again on a new stream.
+   */
+  streamValidateApiKeys(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
+  streamValidateApiKeys(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>;
+  
+  /**
    * Changes the fields named in update_mask.
    */
   UpdateAPIKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
@@ -172,6 +201,19 @@ export interface APIKeyServiceHandlers extends grpc.UntypedServiceImplementation
   RotateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_RotateAPIKeyRequest__Output, _dataaccess_v1_RotateAPIKeyResponse>;
   
   /**
+   * Validates many keys over one long-lived stream, for proxies. Each request item names a
+   * correlation_id and is answered once, with that id, as soon as its answer is ready:
+   * answers may come in another order than the items, and several ready at once share
+   * one response message. Each answer is what ValidateAPIKey would have answered (rate
+   * limits and quotas counted once per item), or an item error (a malformed item, a
+   * database outage) that ends neither the stream nor other items. The stream ends with
+   * UNAVAILABLE past its longest duration (an hour by default) or when the server shuts
+   * down, once the items it read are answered: items left unanswered were not counted,
+   * send them again on a new stream.
+   */
+  StreamValidateAPIKeys: grpc.handleBidiStreamingCall<_dataaccess_v1_StreamValidateAPIKeysRequest__Output, _dataaccess_v1_StreamValidateAPIKeysResponse>;
+  
+  /**
    * Changes the fields named in update_mask.
    */
   UpdateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_UpdateAPIKeyRequest__Output, _dataaccess_v1_UpdateAPIKeyResponse>;
@@ -191,6 +233,7 @@ export interface APIKeyServiceDefinition extends grpc.ServiceDefinition {
   ListAPIKeys: MethodDefinition<_dataaccess_v1_ListAPIKeysRequest, _dataaccess_v1_ListAPIKeysResponse, _dataaccess_v1_ListAPIKeysRequest__Output, _dataaccess_v1_ListAPIKeysResponse__Output>
   RevokeAPIKey: MethodDefinition<_dataaccess_v1_RevokeAPIKeyRequest, _dataaccess_v1_RevokeAPIKeyResponse, _dataaccess_v1_RevokeAPIKeyRequest__Output, _dataaccess_v1_RevokeAPIKeyResponse__Output>
   RotateAPIKey: MethodDefinition<_dataaccess_v1_RotateAPIKeyRequest, _dataaccess_v1_RotateAPIKeyResponse, _dataaccess_v1_RotateAPIKeyRequest__Output, _dataaccess_v1_RotateAPIKeyResponse__Output>
+  StreamValidateAPIKeys: MethodDefinition<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse, _dataaccess_v1_StreamValidateAPIKeysRequest__Output, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>
   UpdateAPIKey: MethodDefinition<_dataaccess_v1_UpdateAPIKeyRequest, _dataaccess_v1_UpdateAPIKeyResponse, _dataaccess_v1_UpdateAPIKeyRequest__Output, _dataaccess_v1_UpdateAPIKeyResponse__Output>
   ValidateAPIKey: MethodDefinition<_dataaccess_v1_ValidateAPIKeyRequest, _dataaccess_v1_ValidateAPIKeyResponse, _dataaccess_v1_ValidateAPIKeyRequest__Output, _dataaccess_v1_ValidateAPIKeyResponse__Output>
 }
