@@ -137,17 +137,23 @@ async def test_every_analytics_rpc_has_data_over_the_seeded_week(
     assert sum(point.requests for point in series.points) == summary.total.requests
 
 
+async def assert_readme_analytics_have_rows(target: str, api_key: str) -> None:
+    """Every AnalyticsService grpcurl command of the README, run against ``target``,
+    exits 0 and answers with rows."""
+    analytics = [c for c in COMMANDS if "AnalyticsService/" in " ".join(c.argv)]
+    assert len(analytics) >= 2
+    for command in analytics:
+        result = await run_grpcurl(rewrite(command, target, {"proxy": ""}, api_key))
+        assert result.returncode == 0, f"README.md:{command.line}: {result.stderr}"
+        answer = json.loads(result.stdout)
+        assert answer.get("rows"), f"README.md:{command.line}: no rows: {result.stdout}"
+
+
 async def test_readme_analytics_commands_answer_with_rows_after_the_readme_seed(
     seeded_server: tuple[str, list[str]],
 ) -> None:
     target, keys = seeded_server
-    analytics = [c for c in COMMANDS if "AnalyticsService/" in " ".join(c.argv)]
-    assert len(analytics) >= 2
-    for command in analytics:
-        result = await run_grpcurl(rewrite(command, target, {"proxy": ""}, keys[0]))
-        assert result.returncode == 0, f"README.md:{command.line}: {result.stderr}"
-        answer = json.loads(result.stdout)
-        assert answer.get("rows"), f"README.md:{command.line}: no rows: {result.stdout}"
+    await assert_readme_analytics_have_rows(target, keys[0])
 
 
 async def test_the_printed_api_keys_validate(seeded_server: tuple[str, list[str]]) -> None:
@@ -273,13 +279,7 @@ async def test_the_readme_seed_on_a_fresh_embedded_database_feeds_the_readme_ana
         app = Application(load_settings(env))
         try:
             target = f"127.0.0.1:{await app.start()}"
-            analytics = [c for c in COMMANDS if "AnalyticsService/" in " ".join(c.argv)]
-            assert len(analytics) >= 2
-            for command in analytics:
-                result = await run_grpcurl(rewrite(command, target, {"proxy": ""}, keys[0]))
-                assert result.returncode == 0, f"README.md:{command.line}: {result.stderr}"
-                answer = json.loads(result.stdout)
-                assert answer.get("rows"), f"README.md:{command.line}: {result.stdout}"
+            await assert_readme_analytics_have_rows(target, keys[0])
         finally:
             await app.stop()
         again = run_cli(*SEED_ARGUMENTS, env=env)
