@@ -26,6 +26,7 @@ from bench import (
     operations,
     telemetry_overhead,
     validate_api_key,
+    workers,
 )
 
 BENCHMARKS: dict[str, Callable[[], Coroutine[Any, Any, str]]] = {
@@ -45,6 +46,7 @@ ROUNDED: dict[str, Callable[[int], Coroutine[Any, Any, str]]] = {
 # they run with their own defaults.
 TIMED: dict[str, Callable[[int, float], Coroutine[Any, Any, str]]] = {
     "hot_path": hot_path.run,
+    "workers": workers.run,
 }
 
 

@@ -21,7 +21,8 @@ so drift on this shared machine lands on all of them alike. The workloads:
   rounds the run fails unless every call was applied exactly once;
 - GetErrorRates over the last 7 days, on LOG_DAYS * 24 * LOGS_PER_HOUR seeded logs
   (rollups built by ingestion, through BatchInsertRequestLogs);
-- StreamValidateAPIKeys: a hook (:func:`stream_validate_workload`) for when it exists.
+- StreamValidateAPIKeys: streams of STREAM_KEYS validations, 10 or 1 key to a message
+  (:func:`stream_validate_workloads`), per validation.
 
 Every figure is a median over the rounds; every ratio is taken within a round, then the
 median. The ratios: each workload's calls/s over dataaccess Health/Check's (the issue's
@@ -47,7 +48,7 @@ from typing import Any
 
 import grpc
 import psycopg
-from google.protobuf import timestamp_pb2
+from google.protobuf import json_format, timestamp_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bench.cpu import postmaster_pid
@@ -81,7 +82,14 @@ VALIDATE = "ValidateAPIKey, cached key"
 OAUTH = "GetOAuthToken FULL"
 USAGE = "UpsertUsage"
 ERRORS = "GetErrorRates, 7 days"
-STREAM = "StreamValidateAPIKeys"
+STREAM = "StreamValidate, 10 keys/msg"
+STREAM_ONE = "StreamValidate, 1 key/msg"
+# A stream carries STREAM_KEYS validations: 20 messages of 10 keys (what a busy proxy has
+# at hand at once), or 200 of one key (the worst case: a message per key).
+STREAM_KEYS = 200
+STREAM_ITEMS = {STREAM: 10, STREAM_ONE: 1}
+STREAM_MIN_FACTOR = 3.0  # acceptance 3: over the unary ValidateAPIKey's validations/s
+STREAM_MIN_RATE = 10_000.0  # acceptance 3: validations/s
 # Server CPU per call (µs) in issue 17's table: the "before" this run is quoted against.
 ISSUE_SERVER_US = {BARE: 230, HEALTH: 330, VALIDATE: 405, OAUTH: 950, USAGE: 1450, ERRORS: 1275}
 HEALTH_CHECK = "grpc.health.v1.Health/Check"
@@ -210,6 +218,7 @@ def seed(target: str, now: datetime) -> Seeded:
         ).key
         if not keys.ValidateAPIKey(keys_pb2.ValidateAPIKeyRequest(key=key)).valid:
             raise RuntimeError("seeding: the seeded key does not validate")
+        check_stream(target, key)
         tokens = tokens_grpc.OAuthTokenServiceStub(channel)
         token_id = tokens.UpsertOAuthToken(
             tokens_pb2.UpsertOAuthTokenRequest(
@@ -292,19 +301,60 @@ def workloads(seeded: Seeded, today: str) -> list[Workload]:
             ),
         ),
     ]
-    stream = stream_validate_workload(seeded)
-    return measured if stream is None else [*measured, stream]
+    return [*measured, *stream_validate_workloads(seeded)]
 
 
-def stream_validate_workload(seeded: Seeded) -> Workload | None:
-    """The hook for StreamValidateAPIKeys (issue 17, built elsewhere): None until the RPC
-    is in proto/. Then it returns ``Workload(STREAM, Call(method, [N messages of
-    seeded.key, each with its correlation id]), messages_per_call=N,
-    load=Load(CONCURRENCY, CONNECTIONS, duration, stream_call_count=N))``, and the report
-    gives validations/s and CPU per validation (acceptance 3: >= 3x the unary
-    validations/s, >= 10,000/s)."""
-    del seeded
-    return None
+def stream_validate_workloads(seeded: Seeded) -> list[Workload]:
+    """StreamValidateAPIKeys as a proxy would use it: one stream per ghz call, carrying
+    STREAM_KEYS validations of the seeded key (each item with its own correlation id),
+    10 or 1 to a message; the rows are validations/s and CPU per validation (acceptance
+    3: at least 3x the unary validations/s, at least 10,000/s). Their p50/p99 are a
+    whole stream's."""
+    return [
+        Workload(
+            name,
+            Call("dataaccess.v1.APIKeyService/StreamValidateAPIKeys", _stream_json(seeded.key, n)),
+            messages_per_call=STREAM_KEYS,
+        )
+        for name, n in STREAM_ITEMS.items()
+    ]
+
+
+def _stream_json(key: str, per_message: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "items": [
+                {"correlation_id": f"m{m}-i{i}", "request": {"key": key}}
+                for i in range(per_message)
+            ]
+        }
+        for m in range(STREAM_KEYS // per_message)
+    ]
+
+
+def check_stream(target: str, key: str) -> None:
+    """One stream of the workload's shape, read in full: every item answered once, VALID,
+    so the ghz rows count validations, not errors (ghz sees only the stream's status).
+
+    Raises:
+        RuntimeError: an item was missing, repeated, or not VALID.
+    """
+    requests = [
+        json_format.ParseDict(message, keys_pb2.StreamValidateAPIKeysRequest())
+        for message in _stream_json(key, STREAM_ITEMS[STREAM])
+    ]
+    answers: dict[str, bool] = {}
+    with grpc.insecure_channel(target) as channel:
+        stub = keys_grpc.APIKeyServiceStub(channel)
+        for response in stub.StreamValidateAPIKeys(iter(requests), timeout=30):
+            for item in response.items:
+                if item.correlation_id in answers:
+                    raise RuntimeError(f"stream: {item.correlation_id} answered twice")
+                answers[item.correlation_id] = item.HasField("result") and item.result.valid
+    if len(answers) != STREAM_KEYS or not all(answers.values()):
+        raise RuntimeError(
+            f"stream: {len(answers)} of {STREAM_KEYS} items answered, {sum(answers.values())} VALID"
+        )
 
 
 def _check_usage(dsn: str, calls: int) -> None:
@@ -404,6 +454,17 @@ def report(rows: dict[str, list[Row]], rounds: int, load: Load) -> str:
         + f"  acceptance 2, >= {VALIDATE_MIN_SHARE:.2f}: "
         + ("met" if statistics.median(validate) >= VALIDATE_MIN_SHARE else "NOT met")
     )
+    for stream in STREAM_ITEMS:
+        factor = [s.rps / v.rps for s, v in zip(rows[stream], rows[VALIDATE], strict=True)]
+        rate = _median(r.rps for r in rows[stream])
+        met = statistics.median(factor) >= STREAM_MIN_FACTOR and rate >= STREAM_MIN_RATE
+        verdict = (
+            f"  acceptance 3, >= {STREAM_MIN_FACTOR:g}x and >= {STREAM_MIN_RATE:,.0f}/s "
+            f"({rate:,.0f}/s): {'met' if met else 'NOT met'}"
+            if stream == STREAM
+            else f"  ({rate:,.0f}/s; a message per key, the worst case)"
+        )
+        lines.append(_ratio_line(f"{stream} validations/s / unary's", factor) + verdict)
     for name, runs in rows.items():
         if name not in (BARE, HEALTH):
             costs = [r.server_us / h.server_us for r, h in zip(runs, health, strict=True)]
