@@ -23,6 +23,8 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 # clients/node's packages (grpc-js, proto-loader and its type generator, typescript).
 NODE_STAMP := clients/node/node_modules/.installed
+# The slowest tests are listed at the end of each run: CI's budget is 25 minutes.
+PYTEST_ARGS ?= --durations=20
 
 .PHONY: run test pytest pytest-pg16 lint proto proto-check bench tools clean
 
