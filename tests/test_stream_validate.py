@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import grpc
+import psycopg
 import pytest
 from google.protobuf import field_mask_pb2, timestamp_pb2
 from grpc import aio
@@ -21,6 +22,7 @@ from grpc import aio
 from dataaccess.client import AsyncClient, Client
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess_server.api.limits import CallLimits
+from dataaccess_server.api.validation_stream import MAX_IN_FLIGHT
 from dataaccess_server.app import Application
 from tests.harness import leaks, stubs
 from tests.harness.calls import bearer, credential
@@ -356,6 +358,41 @@ async def test_the_stream_needs_the_permission_to_validate(
     proxy = bearer(await credential(auth_app, "proxy"))
     call = stub.StreamValidateAPIKeys(iter([ask("a", made.key)]), metadata=proxy)
     assert [a.result.valid async for m in call for a in m.items] == [True]
+
+
+async def test_a_stream_reads_nothing_more_while_its_validations_in_flight_are_at_the_bound(
+    stub: APIKeyServiceAsyncStub, pg_database: str
+) -> None:
+    """Backpressure: validations that wait on storage hold the stream's reading at
+    MAX_IN_FLIGHT. The key's row is locked, so each validation of it waits; behind
+    MAX_IN_FLIGHT + 1 of them, a cached key that would be answered at once is not even
+    read until the lock goes. Then everything is answered, each counted once."""
+    counted = await create(stub, remaining_uses=1000, name="counted")
+    cached = await create(stub, name="cached")
+    assert (await validate(stub, cached.key)).valid  # now in the cache
+    held = MAX_IN_FLIGHT + 1
+    answers: list[Answer] = []
+    with psycopg.connect(pg_database) as locker:  # a transaction: holds the row lock
+        locker.execute("SELECT 1 FROM api_keys WHERE id = %s FOR UPDATE", (counted.api_key.id,))
+        call = stub.StreamValidateAPIKeys(timeout=60)
+        reader = asyncio.create_task(drain(call, answers))
+        for n in range(held):
+            await call.write(ask(f"held-{n}", counted.key))
+        await call.write(ask("behind", cached.key))
+        await call.done_writing()
+        await asyncio.sleep(1.0)
+        assert answers == []  # "behind" was not read: the stream stopped reading
+        locker.rollback()
+    await asyncio.wait_for(reader, 30)
+    by_id = {answer.correlation_id: answer.result for answer in answers}
+    assert len(answers) == len(by_id) == held + 1
+    assert by_id["behind"].valid
+    assert sorted(by_id[f"held-{n}"].api_key.remaining_uses for n in range(held)) == list(
+        range(1000 - held, 1000)
+    )
+    assert rows(
+        pg_database, "SELECT remaining_uses FROM api_keys WHERE id = %s", counted.api_key.id
+    ) == [(1000 - held,)]
 
 
 # --- the stream's end ------------------------------------------------------------------------
