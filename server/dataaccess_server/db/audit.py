@@ -156,12 +156,6 @@ class PostgresAuditStore:
     def __init__(self, cluster: Cluster) -> None:
         self._cluster = cluster
 
-    async def append(self, event: AuditEvent, deadline: Deadline) -> None:
-        """See :func:`append_audit_event`, on the primary."""
-        await self._cluster.run(
-            Intent.WRITE, partial(append_audit_event, event=event), deadline=deadline
-        )
-
     async def append_many(self, events: Sequence[AuditEvent], deadline: Deadline) -> None:
         """See :func:`append_audit_events`, on the primary."""
         await self._cluster.run(

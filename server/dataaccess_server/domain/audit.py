@@ -8,7 +8,8 @@ never a secret.
 Rows are written by group commit: the events of calls that arrive while a write is in
 flight go together in the next one, so under load one statement (and one round trip,
 one commit) carries many rows, while a lone call's row is written at once. Every call
-still returns only once its own row is stored.
+still returns only once its own row is stored. (The write's database span hangs under
+the call that started the batch.)
 """
 
 from __future__ import annotations
@@ -32,10 +33,6 @@ from dataaccess_server.errors import (
 
 class AuditStore(Protocol):
     """Where audit rows are kept."""
-
-    async def append(self, event: AuditEvent, deadline: Deadline) -> None:
-        """Store one row (creating its day's partition if needed)."""
-        ...
 
     async def append_many(self, events: Sequence[AuditEvent], deadline: Deadline) -> None:
         """Store the rows in one statement, all or none (creating their days' partitions
