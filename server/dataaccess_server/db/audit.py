@@ -28,8 +28,8 @@ VALUES (%(time)s, %(id)s, %(caller)s, %(method)s, %(resource_id)s, %(outcome)s, 
 # Many rows in one statement: the trail writes the events of concurrent calls together.
 INSERT_MANY = """
 INSERT INTO audit_events (event_time, event_id, caller, method, resource_id, outcome, peer)
-SELECT * FROM unnest(%(times)s::timestamptz[], %(ids)s::uuid[], %(callers)s::text[],
-    %(methods)s::text[], %(resource_ids)s::text[], %(outcomes)s::text[], %(peers)s::text[])
+SELECT * FROM unnest(%(times)b::timestamptz[], %(ids)b::uuid[], %(callers)b::text[],
+    %(methods)b::text[], %(resource_ids)b::text[], %(outcomes)b::text[], %(peers)b::text[])
 """
 CREATE_PARTITION = "SELECT create_daily_partition('audit_events', %(day)s)"
 DROP_PARTITIONS_BEFORE = "SELECT drop_daily_partitions_before('audit_events', %(keep_from)s)"
