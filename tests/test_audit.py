@@ -248,3 +248,56 @@ async def test_cleanup_drops_audit_days_past_their_retention(
         assert f"dropped partition audit_events_p{day:%Y%m%d}" in result.stdout
     assert "(DB_AUDIT_RETENTION_DAYS=5), dropped 2 audit partition(s)" in result.stdout
     assert [row[2] for row in audit_rows(pg_database)] == ["r2", "r0"]  # oldest first
+
+
+def audit_event(resource_id: str, when: datetime) -> AuditEvent:
+    return AuditEvent(
+        time=when,
+        event_id="",
+        caller="bearer:gw",
+        method=TOKENS + "GetOAuthToken",
+        resource_id=resource_id,
+        outcome="OK",
+        peer="ipv4:127.0.0.1:1",
+    )
+
+
+async def test_concurrent_records_share_statements_and_each_returns_once_stored(
+    server: Application, pg_database: str
+) -> None:
+    assert server.cluster is not None
+    trail = AuditTrail(PostgresAuditStore(server.cluster), pages=PageSigner.ephemeral())
+    now = datetime.now(UTC)
+    # Days without a partition yet, in one batch: the batch creates them.
+    events = [audit_event(f"r{n}", now - timedelta(days=20 + n % 3)) for n in range(40)]
+    await asyncio.gather(*(trail.record(event, Deadline.after(5)) for event in events))
+    rows = audit_rows(pg_database)
+    assert sorted(row[2] for row in rows) == sorted(event.resource_id for event in events)
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        # Rows of one statement share its transaction id.
+        written = conn.execute("SELECT count(DISTINCT xmin::text) FROM audit_events").fetchone()
+    assert written is not None
+    # One statement for the first row and one for the 39 queued behind it; one
+    # statement per call would be 40.
+    assert written[0] <= 3, written
+
+
+async def test_a_row_the_database_refuses_fails_only_its_own_call(
+    server: Application, pg_database: str
+) -> None:
+    assert server.cluster is not None
+    trail = AuditTrail(PostgresAuditStore(server.cluster), pages=PageSigner.ephemeral())
+    now = datetime.now(UTC)
+    names = ["a", "b", "bad\x00", "c", "d"]
+    outcomes = await asyncio.gather(
+        *(trail.record(audit_event(name, now), Deadline.after(5)) for name in names),
+        return_exceptions=True,
+    )
+    assert [type(outcome).__name__ for outcome in outcomes] == [
+        "NoneType",
+        "NoneType",
+        "InvalidArgumentError",
+        "NoneType",
+        "NoneType",
+    ]
+    assert sorted(row[2] for row in audit_rows(pg_database)) == ["a", "b", "c", "d"]

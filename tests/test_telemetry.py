@@ -122,7 +122,7 @@ async def test_a_call_with_a_traceparent_continues_its_trace_with_db_spans_namin
     # The key, and the audit row of a credential change.
     assert {span.attributes["db.operation"] for span in writes} == {
         "insert_key",
-        "append_audit_event",
+        "append_audit_events",
     }
     # The list is a read: served by the replica, and its span says so.
     (listing,) = [s for s in of_trace(listed_trace) if s.kind == "SERVER"]

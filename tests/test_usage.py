@@ -250,3 +250,29 @@ async def test_list_filters_dates_and_pages(usage_stub: UsageServiceAsyncStub) -
             pb.ListUsageRequest(start_date="2025-01-03", end_date="2025-01-01")
         )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_an_upsert_with_a_request_id_claims_it_and_counts_in_one_transaction(
+    usage_stub: UsageServiceAsyncStub, pg_database: str
+) -> None:
+    # One record (plain parameters) and a batch of two keys (arrays): each path writes
+    # its claim and its counters in one transaction, so a crash between them cannot
+    # leave a claimed id without its counts, nor counts a retry would add again.
+    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record("one"), request_id="u-1"))
+    batch = [record("two"), record("three")]
+    await usage_stub.BatchUpsertUsage(pb.BatchUpsertUsageRequest(records=batch, request_id="u-2"))
+    with psycopg.connect(pg_database) as conn:
+        claims: dict[str, str] = dict(
+            conn.execute("SELECT request_id, xmin::text FROM usage_applied_requests").fetchall()
+        )
+        counts: dict[str, str] = dict(
+            conn.execute("SELECT auth_id, xmin::text FROM usage_stats").fetchall()
+        )
+    assert claims["u-1"] == counts["one"]
+    assert claims["u-2"] == counts["two"] == counts["three"]
+    assert claims["u-1"] != claims["u-2"]
+    again = await usage_stub.UpsertUsage(
+        pb.UpsertUsageRequest(record=record("one"), request_id="u-1")
+    )
+    assert again.replayed
+    assert totals(pg_database)[("m1", "one")][0] == 1

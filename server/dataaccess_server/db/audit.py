@@ -25,6 +25,12 @@ INSERT = """
 INSERT INTO audit_events (event_time, event_id, caller, method, resource_id, outcome, peer)
 VALUES (%(time)s, %(id)s, %(caller)s, %(method)s, %(resource_id)s, %(outcome)s, %(peer)s)
 """
+# Many rows in one statement: the trail writes the events of concurrent calls together.
+INSERT_MANY = """
+INSERT INTO audit_events (event_time, event_id, caller, method, resource_id, outcome, peer)
+SELECT * FROM unnest(%(times)b::timestamptz[], %(ids)b::uuid[], %(callers)b::text[],
+    %(methods)b::text[], %(resource_ids)b::text[], %(outcomes)b::text[], %(peers)b::text[])
+"""
 CREATE_PARTITION = "SELECT create_daily_partition('audit_events', %(day)s)"
 DROP_PARTITIONS_BEFORE = "SELECT drop_daily_partitions_before('audit_events', %(keep_from)s)"
 LIST = f"""
@@ -42,11 +48,15 @@ CONDITIONS = {
 AFTER = "(event_time, event_id) < (%(after_time)s, %(after_id)s)"
 
 
+def _event_id(event: AuditEvent) -> uuid.UUID:
+    return uuid.UUID(event.event_id) if event.event_id else uuid.uuid4()
+
+
 async def append_audit_event(conn: Connection, event: AuditEvent) -> None:
     """Insert one row, creating its day's partition if it is missing."""
     params = {
         "time": event.time,
-        "id": uuid.UUID(event.event_id) if event.event_id else uuid.uuid4(),
+        "id": _event_id(event),
         "caller": event.caller,
         "method": event.method,
         "resource_id": event.resource_id,
@@ -59,6 +69,28 @@ async def append_audit_event(conn: Connection, event: AuditEvent) -> None:
         # "no partition of relation audit_events found for row" (SQLSTATE 23514).
         await conn.execute(CREATE_PARTITION, {"day": event.time.date()})
         await conn.execute(INSERT, params)
+
+
+async def append_audit_events(conn: Connection, events: Sequence[AuditEvent]) -> None:
+    """Insert the rows in one statement (all or none), creating the missing partitions
+    of their days first if one is missing."""
+    if len(events) == 1:
+        await append_audit_event(conn, events[0])
+        return
+    params = {
+        "times": [event.time for event in events],
+        "ids": [_event_id(event) for event in events],
+        "callers": [event.caller for event in events],
+        "methods": [event.method for event in events],
+        "resource_ids": [event.resource_id for event in events],
+        "outcomes": [event.outcome for event in events],
+        "peers": [event.peer for event in events],
+    }
+    try:
+        await conn.execute(INSERT_MANY, params)
+    except pg_errors.CheckViolation:
+        await ensure_partitions(conn, sorted({event.time.date() for event in events}))
+        await conn.execute(INSERT_MANY, params)
 
 
 async def ensure_partitions(conn: Connection, days: Sequence[date]) -> list[str]:
@@ -124,10 +156,10 @@ class PostgresAuditStore:
     def __init__(self, cluster: Cluster) -> None:
         self._cluster = cluster
 
-    async def append(self, event: AuditEvent, deadline: Deadline) -> None:
-        """See :func:`append`."""
+    async def append_many(self, events: Sequence[AuditEvent], deadline: Deadline) -> None:
+        """See :func:`append_audit_events`, on the primary."""
         await self._cluster.run(
-            Intent.WRITE, partial(append_audit_event, event=event), deadline=deadline
+            Intent.WRITE, partial(append_audit_events, events=events), deadline=deadline
         )
 
     async def ensure_partitions(self, days: Sequence[date], deadline: Deadline) -> list[str]:

@@ -31,15 +31,20 @@ from typing import TypeVar
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg.pq import TransactionStatus
 
-from dataaccess_server.db.errors import translated_errors
+from dataaccess_server.db.errors import translate_error, translated_errors
 from dataaccess_server.db.node import Node, NodeFailure
 from dataaccess_server.db.observed import StatementObserver
 from dataaccess_server.db.pool import Connection, PoolSettings
 from dataaccess_server.db.wal import WalHistory
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.operations import NodeStatus, Role
-from dataaccess_server.errors import DatabaseUnavailableError, DeadlineExceededError
+from dataaccess_server.errors import (
+    DataAccessError,
+    DatabaseUnavailableError,
+    DeadlineExceededError,
+)
 from dataaccess_server.telemetry import Telemetry
 
 # Callers name the connection type and the intent here.
@@ -279,11 +284,55 @@ class Cluster:
         fallback: bool = False,
     ) -> T:
         if not self._observer.active:
-            async with self._connection(node, deadline, share=share) as conn:
-                return await operation(conn)
+            return await self._call(node, operation, deadline, share)
         with self._observer.observing(node, operation, fallback=fallback):
-            async with self._connection(node, deadline, share=share) as conn:
-                return await operation(conn)
+            return await self._call(node, operation, deadline, share)
+
+    async def _call(
+        self,
+        node: Node,
+        operation: Callable[[Connection], Awaitable[T]],
+        deadline: Deadline,
+        share: float,
+    ) -> T:
+        # What _connection does around its body, written out without context managers
+        # (four nested ones cost more Python per call than the statement itself does):
+        # the connection bounded by the deadline, the driver's errors translated, the
+        # node suspected when it failed the call.
+        wait = min(self._pool_settings.timeout, deadline.remaining() * share)
+        try:
+            lease = await node.checkout(wait)
+        except NodeFailure:
+            node.suspect()
+            raise
+        conn = lease.conn
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                result = await operation(conn)
+                if conn.pgconn.transaction_status == TransactionStatus.INTRANS:
+                    await conn.commit()  # as leaving the pool's connection() would
+        except Exception as exc:
+            failure = self._failure(node, conn, exc)
+            if failure is None:
+                raise
+            if isinstance(failure, NodeFailure):
+                node.suspect()
+            raise failure from exc
+        else:
+            return result
+        finally:
+            await node.checkin(lease)
+
+    def _failure(self, node: Node, conn: Connection, exc: Exception) -> DataAccessError | None:
+        # The error _connection raises for ``exc``, None to let it through unchanged.
+        if isinstance(exc, TimeoutError):
+            return DeadlineExceededError(f"the call ran out of time on {node.name}")
+        if isinstance(exc, (pg_errors.AdminShutdown, pg_errors.CannotConnectNow)):
+            return NodeFailure(f"{node.name} is shutting down")
+        if isinstance(exc, psycopg.OperationalError) and conn.broken:
+            return NodeFailure(f"the connection to {node.name} was lost")
+        limit = self._pool_settings.statement_timeout
+        return translate_error(exc, node.name, node.login_role, statement_timeout=limit)
 
     @contextlib.asynccontextmanager
     async def _connection(

@@ -10,6 +10,7 @@ from psycopg import errors as pg_errors
 from psycopg_pool import PoolTimeout
 
 from dataaccess_server.errors import (
+    DataAccessError,
     DatabaseUnavailableError,
     DeadlineExceededError,
     FailedPreconditionError,
@@ -44,46 +45,59 @@ async def translated_errors(
     """
     try:
         yield
-    except PoolTimeout as exc:
-        raise DatabaseUnavailableError(f"no connection to {node} became free in time") from exc
-    except pg_errors.QueryCanceled as exc:
+    except Exception as exc:
+        translated = translate_error(exc, node, role, statement_timeout=statement_timeout)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+def translate_error(
+    exc: BaseException,
+    node: str,
+    role: str | None = None,
+    *,
+    statement_timeout: float | None = None,
+) -> DataAccessError | None:
+    """The service error :func:`translated_errors` raises for ``exc``; None for an error
+    it lets through (not the driver's, or a bug). No I/O: the hot path of
+    ``Cluster.run`` calls it without a context manager."""
+    if isinstance(exc, PoolTimeout):
+        return DatabaseUnavailableError(f"no connection to {node} became free in time")
+    if isinstance(exc, pg_errors.QueryCanceled):
         if "statement timeout" in (exc.diag.message_primary or ""):
             limit = f" of {statement_timeout:g}s" if statement_timeout else ""
-            raise ResourceExhaustedError(
+            return ResourceExhaustedError(
                 f"a statement on {node} reached the statement timeout{limit}"
                 " (DB_STATEMENT_TIMEOUT): ask for less (a shorter range, a smaller page)"
-            ) from exc
-        raise DeadlineExceededError(f"the statement on {node} ran out of time") from exc
-    except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName) as exc:
-        raise FailedPreconditionError(
+            )
+        return DeadlineExceededError(f"the statement on {node} ran out of time")
+    if isinstance(exc, (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName)):
+        return FailedPreconditionError(
             "the database schema is not migrated: run `dataaccess migrate up`"
-        ) from exc
-    except pg_errors.InsufficientPrivilege as exc:
+        )
+    if isinstance(exc, pg_errors.InsufficientPrivilege):
         who = f"role {role}" if role else "the server's database role"
         fix = f" with DB_APP_ROLE={role}" if role else ""
-        raise FailedPreconditionError(
+        return FailedPreconditionError(
             f"{who} lacks a privilege on {node} ({exc.diag.message_primary}):"
             f" run `dataaccess migrate up`{fix} to grant what the server needs"
-        ) from exc
-    except psycopg.DataError as exc:
+        )
+    if isinstance(exc, psycopg.DataError):
         what = exc.diag.message_primary or str(exc).split("\n", 1)[0]
         if len(what) > _DETAIL_CHARS:
             what = what[:_DETAIL_CHARS] + "..."
-        raise InvalidArgumentError.single(
+        return InvalidArgumentError.single(
             "request", f"holds a value the database cannot store ({what})"
-        ) from exc
-    except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as exc:
-        raise TransactionAbortedError(
+        )
+    if isinstance(exc, (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)):
+        return TransactionAbortedError(
             f"the transaction on {node} was aborted by a concurrent one: retry the call"
-        ) from exc
-    except pg_errors.ReadOnlySqlTransaction as exc:
-        raise DatabaseUnavailableError(f"{node} is read-only (in recovery)") from exc
-    except (
-        pg_errors.AdminShutdown,
-        pg_errors.CannotConnectNow,
-        pg_errors.TooManyConnections,
-        pg_errors.ConnectionException,
-    ) as exc:
-        raise DatabaseUnavailableError(f"{node} is unavailable") from exc
-    except psycopg.OperationalError as exc:
-        raise DatabaseUnavailableError(f"{node} is unavailable") from exc
+        )
+    if isinstance(exc, pg_errors.ReadOnlySqlTransaction):
+        return DatabaseUnavailableError(f"{node} is read-only (in recovery)")
+    if isinstance(exc, psycopg.OperationalError):
+        # AdminShutdown, CannotConnectNow, TooManyConnections, ConnectionException, and
+        # the connection failures the driver raises itself.
+        return DatabaseUnavailableError(f"{node} is unavailable")
+    return None

@@ -1,4 +1,4 @@
-"""SQL of daily usage counters: one transaction per batch, one statement for its rows."""
+"""SQL of daily usage counters: one statement (and so one transaction) per batch."""
 
 from __future__ import annotations
 
@@ -23,28 +23,16 @@ from dataaccess_server.domain.model.usage import (
 )
 from dataaccess_server.errors import OutOfRangeError
 
-# Claiming the request id first: a concurrent duplicate waits on this row's unique key
-# until the first transaction ends, then finds it and replays instead of adding again.
-CLAIM_REQUEST = """
-INSERT INTO usage_applied_requests (request_id, fingerprint, records_received, keys_updated)
-VALUES (%(request_id)s, %(fingerprint)s, %(records_received)s, %(keys_updated)s)
-ON CONFLICT (request_id) DO NOTHING
-RETURNING request_id
-"""
-FETCH_REQUEST = """
-SELECT fingerprint, records_received, keys_updated FROM usage_applied_requests
-WHERE request_id = %(request_id)s
-"""
 # Rows arrive summed per key and sorted by the primary key; ORDER BY keeps that order
 # through the insert, so every batch locks rows in the same order: no deadlocks. The
 # arrays go in binary (%b): cheaper to encode than their text form.
-UPSERT_USAGE = """
-INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
-    input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
+_ROWS = """
 SELECT * FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[],
     %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
     %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
     %(success_counts)b::bigint[], %(error_counts)b::bigint[])
+"""
+_ON_CONFLICT = """
 ORDER BY 1, 2, 3, 4
 ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
     request_count = u.request_count + excluded.request_count,
@@ -55,6 +43,55 @@ ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
     success_count = u.success_count + excluded.success_count,
     error_count = u.error_count + excluded.error_count,
     updated_at = now()
+"""
+_INSERT_USAGE = """
+INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
+    input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
+"""
+# One row (UpsertUsage, and most batches of one key): plain parameters, which cost less
+# to encode than eleven one-element arrays.
+_ONE_ROW = """
+SELECT %(date)s::date, %(provider)s::text, %(model)s::text, %(auth_id)s::text,
+    %(request_count)s::bigint, %(input_tokens)s::bigint, %(output_tokens)s::bigint,
+    %(reasoning_tokens)s::bigint, %(cached_tokens)s::bigint, %(success_count)s::bigint,
+    %(error_count)s::bigint
+"""
+UPSERT_USAGE = _INSERT_USAGE + _ROWS + _ON_CONFLICT
+UPSERT_ONE = _INSERT_USAGE + _ONE_ROW + _ON_CONFLICT
+
+
+def _claim_and_upsert(rows: str) -> str:
+    # A batch with a request id, in one autocommit statement (one transaction, one
+    # round trip): the claim of the request id and the counters commit together or not
+    # at all. The counters are added only if the claim inserted its row. A concurrent
+    # duplicate's claim waits on the first's unique key until that transaction ends; if
+    # it committed, the claim does nothing, the counters are not touched, and the
+    # statement answers false (then FETCH_REQUEST reads the first application's figures).
+    return (
+        """
+WITH claim AS (
+    INSERT INTO usage_applied_requests (request_id, fingerprint, records_received, keys_updated)
+    VALUES (%(request_id)s, %(fingerprint)s, %(records_received)s, %(keys_updated)s)
+    ON CONFLICT (request_id) DO NOTHING
+    RETURNING request_id
+), counted AS (
+"""
+        + _INSERT_USAGE
+        + rows
+        + "WHERE EXISTS (SELECT FROM claim)"
+        + _ON_CONFLICT
+        + """
+)
+SELECT EXISTS (SELECT FROM claim)
+"""
+    )
+
+
+CLAIM_AND_UPSERT = _claim_and_upsert(_ROWS)
+CLAIM_AND_UPSERT_ONE = _claim_and_upsert(_ONE_ROW)
+FETCH_REQUEST = """
+SELECT fingerprint, records_received, keys_updated FROM usage_applied_requests
+WHERE request_id = %(request_id)s
 """
 # After an upsert failed on a sum out of range: the first key whose stored counters
 # plus the batch's (or their total_tokens) pass bigint, computed in numeric.
@@ -126,24 +163,39 @@ async def _apply(
     request_id: str | None,
     fingerprint: str,
 ) -> AppliedBatch:
-    async with conn.transaction():
-        if request_id is not None:
-            cursor = await conn.execute(
-                CLAIM_REQUEST,
-                {
-                    "request_id": request_id,
-                    "fingerprint": fingerprint,
-                    "records_received": records_received,
-                    "keys_updated": len(rows),
-                },
-            )
-            if await cursor.fetchone() is None:
-                cursor = await conn.execute(FETCH_REQUEST, {"request_id": request_id})
-                first = await cursor.fetchone()
-                assert first is not None  # the conflict was on this id
-                return AppliedBatch(int(first[1]), int(first[2]), True, str(first[0]))
-        await conn.execute(UPSERT_USAGE, _columns(rows))
-    return AppliedBatch(records_received, len(rows), False, fingerprint)
+    # One autocommit statement in the common case, not BEGIN, claim, upsert, COMMIT:
+    # a quarter of the round trips, and the same single transaction.
+    one = len(rows) == 1
+    columns = _row(rows[0]) if one else _columns(rows)
+    if request_id is None:
+        await conn.execute(UPSERT_ONE if one else UPSERT_USAGE, columns)
+        return AppliedBatch(records_received, len(rows), False, fingerprint)
+    params: dict[str, Any] = {
+        **columns,
+        "request_id": request_id,
+        "fingerprint": fingerprint,
+        "records_received": records_received,
+        "keys_updated": len(rows),
+    }
+    cursor = await conn.execute(CLAIM_AND_UPSERT_ONE if one else CLAIM_AND_UPSERT, params)
+    claimed = await cursor.fetchone()
+    if claimed is not None and claimed[0]:
+        return AppliedBatch(records_received, len(rows), False, fingerprint)
+    # Claimed before (and committed: a claim that waited on an aborted one inserts).
+    cursor = await conn.execute(FETCH_REQUEST, {"request_id": request_id})
+    first = await cursor.fetchone()
+    assert first is not None  # the conflict was on this id, whose row is committed
+    return AppliedBatch(int(first[1]), int(first[2]), True, str(first[0]))
+
+
+def _row(row: DailyUsage) -> dict[str, Any]:
+    return {
+        "date": row.usage_date,
+        "provider": row.provider,
+        "model": row.model,
+        "auth_id": row.auth_id,
+        **{name: getattr(row, name) for name in COUNTERS},
+    }
 
 
 def _columns(rows: Sequence[DailyUsage]) -> dict[str, list[Any]]:

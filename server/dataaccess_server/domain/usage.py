@@ -75,13 +75,12 @@ class UsageStore(Protocol):
 
 def parse_date(text: str, name: str) -> date:
     """An ISO day; INVALID_ARGUMENT naming ``name`` otherwise."""
-    problem = InvalidArgumentError.single(name, "must be a date YYYY-MM-DD")
-    if len(text) != 10:  # fromisoformat also takes "20250101" and week dates
-        raise problem
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise problem from None
+    if len(text) == 10:  # fromisoformat also takes "20250101" and week dates
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise InvalidArgumentError.single(name, "must be a date YYYY-MM-DD")
 
 
 def check_records(

@@ -81,7 +81,8 @@ def token_to_proto(token: OAuthToken) -> tokens_pb2.OAuthToken:
         message.access_token = token.access_token.reveal()
     if token.refresh_token is not None:
         message.refresh_token = token.refresh_token.reveal()
-    json_format.ParseDict(token.metadata, message.metadata)
+    if token.metadata:  # most tokens have none: json_format is the costly part of a read
+        json_format.ParseDict(token.metadata, message.metadata)
     set_times(
         message,
         expiry_time=token.expiry_time,
