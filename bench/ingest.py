@@ -92,16 +92,16 @@ SELECT (SELECT count(*) FROM request_logs),
 """
 # Sampled during each workload: PostgreSQL backends running a statement, those waiting
 # on a lock (and on another transaction: the rollup-row waits of concurrent batches),
-# and the deltas not folded yet (-1 before migration 0011).
+# and (SAMPLE_BACKLOG) the deltas not folded yet, since migration 0011.
 SAMPLE_WAITS = """
 SELECT count(*) FILTER (WHERE state = 'active' AND backend_type = 'client backend'
         AND pid <> pg_backend_pid()),
     count(*) FILTER (WHERE wait_event_type = 'Lock'),
     count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'transactionid'),
-    CASE WHEN to_regclass('request_log_delta') IS NULL THEN -1
-        ELSE (SELECT count(*) FROM request_log_delta) END
+    -1
 FROM pg_stat_activity
 """
+SAMPLE_BACKLOG = SAMPLE_WAITS.replace("-1", "(SELECT count(*) FROM request_log_delta)")
 SAMPLE_EVERY = 0.1
 SUM_USAGE = """
 SELECT coalesce(sum(request_count), 0), coalesce(sum(input_tokens), 0),
@@ -281,8 +281,11 @@ class Waits:
 async def _sample_waits(dsn: str, waits: Waits) -> None:
     """Add a sample to ``waits`` every SAMPLE_EVERY seconds until cancelled."""
     async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        cursor = await conn.execute(HAS_DELTAS)
+        deltas = await cursor.fetchone()
+        sample = SAMPLE_BACKLOG if deltas is not None and deltas[0] else SAMPLE_WAITS
         while True:
-            cursor = await conn.execute(SAMPLE_WAITS)
+            cursor = await conn.execute(sample)
             row = await cursor.fetchone()
             assert row is not None
             waits.samples += 1
