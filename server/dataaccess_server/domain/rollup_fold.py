@@ -60,13 +60,21 @@ class RollupFold:
     async def run(self) -> None:
         """Fold every ``interval`` seconds until cancelled. A failure (the primary
         away, a chunk's backend terminated) is logged and the next round retries: the
-        failed chunk's transaction rolled back, so its deltas are still there."""
+        failed chunk's transaction rolled back, so its deltas are still there. Only the
+        first failure of a run of them is a warning (the interval is short: an outage
+        would log one a second), and the recovery is logged too."""
+        failing = False
         while True:
             await asyncio.sleep(self.interval)
             try:
                 folded = await self.fold_all()
             except DataAccessError as exc:
-                log.warning("could not fold request-log deltas (next try later): %s", exc)
-            else:
-                if folded:
-                    log.debug("folded %d request-log delta rows into the rollups", folded)
+                level = logging.DEBUG if failing else logging.WARNING
+                log.log(level, "could not fold request-log deltas (retrying): %s", exc)
+                failing = True
+                continue
+            if failing:
+                log.info("folding request-log deltas again")
+                failing = False
+            if folded:
+                log.debug("folded %d request-log delta rows into the rollups", folded)
