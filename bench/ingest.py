@@ -3,9 +3,12 @@ raw psycopg loading the same kind of 1,000-row batches on the same database in t
 run.
 
 What it shows: for request logs, what the server adds (grpc.aio, conversion, validation,
-the staging COPY and the statement that de-duplicates and maintains the rollups)
-on top of the cheapest way to load the rows, a plain COPY into request_logs, one
-transaction per batch (target: at least 60% of it). A second baseline runs
+the staging COPY and the statement that de-duplicates and writes the batch's rollup
+deltas, folded into the rollups by the server in the background) on top of the cheapest
+way to load the rows, a plain COPY into request_logs, one transaction per batch (target:
+at least 60% of it). pg_stat_activity is sampled during each workload: how many backends
+wait on a lock (Lock:transactionid: on another batch's rows) and, since migration 0011,
+how many delta rows are not folded yet (the fold keeping up, or not). A second baseline runs
 store.insert_logs itself on a pooled connection, to tell what the SQL costs from what
 gRPC and Python add. For usage, what the server adds to the multi-row upsert
 (store.UPSERT_USAGE of rows summed per key and sorted) of the same batches.
@@ -68,6 +71,10 @@ TRUNCATE_LOGS = """
 TRUNCATE request_logs, request_log_hourly, request_log_latency_hourly,
     request_log_latency_daily
 """
+# Since migration 0011 batches write deltas that a background fold moves into the
+# rollups; the bench also runs against servers from before it (bench.ab, a baseline).
+HAS_DELTAS = "SELECT to_regclass('request_log_delta') IS NOT NULL"
+TRUNCATE_DELTAS = "TRUNCATE request_log_delta"
 TRUNCATE_USAGE = "TRUNCATE usage_stats"
 CHECKPOINT = "CHECKPOINT"
 COUNT_LOGS = """
@@ -76,6 +83,26 @@ SELECT (SELECT count(*) FROM request_logs),
        (SELECT coalesce(sum(count), 0) FROM request_log_latency_hourly),
        (SELECT coalesce(sum(count), 0) FROM request_log_latency_daily)
 """
+# The rollups as analytics reads them: plus the deltas not folded yet.
+COUNT_LOGS_WITH_DELTAS = """
+SELECT (SELECT count(*) FROM request_logs),
+       (SELECT coalesce(sum(requests), 0) FROM request_log_hourly_all),
+       (SELECT coalesce(sum(count), 0) FROM request_log_latency_hourly_all),
+       (SELECT coalesce(sum(count), 0) FROM request_log_latency_daily_all)
+"""
+# Sampled during each workload: PostgreSQL backends running a statement, those waiting
+# on a lock (and on another transaction: the rollup-row waits of concurrent batches),
+# and (SAMPLE_BACKLOG) the deltas not folded yet, since migration 0011.
+SAMPLE_WAITS = """
+SELECT count(*) FILTER (WHERE state = 'active' AND backend_type = 'client backend'
+        AND pid <> pg_backend_pid()),
+    count(*) FILTER (WHERE wait_event_type = 'Lock'),
+    count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'transactionid'),
+    -1
+FROM pg_stat_activity
+"""
+SAMPLE_BACKLOG = SAMPLE_WAITS.replace("-1", "(SELECT count(*) FROM request_log_delta)")
+SAMPLE_EVERY = 0.1
 SUM_USAGE = """
 SELECT coalesce(sum(request_count), 0), coalesce(sum(input_tokens), 0),
        coalesce(sum(output_tokens), 0)
@@ -223,6 +250,53 @@ class CpuClock:
         )
 
 
+@dataclass(slots=True)
+class Waits:
+    """What pg_stat_activity showed every SAMPLE_EVERY seconds during a workload."""
+
+    samples: int = 0
+    active: int = 0
+    """Backends running a statement, summed over the samples."""
+    lock: int = 0
+    """Of those, waiting on a lock."""
+    transactionid: int = 0
+    """Waiting on another transaction (Lock:transactionid)."""
+    backlog_max: int = -1
+    """The most delta rows not folded yet (-1: no delta table, before migration 0011)."""
+    backlog_last: int = -1
+
+    def line(self, name: str) -> str:
+        share = self.lock / self.active if self.active else 0.0
+        line = (
+            f"waits: {name}: {self.lock / max(self.samples, 1):.2f} of "
+            f"{self.active / max(self.samples, 1):.2f} active backends wait on a lock "
+            f"({share:.0%}; Lock:transactionid {self.transactionid} of {self.active}"
+            f" over {self.samples} samples)"
+        )
+        if self.backlog_max >= 0:
+            line += f"; unfolded deltas at most {self.backlog_max} rows, {self.backlog_last} last"
+        return line
+
+
+async def _sample_waits(dsn: str, waits: Waits) -> None:
+    """Add a sample to ``waits`` every SAMPLE_EVERY seconds until cancelled."""
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        cursor = await conn.execute(HAS_DELTAS)
+        deltas = await cursor.fetchone()
+        sample = SAMPLE_BACKLOG if deltas is not None and deltas[0] else SAMPLE_WAITS
+        while True:
+            cursor = await conn.execute(sample)
+            row = await cursor.fetchone()
+            assert row is not None
+            waits.samples += 1
+            waits.active += int(row[0])
+            waits.lock += int(row[1])
+            waits.transactionid += int(row[2])
+            waits.backlog_last = int(row[3])
+            waits.backlog_max = max(waits.backlog_max, waits.backlog_last)
+            await asyncio.sleep(SAMPLE_EVERY)
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """A measured workload, and over its whole run (warm-up included) the rows it sent,
@@ -232,6 +306,7 @@ class Workload:
     rows: int
     seconds: float
     cpu: tuple[float, float, float]
+    waits: Waits
 
     def cpu_line(self) -> str:
         client, server, database = (seconds / self.rows * 1e6 for seconds in self.cpu)
@@ -242,8 +317,11 @@ class Workload:
         )
 
 
-async def _workload(name: str, call: Callable[[], Awaitable[int]], clock: CpuClock) -> Workload:
-    """measure() ``call``, which returns the rows it sent, counting rows and CPU."""
+async def _workload(
+    name: str, call: Callable[[], Awaitable[int]], clock: CpuClock, dsn: str
+) -> Workload:
+    """measure() ``call``, which returns the rows it sent, counting rows and CPU, and
+    sampling lock waits and the delta backlog on ``dsn``."""
     rows = 0
 
     async def counted() -> None:
@@ -251,11 +329,18 @@ async def _workload(name: str, call: Callable[[], Awaitable[int]], clock: CpuClo
         sent = await call()
         rows += sent  # not ``rows += await call()``: that reads rows before awaiting
 
+    waits = Waits()
+    sampler = asyncio.create_task(_sample_waits(dsn, waits))
     before, started = clock.read(), time.perf_counter()
-    result = await measure(name, counted, concurrency=CONCURRENCY, duration=DURATION)
+    try:
+        result = await measure(name, counted, concurrency=CONCURRENCY, duration=DURATION)
+    finally:
+        sampler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sampler
     after, seconds = clock.read(), time.perf_counter() - started
     cpu = (after[0] - before[0], after[1] - before[1], after[2] - before[2])
-    return Workload(result, rows, seconds, cpu)
+    return Workload(result, rows, seconds, cpu, waits)
 
 
 # --- batches -------------------------------------------------------------------------------
@@ -381,6 +466,10 @@ async def _reset(
     """Empty the tables and checkpoint: every workload starts from the same state."""
     async with pool.connection() as conn:
         await conn.execute(truncate)
+        cursor = await conn.execute(HAS_DELTAS)
+        deltas = await cursor.fetchone()
+        if truncate == TRUNCATE_LOGS and deltas is not None and deltas[0]:
+            await conn.execute(TRUNCATE_DELTAS)
         await conn.execute(CHECKPOINT)
 
 
@@ -392,7 +481,10 @@ async def _logs_stored(
     rolled_up: bool,
 ) -> None:
     async with pool.connection() as conn:
-        cursor = await conn.execute(COUNT_LOGS)
+        cursor = await conn.execute(HAS_DELTAS)
+        deltas = await cursor.fetchone()
+        with_deltas = deltas is not None and bool(deltas[0])
+        cursor = await conn.execute(COUNT_LOGS_WITH_DELTAS if with_deltas else COUNT_LOGS)
         counts = await cursor.fetchone()
     assert counts is not None
     stored, hourly, latency, daily = (int(value) for value in counts)
@@ -553,7 +645,7 @@ async def run() -> str:
                     ("gRPC: BatchInsertRequestLogs", grpc_insert, True),
                 ):
                     await _reset(pool, TRUNCATE_LOGS)
-                    workload = await _workload(name, call, clock)
+                    workload = await _workload(name, call, clock, dsn)
                     await _logs_stored(pool, name, workload.rows, rolled_up=rolled_up)
                     log_runs.append(workload)
 
@@ -564,7 +656,7 @@ async def run() -> str:
                 ):
                     await _reset(pool, TRUNCATE_USAGE)
                     usage_sent[:] = [0, 0, 0]
-                    workload = await _workload(name, call, clock)
+                    workload = await _workload(name, call, clock, dsn)
                     await _usage_stored(pool, name, (usage_sent[0], usage_sent[1], usage_sent[2]))
                     usage_runs.append(workload)
 
@@ -592,6 +684,8 @@ async def run() -> str:
             f"of {store_run.name} (the server's SQL alone)"
             + f"\n{cpu_header}\n"
             + "\n".join(workload.cpu_line() for workload in log_runs)
+            + "\n"
+            + "\n".join(workload.waits.line(workload.result.name) for workload in log_runs)
             + f"\nchecked: each workload's logs stored once; {sum(w.rows for w in log_runs)} "
             "in all",
             report(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,9 @@ from dataaccess.v1 import analytics_pb2 as pb
 from dataaccess.v1 import request_logs_pb2 as logs_pb
 from dataaccess.v1 import usage_pb2
 from dataaccess_server.app import Application
+from dataaccess_server.config.rollup_fold import RollupFoldSettings
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.db.rollup_fold import FOLD_DELTAS
 from dataaccess_server.domain.analytics import histogram_pieces
 from tests.harness import stubs
 from tests.harness.postgres import InstanceFactory
@@ -129,8 +132,31 @@ def rows(dsn: str, query: str, params: dict[str, Any] | None = None) -> list[tup
 
 
 @pytest.fixture
-async def loaded(channel: grpc.aio.Channel, pg_database: str) -> str:
+async def server(pg_database: str) -> AsyncIterator[Application]:
+    """The conftest's server, with a fold that never runs by itself: ``loaded`` decides
+    whether the deltas are folded, so each state is tested, not whichever came first."""
+    app = Application(server_settings(pg_database, rollup_fold=RollupFoldSettings(interval=3600.0)))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+@pytest.fixture(params=["deltas unfolded", "deltas folded"])
+async def loaded(
+    request: pytest.FixtureRequest,
+    server: Application,
+    channel: grpc.aio.Channel,
+    pg_database: str,
+) -> str:
+    """The test's database after ``load``: every answer must equal plain SQL over the
+    raw tables with the logs' rollup deltas unfolded (as right after ingestion) and
+    after the fold."""
     await load(channel)
+    assert server.rollup_fold is not None
+    if request.param == "deltas folded":
+        assert await server.rollup_fold.fold_all() > 0
     return pg_database
 
 
@@ -406,8 +432,10 @@ async def test_a_histogram_that_misses_requests_is_data_loss(
     analytics_stub: AnalyticsServiceAsyncStub, loaded: str
 ) -> None:
     # The daily histogram of one day lost (as if written by a server older than it):
-    # the percentiles would silently leave that day out, so the call refuses.
+    # the percentiles would silently leave that day out, so the call refuses. The
+    # deltas are folded first: the loss is of the rollup's rows.
     with psycopg.connect(loaded) as conn:
+        conn.execute(FOLD_DELTAS, {"limit": 10**9})
         conn.execute(
             "DELETE FROM request_log_latency_daily WHERE day = %s",
             ((BASE + timedelta(days=1)).date(),),

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from dataaccess_server.app import Application
+from dataaccess_server.config.rollup_fold import RollupFoldSettings
 from tests.harness.calls import Method, api_methods
 from tests.harness.requests import message_strategy
 from tests.harness.server import server_settings
@@ -55,8 +56,15 @@ def report_codes() -> Iterator[None]:
 @pytest.fixture
 async def app(pg_database: str) -> AsyncIterator[Application]:
     # Authentication off: every request reaches its servicer. Last-used times are not
-    # flushed during the test, so no row changes behind a request's back.
-    application = Application(server_settings(pg_database, last_used_flush=3600.0))
+    # flushed, nor log deltas folded, during the test, so no row changes behind a
+    # request's back.
+    application = Application(
+        server_settings(
+            pg_database,
+            last_used_flush=3600.0,
+            rollup_fold=RollupFoldSettings(interval=3600.0),
+        )
+    )
     await application.start()
     try:
         yield application

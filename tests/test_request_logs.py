@@ -66,7 +66,10 @@ def scalar(dsn: str, query: str) -> Any:
     return row[0]
 
 
-def assert_rollups_match_raw(dsn: str) -> None:
+def assert_rollups_match_raw(dsn: str, suffix: str = "_all") -> None:
+    """The rollups equal plain SQL over the raw logs: as analytics reads them (each
+    rollup plus its unfolded deltas, the ``_all`` views), or with ``suffix=""`` the
+    rollup tables alone (once every delta is folded)."""
     with psycopg.connect(dsn) as conn:
         raw = conn.execute(
             "SELECT date_trunc('hour', request_time, 'UTC'), provider, model, count(*),"
@@ -75,20 +78,23 @@ def assert_rollups_match_raw(dsn: str) -> None:
             " FROM request_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
         ).fetchall()
         rolled = conn.execute(
-            "SELECT hour, provider, model, requests, errors, input_tokens, output_tokens,"
-            " latency_ms_sum FROM request_log_hourly ORDER BY 1, 2, 3"
+            "SELECT hour, provider, model, sum(requests), sum(errors), sum(input_tokens),"
+            f" sum(output_tokens), sum(latency_ms_sum) FROM request_log_hourly{suffix}"
+            " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3".encode()
         ).fetchall()
         histogram = conn.execute(
-            "SELECT hour, provider, model, sum(count) FROM request_log_latency_hourly"
-            " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            f"SELECT hour, provider, model, sum(count) FROM request_log_latency_hourly{suffix}"
+            " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3".encode()
         ).fetchall()
         daily = conn.execute(
-            "SELECT l.day, l.provider, l.model, l.bucket, l.count"
-            " FROM request_log_latency_daily l ORDER BY 1, 2, 3, 4"
+            "SELECT day, provider, model, bucket, sum(count)"
+            f" FROM request_log_latency_daily{suffix}"
+            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4".encode()
         ).fetchall()
         daily_from_hourly = conn.execute(
             "SELECT (hour AT TIME ZONE 'UTC')::date, provider, model, bucket, sum(count)"
-            " FROM request_log_latency_hourly GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+            f" FROM request_log_latency_hourly{suffix}"
+            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4".encode()
         ).fetchall()
     assert rolled == raw
     assert histogram == [(row[0], row[1], row[2], row[3]) for row in raw]
@@ -159,7 +165,7 @@ async def test_one_bad_log_rejects_the_batch_naming_its_index_and_field(
         await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "logs[537].status_code" in (caught.value.details() or "")
-    assert scalar(pg_database, "SELECT count(*) FROM request_log_hourly") == 0
+    assert scalar(pg_database, "SELECT count(*) FROM request_log_hourly_all") == 0
     assert scalar(pg_database, "SELECT to_regclass('request_logs_incoming')") is None
 
 
@@ -245,7 +251,7 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
     )
     assert (again.inserted, again.duplicates) == (0, batch_size)
     assert scalar(pg_database, "SELECT count(*) FROM request_logs") == VOLUME
-    assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == VOLUME
+    assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly_all") == VOLUME
     assert_rollups_match_raw(pg_database)
 
 
@@ -280,7 +286,7 @@ async def test_cleanup_drops_partitions_past_retention_and_reports_them(
     assert "deleted 2 usage request id(s), 1 rate-limit window(s)" in result.stdout
     assert scalar(pg_database, "SELECT count(*) FROM usage_applied_requests") == 1
     assert scalar(pg_database, "SELECT count(*) FROM request_logs") == 5  # today's kept
-    assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == 35  # rollups stay
+    assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly_all") == 35  # stay
     again = await asyncio.to_thread(run_cli, "cleanup", env=env)
     assert "dropped 0 partition(s)" in again.stdout
 

@@ -44,7 +44,7 @@ COUNTS = {
     "usage requests": "SELECT coalesce(sum(request_count), 0) FROM usage_stats",
     "usage tokens": "SELECT coalesce(sum(total_tokens), 0) FROM usage_stats",
     "request_logs": "SELECT count(*) FROM request_logs",
-    "rollup requests": "SELECT coalesce(sum(requests), 0) FROM request_log_hourly",
+    "rollup requests": "SELECT coalesce(sum(requests), 0) FROM request_log_hourly_all",
     "config versions": "SELECT count(*) FROM configs",
     "active configs": "SELECT count(*) FROM config_heads WHERE active_version IS NOT NULL",
 }

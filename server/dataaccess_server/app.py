@@ -34,6 +34,7 @@ from dataaccess_server.db.migrations import PostgresSchemaInspector
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.request_logs import PostgresRequestLogStore
+from dataaccess_server.db.rollup_fold import PostgresRollupFolder
 from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.analytics import AnalyticsService
@@ -50,6 +51,7 @@ from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.operations import OperationsService
 from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.domain.request_logs import RequestLogService
+from dataaccess_server.domain.rollup_fold import RollupFold
 from dataaccess_server.domain.usage import UsageService
 from dataaccess_server.errors import DataAccessError
 from dataaccess_server.observability import (
@@ -101,6 +103,8 @@ class Application:
         self.pending_migrations: int | None = None
         """Migrations known here and not applied on the primary, as of the last check."""
         self._observability: Observability | None = None
+        self.rollup_fold: RollupFold | None = None
+        """The fold of request-log deltas into the rollups (a background task), once started."""
 
     @property
     def cluster(self) -> Cluster | None:
@@ -210,11 +214,17 @@ class Application:
         )
         audit = AuditTrail(PostgresAuditStore(cluster), pages=pages)
         cache_service = CacheService(PostgresCacheStore(cluster), settings.cache.limits)
+        fold = self.rollup_fold = RollupFold(
+            PostgresRollupFolder(cluster, schema=settings.schema),
+            interval=settings.rollup_fold.interval,
+            chunk=settings.rollup_fold.chunk,
+        )
         self._tasks = [
             asyncio.create_task(self._flush_last_used(), name="last-used-flush"),
             asyncio.create_task(self._prepare_partitions(logs, audit), name="partitions"),
             asyncio.create_task(watchers.keep_fresh(), name="config-watch-safety"),
             asyncio.create_task(self._sweep_cache(cache_service), name="cache-sweep"),
+            asyncio.create_task(fold.run(), name="rollup-fold"),
         ]
         auth = AuthInterceptor(
             policy=settings.access_policy,

@@ -20,6 +20,7 @@ from dataaccess_server.api.tls import TLSFileError, TLSFiles, check_tls_files
 from dataaccess_server.config.access import access_policy, auth_mode
 from dataaccess_server.config.cache import CacheSettings, read_cache_settings
 from dataaccess_server.config.limits import read_call_limits
+from dataaccess_server.config.rollup_fold import RollupFoldSettings, read_rollup_fold_settings
 from dataaccess_server.config.telemetry import TelemetrySettings, read_telemetry
 from dataaccess_server.config.variables import VARIABLES
 from dataaccess_server.config.workers import read_workers
@@ -89,6 +90,7 @@ class Settings:
     limits: CallLimits = field(default_factory=CallLimits)
     cache: CacheSettings = field(default_factory=CacheSettings)
     """``DATAACCESS_CACHE_*``: the cache's limits and sweep period."""
+    rollup_fold: RollupFoldSettings = field(default_factory=RollupFoldSettings)
     workers: int = 1
     """``DATAACCESS_WORKERS``: server processes sharing the port (1: no supervisor)."""
 
@@ -340,6 +342,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         readonly_role=readonly_role,
         limits=limits,
         cache=read_cache_settings(read, max_message_bytes=limits.max_message_bytes),
+        rollup_fold=read_rollup_fold_settings(read),
         telemetry=read_telemetry(read),
         workers=read_workers(read),
     )

@@ -45,6 +45,8 @@ VARIABLES: dict[str, str] = {
     "DATAACCESS_CACHE_MAX_VALUE_BYTES": "largest cache value (default 1 MiB)",
     "DATAACCESS_CACHE_MAX_TTL": "longest TTL a cache entry may ask for (default 7 days)",
     "DATAACCESS_CACHE_SWEEP_INTERVAL": "each server deletes expired cache entries this often (60s)",
+    "DATAACCESS_ROLLUP_FOLD_INTERVAL": "log deltas are folded into the rollups this often (1s)",
+    "DATAACCESS_ROLLUP_FOLD_CHUNK": "delta rows one fold transaction moves at most (50000)",
     "DATAACCESS_WORKERS": "server processes sharing the port, 1-64 or auto (CPUs; default 1)",
     "DATAACCESS_SHUTDOWN_GRACE": "in-flight calls get this long to finish on SIGTERM (15s)",
     "DATAACCESS_STARTUP_TIMEOUT": "how long serve waits for the primary at start (60s)",

@@ -2,8 +2,9 @@
 PostgresAnalyticsStore, which runs them on the cluster's read path.
 
 No query here reads ``request_logs``: the log figures come from the hourly and daily
-rollups that ingestion maintains (db/request_logs.py), so a query's cost follows the
-hours, days and groups in its range, not the number of logs.
+rollups plus the deltas not folded into them yet (the ``*_all`` views of migration
+0011; db/request_logs.py, db/rollup_fold.py), so a query's cost follows the hours, days
+and groups in its range, not the number of logs, and answers are exact at any moment.
 
 Every store call reads one node: its freshness (AS_OF) in autocommit, then the call's
 statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
@@ -97,7 +98,7 @@ LIMIT %(limit)s
 TOP_AUTHS_ORDERS = {TopAuthsOrder.REQUESTS: "requests", TopAuthsOrder.TOTAL_TOKENS: "total_tokens"}
 ERROR_RATES = """
 SELECT provider, model, sum(requests)::bigint AS requests, sum(errors)::bigint AS errors
-FROM request_log_hourly
+FROM request_log_hourly_all
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 GROUP BY provider, model
 HAVING sum(requests) >= greatest(%(min_requests)s, 1)
@@ -106,14 +107,14 @@ ORDER BY sum(errors)::float8 / sum(requests) DESC, requests DESC, provider, mode
 TIME_SERIES = """
 SELECT date_trunc(%(unit)s, hour, 'UTC'), sum(requests)::bigint, sum(input_tokens)::bigint,
     sum(output_tokens)::bigint, sum(errors)::bigint
-FROM request_log_hourly
+FROM request_log_hourly_all
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 GROUP BY 1 ORDER BY 1
 """
 # Requests and exact mean latency per group.
 LATENCY_MEANS = """
 SELECT {keys}, sum(requests)::bigint, sum(latency_ms_sum)::bigint
-FROM request_log_hourly
+FROM request_log_hourly_all
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 {grouping}
 """
@@ -124,9 +125,11 @@ SELECT {keys}, bucket, sum(count)::bigint FROM ({pieces}) counts
 GROUP BY {columns}bucket HAVING sum(count) <> 0 ORDER BY {columns}bucket
 """
 LATENCY_PIECE = {
-    "day": "SELECT provider, model, bucket, {sign}count AS count FROM request_log_latency_daily"
+    "day": "SELECT provider, model, bucket, {sign}count AS count"
+    " FROM request_log_latency_daily_all"
     " WHERE day >= %({name}_from)s AND day < %({name}_to)s {filters}",
-    "hour": "SELECT provider, model, bucket, {sign}count AS count FROM request_log_latency_hourly"
+    "hour": "SELECT provider, model, bucket, {sign}count AS count"
+    " FROM request_log_latency_hourly_all"
     " WHERE hour >= %({name}_from)s AND hour < %({name}_to)s {filters}",
 }
 FILTERS = {"provider": "provider = %(provider)s", "model": "model = %(model)s"}

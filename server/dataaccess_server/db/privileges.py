@@ -46,6 +46,12 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "request_log_hourly": DML,
     "request_log_latency_hourly": DML,
     "request_log_latency_daily": DML,
+    # Ingestion inserts its batches' deltas; the fold deletes them (migration 0011).
+    "request_log_delta": DML,
+    # Views: rollups plus unfolded deltas, read by analytics.
+    "request_log_hourly_all": ("SELECT",),
+    "request_log_latency_hourly_all": ("SELECT",),
+    "request_log_latency_daily_all": ("SELECT",),
     "callers": DML,
     "cache_entries": DML,
     # Append-only: the server adds audit rows and reads them, never changes one.
@@ -69,7 +75,7 @@ SET_LOCK_WAIT = "SELECT set_config('lock_timeout', %(ms)s, true)"
 EXISTING_TABLES = """
 SELECT c.relname FROM pg_class c
 WHERE c.relnamespace = to_regnamespace(quote_ident(%(schema)s))
-  AND c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p')
+  AND c.relname = ANY(%(names)s) AND c.relkind IN ('r', 'p', 'v')
 """
 EXISTING_FUNCTIONS = """
 SELECT f FROM unnest(%(signatures)s::text[]) AS f

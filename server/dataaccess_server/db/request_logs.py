@@ -1,10 +1,11 @@
 """SQL of request logs: daily partitions, COPY ingestion with de-duplication, rollups.
 
 A batch is COPYed into a per-connection temporary staging table, then one statement
-moves it into ``request_logs`` in key order, skipping logs already stored, and adds
-exactly the rows it inserted to the hourly and daily rollups, also in key order. All of
-it is one transaction: logs and rollups never disagree, and concurrent batches lock rows
-in the same order.
+moves it into ``request_logs`` in key order, skipping logs already stored, and inserts
+the sums of exactly the rows it inserted into ``request_log_delta`` (migration 0011):
+rows of its own, which no other batch touches, so concurrent batches never wait on
+each other's rollup rows. All of it is one transaction: logs and rollups + deltas never
+disagree. db/rollup_fold.py folds the deltas into the rollups in the background.
 """
 
 from __future__ import annotations
@@ -58,33 +59,13 @@ WITH inserted AS (
     ON CONFLICT (request_time, request_id) DO NOTHING
     RETURNING request_time, provider, model, status_code, latency_ms, input_tokens,
         output_tokens
-), hourly AS (
-    INSERT INTO request_log_hourly AS h (hour, provider, model, requests, errors,
+), delta AS (
+    INSERT INTO request_log_delta (hour, provider, model, bucket, requests, errors,
         input_tokens, output_tokens, latency_ms_sum)
-    SELECT date_trunc('hour', request_time, 'UTC'), provider, model, count(*),
-        count(*) FILTER (WHERE {ERRORS}),
-        sum(input_tokens), sum(output_tokens), sum(latency_ms)
-    FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (hour, provider, model) DO UPDATE SET
-        requests = h.requests + excluded.requests,
-        errors = h.errors + excluded.errors,
-        input_tokens = h.input_tokens + excluded.input_tokens,
-        output_tokens = h.output_tokens + excluded.output_tokens,
-        latency_ms_sum = h.latency_ms_sum + excluded.latency_ms_sum
-    RETURNING 1
-), latency AS (
-    INSERT INTO request_log_latency_hourly AS l (hour, provider, model, bucket, count)
     SELECT date_trunc('hour', request_time, 'UTC'), provider, model, {LATENCY_BUCKET},
-        count(*)
-    FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (hour, provider, model, bucket) DO UPDATE SET count = l.count + excluded.count
-    RETURNING 1
-), latency_daily AS (
-    INSERT INTO request_log_latency_daily AS d (day, provider, model, bucket, count)
-    SELECT (request_time AT TIME ZONE 'UTC')::date, provider, model, {LATENCY_BUCKET},
-        count(*)
-    FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (day, provider, model, bucket) DO UPDATE SET count = d.count + excluded.count
+        count(*), count(*) FILTER (WHERE {ERRORS}),
+        sum(input_tokens), sum(output_tokens), sum(latency_ms)
+    FROM inserted GROUP BY 1, 2, 3, 4
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM request_logs_incoming)
