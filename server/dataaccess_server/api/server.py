@@ -125,7 +125,7 @@ class GrpcServer:
             layers.insert(0, TelemetryInterceptor(telemetry))
         # The layers wrap each method once, here, not per call as interceptors: see
         # method_table. Every servicer registers into the table, grpc sees one handler.
-        table = MethodTable(layers)
+        table = self._table = MethodTable(layers)
         self._server = aio.server(
             options=(
                 *self._options,
