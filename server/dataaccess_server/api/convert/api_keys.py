@@ -77,8 +77,9 @@ def key_to_proto(record: APIKey) -> keys_pb2.APIKey:
     )
     if record.remaining_uses is not None:
         message.remaining_uses = record.remaining_uses
-    if record.metadata:  # Struct.update: json_format.ParseDict's result, without its walk
-        message.metadata.update(record.metadata)
+    # json_format.ParseDict's result (present even when empty), without its walk.
+    message.metadata.SetInParent()
+    message.metadata.update(record.metadata)
     set_times(
         message,
         expire_time=record.expire_time,
