@@ -5,6 +5,7 @@ order, a method lost, an answer that outlives the key's state."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -13,10 +14,11 @@ from google.protobuf import field_mask_pb2, json_format, struct_pb2
 from grpc import aio
 
 from dataaccess.v1 import api_keys_pb2 as pb
-from dataaccess_server.api.convert.api_keys import key_to_proto
+from dataaccess_server.api.convert.api_keys import key_to_proto, validation_to_proto
+from dataaccess_server.api.convert.validations import StreamAnswers
 from dataaccess_server.api.method_table import MethodTable
 from dataaccess_server.app import Application
-from dataaccess_server.domain.model.api_keys import APIKey
+from dataaccess_server.domain.model.api_keys import APIKey, RateState, Reason, Validation
 from tests.harness import leaks
 from tests.harness.calls import api_methods
 
@@ -149,6 +151,37 @@ def test_metadata_converts_as_json_format_would() -> None:
     empty = key_to_proto(APIKey(**{**_fields(record), "metadata": {}}))
     assert empty.HasField("metadata")  # as ParseDict leaves it: present, and empty
     assert empty.metadata == struct_pb2.Struct()
+
+
+def test_kept_answers_equal_answers_built_afresh() -> None:
+    # ValidateAPIKey and the stream both answer through StreamAnswers now: it must give
+    # what validation_to_proto builds, for every reason, kept or not.
+    now = datetime(2026, 12, 1, 12, 0, 30, 123456, tzinfo=UTC)
+    plain = APIKey(
+        id="0190abcd-0000-7000-8000-000000000001",
+        key_prefix="dak_abcd",
+        name="n",
+        description="d",
+        owner_id="o",
+        rate_limit_per_minute=None,
+        expire_time=now + timedelta(days=1),
+        remaining_uses=None,
+        metadata={"a": [1, "b"]},
+        revoked_at=None,
+        last_used_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    limited = APIKey(**{**_fields(plain), "rate_limit_per_minute": 10, "remaining_uses": 3})
+    rate = RateState(limit=10, remaining=4, reset_time=now + timedelta(seconds=30))
+    answers = StreamAnswers()
+    results = [Validation(False, Reason.NOT_FOUND)]
+    for record in (plain, limited):
+        for reason in Reason:
+            valid = reason is Reason.VALID
+            results += [Validation(valid, reason, record), Validation(valid, reason, record, rate)]
+    for result in results * 2:  # the second time from what was kept
+        assert answers.result(result) == validation_to_proto(result), result
 
 
 def _fields(record: APIKey) -> dict[str, Any]:
