@@ -41,8 +41,7 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         self._keys = keys
         self._deadline = CallDeadline(default_deadline, max_deadline)
         self._count = telemetry.count_validation
-        self._answers = StreamAnswers()
-        self._stream_longest = stream_max_duration
+        self._answers, self._stream_longest = StreamAnswers(), stream_max_duration
         self.streams = ValidationStreams()
         """The open StreamValidateAPIKeys calls: the server closes them at shutdown."""
 
