@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import grpc
 from grpc import aio
 
 from dataaccess_server.api.access import OPEN_PREFIXES, REFLECTION_PREFIXES
-from dataaccess_server.api.handlers import HandlerCache, Kind, rewrapped
+from dataaccess_server.api.handlers import Kind, WrappingInterceptor, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.errors import ResourceExhaustedError
+
+if TYPE_CHECKING:
+    from dataaccess_server.api.handlers import Handler
 
 Request = TypeVar("Request")
 Response = TypeVar("Response")
@@ -37,38 +39,26 @@ def backstop(max_calls: int) -> int:
     return 2 * max_calls + 16
 
 
-class AdmissionInterceptor(aio.ServerInterceptor):
+class AdmissionInterceptor(WrappingInterceptor):
     """Counts calls in flight, and long-lived streams among them (StreamRequestLogs'
     client streams, WatchConfig's server streams, StreamValidateAPIKeys' bidirectional
     ones); refuses a call beyond ``max_calls``, or a stream beyond ``max_streams``, with
     RESOURCE_EXHAUSTED."""
 
     def __init__(self, *, max_calls: int, max_streams: int) -> None:
+        super().__init__()
         self.max_calls = max_calls
         self.max_streams = max_streams
-        self._handlers = HandlerCache()
         self.calls = 0
         """Calls in flight now (one event loop: a plain counter is exact)."""
         self.streams = 0
         """Calls with a client stream in flight now (counted in ``calls`` too)."""
 
-    async def intercept_service(
-        self,
-        continuation: Callable[
-            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Request, Response] | None]
-        ],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Request, Response] | None:
-        handler = await continuation(handler_call_details)
-        if handler is None or handler_call_details.method.startswith(OPEN_PREFIXES):
+    def wrap(self, method: str, handler: Handler[Any, Any]) -> Handler[Any, Any]:
+        if method.startswith(OPEN_PREFIXES):
             return handler
-        method = handler_call_details.method
         reflection = method.startswith(REFLECTION_PREFIXES)
-        return self._handlers.wrapped(
-            method,
-            handler,
-            lambda: rewrapped(handler, lambda call, kind: self._admitting(call, kind, reflection)),
-        )
+        return rewrapped(handler, lambda call, kind: self._admitting(call, kind, reflection))
 
     def _admitting(self, call: Any, kind: Kind, reflection: bool) -> Any:
         if kind.answers_once:

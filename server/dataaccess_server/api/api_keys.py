@@ -15,11 +15,12 @@ from dataaccess_server.api.convert.api_keys import (
     key_input_from_proto,
     key_query_from_proto,
     key_to_proto,
-    validation_to_proto,
 )
+from dataaccess_server.api.convert.validations import StreamAnswers
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.api.validation_stream import DEFAULT_MAX_DURATION, ValidationStreams
 from dataaccess_server.domain.api_keys import APIKeyService
+from dataaccess_server.domain.model.api_keys import Validation
 from dataaccess_server.telemetry import Telemetry
 
 Context = aio.ServicerContext[Any, Any]
@@ -40,16 +41,20 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         self._keys = keys
         self._deadline = CallDeadline(default_deadline, max_deadline)
         self._count = telemetry.count_validation
-        self._stream_longest = stream_max_duration
+        self._answers, self._stream_longest = StreamAnswers(), stream_max_duration
         self.streams = ValidationStreams()
         """The open StreamValidateAPIKeys calls: the server closes them at shutdown."""
 
     async def ValidateAPIKey(
         self, request: pb.ValidateAPIKeyRequest, context: Context
     ) -> pb.ValidateAPIKeyResponse:
-        result = await self._keys.validate(request.key, self._deadline(context))
+        # validate() in its two steps: a cached key needs no deadline, and its answer is
+        # the message kept for its record (see StreamAnswers), not one built per call.
+        result = self._keys.validate_now(request.key)
+        if not isinstance(result, Validation):
+            result = await self._keys.settle(result, self._deadline(context))
         self._count(result.reason.name)
-        return validation_to_proto(result)
+        return self._answers.result(result)
 
     def StreamValidateAPIKeys(
         self,

@@ -22,7 +22,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import grpc
 from grpc import aio
@@ -31,12 +31,15 @@ from dataaccess_server import errors
 from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
 from dataaccess_server.api.calls import CallDeadline, set_caller_identity
 from dataaccess_server.api.decoding import Refused
-from dataaccess_server.api.handlers import HandlerCache, Kind, rewrapped
+from dataaccess_server.api.handlers import Kind, WrappingInterceptor, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.domain.access import AccessPolicy
 from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.model.access import AuditEvent, Caller, CredentialKind, Permission
+
+if TYPE_CHECKING:
+    from dataaccess_server.api.handlers import Handler
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ class Denied(Exception):
         self.caller: Caller | None = None
 
 
-class AuthInterceptor(aio.ServerInterceptor):
+class AuthInterceptor(WrappingInterceptor):
     """Authentication, authorization and audit of every call.
 
     ``callers`` None means authentication is off: every caller is ``anonymous`` and may
@@ -78,24 +81,16 @@ class AuthInterceptor(aio.ServerInterceptor):
         certificate_identity: CertificateIdentity | None = None,
         reflection_public: bool = False,
     ) -> None:
+        super().__init__()
         self._policy = policy
         self._callers = callers
         self._audit = audit
         self._deadline = CallDeadline(default_deadline)
         self._certificate_identity = certificate_identity
         self._reflection_public = reflection_public
-        self._handlers = HandlerCache()
 
-    async def intercept_service(
-        self,
-        continuation: Callable[
-            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Request, Response] | None]
-        ],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Request, Response] | None:
-        handler = await continuation(handler_call_details)
-        method = handler_call_details.method
-        if handler is None or method.startswith(OPEN_PREFIXES):
+    def wrap(self, method: str, handler: Handler[Any, Any]) -> Handler[Any, Any]:
+        if method.startswith(OPEN_PREFIXES):
             return handler
         if method.startswith(REFLECTION_PREFIXES):
             if self._reflection_public:
@@ -165,7 +160,7 @@ class AuthInterceptor(aio.ServerInterceptor):
                 return self._unary(call, method, rule, inspect_request=inspect_request)
             return self._streaming(call, method, rule)
 
-        return self._handlers.wrapped(method, handler, lambda: rewrapped(handler, wrap))
+        return rewrapped(handler, wrap)
 
     def _unary(
         self, call: Any, method: str, rule: Rule | None, *, inspect_request: bool

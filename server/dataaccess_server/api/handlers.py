@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import grpc
+from grpc import aio
 
 Request = TypeVar("Request")
 Response = TypeVar("Response")
@@ -91,3 +92,29 @@ class HandlerCache:
         made = build()
         self._kept[method] = (handler, made)
         return made
+
+
+class WrappingInterceptor(aio.ServerInterceptor):
+    """A layer of the server: what it does to a method's handler is :meth:`wrap`, a
+    function of the method and the handler only, so it can be done once per method.
+
+    The server applies it once at start-up (``method_table.MethodTable``); as a grpc
+    interceptor it does the same per call, kept per method by a HandlerCache.
+    """
+
+    def __init__(self) -> None:
+        self._handlers = HandlerCache()
+
+    def wrap(self, method: str, handler: Handler[Any, Any]) -> Handler[Any, Any]:
+        """``handler`` of ``method`` as this layer serves it (``handler`` itself for a
+        method the layer leaves alone)."""
+        raise NotImplementedError
+
+    async def intercept_service(
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> Handler[Any, Any] | None:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        method = handler_call_details.method
+        return self._handlers.wrapped(method, handler, lambda: self.wrap(method, handler))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import grpc
 from grpc import aio
@@ -13,8 +13,11 @@ from grpc import aio
 from dataaccess_server import errors
 from dataaccess_server.api.access import REFLECTION_PREFIXES
 from dataaccess_server.api.decoding import Refused, checked
-from dataaccess_server.api.handlers import HandlerCache, Kind, kind_of, rewrapped
+from dataaccess_server.api.handlers import Kind, WrappingInterceptor, kind_of, rewrapped
 from dataaccess_server.api.status import to_status
+
+if TYPE_CHECKING:
+    from dataaccess_server.api.handlers import Handler
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +27,7 @@ Response = TypeVar("Response")
 _AsyncUnary = Callable[[Any, aio.ServicerContext[Any, Any]], Awaitable[Any]]
 
 
-class ErrorInterceptor(aio.ServerInterceptor):
+class ErrorInterceptor(WrappingInterceptor):
     """Turns service errors into their gRPC status, and anything else into a bare
     INTERNAL (logged with its traceback here, never sent to the caller).
 
@@ -32,20 +35,7 @@ class ErrorInterceptor(aio.ServerInterceptor):
     with a NUL, reach the guard as ``Refused`` and answer INVALID_ARGUMENT.
     """
 
-    def __init__(self) -> None:
-        self._handlers = HandlerCache()
-
-    async def intercept_service(
-        self,
-        continuation: Callable[
-            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Request, Response] | None]
-        ],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Request, Response] | None:
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return handler
-        method = handler_call_details.method
+    def wrap(self, method: str, handler: Handler[Any, Any]) -> Handler[Any, Any]:
         kind = kind_of(handler)
         if kind is Kind.STREAM_STREAM and method.startswith(REFLECTION_PREFIXES):
             return handler  # reflection: grpc's own
@@ -53,14 +43,10 @@ class ErrorInterceptor(aio.ServerInterceptor):
             # A server stream (WatchConfig), or a bidirectional one whose servicer reads
             # the requests as decoded, ``Refused`` included (StreamValidateAPIKeys
             # answers those that decoded with an item error).
-            return self._handlers.wrapped(
-                method,
+            return rewrapped(
                 handler,
-                lambda: rewrapped(
-                    handler,
-                    lambda behaviour, _kind: _answers_guarded(behaviour, method),
-                    request_deserializer=checked(handler.request_deserializer),
-                ),
+                lambda behaviour, _kind: _answers_guarded(behaviour, method),
+                request_deserializer=checked(handler.request_deserializer),
             )
 
         # Unary and client-streaming calls answer once: the same guard serves both.
@@ -85,13 +71,7 @@ class ErrorInterceptor(aio.ServerInterceptor):
 
             return guarded
 
-        return self._handlers.wrapped(
-            method,
-            handler,
-            lambda: rewrapped(
-                handler, wrap, request_deserializer=checked(handler.request_deserializer)
-            ),
-        )
+        return rewrapped(handler, wrap, request_deserializer=checked(handler.request_deserializer))
 
 
 async def _accepted(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -6,6 +6,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool
 from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection_pb2_grpc as reflection_grpc
 
 from dataaccess.v1 import analytics_pb2, audit_pb2, cache_pb2, configs_pb2, usage_pb2
 from dataaccess.v1 import analytics_pb2_grpc as analytics_grpc
@@ -31,6 +32,7 @@ from dataaccess_server.api.configs import ConfigServicer
 from dataaccess_server.api.health import HealthReporter
 from dataaccess_server.api.interceptors import ErrorInterceptor
 from dataaccess_server.api.limits import CallLimits
+from dataaccess_server.api.method_table import Layer, MethodTable
 from dataaccess_server.api.oauth_tokens import OAuthTokenServicer
 from dataaccess_server.api.operations import OperationsServicer
 from dataaccess_server.api.request_logs import RequestLogServicer
@@ -118,17 +120,21 @@ class GrpcServer:
             max_calls=limits.max_concurrent_rpcs, max_streams=limits.max_concurrent_streams
         )
         telemetry.observe_in_flight(lambda: admission.calls)
-        interceptors: list[aio.ServerInterceptor] = [admission, auth, ErrorInterceptor()]
+        layers: list[Layer] = [admission, auth, ErrorInterceptor()]
         if telemetry.tracing or telemetry.metering:  # outermost: refused calls are seen too
-            interceptors.insert(0, TelemetryInterceptor(telemetry))
+            layers.insert(0, TelemetryInterceptor(telemetry))
+        # The layers wrap each method once, here, not per call as interceptors: see
+        # method_table. Every servicer registers into the table, grpc sees one handler.
+        table = self._table = MethodTable(layers)
         self._server = aio.server(
-            interceptors=interceptors,
             options=(
                 *self._options,
                 ("grpc.max_receive_message_length", limits.max_message_bytes),
             ),
             maximum_concurrent_rpcs=backstop(limits.max_concurrent_rpcs),
         )
+        self._server.add_generic_rpc_handlers((table,))
+        registrar = table.as_server()
         deadlines = {"default_deadline": default_deadline, "max_deadline": limits.max_deadline}
         self._health_server: aio.Server | None = None
         self.health_port: int | None = None
@@ -138,10 +144,10 @@ class GrpcServer:
             servicer, database, write_services=WRITE_SERVICES, read_services=READ_SERVICES
         )
         ops_grpc.add_OperationsServiceServicer_to_server(
-            OperationsServicer(operations, **deadlines, worker=worker or 0), self._server
+            OperationsServicer(operations, **deadlines, worker=worker or 0), registrar
         )
         tokens_grpc.add_OAuthTokenServiceServicer_to_server(
-            OAuthTokenServicer(tokens, **deadlines), self._server
+            OAuthTokenServicer(tokens, **deadlines), registrar
         )
         self._keys_servicer = APIKeyServicer(
             keys,
@@ -149,9 +155,9 @@ class GrpcServer:
             stream_max_duration=limits.validation_stream_max_duration,
             telemetry=telemetry,
         )
-        keys_grpc.add_APIKeyServiceServicer_to_server(self._keys_servicer, self._server)
+        keys_grpc.add_APIKeyServiceServicer_to_server(self._keys_servicer, registrar)
         usage_grpc.add_UsageServiceServicer_to_server(
-            UsageServicer(usage, **deadlines, telemetry=telemetry), self._server
+            UsageServicer(usage, **deadlines, telemetry=telemetry), registrar
         )
         logs_grpc.add_RequestLogServiceServicer_to_server(
             RequestLogServicer(
@@ -161,29 +167,31 @@ class GrpcServer:
                 stream_max_duration=limits.stream_max_duration,
                 telemetry=telemetry,
             ),
-            self._server,
+            registrar,
         )
         analytics_grpc.add_AnalyticsServiceServicer_to_server(
-            AnalyticsServicer(analytics, **deadlines), self._server
+            AnalyticsServicer(analytics, **deadlines), registrar
         )
-        audit_grpc.add_AuditServiceServicer_to_server(
-            AuditServicer(audit, **deadlines), self._server
-        )
+        audit_grpc.add_AuditServiceServicer_to_server(AuditServicer(audit, **deadlines), registrar)
         self._config_watchers = config_watchers
         configs_grpc.add_ConfigServiceServicer_to_server(
-            ConfigServicer(configs, config_watchers, **deadlines), self._server
+            ConfigServicer(configs, config_watchers, **deadlines), registrar
         )
         cache_grpc.add_CacheServiceServicer_to_server(
-            CacheServicer(cache, **deadlines, telemetry=telemetry), self._server
+            CacheServicer(cache, **deadlines, telemetry=telemetry), registrar
         )
-        health_pb2_grpc.add_HealthServicer_to_server(servicer, self._server)
-        reflection.enable_server_reflection(
-            (
-                *API_SERVICES,
-                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-                reflection.SERVICE_NAME,
+        health_pb2_grpc.add_HealthServicer_to_server(servicer, registrar)
+        # The aio servicer by name: enable_server_reflection picks it only for an
+        # aio.Server, which the table is not (and the generated function is untyped).
+        reflection_grpc.add_ServerReflectionServicer_to_server(  # type: ignore[no-untyped-call]
+            reflection.aio.ReflectionServicer(
+                (
+                    *API_SERVICES,
+                    health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                    reflection.SERVICE_NAME,
+                )
             ),
-            self._server,
+            registrar,
         )
 
     async def start(self, listen: str, *, health_listen: str | None = None) -> int:

@@ -21,45 +21,34 @@ from grpc import aio
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from dataaccess_server.api.handlers import HandlerCache, rewrapped
+from dataaccess_server.api.handlers import WrappingInterceptor, rewrapped
 from dataaccess_server.telemetry import Telemetry
 
 if TYPE_CHECKING:
-    from dataaccess_server.api.handlers import Continuation, Handler
+    from dataaccess_server.api.handlers import Handler
 
 Context = aio.ServicerContext[Any, Any]
 _PROPAGATOR = TraceContextTextMapPropagator()
 _CARRIED = frozenset(_PROPAGATOR.fields)
 
 
-class TelemetryInterceptor(aio.ServerInterceptor):
+class TelemetryInterceptor(WrappingInterceptor):
     """Spans and metrics of every unary and client-streaming call."""
 
     def __init__(self, telemetry: Telemetry) -> None:
+        super().__init__()
         self._telemetry = telemetry
-        self._attributes: dict[str, dict[str, str]] = {}
-        self._handlers = HandlerCache()
 
-    async def intercept_service(
-        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
-    ) -> Handler[Any, Any] | None:
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return None
-        method = handler_call_details.method
-        attributes = self._attributes.get(method)
-        if attributes is None:
-            service, _, name = method.lstrip("/").partition("/")
-            attributes = {"rpc.system": "grpc", "rpc.service": service, "rpc.method": name}
-            self._attributes[method] = attributes
-        frozen = attributes
+    def wrap(self, method: str, handler: Handler[Any, Any]) -> Handler[Any, Any]:
+        service, _, name = method.lstrip("/").partition("/")
+        attributes = {"rpc.system": "grpc", "rpc.service": service, "rpc.method": name}
 
         def wrap(call: Any, kind: Any) -> Any:
             if not kind.answers_once:
                 return call  # reflection's stream: an operator's tool, not traffic
-            return self._observed(call, frozen)
+            return self._observed(call, attributes)
 
-        return self._handlers.wrapped(method, handler, lambda: rewrapped(handler, wrap))
+        return rewrapped(handler, wrap)
 
     def _observed(
         self, call: Callable[[Any, Context], Awaitable[Any]], attributes: dict[str, str]

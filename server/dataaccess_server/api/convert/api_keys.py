@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from google.protobuf import duration_pb2, json_format
+from google.protobuf import duration_pb2
 
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess_server.api.convert.structs import struct_from_proto
@@ -77,7 +77,9 @@ def key_to_proto(record: APIKey) -> keys_pb2.APIKey:
     )
     if record.remaining_uses is not None:
         message.remaining_uses = record.remaining_uses
-    json_format.ParseDict(record.metadata, message.metadata)
+    # json_format.ParseDict's result (present even when empty), without its walk.
+    message.metadata.SetInParent()
+    message.metadata.update(record.metadata)
     set_times(
         message,
         expire_time=record.expire_time,

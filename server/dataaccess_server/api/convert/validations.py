@@ -1,13 +1,14 @@
-"""Answers of StreamValidateAPIKeys, built cheaply: the stream's hot path.
+"""Answers of ValidateAPIKey and StreamValidateAPIKeys, built cheaply: the hot path.
 
-A unary ValidateAPIKey builds its answer from the key's record every time
-(``validation_to_proto``: the record's message, its metadata through ``json_format``, five
-timestamps). A stream answers the same cached keys again and again, and a cached key's
-record is one object for as long as it stays cached: the answer built for it once is
-kept (keyed by the record's identity and the reason) and copied into each answer.
-Answers with a rate-limit state (counted in storage, so never on the cheap path) are
-built afresh around the kept record message; a key with a quota gets a new record per
-validation (the quota left), so its messages are built afresh and not kept.
+``validation_to_proto`` builds an answer from the key's record (the record's message,
+its metadata, five timestamps): some 15 µs, half of a cached validation's Python. The
+same cached keys are answered again and again, and a cached key's record is one object
+for as long as it stays cached: the answer built for it once is kept (keyed by the
+record's identity and the reason), returned as is by ValidateAPIKey and copied into a
+stream's answer. Answers with a rate-limit state (counted in storage, so never on the
+cheap path) are built afresh around the kept record message; a key with a quota gets a
+new record per validation (the quota left), so its messages are built afresh and not
+kept.
 """
 
 from __future__ import annotations
