@@ -110,19 +110,47 @@ END
 $$;
 
 -- Transition tables allow one event per trigger: one trigger for inserts, one for
--- updates (an INSERT ... ON CONFLICT DO UPDATE fires both, each with its own rows).
-CREATE FUNCTION usage_rollups_inserted() RETURNS trigger
+-- updates. An INSERT ... ON CONFLICT DO UPDATE fires both (the update's first, then
+-- the insert's), each with its own rows; applying them in two passes would lock
+-- rollup rows in two sorted runs, and two such statements could deadlock. So a
+-- statement that inserts is flagged before it runs (a transaction-local setting); its
+-- update trigger only keeps its rows (in the setting, as text), and its insert trigger
+-- applies both in one pass. A plain UPDATE applies its rows at once.
+CREATE FUNCTION usage_rollups_inserting() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM usage_rollups_apply(ARRAY(SELECT a::usage_stats FROM after a), '{}'::usage_stats[]);
+    PERFORM set_config('dataaccess.usage_rollups_inserting', 'on', true);
     RETURN NULL;
 END
 $$;
 CREATE FUNCTION usage_rollups_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('dataaccess.usage_rollups_inserting', true) = 'on' THEN
+        PERFORM set_config('dataaccess.usage_rollups_after',
+            ARRAY(SELECT a::usage_stats FROM after a)::text, true);
+        PERFORM set_config('dataaccess.usage_rollups_before',
+            ARRAY(SELECT b::usage_stats FROM before b)::text, true);
+    ELSE
+        PERFORM usage_rollups_apply(
+            ARRAY(SELECT a::usage_stats FROM after a), ARRAY(SELECT b::usage_stats FROM before b));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION usage_rollups_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    updated_after usage_stats[] := coalesce(
+        nullif(current_setting('dataaccess.usage_rollups_after', true), '')::usage_stats[], '{}');
+    updated_before usage_stats[] := coalesce(
+        nullif(current_setting('dataaccess.usage_rollups_before', true), '')::usage_stats[], '{}');
+BEGIN
+    PERFORM set_config('dataaccess.usage_rollups_inserting', '', true);
+    PERFORM set_config('dataaccess.usage_rollups_after', '', true);
+    PERFORM set_config('dataaccess.usage_rollups_before', '', true);
     PERFORM usage_rollups_apply(
-        ARRAY(SELECT a::usage_stats FROM after a), ARRAY(SELECT b::usage_stats FROM before b));
+        ARRAY(SELECT a::usage_stats FROM after a) || updated_after, updated_before);
     RETURN NULL;
 END
 $$;
@@ -145,6 +173,8 @@ BEGIN
 END
 $$;
 
+CREATE TRIGGER usage_rollups_inserting BEFORE INSERT ON usage_stats
+    FOR EACH STATEMENT EXECUTE FUNCTION usage_rollups_inserting();
 CREATE TRIGGER usage_rollups_inserted AFTER INSERT ON usage_stats
     REFERENCING NEW TABLE AS after
     FOR EACH STATEMENT EXECUTE FUNCTION usage_rollups_inserted();
