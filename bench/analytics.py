@@ -19,7 +19,7 @@ and builds the rollups with the same bucket expression ingestion uses, for speed
 is not a measurement of ingestion. It writes the rollup rows in time order, as
 ingestion does (an hour's rows are written while the hour is current): rows in hash
 order would scatter an hour over thousands of pages, a cost no server would see. The
-usage rows go in through usage_stats' triggers (migration 0012), as the server's do.
+usage rollups (migration 0012) are built from the usage rows as its backfill builds them.
 The replica is made after each load (a base backup), and every analytics call is
 checked to have run there.
 """
@@ -128,6 +128,9 @@ FROM (
     ORDER BY random() LIMIT %(rows)s
 ) keys, LATERAL (SELECT k AS key, 1 + floor(random() * 200)::bigint AS r) counts
 """
+BUILD_USAGE_ROLLUPS = (
+    "SELECT usage_rollups_rebuild(ARRAY(SELECT DISTINCT usage_date FROM usage_stats))"
+)
 TRUNCATE = """
 TRUNCATE request_logs, request_log_hourly, request_log_latency_hourly,
     request_log_latency_daily, usage_stats, usage_auth_numbers, usage_daily_chunks,
@@ -179,6 +182,7 @@ def load(dsn: str, *, logs: int, usage: int, now: datetime) -> Loaded:
                 LOAD_USAGE,
                 {"day": now.date() - timedelta(days=n), "rows": per_day, **columns},
             )
+        conn.execute(BUILD_USAGE_ROLLUPS)
         conn.execute("VACUUM ANALYZE")
         count = conn.execute("SELECT count(*) FROM usage_stats").fetchone()
     assert count is not None

@@ -38,23 +38,78 @@ WHERE request_id = %(request_id)s
 # Rows arrive summed per key and sorted by the primary key; ORDER BY keeps that order
 # through the insert, so every batch locks rows in the same order: no deadlocks. The
 # arrays go in binary (%b): cheaper to encode than their text form.
+#
+# The same statement keeps the usage rollups of migration 0012 (db/usage_analytics.py):
+# a batch's rows are exactly the increments, and `xmax = 0` tells the keys it created.
+# Auth ids new to usage_auth_numbers are numbered (ON CONFLICT DO UPDATE, so an id a
+# concurrent batch numbered after this statement's snapshot comes back too); then the
+# chunk rows and the auth-day rows take the sums, in key order. Every batch takes its
+# locks in the same sequence (counters, new auth ids, chunks, auth-days), each in key
+# order: concurrent batches cannot deadlock.
 UPSERT_USAGE = """
-INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
-    input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
-SELECT * FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[],
-    %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
-    %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
-    %(success_counts)b::bigint[], %(error_counts)b::bigint[])
-ORDER BY 1, 2, 3, 4
-ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
-    request_count = u.request_count + excluded.request_count,
-    input_tokens = u.input_tokens + excluded.input_tokens,
-    output_tokens = u.output_tokens + excluded.output_tokens,
-    reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens,
-    cached_tokens = u.cached_tokens + excluded.cached_tokens,
-    success_count = u.success_count + excluded.success_count,
-    error_count = u.error_count + excluded.error_count,
-    updated_at = now()
+WITH input AS (
+    SELECT * FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[],
+        %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
+        %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
+        %(success_counts)b::bigint[], %(error_counts)b::bigint[])
+        AS i(usage_date, provider, model, auth_id, request_count, input_tokens, output_tokens,
+            reasoning_tokens, cached_tokens, success_count, error_count)
+), upserted AS (
+    INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
+        input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
+    SELECT * FROM input
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
+        request_count = u.request_count + excluded.request_count,
+        input_tokens = u.input_tokens + excluded.input_tokens,
+        output_tokens = u.output_tokens + excluded.output_tokens,
+        reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = u.cached_tokens + excluded.cached_tokens,
+        success_count = u.success_count + excluded.success_count,
+        error_count = u.error_count + excluded.error_count,
+        updated_at = now()
+    RETURNING usage_date, provider, model, auth_id, xmax = 0 AS added
+), known AS (
+    SELECT auth_id, auth_number FROM usage_auth_numbers
+    WHERE auth_id = ANY(%(auth_ids)b::text[])
+), interned AS (
+    INSERT INTO usage_auth_numbers (auth_id)
+    SELECT DISTINCT auth_id FROM input WHERE auth_id NOT IN (SELECT auth_id FROM known)
+    ORDER BY 1
+    ON CONFLICT (auth_id) DO UPDATE SET auth_id = excluded.auth_id
+    RETURNING auth_id, auth_number
+), changes AS (
+    SELECT i.*, i.input_tokens + i.output_tokens + i.reasoning_tokens AS total_tokens,
+        n.auth_number, u.added
+    FROM input i JOIN upserted u USING (usage_date, provider, model, auth_id)
+    JOIN (SELECT * FROM known UNION ALL SELECT * FROM interned) n USING (auth_id)
+), chunks AS (
+    INSERT INTO usage_daily_chunks AS r
+    SELECT usage_date, provider, model, auth_number >> 8, sum(request_count),
+        sum(input_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cached_tokens),
+        sum(total_tokens), sum(success_count), sum(error_count),
+        bit_or(CASE WHEN added THEN set_bit(B'0'::bit(256), auth_number & 255, 1)
+                    ELSE B'0'::bit(256) END)
+    FROM changes GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (usage_date, provider, model, chunk) DO UPDATE SET
+        request_count = r.request_count + excluded.request_count,
+        input_tokens = r.input_tokens + excluded.input_tokens,
+        output_tokens = r.output_tokens + excluded.output_tokens,
+        reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens,
+        total_tokens = r.total_tokens + excluded.total_tokens,
+        success_count = r.success_count + excluded.success_count,
+        error_count = r.error_count + excluded.error_count,
+        auths = r.auths | excluded.auths
+), auth_days AS (
+    INSERT INTO usage_auth_daily AS r
+    SELECT usage_date, auth_number, sum(request_count), sum(total_tokens)
+    FROM changes GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (usage_date, auth_number) DO UPDATE SET
+        request_count = r.request_count + excluded.request_count,
+        total_tokens = r.total_tokens + excluded.total_tokens
+)
+SELECT count(*) FROM changes
 """
 # After an upsert failed on a sum out of range: the first key whose stored counters
 # plus the batch's (or their total_tokens) pass bigint, computed in numeric.
