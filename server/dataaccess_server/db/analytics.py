@@ -5,6 +5,7 @@ No query here reads ``request_logs``: the log figures come from the hourly and d
 rollups plus the deltas not folded into them yet (the ``*_all`` views of migration
 0011; db/request_logs.py, db/rollup_fold.py), so a query's cost follows the hours, days
 and groups in its range, not the number of logs, and answers are exact at any moment.
+The usage figures' SQL is in db/usage_analytics.py (rollups of usage_stats, 0012).
 
 Every store call reads one node: its freshness (AS_OF) in autocommit, then the call's
 statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
@@ -13,7 +14,6 @@ statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import fields
 from datetime import date, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from psycopg import sql
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.usage_analytics import top_auths, usage_summary
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.analytics import (
     Answer,
@@ -31,11 +32,9 @@ from dataaccess_server.domain.model.analytics import (
     LatencyGroup,
     Piece,
     Point,
-    SummaryRow,
     TimeRange,
     TopAuthsOrder,
     UsageSummary,
-    UsageTotals,
 )
 
 T = TypeVar("T")
@@ -57,45 +56,6 @@ SELECT CASE
 END
 """
 
-# Three simple aggregations beat one with count(DISTINCT) per grouping set: each is a
-# single hash aggregation, no sort.
-USAGE_SUMS = """
-SELECT provider, model, sum(request_count)::bigint, sum(input_tokens)::bigint,
-    sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cached_tokens)::bigint,
-    sum(total_tokens)::bigint, sum(success_count)::bigint, sum(error_count)::bigint
-FROM usage_stats
-WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
-GROUP BY provider, model ORDER BY provider, model
-"""
-USAGE_AUTHS = """
-SELECT provider, model, count(*) FROM (
-    SELECT DISTINCT provider, model, auth_id FROM usage_stats
-    WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
-) keys GROUP BY provider, model
-"""
-USAGE_ALL_AUTHS = """
-SELECT count(*) FROM (
-    SELECT DISTINCT auth_id FROM usage_stats
-    WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
-) auths
-"""
-# Per auth and model first (one hash aggregation), then per auth: cheaper than
-# count(DISTINCT (provider, model)), which sorts.
-TOP_AUTHS = """
-SELECT auth_id, sum(requests)::bigint AS requests, sum(total_tokens)::bigint AS total_tokens,
-    count(*)
-FROM (
-    SELECT auth_id, provider, model, sum(request_count) AS requests,
-        sum(total_tokens) AS total_tokens
-    FROM usage_stats
-    WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
-    GROUP BY auth_id, provider, model
-) per_model
-GROUP BY auth_id
-ORDER BY {order} DESC, auth_id
-LIMIT %(limit)s
-"""
-TOP_AUTHS_ORDERS = {TopAuthsOrder.REQUESTS: "requests", TopAuthsOrder.TOTAL_TOKENS: "total_tokens"}
 ERROR_RATES = """
 SELECT provider, model, sum(requests)::bigint AS requests, sum(errors)::bigint AS errors
 FROM request_log_hourly_all
@@ -133,7 +93,6 @@ LATENCY_PIECE = {
     " WHERE hour >= %({name}_from)s AND hour < %({name}_to)s {filters}",
 }
 FILTERS = {"provider": "provider = %(provider)s", "model": "model = %(model)s"}
-USAGE_FILTERS = {**FILTERS, "auth_id": "auth_id = %(auth_id)s"}
 
 
 async def as_of(conn: Connection) -> datetime | None:
@@ -171,63 +130,6 @@ def _filtered(query: str, filters: Filters, known: dict[str, str]) -> sql.SQL:
 def _filter_params(filters: Filters, known: dict[str, str]) -> dict[str, str | None]:
     """The parameters of ``known``'s conditions (None for a filter not set)."""
     return {name: getattr(filters, name) or None for name in known}
-
-
-async def usage_summary(
-    conn: Connection, *, start_date: date, end_date: date, filters: Filters
-) -> UsageSummary:
-    """Totals per provider and model with usage in the range, and the grand total. Run
-    it in one snapshot (a REPEATABLE READ transaction): it takes three statements."""
-    params = {
-        "start_date": start_date,
-        "end_date": end_date,
-        **_filter_params(filters, USAGE_FILTERS),
-    }
-    cursor = await conn.execute(_filtered(USAGE_SUMS, filters, USAGE_FILTERS), params)
-    sums = await cursor.fetchall()
-    cursor = await conn.execute(_filtered(USAGE_AUTHS, filters, USAGE_FILTERS), params)
-    auths = {(provider, model): int(count) for provider, model, count in await cursor.fetchall()}
-    cursor = await conn.execute(_filtered(USAGE_ALL_AUTHS, filters, USAGE_FILTERS), params)
-    everyone = await cursor.fetchone()
-    assert everyone is not None
-    rows = [
-        SummaryRow(
-            str(provider),
-            str(model),
-            UsageTotals(*[*(int(value) for value in counters), auths[(provider, model)]]),
-        )
-        for provider, model, *counters in sums
-    ]
-    counters = [f.name for f in fields(UsageTotals) if f.name != "distinct_auths"]
-    sums_of_all = [sum(getattr(row.totals, name) for row in rows) for name in counters]
-    total = UsageTotals(*[*sums_of_all, int(everyone[0])])
-    return UsageSummary(rows, total)
-
-
-async def top_auths(
-    conn: Connection,
-    *,
-    start_date: date,
-    end_date: date,
-    order: TopAuthsOrder,
-    limit: int,
-    filters: Filters,
-) -> list[AuthUsage]:
-    """The ``limit`` auths with the most ``order`` (TOP_AUTHS_ORDERS) in the range."""
-    query = _filtered(TOP_AUTHS.replace("{order}", TOP_AUTHS_ORDERS[order]), filters, USAGE_FILTERS)
-    cursor = await conn.execute(
-        query,
-        {
-            "start_date": start_date,
-            "end_date": end_date,
-            "limit": limit,
-            **_filter_params(filters, USAGE_FILTERS),
-        },
-    )
-    return [
-        AuthUsage(str(auth), int(requests), int(tokens), int(models))
-        for auth, requests, tokens, models in await cursor.fetchall()
-    ]
 
 
 async def error_rates(

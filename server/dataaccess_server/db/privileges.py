@@ -42,6 +42,10 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "api_key_rate_windows": DML,
     "usage_stats": DML,
     "usage_applied_requests": DML,
+    # Usage rollups (0012), written by triggers on usage_stats as the writing role.
+    "usage_auth_numbers": DML,
+    "usage_daily_chunks": DML,
+    "usage_auth_daily": DML,
     "request_logs": DML,
     "request_log_hourly": DML,
     "request_log_latency_hourly": DML,

@@ -31,64 +31,111 @@ SELECT * FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[
     %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
     %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
     %(success_counts)b::bigint[], %(error_counts)b::bigint[])
-"""
-_ON_CONFLICT = """
-ORDER BY 1, 2, 3, 4
-ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
-    request_count = u.request_count + excluded.request_count,
-    input_tokens = u.input_tokens + excluded.input_tokens,
-    output_tokens = u.output_tokens + excluded.output_tokens,
-    reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens,
-    cached_tokens = u.cached_tokens + excluded.cached_tokens,
-    success_count = u.success_count + excluded.success_count,
-    error_count = u.error_count + excluded.error_count,
-    updated_at = now()
-"""
-_INSERT_USAGE = """
-INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
-    input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
+    AS i(usage_date, provider, model, auth_id, request_count, input_tokens, output_tokens,
+        reasoning_tokens, cached_tokens, success_count, error_count)
 """
 # One row (UpsertUsage, and most batches of one key): plain parameters, which cost less
 # to encode than eleven one-element arrays.
 _ONE_ROW = """
-SELECT %(date)s::date, %(provider)s::text, %(model)s::text, %(auth_id)s::text,
-    %(request_count)s::bigint, %(input_tokens)s::bigint, %(output_tokens)s::bigint,
-    %(reasoning_tokens)s::bigint, %(cached_tokens)s::bigint, %(success_count)s::bigint,
-    %(error_count)s::bigint
+SELECT %(date)s::date AS usage_date, %(provider)s::text AS provider,
+    %(model)s::text AS model, %(auth_id)s::text AS auth_id,
+    %(request_count)s::bigint AS request_count, %(input_tokens)s::bigint AS input_tokens,
+    %(output_tokens)s::bigint AS output_tokens,
+    %(reasoning_tokens)s::bigint AS reasoning_tokens,
+    %(cached_tokens)s::bigint AS cached_tokens, %(success_count)s::bigint AS success_count,
+    %(error_count)s::bigint AS error_count
 """
-UPSERT_USAGE = _INSERT_USAGE + _ROWS + _ON_CONFLICT
-UPSERT_ONE = _INSERT_USAGE + _ONE_ROW + _ON_CONFLICT
-
-
-def _claim_and_upsert(rows: str) -> str:
-    # A batch with a request id, in one autocommit statement (one transaction, one
-    # round trip): the claim of the request id and the counters commit together or not
-    # at all. The counters are added only if the claim inserted its row. A concurrent
-    # duplicate's claim waits on the first's unique key until that transaction ends; if
-    # it committed, the claim does nothing, the counters are not touched, and the
-    # statement answers false (then FETCH_REQUEST reads the first application's figures).
-    return (
-        """
-WITH claim AS (
+# A batch with a request id claims it in the same statement (one transaction, one round
+# trip): the claim and the counters commit together or not at all, and the counters are
+# added only if the claim inserted its row. A concurrent duplicate's claim waits on the
+# first's unique key until that transaction ends; if it committed, the claim does
+# nothing, nothing else is touched, and the statement answers false (then FETCH_REQUEST
+# reads the first application's figures).
+_CLAIM = """
+claim AS (
     INSERT INTO usage_applied_requests (request_id, fingerprint, records_received, keys_updated)
     VALUES (%(request_id)s, %(fingerprint)s, %(records_received)s, %(keys_updated)s)
     ON CONFLICT (request_id) DO NOTHING
     RETURNING request_id
-), counted AS (
-"""
-        + _INSERT_USAGE
-        + rows
-        + "WHERE EXISTS (SELECT FROM claim)"
-        + _ON_CONFLICT
-        + """
+),"""
+# The same statement keeps the usage rollups of migration 0012 (db/usage_analytics.py):
+# a batch's rows are exactly the increments, and `xmax = 0` tells the keys it created.
+# Auth ids new to usage_auth_numbers are numbered (ON CONFLICT DO UPDATE, so an id a
+# concurrent batch numbered after this statement's snapshot comes back too); then the
+# chunk rows and the auth-day rows take the sums, in key order. Every batch takes its
+# locks in the same sequence (counters, new auth ids, chunks, auth-days), each in key
+# order: concurrent batches cannot deadlock. (Data-modifying CTEs run to completion
+# whether or not the final SELECT reads them.)
+_UPSERT = """
+input AS ({rows}), upserted AS (
+    INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
+        input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
+    SELECT * FROM input {guard}
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
+        request_count = u.request_count + excluded.request_count,
+        input_tokens = u.input_tokens + excluded.input_tokens,
+        output_tokens = u.output_tokens + excluded.output_tokens,
+        reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = u.cached_tokens + excluded.cached_tokens,
+        success_count = u.success_count + excluded.success_count,
+        error_count = u.error_count + excluded.error_count,
+        updated_at = now()
+    RETURNING usage_date, provider, model, auth_id, xmax = 0 AS added
+), known AS (
+    SELECT auth_id, auth_number FROM usage_auth_numbers
+    WHERE auth_id IN (SELECT auth_id FROM input)
+), interned AS (
+    INSERT INTO usage_auth_numbers (auth_id)
+    SELECT DISTINCT auth_id FROM upserted WHERE auth_id NOT IN (SELECT auth_id FROM known)
+    ORDER BY 1
+    ON CONFLICT (auth_id) DO UPDATE SET auth_id = excluded.auth_id
+    RETURNING auth_id, auth_number
+), changes AS (
+    SELECT i.*, i.input_tokens + i.output_tokens + i.reasoning_tokens AS total_tokens,
+        n.auth_number, u.added
+    FROM input i JOIN upserted u USING (usage_date, provider, model, auth_id)
+    JOIN (SELECT * FROM known UNION ALL SELECT * FROM interned) n USING (auth_id)
+), chunks AS (
+    INSERT INTO usage_daily_chunks AS r
+    SELECT usage_date, provider, model, auth_number >> 8, sum(request_count),
+        sum(input_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cached_tokens),
+        sum(total_tokens), sum(success_count), sum(error_count),
+        bit_or(CASE WHEN added THEN set_bit(B'0'::bit(256), auth_number & 255, 1)
+                    ELSE B'0'::bit(256) END)
+    FROM changes GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (usage_date, provider, model, chunk) DO UPDATE SET
+        request_count = r.request_count + excluded.request_count,
+        input_tokens = r.input_tokens + excluded.input_tokens,
+        output_tokens = r.output_tokens + excluded.output_tokens,
+        reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens,
+        total_tokens = r.total_tokens + excluded.total_tokens,
+        success_count = r.success_count + excluded.success_count,
+        error_count = r.error_count + excluded.error_count,
+        auths = r.auths | excluded.auths
+), auth_days AS (
+    INSERT INTO usage_auth_daily AS r
+    SELECT usage_date, auth_number, sum(request_count), sum(total_tokens)
+    FROM changes GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (usage_date, auth_number) DO UPDATE SET
+        request_count = r.request_count + excluded.request_count,
+        total_tokens = r.total_tokens + excluded.total_tokens
 )
-SELECT EXISTS (SELECT FROM claim)
 """
-    )
 
 
-CLAIM_AND_UPSERT = _claim_and_upsert(_ROWS)
-CLAIM_AND_UPSERT_ONE = _claim_and_upsert(_ONE_ROW)
+def _statement(rows: str, *, claimed: bool) -> str:
+    upsert = _UPSERT.format(rows=rows, guard="WHERE EXISTS (SELECT FROM claim)" if claimed else "")
+    if claimed:
+        return "WITH " + _CLAIM + upsert + "SELECT EXISTS (SELECT FROM claim)"
+    return "WITH " + upsert + "SELECT count(*) FROM changes"
+
+
+UPSERT_USAGE = _statement(_ROWS, claimed=False)
+UPSERT_ONE = _statement(_ONE_ROW, claimed=False)
+CLAIM_AND_UPSERT = _statement(_ROWS, claimed=True)
+CLAIM_AND_UPSERT_ONE = _statement(_ONE_ROW, claimed=True)
 FETCH_REQUEST = """
 SELECT fingerprint, records_received, keys_updated FROM usage_applied_requests
 WHERE request_id = %(request_id)s
