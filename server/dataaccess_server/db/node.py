@@ -180,12 +180,8 @@ class Node:
         try:
             async with pool.connection(timeout=timeout) as conn:
                 yield conn
-        except PoolTimeout as exc:
-            raise NodeFailure(
-                f"no connection to {self.name} became free within {timeout:.2f}s"
-            ) from exc
-        except PoolClosed as exc:
-            raise NodeFailure(f"{self.name} went down") from exc
+        except (PoolTimeout, PoolClosed) as exc:
+            raise self._failure(exc, timeout) from exc
 
     async def checkout(self, timeout: float) -> Lease:
         """A pooled connection, lent until :meth:`checkin`, waiting at most ``timeout``
@@ -196,12 +192,13 @@ class Node:
             raise NodeFailure(f"{self.name} is unreachable")
         try:
             return Lease(pool, await pool.getconn(timeout), time.monotonic())
-        except PoolTimeout as exc:
-            raise NodeFailure(
-                f"no connection to {self.name} became free within {timeout:.2f}s"
-            ) from exc
-        except PoolClosed as exc:
-            raise NodeFailure(f"{self.name} went down") from exc
+        except (PoolTimeout, PoolClosed) as exc:
+            raise self._failure(exc, timeout) from exc
+
+    def _failure(self, exc: PoolTimeout | PoolClosed, timeout: float) -> NodeFailure:
+        if isinstance(exc, PoolTimeout):
+            return NodeFailure(f"no connection to {self.name} became free within {timeout:.2f}s")
+        return NodeFailure(f"{self.name} went down")
 
     async def checkin(self, lease: Lease) -> None:
         """Give back a connection from :meth:`checkout`. A transaction left open (the
