@@ -23,14 +23,21 @@ from tests.test_request_logs import log, scalar
 if TYPE_CHECKING:
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
 
-TODAY = datetime.now(UTC).date()
+
+def today() -> date:
+    """The server's today (UTC), asked when a test runs, not when the module was
+    imported: a suite that runs past midnight must not test yesterday's window."""
+    return datetime.now(UTC).date()
+
+
 # The server fixture runs with the defaults: DB_LOG_RETENTION_DAYS=30,
 # DATAACCESS_MAX_BATCH_DAYS=3.
 RETENTION_DAYS = 30
 # Partitions of days before today (the server creates today's and later ones at start).
 PARTITIONS = (
     "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-    f" WHERE i.inhparent = 'request_logs'::regclass AND c.relname < 'request_logs_p{TODAY:%Y%m%d}'"
+    " WHERE i.inhparent = 'request_logs'::regclass"
+    " AND c.relname < 'request_logs_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD')"
 )
 
 
@@ -151,12 +158,12 @@ async def test_logs_over_two_thousand_past_days_are_refused_and_create_no_partit
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     before = scalar(pg_database, PARTITIONS)
-    logs = [log(n, when=noon(TODAY - timedelta(days=n + 1))) for n in range(2001)]
+    logs = [log(n, when=noon(today() - timedelta(days=n + 1))) for n in range(2001)]
     error = await refused(
         request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
     )
     details = error.details() or ""
-    oldest = TODAY - timedelta(days=RETENTION_DAYS)
+    oldest = today() - timedelta(days=RETENTION_DAYS)
     # logs[29] is 30 days old, the oldest day kept; logs[30] is one day older.
     assert f"logs[{RETENTION_DAYS}].request_time" in details
     assert f"logs[{RETENTION_DAYS - 1}].request_time" not in details
@@ -169,7 +176,7 @@ async def test_logs_over_two_thousand_past_days_are_refused_and_create_no_partit
 async def test_request_time_window_runs_from_the_retention_to_a_day_ahead(
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
-    oldest = datetime.combine(TODAY - timedelta(days=RETENTION_DAYS), time(), UTC)
+    oldest = datetime.combine(today() - timedelta(days=RETENTION_DAYS), time(), UTC)
     too_old = pb.BatchInsertRequestLogsRequest(logs=[log(1, when=oldest - timedelta(seconds=1))])
     error = await refused(request_logs_stub.BatchInsertRequestLogs(too_old))
     assert "logs[0].request_time" in (error.details() or "")
@@ -186,7 +193,7 @@ async def test_a_batch_over_more_days_than_the_limit_is_refused_and_writes_nothi
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     before = scalar(pg_database, PARTITIONS)
-    days = [noon(TODAY - timedelta(days=d)) for d in (10, 11, 12, 13)]
+    days = [noon(today() - timedelta(days=d)) for d in (10, 11, 12, 13)]
     logs = [log(n, when=days[n % 4]) for n in range(40)]
     error = await refused(
         request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
@@ -206,7 +213,7 @@ async def test_a_stream_message_over_more_days_than_the_limit_is_refused(
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
     before = scalar(pg_database, PARTITIONS)
-    days = [noon(TODAY - timedelta(days=d)) for d in (10, 11, 12, 13)]
+    days = [noon(today() - timedelta(days=d)) for d in (10, 11, 12, 13)]
 
     async def requests() -> AsyncIterator[pb.StreamRequestLogsRequest]:
         yield pb.StreamRequestLogsRequest(logs=[log(n, when=days[n % 4]) for n in range(8)])
@@ -219,7 +226,7 @@ async def test_a_stream_message_over_more_days_than_the_limit_is_refused(
     # Messages of one day each, over five days: each chunk stored touches at most three.
     async def daily() -> AsyncIterator[pb.StreamRequestLogsRequest]:
         for d in range(5):
-            when = noon(TODAY - timedelta(days=20 + d))
+            when = noon(today() - timedelta(days=20 + d))
             yield pb.StreamRequestLogsRequest(logs=[log(100 * d + n, when=when) for n in range(5)])
 
     assert (await request_logs_stub.StreamRequestLogs(daily())).inserted == 25
@@ -237,7 +244,7 @@ async def test_a_stream_message_over_more_days_than_the_limit_is_refused(
 async def test_a_day_covered_by_a_partition_named_by_hand_takes_its_logs(
     request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
 ) -> None:
-    day = TODAY - timedelta(days=6)
+    day = today() - timedelta(days=6)
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute(
             psycopg.sql.SQL(
@@ -275,7 +282,7 @@ def test_partition_names_are_zero_padded_and_years_past_9999_refused(pg_database
 async def test_cleanup_goes_by_bounds_and_survives_partitions_named_unexpectedly(
     pg_database: str,
 ) -> None:
-    old, older, edge = (TODAY - timedelta(days=d) for d in (5, 8, 2))
+    old, older, edge = (today() - timedelta(days=d) for d in (5, 8, 2))
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute("SELECT create_daily_partition('request_logs', %s)", (older,))
         for name, start, end in (
