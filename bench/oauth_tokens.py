@@ -23,6 +23,7 @@ from bench.harness import Result, measure, postgres, raw_pool, report, server_pr
 from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb2
 from dataaccess.v1 import oauth_tokens_pb2_grpc as tokens_grpc
 from dataaccess_server.db import oauth_tokens as store
+from dataaccess_server.db import token_reads
 from dataaccess_server.db.wal import CURRENT_WAL_LSN
 from dataaccess_server.domain.crypto import Keyring, place
 from dataaccess_server.domain.oauth_token_cipher import TABLE
@@ -131,7 +132,7 @@ async def run() -> str:
                 async def raw_get() -> None:
                     async with pool.connection() as conn:
                         cursor = await conn.execute(
-                            store.FETCH_LIVE_BY_ID, {"id": rng.choice(seeded).id}
+                            token_reads.FETCH_LIVE_BY_ID, {"id": rng.choice(seeded).id}
                         )
                         await cursor.fetchone()
 

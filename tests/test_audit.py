@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -17,9 +18,10 @@ from dataaccess.v1 import audit_pb2
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess_server.app import Application
 from dataaccess_server.db.audit import PostgresAuditStore
+from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.audit import AuditTrail
-from dataaccess_server.domain.model.access import AuditEvent
+from dataaccess_server.domain.model.access import AuditedRead, AuditEvent
 from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.embedded import find_binaries
 from tests.harness import leaks, stubs
@@ -301,3 +303,78 @@ async def test_a_row_the_database_refuses_fails_only_its_own_call(
         "NoneType",
     ]
     assert sorted(row[2] for row in audit_rows(pg_database)) == ["a", "b", "c", "d"]
+
+
+async def test_a_full_read_writes_its_row_in_its_read_and_a_failure_after_it_a_second(
+    auth_app: Application, auth_channel: aio.Channel, pg_database: str
+) -> None:
+    leaks.register_secret(ACCESS, REFRESH)
+    proxy = bearer(await credential(auth_app, "proxy", "gw"))
+    tokens = stubs.oauth_tokens(auth_channel)
+    token = pb.OAuthToken(
+        provider="claude", user_id="u1", access_token=ACCESS, refresh_token=REFRESH
+    )
+    made = await tokens.UpsertOAuthToken(pb.UpsertOAuthTokenRequest(token=token), metadata=proxy)
+    token_id = made.token.id
+    by_user = pb.GetOAuthTokenRequest(provider="claude", user_id="u1", view=FULL)
+    assert (await tokens.GetOAuthToken(by_user, metadata=proxy)).token.access_token == ACCESS
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        # The access secret sealed for the refresh column: it no longer opens.
+        conn.execute(
+            "UPDATE oauth_tokens SET access_token_ciphertext = refresh_token_ciphertext"
+            " WHERE id = %s",
+            (token_id,),
+        )
+    with pytest.raises(aio.AioRpcError) as lost:
+        await tokens.GetOAuthToken(pb.GetOAuthTokenRequest(id=token_id, view=FULL), metadata=proxy)
+    assert lost.value.code() == grpc.StatusCode.DATA_LOSS
+    get = TOKENS + "GetOAuthToken"
+    # The read by user names the token it found; the failed read left the row its read
+    # wrote (the secret left storage) and then its outcome. A row written after the
+    # call, as before, would be one DATA_LOSS row. An aborted call's status reaches the
+    # client before its row is stored: wait for it.
+    for _ in range(100):
+        if len(audit_rows(pg_database)) == 4:
+            break
+        await asyncio.sleep(0.05)
+    assert audit_rows(pg_database)[-3:] == [
+        ("bearer:gw", get, token_id, "OK"),
+        ("bearer:gw", get, token_id, "OK"),
+        ("bearer:gw", get, token_id, "DATA_LOSS"),
+    ]
+
+
+async def test_the_audited_read_creates_its_days_partition_and_writes_no_row_for_nothing(
+    server: Application, pg_database: str
+) -> None:
+    assert server.cluster is not None
+    store = PostgresOAuthTokenStore(server.cluster)
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        row = conn.execute(
+            "INSERT INTO oauth_tokens (id, provider, user_id, access_token_ciphertext,"
+            " encryption_key_id) VALUES (gen_random_uuid(), 'p', 'u', '\\x00', 'k')"
+            " RETURNING id::text"
+        ).fetchone()
+    assert row is not None
+    token_id = str(row[0])
+    later = datetime.now(UTC) + timedelta(days=40)  # a day without a partition
+    found = AuditedRead(audit_event("ignored", later))
+    stored = await store.fetch_audited(found, Deadline.after(5), provider="p", user_id="u")
+    assert stored is not None
+    assert stored.id == token_id
+    assert found.stored
+    missing = AuditedRead(audit_event("ignored", later))
+    assert await store.fetch_audited(missing, Deadline.after(5), token_id=str(uuid.uuid4())) is None
+    assert not missing.stored
+    assert [row[2:] for row in audit_rows(pg_database)] == [(token_id, "OK")]
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute("ALTER TABLE audit_events RENAME TO audit_events_away")
+    try:
+        alone = AuditedRead(audit_event("ignored", later))
+        stored = await store.fetch_audited(alone, Deadline.after(5), token_id=token_id)
+        assert stored is not None  # read without its row
+        assert stored.id == token_id
+        assert not alone.stored  # left to the auth layer, which withholds the secret
+    finally:
+        with psycopg.connect(pg_database, autocommit=True) as conn:
+            conn.execute("ALTER TABLE audit_events_away RENAME TO audit_events")

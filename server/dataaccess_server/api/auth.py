@@ -12,7 +12,13 @@ UNAUTHENTICATED even over a valid certificate, so a mistake is never papered ove
 Audited calls (secret reads, credential and config changes) leave exactly one audit row, written
 after the outcome is known and before the answer leaves. If the row cannot be stored, a
 secret read fails with UNAVAILABLE (no secret leaves unaudited); a change, which has
-already happened, still answers, and the row goes to the error log instead.
+already happened, still answers, and the row goes to the error log instead. A secret
+read whose storage can write its row in the statement that reads the secret (a FULL
+GetOAuthToken: one round trip to the primary instead of a read and an insert) is
+offered the row (``AuditedRead``); a read that finds nothing leaves its row to be written
+after the call, with its outcome, like any other; a read that wrote its row and then
+failed (the secret could not be opened, the deadline passed) leaves a second row saying
+how.
 """
 
 from __future__ import annotations
@@ -29,14 +35,20 @@ from grpc import aio
 
 from dataaccess_server import errors
 from dataaccess_server.api.access import METHODS, OPEN_PREFIXES, REFLECTION_PREFIXES, Rule
-from dataaccess_server.api.calls import CallDeadline, set_caller_identity
+from dataaccess_server.api.calls import CallDeadline, offer_audited_read, set_caller_identity
 from dataaccess_server.api.decoding import Refused
 from dataaccess_server.api.handlers import Kind, WrappingInterceptor, rewrapped
 from dataaccess_server.api.status import to_status
 from dataaccess_server.domain.access import AccessPolicy
 from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.callers import CallerDirectory
-from dataaccess_server.domain.model.access import AuditEvent, Caller, CredentialKind, Permission
+from dataaccess_server.domain.model.access import (
+    AuditedRead,
+    AuditEvent,
+    Caller,
+    CredentialKind,
+    Permission,
+)
 
 if TYPE_CHECKING:
     from dataaccess_server.api.handlers import Handler
@@ -179,12 +191,14 @@ class AuthInterceptor(WrappingInterceptor):
                 await context.abort(denied.code, denied.message)
             if not audited:
                 return await call(request, context)
+            offered = self._offer(context, caller, method, rule, seen)
             try:
                 response = await call(request, context)
             except aio.AbortError:
                 await self._record(context, caller, method, rule, seen, None, None)
                 raise
-            await self._record(context, caller, method, rule, seen, response, None)
+            if offered is None or not offered.stored or _failed(context):
+                await self._record(context, caller, method, rule, seen, response, None)
             return response
 
         return guarded
@@ -226,6 +240,33 @@ class AuthInterceptor(WrappingInterceptor):
         set_caller_identity(caller.identity)
         return caller
 
+    def _offer(
+        self, context: Context, caller: Caller, method: str, rule: Rule | None, request: Any
+    ) -> AuditedRead | None:
+        # A secret read's row, offered to the read so that it can be written by the same
+        # statement (the servicer passes it on, storage sets ``stored``). Written there,
+        # it is the call's one row; otherwise it is written after the call as below.
+        # Should the call fail after its read wrote the row, a second row says how.
+        if rule is None or rule.secrets is None or rule.resource is None:
+            return None
+        event = self._event(context, caller, method, rule.resource(request, None), "OK")
+        offered = AuditedRead(event)
+        offer_audited_read(offered)
+        return offered
+
+    def _event(
+        self, context: Context, caller: Caller | None, method: str, resource_id: str, outcome: str
+    ) -> AuditEvent:
+        return AuditEvent(
+            time=datetime.now(UTC),
+            event_id=str(uuid.uuid4()),
+            caller=(caller or ANONYMOUS).identity,
+            method=method,
+            resource_id=resource_id[:512],
+            outcome=outcome,
+            peer=context.peer() or "",
+        )
+
     async def _record(
         self,
         context: Context,
@@ -243,15 +284,7 @@ class AuthInterceptor(WrappingInterceptor):
         else:
             code = context.code()
             outcome = "OK" if code is None else _code_name(code)
-        event = AuditEvent(
-            time=datetime.now(UTC),
-            event_id=str(uuid.uuid4()),
-            caller=(caller or ANONYMOUS).identity,
-            method=method,
-            resource_id=rule.resource(request, response)[:512],
-            outcome=outcome,
-            peer=context.peer() or "",
-        )
+        event = self._event(context, caller, method, rule.resource(request, response), outcome)
         try:
             await self._audit.record(event, self._deadline(context))
         except errors.DataAccessError as exc:
@@ -261,6 +294,12 @@ class AuthInterceptor(WrappingInterceptor):
                     grpc.StatusCode.UNAVAILABLE,
                     "the read could not be audited, so its secrets are withheld: retry",
                 )
+
+
+def _failed(context: Context) -> bool:
+    # The error layer within answers a failed call by setting its code, not by raising.
+    code = context.code()
+    return code is not None and code not in (grpc.StatusCode.OK, 0)
 
 
 def _code_name(code: Any) -> str:

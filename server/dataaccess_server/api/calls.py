@@ -9,6 +9,7 @@ from grpc import aio
 
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.access import AuditedRead
 
 
 class CallDeadline:
@@ -41,3 +42,19 @@ def caller_identity() -> str:
     """Who makes the current call: a certificate identity, ``bearer:<name>``, or
     ``anonymous`` with authentication off."""
     return _CALLER_IDENTITY.get()
+
+
+# A secret read's audit row, offered by the auth interceptor to the servicer (same
+# task), which may have it written by the read itself: see domain AuditedRead.
+_AUDITED_READ: ContextVar[AuditedRead | None] = ContextVar("dataaccess_audited_read", default=None)
+
+
+def offer_audited_read(audit: AuditedRead) -> None:
+    """Offer the current call's audit row to its read (the auth interceptor does)."""
+    _AUDITED_READ.set(audit)
+
+
+def audited_read() -> AuditedRead | None:
+    """The current call's audit row if the auth interceptor offered it: a servicer
+    whose read can write it passes it on; None when the call is not audited."""
+    return _AUDITED_READ.get()

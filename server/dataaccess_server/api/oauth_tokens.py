@@ -8,7 +8,7 @@ from grpc import aio
 
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess.v1 import oauth_tokens_pb2_grpc as pb_grpc
-from dataaccess_server.api.calls import CallDeadline
+from dataaccess_server.api.calls import CallDeadline, audited_read
 from dataaccess_server.api.convert.oauth_tokens import (
     token_input_from_proto,
     token_query_from_proto,
@@ -57,6 +57,7 @@ class OAuthTokenServicer(pb_grpc.OAuthTokenServiceServicer):
             view=view_from_proto(request.view),
             consistency_token=request.consistency_token,
             deadline=self._deadline(context),
+            audit=audited_read(),
         )
         return pb.GetOAuthTokenResponse(token=token_to_proto(token))
 

@@ -11,18 +11,26 @@ statement on a connection they are given (benchmarks and tests call them directl
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any, TypeVar
 
 from psycopg import sql
-from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.conditions import with_given_conditions
+from dataaccess_server.db.token_reads import (
+    COLUMNS,
+    fetch_one,
+    fetch_token,
+    fetch_token_audited,
+    token_of_row,
+)
 from dataaccess_server.db.wal import current_wal_lsn
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.model.access import AuditedRead
 from dataaccess_server.domain.model.oauth_tokens import (
     SealedSecrets,
     StoredToken,
@@ -32,12 +40,8 @@ from dataaccess_server.domain.model.oauth_tokens import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
-COLUMNS = """
-id::text, provider, user_id, email, access_token_ciphertext, refresh_token_ciphertext,
-encryption_key_id, token_type, expiry_time, scopes, metadata, active, version,
-last_used_at, created_at, updated_at
-"""
 LOCK_LIVE_BY_USER = f"""
 SELECT {COLUMNS} FROM oauth_tokens
 WHERE provider = %(provider)s AND user_id = %(user_id)s AND deleted_at IS NULL
@@ -45,11 +49,6 @@ FOR UPDATE
 """
 LOCK_LIVE_BY_ID = f"""
 SELECT {COLUMNS} FROM oauth_tokens WHERE id = %(id)s AND deleted_at IS NULL FOR UPDATE
-"""
-FETCH_LIVE_BY_ID = f"SELECT {COLUMNS} FROM oauth_tokens WHERE id = %(id)s AND deleted_at IS NULL"
-FETCH_LIVE_BY_USER = f"""
-SELECT {COLUMNS} FROM oauth_tokens
-WHERE provider = %(provider)s AND user_id = %(user_id)s AND deleted_at IS NULL
 """
 INSERT_TOKEN = f"""
 INSERT INTO oauth_tokens (id, provider, user_id, email, access_token_ciphertext,
@@ -119,29 +118,6 @@ COLUMN_OF_FIELD = {
 }
 
 
-def _token(values: TupleRow) -> StoredToken:
-    return StoredToken(
-        id=values[0],
-        provider=values[1],
-        user_id=values[2],
-        email=values[3],
-        secrets=SealedSecrets(
-            access=bytes(values[4]),
-            refresh=bytes(values[5]) if values[5] is not None else None,
-            key_id=values[6],
-        ),
-        token_type=values[7],
-        expiry_time=values[8],
-        scopes=tuple(values[9]),
-        metadata=dict(values[10]),
-        active=values[11],
-        version=values[12],
-        last_used_time=values[13],
-        create_time=values[14],
-        update_time=values[15],
-    )
-
-
 def _secrets(sealed: SealedSecrets) -> dict[str, Any]:
     return {"access": sealed.access, "refresh": sealed.refresh, "key_id": sealed.key_id}
 
@@ -175,32 +151,26 @@ def _assignments(changes: TokenChanges) -> dict[str, Any]:
     return values
 
 
-async def _one(
-    conn: Connection, query: str | sql.Composed, params: Mapping[str, Any]
-) -> StoredToken | None:
-    cursor = await conn.execute(query, params)
-    values = await cursor.fetchone()
-    return _token(values) if values is not None else None
-
-
 # --- statements (one each, on the connection given) -------------------------------------
 
 
 async def lock_live_by_user(conn: Connection, provider: str, user_id: str) -> StoredToken | None:
     """The live token of (provider, user_id), locked until the transaction ends."""
-    return await _one(conn, LOCK_LIVE_BY_USER, {"provider": provider, "user_id": user_id})
+    return await fetch_one(conn, LOCK_LIVE_BY_USER, {"provider": provider, "user_id": user_id})
 
 
 async def lock_live_by_id(conn: Connection, token_id: str) -> StoredToken | None:
     """The live token ``token_id``, locked until the transaction ends."""
-    return await _one(conn, LOCK_LIVE_BY_ID, {"id": token_id})
+    return await fetch_one(conn, LOCK_LIVE_BY_ID, {"id": token_id})
 
 
 async def insert_token(
     conn: Connection, token_id: str, fields: TokenFields, secrets: SealedSecrets
 ) -> StoredToken | None:
     """A new live token; None (nothing written) if (provider, user_id) already has one."""
-    return await _one(conn, INSERT_TOKEN, {"id": token_id, **_fields(fields), **_secrets(secrets)})
+    return await fetch_one(
+        conn, INSERT_TOKEN, {"id": token_id, **_fields(fields), **_secrets(secrets)}
+    )
 
 
 async def replace_token(
@@ -209,7 +179,7 @@ async def replace_token(
     """Overwrite every field and secret of a token the transaction has locked; it is
     active again, at the next version."""
     params = {"id": token_id, **_fields(fields), **_secrets(secrets)}
-    replaced = await _one(conn, REPLACE_TOKEN, params)
+    replaced = await fetch_one(conn, REPLACE_TOKEN, params)
     assert replaced is not None  # the row is locked
     return replaced
 
@@ -225,18 +195,9 @@ async def update_token(conn: Connection, token_id: str, changes: TokenChanges) -
         for column in sorted(values)
     )
     query = sql.SQL(UPDATE_TOKEN).format(changes=assignments) + sql.SQL(UPDATE_TOKEN_TAIL)
-    updated = await _one(conn, query, {**values, "id": token_id})
+    updated = await fetch_one(conn, query, {**values, "id": token_id})
     assert updated is not None  # the row is locked
     return updated
-
-
-async def fetch_token(
-    conn: Connection, *, token_id: str | None = None, provider: str = "", user_id: str = ""
-) -> StoredToken | None:
-    """The live token by id, or by (provider, user_id)."""
-    if token_id is not None:
-        return await _one(conn, FETCH_LIVE_BY_ID, {"id": token_id})
-    return await _one(conn, FETCH_LIVE_BY_USER, {"provider": provider, "user_id": user_id})
 
 
 async def list_tokens(
@@ -256,12 +217,12 @@ async def list_tokens(
         LIST_TOKENS, LIST_CONDITIONS, params, base="deleted_at IS NULL"
     )
     cursor = await conn.execute(statement, {**params, "limit": limit})
-    return [_token(values) for values in await cursor.fetchall()]
+    return [token_of_row(values) for values in await cursor.fetchall()]
 
 
 async def deactivate_token(conn: Connection, token_id: str) -> StoredToken | None:
     """Mark the live token inactive (a no-op if it is already); None if none."""
-    return await _one(conn, DEACTIVATE_TOKEN, {"id": token_id})
+    return await fetch_one(conn, DEACTIVATE_TOKEN, {"id": token_id})
 
 
 async def soft_delete_token(conn: Connection, token_id: str) -> bool | None:
@@ -279,7 +240,7 @@ async def lock_not_under_key(conn: Connection, key_id: str, limit: int) -> list[
     """Up to ``limit`` tokens (deleted ones too) not sealed under ``key_id``, locked until
     the transaction ends; rows other transactions hold are skipped."""
     cursor = await conn.execute(LOCK_NOT_UNDER_KEY, {"key_id": key_id, "limit": limit})
-    return [_token(values) for values in await cursor.fetchall()]
+    return [token_of_row(values) for values in await cursor.fetchall()]
 
 
 async def store_resealed(conn: Connection, resealed: Mapping[str, SealedSecrets]) -> None:
@@ -384,6 +345,21 @@ class PostgresOAuthTokenStore:
         ``min_lsn``."""
         read = partial(fetch_token, provider=provider, user_id=user_id)
         return await self._cluster.run(Intent.READ, read, deadline=deadline, min_lsn=min_lsn)
+
+    async def fetch_audited(
+        self,
+        audit: AuditedRead,
+        deadline: Deadline,
+        *,
+        token_id: str | None = None,
+        provider: str = "",
+        user_id: str = "",
+    ) -> StoredToken | None:
+        """See :func:`fetch_token_audited`, on the primary."""
+        read = partial(
+            fetch_token_audited, audit=audit, token_id=token_id, provider=provider, user_id=user_id
+        )
+        return await self._cluster.run(Intent.WRITE, read, deadline=deadline)
 
     async def list_live(
         self,

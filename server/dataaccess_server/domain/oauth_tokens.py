@@ -17,6 +17,7 @@ from typing import Protocol
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.crypto import Keyring
 from dataaccess_server.domain.ids import new_id
+from dataaccess_server.domain.model.access import AuditedRead
 from dataaccess_server.domain.model.oauth_tokens import (
     CHANGEABLE_FIELDS,
     OAuthToken,
@@ -111,6 +112,22 @@ class OAuthTokenStore(Protocol):
         """The live token of (provider, user_id), None if there is none."""
         ...
 
+    async def fetch_audited(
+        self,
+        audit: AuditedRead,
+        deadline: Deadline,
+        *,
+        token_id: str | None = None,
+        provider: str = "",
+        user_id: str = "",
+    ) -> StoredToken | None:
+        """The live token by id, or by (provider, user_id), read on the primary with
+        ``audit.event`` written in the same statement if it is found (then
+        ``audit.stored`` is set; the row's resource_id is the token's id). If the row
+        cannot be written there for a reason other than the database's availability or
+        the deadline, the token is read alone and ``audit.stored`` stays False."""
+        ...
+
     async def list_live(
         self,
         query: TokenQuery,
@@ -181,8 +198,14 @@ class OAuthTokenService:
         view: View = View.BASIC,
         consistency_token: str = "",
         deadline: Deadline,
+        audit: AuditedRead | None = None,
     ) -> OAuthToken:
-        """The live token by id, or by (provider, user_id). NotFoundError if none."""
+        """The live token by id, or by (provider, user_id). NotFoundError if none.
+
+        ``audit``, for a FULL read: the audit row, written by the statement that reads
+        the token, on the primary (an audited read needs the primary anyway for its row;
+        one round trip instead of a read and an insert). A token found there is as fresh
+        as any consistency token asks."""
         if token_id:
             if provider or user_id:
                 raise InvalidArgumentError.single("id", "give either id or provider and user_id")
@@ -190,7 +213,15 @@ class OAuthTokenService:
         else:
             validate_identity(provider, user_id)
         min_lsn = self._min_lsn(consistency_token)
-        if token_id:
+        if audit is not None and view is View.FULL:
+            stored = await self._store.fetch_audited(
+                audit,
+                deadline,
+                token_id=row_id if token_id else None,
+                provider=provider,
+                user_id=user_id,
+            )
+        elif token_id:
             stored = await self._store.fetch_by_id(row_id, deadline, min_lsn=min_lsn)
         else:
             stored = await self._store.fetch_by_user(provider, user_id, deadline, min_lsn=min_lsn)

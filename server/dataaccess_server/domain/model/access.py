@@ -96,6 +96,18 @@ class AuditEvent:
     event_id: str = ""
 
 
+@dataclass(slots=True)
+class AuditedRead:
+    """The audit row of a secret read, offered to the read itself: storage may write
+    ``event`` in the statement that reads the secret (one round trip, not two), with the
+    id of what it read as ``resource_id``, and sets ``stored``. Left unstored (the read
+    found nothing, or could not write the row), the row is written after the call as
+    for any audited call."""
+
+    event: AuditEvent
+    stored: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class AuditQuery:
     """Filters of ListAuditEvents; empty strings and None do not filter."""
