@@ -283,6 +283,7 @@ def scraped_value(text: str, name: str, labels: str = "") -> float:
 
 async def test_ingest_counters_in_flight_and_invalidation_lag_are_exported(
     pg_database: str,
+    now: datetime,
 ) -> None:
     settings = server_settings(pg_database)
     app = Application(
@@ -291,7 +292,7 @@ async def test_ingest_counters_in_flight_and_invalidation_lag_are_exported(
     await app.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            logs = [log(n) for n in range(4)]
+            logs = [log(n, now) for n in range(4)]
             batch = logs_pb.BatchInsertRequestLogsRequest(logs=logs)
             await stubs.request_logs(channel).BatchInsertRequestLogs(batch)
             await stubs.request_logs(channel).BatchInsertRequestLogs(batch)  # a resend
