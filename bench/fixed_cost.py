@@ -31,6 +31,7 @@ from bench import hot_path
 from bench.cpu import postmaster_pid
 from bench.ghz import Load, run_ghz
 from bench.harness import ServerProcess, postgres, server
+from bench.rounds import Run, run_rounds
 
 MEASURED = (hot_path.BARE, hot_path.HEALTH, hot_path.VALIDATE)
 PROFILE_SECONDS = 10.0
@@ -42,7 +43,6 @@ def measure(rounds: int, duration: float, profile: Path | None = None) -> str:
     load = Load(
         concurrency=hot_path.CONCURRENCY, connections=hot_path.CONNECTIONS, duration=duration
     )
-    rows: dict[str, list[hot_path.Row]] = {}
     with (
         postgres() as instance,
         server(instance.dsn(), hot_path.SERVER_ENV) as dataaccess,
@@ -54,24 +54,8 @@ def measure(rounds: int, duration: float, profile: Path | None = None) -> str:
         chosen = [
             w for w in hot_path.workloads(seeded, now.date().isoformat()) if w.name in MEASURED
         ]
-        for round_ in range(rounds):
-            for workload in chosen:
-                process = bare if workload.bare else dataaccess
-                run_ghz(
-                    process.target,
-                    workload.call,
-                    replace(load, duration=hot_path.WARMUP_SECONDS),
-                )
-                result = run_ghz(
-                    process.target,
-                    workload.call,
-                    load,
-                    name=workload.name,
-                    server_pid=process.pid,
-                    postgres_pid=postgres_pid,
-                )
-                rows.setdefault(workload.name, []).append(hot_path.Row.of(result, 1))
-            print(f"fixed_cost: round {round_ + 1}/{rounds} done", file=sys.stderr, flush=True)
+        runs = [Run(w.name, w.name, bare if w.bare else dataaccess, w.call, load) for w in chosen]
+        rows = run_rounds(runs, rounds=rounds, postgres_pid=postgres_pid, label="fixed_cost")
         if profile is not None:
             for workload in chosen:
                 _profile(bare if workload.bare else dataaccess, workload, load, profile)

@@ -41,7 +41,7 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,8 +52,9 @@ from google.protobuf import json_format, timestamp_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bench.cpu import postmaster_pid
-from bench.ghz import Call, GhzResult, Load, run_ghz
+from bench.ghz import Call, GhzResult, Load
 from bench.harness import ServerProcess, postgres, server
+from bench.rounds import WARMUP_SECONDS, Row, Run, run_rounds
 from dataaccess.v1 import analytics_pb2, analytics_pb2_grpc
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
@@ -66,7 +67,6 @@ ROUNDS = 3
 DURATION = 15.0
 CONCURRENCY = 16
 CONNECTIONS = 4
-WARMUP_SECONDS = 1.0
 POOL_SIZE = 10
 SERVER_ENV = {"DB_POOL_MIN_CONNS": str(POOL_SIZE), "DB_POOL_MAX_CONNS": str(POOL_SIZE)}
 LOG_DAYS = 7
@@ -120,36 +120,6 @@ class Seeded:
     logs: int
     start: datetime
     end: datetime
-
-
-@dataclass(frozen=True)
-class Row:
-    """One run of one workload, per answer (per call unless a stream)."""
-
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    server_us: float
-    postgres_us: float
-    ghz_us: float
-    other_cores: float
-
-    @classmethod
-    def of(cls, result: GhzResult, per_call: int) -> Row:
-        return cls(
-            result.rps * per_call,
-            result.p50_ms,
-            result.p99_ms,
-            (result.server_cpu_us or 0.0) / per_call,
-            (result.postgres_cpu_us or 0.0) / per_call,
-            result.ghz_cpu_us / per_call,
-            result.other_cores,
-        )
-
-    @property
-    def server_cores(self) -> float:
-        """Cores the server process kept busy: about 1.0 when one process saturates."""
-        return self.server_us * self.rps / 1e6
 
 
 @contextlib.contextmanager
@@ -378,7 +348,6 @@ def measure(rounds: int = ROUNDS, duration: float = DURATION) -> str:
     if rounds < 1 or duration <= 0:
         raise ValueError("rounds must be at least 1 and duration positive")
     load = Load(concurrency=CONCURRENCY, connections=CONNECTIONS, duration=duration)
-    rows: dict[str, list[Row]] = {}
     usage_calls = 0
     with (
         postgres() as instance,
@@ -388,27 +357,26 @@ def measure(rounds: int = ROUNDS, duration: float = DURATION) -> str:
         postgres_pid = postmaster_pid(instance.data_dir)
         now = datetime.now(UTC)
         measured = workloads(seed(dataaccess.target, now), now.date().isoformat())
-        for round_ in range(rounds):
-            for workload in measured:
-                process = bare if workload.bare else dataaccess
-                chosen = workload.load or load
-                warm = run_ghz(
-                    process.target, workload.call, replace(chosen, duration=WARMUP_SECONDS)
-                )
-                result = run_ghz(
-                    process.target,
-                    workload.call,
-                    chosen,
-                    name=workload.name,
-                    server_pid=process.pid,
-                    postgres_pid=postgres_pid,
-                )
-                if workload.name == USAGE:
-                    usage_calls += warm.calls + result.calls
-                rows.setdefault(workload.name, []).append(
-                    Row.of(result, workload.messages_per_call)
-                )
-            print(f"hot_path: round {round_ + 1}/{rounds} done", file=sys.stderr, flush=True)
+        runs = [
+            Run(
+                w.name,
+                w.name,
+                bare if w.bare else dataaccess,
+                w.call,
+                w.load or load,
+                w.messages_per_call,
+            )
+            for w in measured
+        ]
+
+        def count_usage(run: Run[str], warm: GhzResult, result: GhzResult) -> None:
+            nonlocal usage_calls
+            if run.key == USAGE:
+                usage_calls += warm.calls + result.calls
+
+        rows = run_rounds(
+            runs, rounds=rounds, postgres_pid=postgres_pid, label="hot_path", on_run=count_usage
+        )
         _check_usage(instance.dsn(), usage_calls)
     return report(rows, rounds, load)
 

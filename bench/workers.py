@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import sys
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from bench.cpu import postmaster_pid
-from bench.ghz import Load, run_ghz
+from bench.ghz import Load
 from bench.harness import postgres, server
 from bench.hot_path import (
     HEALTH,
@@ -39,11 +37,10 @@ from bench.hot_path import (
     SERVER_ENV,
     USAGE,
     VALIDATE,
-    WARMUP_SECONDS,
-    Row,
     seed,
     workloads,
 )
+from bench.rounds import WARMUP_SECONDS, Row, Run, run_rounds
 from dataaccess_server.domain.crypto import Keyring
 
 ROUNDS = 3
@@ -63,7 +60,6 @@ def measure(rounds: int = ROUNDS, duration: float = DURATION) -> str:
     if rounds < 1 or duration <= 0:
         raise ValueError("rounds must be at least 1 and duration positive")
     load = Load(concurrency=CONCURRENCY, connections=CONNECTIONS, duration=duration)
-    rows: dict[tuple[str, int], list[Row]] = {}
     # One keyring for both: the token seeded through one is read through the other.
     env = {**SERVER_ENV, "DATAACCESS_ENCRYPTION_KEYS": Keyring.generate("bench").serialize()}
     with (
@@ -78,20 +74,12 @@ def measure(rounds: int = ROUNDS, duration: float = DURATION) -> str:
             for w in workloads(seed(one.target, now), now.date().isoformat())
             if w.name in MEASURED
         ]
-        for round_ in range(rounds):
-            for workload in chosen:
-                for count, process in zip(WORKER_COUNTS, (one, two), strict=True):
-                    run_ghz(process.target, workload.call, replace(load, duration=WARMUP_SECONDS))
-                    result = run_ghz(
-                        process.target,
-                        workload.call,
-                        load,
-                        name=f"{workload.name}, {count} worker(s)",
-                        server_pid=process.pid,
-                        postgres_pid=postgres_pid,
-                    )
-                    rows.setdefault((workload.name, count), []).append(Row.of(result, 1))
-            print(f"workers: round {round_ + 1}/{rounds} done", file=sys.stderr, flush=True)
+        runs = [
+            Run((w.name, count), f"{w.name}, {count} worker(s)", process, w.call, load)
+            for w in chosen
+            for count, process in zip(WORKER_COUNTS, (one, two), strict=True)
+        ]
+        rows = run_rounds(runs, rounds=rounds, postgres_pid=postgres_pid, label="workers")
     return report(rows, rounds, load)
 
 

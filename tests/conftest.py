@@ -17,6 +17,7 @@ import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -153,6 +154,23 @@ def pg_template(pg_primary: PostgresInstance) -> str:
     """Name of the template database, created and prepared once per session."""
     create_template(pg_primary)
     return TEMPLATE_DATABASE
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The UTC time (whole seconds) when the test starts, one value for the test and all
+    its fixtures: logs made from it are the same logs when a test sends them twice.
+
+    Asked per test, never at import: a suite that runs past midnight would otherwise test
+    yesterday's dates against a server whose today has moved on (its retention window,
+    its partitions, its usage day)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def today(now: datetime) -> date:
+    """``now``'s UTC date."""
+    return now.date()
 
 
 @pytest.fixture

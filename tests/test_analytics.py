@@ -9,7 +9,7 @@ import asyncio
 import math
 import random
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -33,10 +33,22 @@ from tests.harness.waiting import wait_until
 if TYPE_CHECKING:
     from dataaccess.v1.analytics_pb2_grpc import AnalyticsServiceAsyncStub
 
-TODAY = datetime.now(UTC).date()
-# The logs' first day: whole days in the past, so no log is in the future.
-BASE = datetime.combine(TODAY - timedelta(days=8), time(), UTC)
+# A fixed instant for requests refused before any date matters.
+ANY_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 LOG_DAYS = 4
+
+
+def first_log_day(today: date) -> datetime:
+    """The logs' first day: whole days in the past, so no log is in the future."""
+    return datetime.combine(today - timedelta(days=8), time(), UTC)
+
+
+@pytest.fixture
+def base(today: date) -> datetime:
+    """``first_log_day`` of the test's ``today``: its data and its queries agree."""
+    return first_log_day(today)
+
+
 PROVIDERS = {"claude": ["opus", "sonnet", "haiku"], "gemini": ["pro", "flash"], "codex": ["gpt"]}
 STATUSES = [200] * 14 + [201, 400, 404, 429, 500, 502, 0]
 # The documented bound: within a factor of sqrt(1.1) of the exact value, or 1 ms.
@@ -60,13 +72,13 @@ def latency(rng: random.Random) -> int:
     return int(rng.lognormvariate(math.log(800), 1.0))
 
 
-def generated_logs(count: int, seed: int = 7) -> list[logs_pb.RequestLog]:
+def generated_logs(base: datetime, count: int, seed: int = 7) -> list[logs_pb.RequestLog]:
     rng = random.Random(seed)
     pairs = [(p, m) for p, models in PROVIDERS.items() for m in models]
     logs = []
     for n in range(count):
         provider, model = rng.choice(pairs)
-        when = BASE + timedelta(seconds=rng.randrange(LOG_DAYS * 86_400))
+        when = base + timedelta(seconds=rng.randrange(LOG_DAYS * 86_400))
         logs.append(
             logs_pb.RequestLog(
                 request_id=f"req-{n}",
@@ -83,7 +95,7 @@ def generated_logs(count: int, seed: int = 7) -> list[logs_pb.RequestLog]:
     return logs
 
 
-def generated_usage(count: int, seed: int = 11) -> list[usage_pb2.UsageRecord]:
+def generated_usage(today: date, count: int, seed: int = 11) -> list[usage_pb2.UsageRecord]:
     rng = random.Random(seed)
     pairs = [(p, m) for p, models in PROVIDERS.items() for m in models]
     records = []
@@ -96,7 +108,7 @@ def generated_usage(count: int, seed: int = 11) -> list[usage_pb2.UsageRecord]:
                 provider=provider,
                 model=model,
                 auth_id=f"auth-{rng.randrange(40)}",
-                date=(TODAY - timedelta(days=rng.randrange(12))).isoformat(),
+                date=(today - timedelta(days=rng.randrange(12))).isoformat(),
                 request_count=requests,
                 input_tokens=rng.randrange(100_000),
                 output_tokens=rng.randrange(50_000),
@@ -109,17 +121,21 @@ def generated_usage(count: int, seed: int = 11) -> list[usage_pb2.UsageRecord]:
     return records
 
 
-async def load(channel: grpc.aio.Channel, *, logs: int = 6000, usage: int = 3000) -> None:
+async def load(
+    channel: grpc.aio.Channel, today: date, *, logs: int = 6000, usage: int = 3000
+) -> None:
     log_stub = stubs.request_logs(channel)
     # In time order, so that each batch touches few days (DATAACCESS_MAX_BATCH_DAYS).
-    sent = sorted(generated_logs(logs), key=lambda log: log.request_time.ToNanoseconds())
+    sent = sorted(
+        generated_logs(first_log_day(today), logs), key=lambda log: log.request_time.ToNanoseconds()
+    )
     for first in range(0, len(sent), 1000):
         reply = await log_stub.BatchInsertRequestLogs(
             logs_pb.BatchInsertRequestLogsRequest(logs=sent[first : first + 1000])
         )
         assert reply.inserted == len(sent[first : first + 1000])
     usage_stub = stubs.usage(channel)
-    records = generated_usage(usage)
+    records = generated_usage(today, usage)
     for first in range(0, len(records), 1000):
         await usage_stub.BatchUpsertUsage(
             usage_pb2.BatchUpsertUsageRequest(records=records[first : first + 1000])
@@ -149,11 +165,12 @@ async def loaded(
     server: Application,
     channel: grpc.aio.Channel,
     pg_database: str,
+    today: date,
 ) -> str:
     """The test's database after ``load``: every answer must equal plain SQL over the
     raw tables with the logs' rollup deltas unfolded (as right after ingestion) and
     after the fold."""
-    await load(channel)
+    await load(channel, today)
     assert server.rollup_fold is not None
     if request.param == "deltas folded":
         assert await server.rollup_fold.fold_all() > 0
@@ -199,9 +216,9 @@ def totals(message: pb.UsageTotals) -> tuple[int, ...]:
     [{}, {"provider": "claude"}, {"provider": "claude", "model": "opus"}, {"auth_id": "auth-3"}],
 )
 async def test_usage_summary_equals_sql_over_usage_stats(
-    analytics_stub: AnalyticsServiceAsyncStub, loaded: str, filters: dict[str, str]
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str, filters: dict[str, str], today: date
 ) -> None:
-    start, end = TODAY - timedelta(days=9), TODAY - timedelta(days=3)
+    start, end = today - timedelta(days=9), today - timedelta(days=3)
     reply = await analytics_stub.GetUsageSummary(
         pb.GetUsageSummaryRequest(start_date=start.isoformat(), end_date=end.isoformat(), **filters)
     )
@@ -239,8 +256,9 @@ async def test_top_auths_equal_sql_over_usage_stats(
     column: str,
     limit: int,
     filters: dict[str, str],
+    today: date,
 ) -> None:
-    start, end = TODAY - timedelta(days=6), TODAY
+    start, end = today - timedelta(days=6), today
     reply = await analytics_stub.GetTopAuthsByUsage(
         pb.GetTopAuthsByUsageRequest(
             start_date=start.isoformat(),
@@ -276,9 +294,10 @@ async def test_error_rates_equal_sql_over_the_raw_logs_of_the_widened_range(
     loaded: str,
     min_requests: int,
     filters: dict[str, str],
+    base: datetime,
 ) -> None:
-    asked_start = BASE + timedelta(hours=5, minutes=17)
-    asked_end = BASE + timedelta(days=2, hours=7, seconds=1)
+    asked_start = base + timedelta(hours=5, minutes=17)
+    asked_end = base + timedelta(days=2, hours=7, seconds=1)
     reply = await analytics_stub.GetErrorRates(
         pb.GetErrorRatesRequest(
             start_time=stamp(asked_start),
@@ -287,7 +306,7 @@ async def test_error_rates_equal_sql_over_the_raw_logs_of_the_widened_range(
             **filters,
         )
     )
-    start, end = BASE + timedelta(hours=5), BASE + timedelta(days=2, hours=8)
+    start, end = base + timedelta(hours=5), base + timedelta(days=2, hours=8)
     assert reply.start_time.ToDatetime(UTC) == start
     assert reply.end_time.ToDatetime(UTC) == end
     where = "".join(f" AND {name} = %({name})s" for name in filters)
@@ -348,16 +367,16 @@ def within_bound(estimate: float, exact: int) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("by_provider", "by_model", "start", "end"),
+    ("by_provider", "by_model", "start_from_base", "end_from_base"),
     [
         # Partial days at both edges and whole days between: daily and hourly histograms.
-        (True, True, BASE + timedelta(hours=13), BASE + timedelta(days=3, hours=2)),
-        (True, False, BASE, BASE + timedelta(days=LOG_DAYS)),  # whole days only
-        (False, False, BASE + timedelta(hours=3), BASE + timedelta(hours=20)),  # hours only
-        (False, True, BASE - timedelta(days=1), BASE + timedelta(days=9)),
+        (True, True, timedelta(hours=13), timedelta(days=3, hours=2)),
+        (True, False, timedelta(0), timedelta(days=LOG_DAYS)),  # whole days only
+        (False, False, timedelta(hours=3), timedelta(hours=20)),  # hours only
+        (False, True, timedelta(days=-1), timedelta(days=9)),
         # More than half of each edge day inside: the day minus its hours outside.
-        (True, True, BASE + timedelta(hours=3), BASE + timedelta(days=2, hours=20)),
-        (False, True, BASE + timedelta(days=1, hours=2), BASE + timedelta(days=1, hours=22)),
+        (True, True, timedelta(hours=3), timedelta(days=2, hours=20)),
+        (False, True, timedelta(days=1, hours=2), timedelta(days=1, hours=22)),
     ],
 )
 async def test_latency_percentiles_are_within_the_bound_of_sql_percentile_disc(
@@ -365,9 +384,11 @@ async def test_latency_percentiles_are_within_the_bound_of_sql_percentile_disc(
     loaded: str,
     by_provider: bool,
     by_model: bool,
-    start: datetime,
-    end: datetime,
+    start_from_base: timedelta,
+    end_from_base: timedelta,
+    base: datetime,
 ) -> None:
+    start, end = base + start_from_base, base + end_from_base
     reply = await analytics_stub.GetLatencyPercentiles(
         pb.GetLatencyPercentilesRequest(
             start_time=stamp(start),
@@ -404,9 +425,9 @@ async def test_latency_percentiles_are_within_the_bound_of_sql_percentile_disc(
 
 
 async def test_latency_percentiles_default_to_50_95_99_and_filter(
-    analytics_stub: AnalyticsServiceAsyncStub, loaded: str
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str, base: datetime
 ) -> None:
-    start, end = BASE, BASE + timedelta(days=LOG_DAYS)
+    start, end = base, base + timedelta(days=LOG_DAYS)
     reply = await analytics_stub.GetLatencyPercentiles(
         pb.GetLatencyPercentilesRequest(
             start_time=stamp(start), end_time=stamp(end), provider="gemini", group_by_model=True
@@ -429,7 +450,7 @@ async def test_latency_percentiles_default_to_50_95_99_and_filter(
 
 
 async def test_a_histogram_that_misses_requests_is_data_loss(
-    analytics_stub: AnalyticsServiceAsyncStub, loaded: str
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str, base: datetime
 ) -> None:
     # The daily histogram of one day lost (as if written by a server older than it):
     # the percentiles would silently leave that day out, so the call refuses. The
@@ -438,10 +459,10 @@ async def test_a_histogram_that_misses_requests_is_data_loss(
         conn.execute(FOLD_DELTAS, {"limit": 10**9})
         conn.execute(
             "DELETE FROM request_log_latency_daily WHERE day = %s",
-            ((BASE + timedelta(days=1)).date(),),
+            ((base + timedelta(days=1)).date(),),
         )
     request = pb.GetLatencyPercentilesRequest(
-        start_time=stamp(BASE), end_time=stamp(BASE + timedelta(days=LOG_DAYS))
+        start_time=stamp(base), end_time=stamp(base + timedelta(days=LOG_DAYS))
     )
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await analytics_stub.GetLatencyPercentiles(request)
@@ -462,20 +483,20 @@ GROUP BY t ORDER BY t
 
 
 @pytest.mark.parametrize(
-    ("granularity", "step", "asked", "used", "filters"),
+    ("granularity", "step", "asked_from_base", "used_from_base", "filters"),
     [
         (
             pb.GRANULARITY_HOUR,
             timedelta(hours=1),
-            (BASE - timedelta(hours=2, minutes=30), BASE + timedelta(days=1, hours=6)),
-            (BASE - timedelta(hours=3), BASE + timedelta(days=1, hours=6)),
+            (-timedelta(hours=2, minutes=30), timedelta(days=1, hours=6)),
+            (-timedelta(hours=3), timedelta(days=1, hours=6)),
             {},
         ),
         (
             pb.GRANULARITY_DAY,
             timedelta(days=1),
-            (BASE - timedelta(days=2, hours=1), BASE + timedelta(days=LOG_DAYS, minutes=1)),
-            (BASE - timedelta(days=3), BASE + timedelta(days=LOG_DAYS + 1)),
+            (-timedelta(days=2, hours=1), timedelta(days=LOG_DAYS, minutes=1)),
+            (-timedelta(days=3), timedelta(days=LOG_DAYS + 1)),
             {"provider": "claude"},
         ),
     ],
@@ -485,10 +506,13 @@ async def test_time_series_equals_sql_with_every_bucket_present(
     loaded: str,
     granularity: int,
     step: timedelta,
-    asked: tuple[datetime, datetime],
-    used: tuple[datetime, datetime],
+    asked_from_base: tuple[timedelta, timedelta],
+    used_from_base: tuple[timedelta, timedelta],
     filters: dict[str, str],
+    base: datetime,
 ) -> None:
+    asked = (base + asked_from_base[0], base + asked_from_base[1])
+    used = (base + used_from_base[0], base + used_from_base[1])
     reply = await analytics_stub.GetUsageTimeSeries(
         pb.GetUsageTimeSeriesRequest(
             start_time=stamp(asked[0]),
@@ -518,10 +542,10 @@ async def test_time_series_equals_sql_with_every_bucket_present(
 
 
 async def test_empty_ranges_answer_with_zeros_not_errors(
-    analytics_stub: AnalyticsServiceAsyncStub, loaded: str
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str, today: date, base: datetime
 ) -> None:
-    old_day = (TODAY - timedelta(days=300)).isoformat()
-    start, end = BASE - timedelta(days=200), BASE - timedelta(days=199)
+    old_day = (today - timedelta(days=300)).isoformat()
+    start, end = base - timedelta(days=200), base - timedelta(days=199)
     summary = await analytics_stub.GetUsageSummary(
         pb.GetUsageSummaryRequest(start_date=old_day, end_date=old_day)
     )
@@ -533,7 +557,7 @@ async def test_empty_ranges_answer_with_zeros_not_errors(
     assert list(top.auths) == []
     nobody = await analytics_stub.GetUsageSummary(
         pb.GetUsageSummaryRequest(
-            start_date=TODAY.isoformat(), end_date=TODAY.isoformat(), auth_id="nobody"
+            start_date=today.isoformat(), end_date=today.isoformat(), auth_id="nobody"
         )
     )
     assert list(nobody.rows) == []
@@ -598,37 +622,47 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], str, str]] = [
         "order_by",
         "known",
     ),
-    ("GetErrorRates", time_request(BASE, None), "end_time", "required"),
-    ("GetErrorRates", time_request(BASE, BASE), "end_time", "after start_time"),
-    ("GetErrorRates", time_request(BASE, BASE + timedelta(days=367)), "end_time", "366 days"),
+    ("GetErrorRates", time_request(ANY_TIME, None), "end_time", "required"),
+    ("GetErrorRates", time_request(ANY_TIME, ANY_TIME), "end_time", "after start_time"),
     (
         "GetErrorRates",
-        time_request(BASE, BASE + timedelta(hours=1), min_requests=-1),
+        time_request(ANY_TIME, ANY_TIME + timedelta(days=367)),
+        "end_time",
+        "366 days",
+    ),
+    (
+        "GetErrorRates",
+        time_request(ANY_TIME, ANY_TIME + timedelta(hours=1), min_requests=-1),
         "min_requests",
         "at least 0",
     ),
     (
         "GetLatencyPercentiles",
-        time_request(BASE, BASE + timedelta(hours=1), percentiles=[50, 0]),
+        time_request(ANY_TIME, ANY_TIME + timedelta(hours=1), percentiles=[50, 0]),
         "percentiles[1]",
         "greater than 0",
     ),
     (
         "GetLatencyPercentiles",
-        time_request(BASE, BASE + timedelta(hours=1), percentiles=[100.5]),
+        time_request(ANY_TIME, ANY_TIME + timedelta(hours=1), percentiles=[100.5]),
         "percentiles[0]",
         "at most 100",
     ),
     (
         "GetLatencyPercentiles",
-        time_request(BASE, BASE + timedelta(hours=1), percentiles=[50] * 21),
+        time_request(ANY_TIME, ANY_TIME + timedelta(hours=1), percentiles=[50] * 21),
         "percentiles",
         "at most 20",
     ),
-    ("GetUsageTimeSeries", time_request(BASE, BASE + timedelta(hours=1)), "granularity", "HOUR"),
     (
         "GetUsageTimeSeries",
-        time_request(BASE, BASE + timedelta(days=300), granularity=pb.GRANULARITY_HOUR),
+        time_request(ANY_TIME, ANY_TIME + timedelta(hours=1)),
+        "granularity",
+        "HOUR",
+    ),
+    (
+        "GetUsageTimeSeries",
+        time_request(ANY_TIME, ANY_TIME + timedelta(days=300), granularity=pb.GRANULARITY_HOUR),
         "granularity",
         "7200 points",
     ),
@@ -657,7 +691,7 @@ async def test_bad_ranges_are_invalid_argument_naming_the_field(
 
 
 async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_primary(
-    pg_instance_factory: InstanceFactory,
+    pg_instance_factory: InstanceFactory, base: datetime
 ) -> None:
     primary = pg_instance_factory()
     await Migrator(primary.dsn()).up()
@@ -672,8 +706,8 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
             stub = stubs.analytics(channel)
             logs = stubs.request_logs(channel)
             window = pb.GetUsageTimeSeriesRequest(
-                start_time=stamp(BASE),
-                end_time=stamp(BASE + timedelta(days=1)),
+                start_time=stamp(base),
+                end_time=stamp(base + timedelta(days=1)),
                 granularity=pb.GRANULARITY_DAY,
             )
 
@@ -684,9 +718,9 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
             async def seen(expected: int) -> bool:
                 return await requests_seen() == expected
 
-            first = generated_logs(100)
+            first = generated_logs(base, 100)
             for log in first:
-                log.request_time.FromDatetime(BASE + timedelta(hours=1))
+                log.request_time.FromDatetime(base + timedelta(hours=1))
             await logs.BatchInsertRequestLogs(logs_pb.BatchInsertRequestLogsRequest(logs=first))
             await wait_until(lambda: seen(100), what="100 requests in the time series")
 
@@ -711,7 +745,7 @@ async def test_analytics_runs_on_the_replica_and_keeps_answering_without_the_pri
             assert await requests_seen() == 200
             summary = await stub.GetErrorRates(
                 pb.GetErrorRatesRequest(
-                    start_time=stamp(BASE), end_time=stamp(BASE + timedelta(days=1))
+                    start_time=stamp(base), end_time=stamp(base + timedelta(days=1))
                 )
             )
             assert sum(rate.requests for rate in summary.rates) == 200

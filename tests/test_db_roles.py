@@ -39,9 +39,11 @@ from tests.harness import stubs
 from tests.harness.server import clean_environment, run_cli, server_settings
 
 PACKAGE = "dataaccess.v1"
-TODAY = datetime.now(UTC).date()
-# Well before today: no server creates its partition ahead of time.
-NEW_DAY = TODAY - timedelta(days=10)
+
+
+def new_day(today: date) -> date:
+    """Well before today: no server creates its partition ahead of time."""
+    return today - timedelta(days=10)
 
 
 @dataclass(frozen=True)
@@ -183,8 +185,9 @@ class Caller:
         return [answer async for answer in stream]
 
 
-async def call_every_rpc(call: Caller) -> None:
-    """One valid, minimal call of every RPC, each checked for what it should answer."""
+async def call_every_rpc(call: Caller, new_day: date) -> None:
+    """One valid, minimal call of every RPC, each checked for what it should answer;
+    usage and logs are of ``new_day``."""
     tokens = "OAuthTokenService"
     upserted = await call(
         tokens,
@@ -271,7 +274,7 @@ async def call_every_rpc(call: Caller) -> None:
 
     usage = "UsageService"
     record = usage_pb2.UsageRecord(
-        provider="anthropic", model="m", auth_id="a1", date=NEW_DAY.isoformat(), request_count=1
+        provider="anthropic", model="m", auth_id="a1", date=new_day.isoformat(), request_count=1
     )
     await call(usage, "UpsertUsage", usage_pb2.UpsertUsageRequest(record=record, request_id="u1"))
     batch = await call(
@@ -298,12 +301,12 @@ async def call_every_rpc(call: Caller) -> None:
     inserted = await call(
         logs,
         "BatchInsertRequestLogs",
-        logs_pb2.BatchInsertRequestLogsRequest(logs=[log("l1", NEW_DAY)]),
+        logs_pb2.BatchInsertRequestLogsRequest(logs=[log("l1", new_day)]),
     )
     assert inserted.inserted == 1
 
     async def chunks() -> AsyncIterator[logs_pb2.StreamRequestLogsRequest]:
-        yield logs_pb2.StreamRequestLogsRequest(logs=[log("l2", NEW_DAY + timedelta(days=1))])
+        yield logs_pb2.StreamRequestLogsRequest(logs=[log("l2", new_day + timedelta(days=1))])
 
     streamed = await call(logs, "StreamRequestLogs", chunks())
     assert streamed.inserted == 1
@@ -311,8 +314,8 @@ async def call_every_rpc(call: Caller) -> None:
     assert sorted(entry.request_id for entry in listed_logs.logs) == ["l1", "l2"]
 
     analytics = "AnalyticsService"
-    day = NEW_DAY.isoformat()
-    start, end = at(NEW_DAY, 0), at(NEW_DAY + timedelta(days=2), 0)
+    day = new_day.isoformat()
+    start, end = at(new_day, 0), at(new_day + timedelta(days=2), 0)
     summary = await call(
         analytics,
         "GetUsageSummary",
@@ -419,13 +422,15 @@ def every_api_method() -> set[str]:
     }
 
 
-async def test_every_rpc_works_as_the_dml_only_role(roles: Roles, app_channel: aio.Channel) -> None:
+async def test_every_rpc_works_as_the_dml_only_role(
+    roles: Roles, app_channel: aio.Channel, today: date
+) -> None:
     call = Caller(app_channel)
-    await call_every_rpc(call)
+    await call_every_rpc(call, new_day(today))
     assert call.called == every_api_method()  # a new RPC must be added to call_every_rpc
     # The new days' partitions were made by the owner's function, not by the server.
-    assert partition_owner(roles, NEW_DAY) == roles.owner
-    assert partition_owner(roles, NEW_DAY + timedelta(days=1)) == roles.owner
+    assert partition_owner(roles, new_day(today)) == roles.owner
+    assert partition_owner(roles, new_day(today) + timedelta(days=1)) == roles.owner
     # It owns nothing but its session's temporary staging table.
     owned = roles.execute(
         roles.superuser_dsn,
@@ -453,12 +458,12 @@ def test_the_dml_only_role_cannot_create_tables_or_call_the_functions_unchecked(
 
 
 async def test_a_revoked_grant_is_failed_precondition_naming_the_role(
-    roles: Roles, app_channel: aio.Channel
+    roles: Roles, app_channel: aio.Channel, today: date
 ) -> None:
     await asyncio.to_thread(
         roles.execute, roles.owner_dsn, f"REVOKE INSERT ON usage_stats FROM {roles.app}"
     )
-    record = usage_pb2.UsageRecord(provider="p", model="m", auth_id="a", date=TODAY.isoformat())
+    record = usage_pb2.UsageRecord(provider="p", model="m", auth_id="a", date=today.isoformat())
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stubs.usage(app_channel).UpsertUsage(
             usage_pb2.UpsertUsageRequest(record=record, request_id="r"), timeout=10
@@ -532,9 +537,9 @@ def test_serve_that_cannot_read_the_applied_migrations_exits_2_naming_the_role(
 
 
 async def test_cleanup_drops_old_partitions_as_the_dml_only_role(
-    roles: Roles, app_channel: aio.Channel
+    roles: Roles, app_channel: aio.Channel, today: date
 ) -> None:
-    old_day = TODAY - timedelta(days=25)
+    old_day = today - timedelta(days=25)
     reply = await stubs.request_logs(app_channel).BatchInsertRequestLogs(
         logs_pb2.BatchInsertRequestLogsRequest(
             logs=[
@@ -556,7 +561,7 @@ async def test_cleanup_drops_old_partitions_as_the_dml_only_role(
     assert f"dropped partition request_logs_p{old_day:%Y%m%d}" in result.stdout
     assert "dropped 1 partition(s)" in result.stdout
     assert await asyncio.to_thread(partition_owner, roles, old_day) is None
-    assert partition_owner(roles, TODAY) == roles.owner  # today's stays
+    assert partition_owner(roles, today) == roles.owner  # today's stays
 
 
 def test_migrate_with_a_role_that_does_not_exist_fails_with_one_line(roles: Roles) -> None:

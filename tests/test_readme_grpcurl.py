@@ -22,7 +22,10 @@ Each command is rewritten for the test's servers, and only so:
   placeholder this test does not know how to fill.
 
 The data the commands read is the README's own ``$ dataaccess seed`` command's (run on
-the test's database first), plus a key and a token the examples name.
+the test's database first), plus a key and a token the examples name. The README's dates
+are shell variables, set by its one ``$ START=$(date ...) ...`` line relative to today:
+the test has bash run that line when a test runs (never at import: a suite past midnight
+would ask for yesterday's week) and puts the values in the seed's and the commands' words.
 
 Health-only listeners (``DATAACCESS_HEALTH_LISTEN``) are the main port here: they serve
 the same health state (test_tls.py covers the listener itself).
@@ -36,7 +39,7 @@ import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -60,10 +63,13 @@ API_KEY_PLACEHOLDER = re.compile(r"dak_[^\s\"']*…")
 CERTIFICATE_ROLES = {"gateway.crt": "proxy"}
 SHOWN_FIELD = re.compile(r'"(\w+)"\s*:')
 SHOWN_ENUM = re.compile(r'"(\w+)"\s*:\s*"([A-Z][A-Z0-9_]+)"')
-# The README's analytics examples ask for 2026-11-15..22: its own `dataaccess seed`
-# command seeds that week, and the servers keep logs of that long ago (the default
-# retention would refuse them).
+# For a seed of fixed days (test_seed.py): the servers keep logs of that long ago (the
+# default retention would refuse them). The README's own week is recent: it needs none.
 LONG_RETENTION_DAYS = 36_500
+# The line that sets the dates: ``$ START=$(date ...) END=... TODAY=...``.
+VARIABLES_LINE = re.compile(r"^\$ START=")
+SET_VARIABLE = re.compile(r"(?:^|\s)([A-Z_]+)=")
+USED_VARIABLE = re.compile(r"\$\{?([A-Z_]+)\}?")
 
 
 @dataclass(frozen=True)
@@ -127,16 +133,45 @@ def readme_seed_arguments(text: str) -> list[str]:
     return found[0]
 
 
+def readme_variables(text: str) -> dict[str, str]:
+    """What the README's line of dates (``$ START=...``) sets, as bash sets it now."""
+    lines = [line[2:] for line in text.splitlines() if VARIABLES_LINE.match(line)]
+    assert len(lines) == 1, f"README.md sets START on {len(lines)} lines, not 1"
+    names = SET_VARIABLE.findall(lines[0])
+    script = lines[0] + "; printf '%s\\n' " + " ".join(f'"${name}"' for name in names)
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=10, check=True
+    )
+    values = result.stdout.splitlines()
+    assert len(values) == len(names), (lines[0], result.stdout, result.stderr)
+    assert all(values), (lines[0], result.stdout, result.stderr)
+    return dict(zip(names, values, strict=True))
+
+
+def expand(words: Iterable[str], variables: dict[str, str]) -> list[str]:
+    """``words`` with each ``$NAME`` / ``${NAME}`` replaced by its value."""
+
+    def value(match: re.Match[str]) -> str:
+        assert match.group(1) in variables, f"README.md uses ${match.group(1)} unset"
+        return variables[match.group(1)]
+
+    return [USED_VARIABLE.sub(value, word) for word in words]
+
+
 COMMANDS = readme_grpcurl_commands(README.read_text())
 SEED_ARGUMENTS = readme_seed_arguments(README.read_text())
 
 
+def readme_seed_argv() -> list[str]:
+    """The README's `dataaccess seed` arguments, its variables set as of now."""
+    return expand(SEED_ARGUMENTS, readme_variables(README.read_text()))
+
+
 def run_readme_seed(dsn: str) -> subprocess.CompletedProcess[str]:
-    """The README's `dataaccess seed` on ``dsn`` (its API keys are on stdout, on purpose)."""
-    env = clean_environment(
-        DATABASE_URL=dsn, DB_MIGRATE_URL=dsn, DB_LOG_RETENTION_DAYS=str(LONG_RETENTION_DAYS)
-    )
-    return run_cli(*SEED_ARGUMENTS, env=env, prints_secret=True)
+    """The README's `dataaccess seed` on ``dsn`` (its API keys are on stdout, on purpose),
+    with the service's default retention: the README's week is within it."""
+    env = clean_environment(DATABASE_URL=dsn, DB_MIGRATE_URL=dsn)
+    return run_cli(*readme_seed_argv(), env=env, prints_secret=True)
 
 
 def grpcurl() -> str:
@@ -157,7 +192,7 @@ def rewrite(command: ReadmeCommand, target: str, tokens: dict[str, str], api_key
     holds a bearer credential per role."""
     argv = [grpcurl(), "-plaintext"]
     token = tokens["proxy"]
-    words = iter(command.argv[1:])
+    words = iter(expand(command.argv[1:], readme_variables(README.read_text())))
     addressed = False
     for word in words:
         if word in TLS_FLAGS:
@@ -233,7 +268,7 @@ async def _seed(auth_target: str, proxy: str, admin: str) -> str:
 async def live(pg_database: str) -> AsyncIterator[LiveServers]:
     seeded = await asyncio.to_thread(run_readme_seed, pg_database)
     assert seeded.returncode == 0, seeded.stderr
-    settings = replace(server_settings(pg_database), log_retention_days=LONG_RETENTION_DAYS)
+    settings = server_settings(pg_database)
     open_app = Application(replace(settings, auth="none"))
     auth_app = Application(replace(settings, auth="on"))
     try:

@@ -49,7 +49,7 @@ def noon(day: date) -> datetime:
 
 
 def untimed(n: int) -> pb.RequestLog:
-    message = log(n)
+    message = log(n, datetime.now(UTC))
     message.ClearField("request_time")
     return message
 
@@ -62,9 +62,9 @@ async def refused(call: object) -> grpc.aio.AioRpcError:
 
 
 async def test_a_batch_resent_after_a_lost_response_stores_each_log_once(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
-    timed = pb.BatchInsertRequestLogsRequest(logs=[log(n) for n in range(100)])
+    timed = pb.BatchInsertRequestLogsRequest(logs=[log(n, now) for n in range(100)])
     # The first answer is "lost": the client ignores it and sends the batch again.
     await request_logs_stub.BatchInsertRequestLogs(timed)
     again = await request_logs_stub.BatchInsertRequestLogs(timed)
@@ -81,7 +81,7 @@ async def test_a_batch_resent_after_a_lost_response_stores_each_log_once(
 
 
 async def test_a_stream_resent_after_a_lost_response_stores_each_log_once(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
     def send(messages: list[list[pb.RequestLog]]) -> object:
         async def requests() -> AsyncIterator[pb.StreamRequestLogsRequest]:
@@ -90,7 +90,7 @@ async def test_a_stream_resent_after_a_lost_response_stores_each_log_once(
 
         return request_logs_stub.StreamRequestLogs(requests())
 
-    timed = [[log(m * 700 + n) for n in range(700)] for m in range(3)]  # two chunks
+    timed = [[log(m * 700 + n, now) for n in range(700)] for m in range(3)]  # two chunks
     await send(timed)  # type: ignore[misc]
     again = await send(timed)  # type: ignore[misc]
     assert (again.inserted, again.duplicates, again.messages) == (0, 2100, 3)
@@ -123,12 +123,13 @@ async def test_a_resend_after_the_server_committed_and_the_answer_was_lost_store
     request_logs_stub: RequestLogServiceAsyncStub,
     pg_database: str,
     kind: str,
+    now: datetime,
 ) -> None:
     # Literally what AC3 describes: the server commits, its answer never arrives (the
     # proxy drops it), the client times out and sends the same logs again on a new
     # connection. Small messages: they fit in HTTP/2's first window, so the request
     # needs nothing back from the server to be sent whole.
-    logs = [log(n) for n in range(20)]
+    logs = [log(n, now) for n in range(20)]
 
     def send(stub: RequestLogServiceAsyncStub, timeout: float) -> Awaitable[Any]:
         if kind == "batch":

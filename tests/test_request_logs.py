@@ -32,7 +32,6 @@ from tests.harness.waiting import wait_until
 if TYPE_CHECKING:
     from dataaccess.v1.request_logs_pb2_grpc import RequestLogServiceAsyncStub
 
-NOW = datetime.now(UTC).replace(microsecond=0)
 # The full volume of the acceptance test; DATAACCESS_TEST_LOG_ROWS lowers it for quick runs.
 VOLUME = int(os.environ.get("DATAACCESS_TEST_LOG_ROWS", "1000000"))
 
@@ -43,7 +42,8 @@ def stamp(when: datetime) -> timestamp_pb2.Timestamp:
     return value
 
 
-def log(n: int, when: datetime = NOW, **fields: Any) -> pb.RequestLog:
+def log(n: int, when: datetime, **fields: Any) -> pb.RequestLog:
+    """Log ``n`` of a test's data, at ``when`` (the test's ``now``, or a time from it)."""
     values: dict[str, Any] = {
         "request_id": f"req-{n}",
         "request_time": stamp(when),
@@ -102,15 +102,15 @@ def assert_rollups_match_raw(dsn: str, suffix: str = "_all") -> None:
 
 
 async def test_a_resent_batch_stores_nothing_new_and_rollups_match(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
-    batch = pb.BatchInsertRequestLogsRequest(logs=[log(n) for n in range(1000)])
+    batch = pb.BatchInsertRequestLogsRequest(logs=[log(n, now) for n in range(1000)])
     first = await request_logs_stub.BatchInsertRequestLogs(batch)
     assert (first.inserted, first.duplicates) == (1000, 0)
     again = await request_logs_stub.BatchInsertRequestLogs(batch)
     assert (again.inserted, again.duplicates) == (0, 1000)
     inside = await request_logs_stub.BatchInsertRequestLogs(
-        pb.BatchInsertRequestLogsRequest(logs=[log(5000), log(5000), log(1)])
+        pb.BatchInsertRequestLogsRequest(logs=[log(5000, now), log(5000, now), log(1, now)])
     )
     assert (inside.inserted, inside.duplicates) == (1, 2)
     assert scalar(pg_database, "SELECT count(*) FROM request_logs") == 1001
@@ -118,9 +118,9 @@ async def test_a_resent_batch_stores_nothing_new_and_rollups_match(
 
 
 async def test_a_batch_over_three_new_days_creates_their_partitions(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
-    days = [NOW - timedelta(days=d) for d in (20, 21, 22)]
+    days = [now - timedelta(days=d) for d in (20, 21, 22)]
     reply = await request_logs_stub.BatchInsertRequestLogs(
         pb.BatchInsertRequestLogsRequest(logs=[log(n, when=days[n % 3]) for n in range(30)])
     )
@@ -157,9 +157,9 @@ async def test_the_server_creates_partitions_ahead_of_time(
 
 
 async def test_one_bad_log_rejects_the_batch_naming_its_index_and_field(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
-    logs = [log(n) for n in range(1000)]
+    logs = [log(n, now) for n in range(1000)]
     logs[537].status_code = 999
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
@@ -175,9 +175,9 @@ def stream(messages: list[list[pb.RequestLog]]) -> Iterator[pb.StreamRequestLogs
 
 
 async def test_a_stream_stores_in_chunks_and_a_resent_stream_only_adds_duplicates(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
-    messages = [[log(m * 300 + n) for n in range(300)] for m in range(10)]
+    messages = [[log(m * 300 + n, now) for n in range(300)] for m in range(10)]
 
     async def send() -> pb.StreamRequestLogsResponse:
         async def requests() -> AsyncIterator[pb.StreamRequestLogsRequest]:
@@ -196,8 +196,9 @@ async def test_a_stream_stores_in_chunks_and_a_resent_stream_only_adds_duplicate
 
 async def test_list_is_newest_first_and_filters(
     request_logs_stub: RequestLogServiceAsyncStub,
+    now: datetime,
 ) -> None:
-    logs = [log(n, when=NOW - timedelta(minutes=n)) for n in range(20)]
+    logs = [log(n, when=now - timedelta(minutes=n)) for n in range(20)]
     await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
     page = await request_logs_stub.ListRequestLogs(pb.ListRequestLogsRequest(page_size=5))
     assert [entry.request_id for entry in page.logs] == [f"req-{n}" for n in range(5)]
@@ -217,7 +218,7 @@ async def test_list_is_newest_first_and_filters(
 
 @pytest.mark.timeout(300)
 async def test_volume_through_batches_and_a_stream_counts_exactly(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
     half = VOLUME // 2
     started = time.monotonic()
@@ -225,7 +226,7 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
     for offset in range(0, half, batch_size):
         reply = await request_logs_stub.BatchInsertRequestLogs(
             pb.BatchInsertRequestLogsRequest(
-                logs=[log(n) for n in range(offset, offset + batch_size)]
+                logs=[log(n, now) for n in range(offset, offset + batch_size)]
             ),
             timeout=30,
         )
@@ -235,7 +236,7 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
     async def requests() -> AsyncIterator[pb.StreamRequestLogsRequest]:
         for offset in range(half, VOLUME, batch_size):
             yield pb.StreamRequestLogsRequest(
-                logs=[log(n) for n in range(offset, offset + batch_size)]
+                logs=[log(n, now) for n in range(offset, offset + batch_size)]
             )
 
     streamed = await request_logs_stub.StreamRequestLogs(requests(), timeout=600)
@@ -247,7 +248,7 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
     )
     # Re-sending a batch inserts nothing new.
     again = await request_logs_stub.BatchInsertRequestLogs(
-        pb.BatchInsertRequestLogsRequest(logs=[log(n) for n in range(0, batch_size)])
+        pb.BatchInsertRequestLogsRequest(logs=[log(n, now) for n in range(0, batch_size)])
     )
     assert (again.inserted, again.duplicates) == (0, batch_size)
     assert scalar(pg_database, "SELECT count(*) FROM request_logs") == VOLUME
@@ -256,13 +257,13 @@ async def test_volume_through_batches_and_a_stream_counts_exactly(
 
 
 async def test_cleanup_drops_partitions_past_retention_and_reports_them(
-    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str
+    request_logs_stub: RequestLogServiceAsyncStub, pg_database: str, now: datetime
 ) -> None:
-    old_days = [NOW - timedelta(days=d) for d in (3, 4, 5)]
+    old_days = [now - timedelta(days=d) for d in (3, 4, 5)]
     # Two batches: one may touch at most three days (DATAACCESS_MAX_BATCH_DAYS).
     for logs in (
         [log(n, when=old_days[n % 3]) for n in range(30)],
-        [log(100 + n) for n in range(5)],
+        [log(100 + n, now) for n in range(5)],
     ):
         await request_logs_stub.BatchInsertRequestLogs(pb.BatchInsertRequestLogsRequest(logs=logs))
     with psycopg.connect(pg_database) as conn:
@@ -294,6 +295,7 @@ async def test_cleanup_drops_partitions_past_retention_and_reports_them(
 @pytest.mark.timeout(300)  # about 3 s; generous, as it restarts a durable server
 async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_each_log_once(
     pg_instance_factory: InstanceFactory,
+    now: datetime,
 ) -> None:
     # Durable: an acknowledged chunk must survive the crash, as on a real server.
     durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
@@ -301,7 +303,7 @@ async def test_primary_lost_mid_stream_gives_unavailable_and_a_resend_stores_eac
     await Migrator(instance.dsn()).up()
     app = Application(server_settings(instance.dsn()))
     await app.start()
-    messages = [[log(m * 500 + n) for n in range(500)] for m in range(40)]
+    messages = [[log(m * 500 + n, now) for n in range(500)] for m in range(40)]
     stored_before_kill = 0
     stopping: list[asyncio.Future[None]] = []
     try:

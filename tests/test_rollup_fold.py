@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -25,7 +25,6 @@ from tests.harness.server import server_settings
 from tests.harness.waiting import wait_until
 from tests.test_request_logs import assert_rollups_match_raw, log, scalar, stamp
 
-HOUR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 # A fold blocked on a rollup row: its DELETE of the deltas is done, its upsert waits.
 BLOCKED_FOLD = """
 SELECT pid FROM pg_stat_activity
@@ -38,10 +37,16 @@ GROUP BY provider, model
 """
 
 
-def batch(first: int, count: int = 1000) -> pb.BatchInsertRequestLogsRequest:
-    """Logs ``first`` .. ``first + count - 1``, over the last three hours."""
+@pytest.fixture
+def hour(now: datetime) -> datetime:
+    """The start of the test's hour: its logs are of the three hours before it."""
+    return now.replace(minute=0, second=0)
+
+
+def batch(hour: datetime, first: int, count: int = 1000) -> pb.BatchInsertRequestLogsRequest:
+    """Logs ``first`` .. ``first + count - 1``, over the three hours before ``hour``."""
     return pb.BatchInsertRequestLogsRequest(
-        logs=[log(n, when=HOUR - timedelta(minutes=n % 180)) for n in range(first, first + count)]
+        logs=[log(n, when=hour - timedelta(minutes=n % 180)) for n in range(first, first + count)]
     )
 
 
@@ -83,31 +88,31 @@ async def folding(pg_database: str) -> AsyncIterator[Application]:
         await app.stop()
 
 
-async def error_rates(app: Application) -> list[tuple[Any, ...]]:
+async def error_rates(app: Application, hour: datetime) -> list[tuple[Any, ...]]:
     async with channel_to(app) as channel:
         reply = await stubs.analytics(channel).GetErrorRates(
             analytics_pb2.GetErrorRatesRequest(
-                start_time=stamp(HOUR - timedelta(hours=4)),
-                end_time=stamp(HOUR + timedelta(hours=1)),
+                start_time=stamp(hour - timedelta(hours=4)),
+                end_time=stamp(hour + timedelta(hours=1)),
             )
         )
     return sorted((g.provider, g.model, g.requests, g.errors) for g in reply.rates)
 
 
-def error_rates_sql(dsn: str) -> list[tuple[Any, ...]]:
+def error_rates_sql(dsn: str, hour: datetime) -> list[tuple[Any, ...]]:
     with psycopg.connect(dsn) as conn:
-        params = {"start": HOUR - timedelta(hours=4), "end": HOUR + timedelta(hours=1)}
+        params = {"start": hour - timedelta(hours=4), "end": hour + timedelta(hours=1)}
         return sorted(conn.execute(ERRORS_SQL, params).fetchall())
 
 
 async def test_concurrent_batches_with_shared_duplicates_then_the_fold_count_each_log_once(
-    unfolding: Application, pg_database: str
+    unfolding: Application, pg_database: str, hour: datetime
 ) -> None:
     # Eight batches at once, each sharing 200 logs with the next: 6,600 distinct logs.
     async with channel_to(unfolding) as channel:
         logs = stubs.request_logs(channel)
         replies = await asyncio.gather(
-            *(logs.BatchInsertRequestLogs(batch(n * 800)) for n in range(8))
+            *(logs.BatchInsertRequestLogs(batch(hour, n * 800)) for n in range(8))
         )
     assert sum(reply.inserted for reply in replies) == 6600
     assert sum(reply.duplicates for reply in replies) == 8000 - 6600
@@ -115,21 +120,21 @@ async def test_concurrent_batches_with_shared_duplicates_then_the_fold_count_eac
     assert scalar(pg_database, "SELECT count(*) FROM request_log_hourly") == 0
     # Unfolded: analytics (rollups plus deltas) already equals plain SQL over the logs.
     assert_rollups_match_raw(pg_database)
-    assert await error_rates(unfolding) == error_rates_sql(pg_database)
+    assert await error_rates(unfolding, hour) == error_rates_sql(pg_database, hour)
 
     assert unfolding.rollup_fold is not None
     assert await unfolding.rollup_fold.fold_all() > 0
     assert deltas(pg_database) == 0
     assert_rollups_match_raw(pg_database, suffix="")  # the rollup tables alone
-    assert await error_rates(unfolding) == error_rates_sql(pg_database)
+    assert await error_rates(unfolding, hour) == error_rates_sql(pg_database, hour)
 
 
 async def test_a_fold_rolled_back_midway_leaves_every_delta_to_fold_again(
-    unfolding: Application, pg_database: str
+    unfolding: Application, pg_database: str, hour: datetime
 ) -> None:
     async with channel_to(unfolding) as channel:
         for first in (0, 1000, 2000):
-            await stubs.request_logs(channel).BatchInsertRequestLogs(batch(first))
+            await stubs.request_logs(channel).BatchInsertRequestLogs(batch(hour, first))
     pending = deltas(pg_database)
     key = fold_lock_key(unfolding.settings.schema)
     async with (
@@ -146,16 +151,16 @@ async def test_a_fold_rolled_back_midway_leaves_every_delta_to_fold_again(
 
 
 async def test_a_fold_terminated_midway_loses_and_double_counts_nothing(
-    folding: Application, pg_database: str
+    folding: Application, pg_database: str, hour: datetime
 ) -> None:
     async with channel_to(folding) as channel:
         logs = stubs.request_logs(channel)
-        await logs.BatchInsertRequestLogs(batch(0))
+        await logs.BatchInsertRequestLogs(batch(hour, 0))
         await wait_until(partial(all_folded, pg_database), what="the first fold")
         async with await psycopg.AsyncConnection.connect(pg_database) as blocker:
             # Hold every rollup row: the next fold deletes its deltas, then waits here.
             await blocker.execute("SELECT 1 FROM request_log_hourly FOR UPDATE")
-            await logs.BatchInsertRequestLogs(batch(1000))
+            await logs.BatchInsertRequestLogs(batch(hour, 1000))
             pending = await asyncio.to_thread(deltas, pg_database)
             assert pending > 0
 
@@ -167,14 +172,14 @@ async def test_a_fold_terminated_midway_loses_and_double_counts_nothing(
             # Midway: the fold's delete is not committed, so readers still see the deltas.
             assert await asyncio.to_thread(deltas, pg_database) == pending
             await asyncio.to_thread(assert_rollups_match_raw, pg_database)
-            assert await error_rates(folding) == error_rates_sql(pg_database)
+            assert await error_rates(folding, hour) == error_rates_sql(pg_database, hour)
             assert scalar(pg_database, f"SELECT pg_terminate_backend({pid})") is True
             await blocker.rollback()
         # The background fold logs the failure and folds everything on a later round.
         await wait_until(partial(all_folded, pg_database), what="a fold after the failure")
     assert_rollups_match_raw(pg_database, suffix="")
     assert scalar(pg_database, "SELECT sum(requests) FROM request_log_hourly") == 2000
-    assert await error_rates(folding) == error_rates_sql(pg_database)
+    assert await error_rates(folding, hour) == error_rates_sql(pg_database, hour)
 
 
 def scalar_or_none(dsn: str, query: str) -> Any:
@@ -183,9 +188,11 @@ def scalar_or_none(dsn: str, query: str) -> Any:
     return None if row is None else row[0]
 
 
-async def test_one_process_folds_at_a_time(unfolding: Application, pg_database: str) -> None:
+async def test_one_process_folds_at_a_time(
+    unfolding: Application, pg_database: str, hour: datetime
+) -> None:
     async with channel_to(unfolding) as channel:
-        await stubs.request_logs(channel).BatchInsertRequestLogs(batch(0))
+        await stubs.request_logs(channel).BatchInsertRequestLogs(batch(hour, 0))
     pending = deltas(pg_database)
     assert unfolding.rollup_fold is not None
     key = fold_lock_key(unfolding.settings.schema)
@@ -198,13 +205,13 @@ async def test_one_process_folds_at_a_time(unfolding: Application, pg_database: 
 
 
 async def test_a_fold_failing_on_a_lost_database_is_a_data_access_error(
-    unfolding: Application, pg_database: str
+    unfolding: Application, pg_database: str, hour: datetime
 ) -> None:
     # What the background loop catches and retries: never an unexpected exception.
     assert unfolding.rollup_fold is not None
     unfolding.rollup_fold.chunk = 10
     async with channel_to(unfolding) as channel:
-        await stubs.request_logs(channel).BatchInsertRequestLogs(batch(0, 100))
+        await stubs.request_logs(channel).BatchInsertRequestLogs(batch(hour, 0, 100))
     with psycopg.connect(pg_database) as conn:
         conn.execute("LOCK TABLE request_log_hourly IN ACCESS EXCLUSIVE MODE")
 

@@ -27,15 +27,15 @@ from tests.harness.server import clean_environment, run_cli, server_settings
 from tests.test_readme_grpcurl import (
     COMMANDS,
     LONG_RETENTION_DAYS,
-    SEED_ARGUMENTS,
+    README,
+    readme_seed_argv,
+    readme_variables,
     rewrite,
     run_grpcurl,
     run_readme_seed,
 )
 
 API_KEY = re.compile(r"\bdak_[A-Za-z0-9_-]{43}\b")
-# The README's seed is of the week 2026-11-15..21: its analytics examples ask for it.
-START_DATE, END_DATE = "2026-11-15", "2026-11-21"
 # What a seed leaves in each main table, and the sums that must not grow on a forced one.
 COUNTS = {
     "oauth_tokens": "SELECT count(*) FROM oauth_tokens",
@@ -74,8 +74,7 @@ async def seeded_server(pg_database: str) -> AsyncIterator[tuple[str, list[str]]
     seeded = run_readme_seed(pg_database)
     assert seeded.returncode == 0, seeded.stderr
     keys = printed_keys(seeded.stdout)
-    settings = replace(server_settings(pg_database), log_retention_days=LONG_RETENTION_DAYS)
-    app = Application(replace(settings, auth="none"))
+    app = Application(replace(server_settings(pg_database), auth="none"))
     try:
         yield f"127.0.0.1:{await app.start()}", keys
     finally:
@@ -92,15 +91,18 @@ async def test_every_analytics_rpc_has_data_over_the_seeded_week(
     seeded_server: tuple[str, list[str]],
 ) -> None:
     target, _keys = seeded_server
-    start, end = timestamp(f"{START_DATE}T00:00:00Z"), timestamp("2026-11-22T00:00:00Z")
+    # The README's week: the seven days before today, as its variables set them.
+    week = readme_variables(README.read_text())
+    first_day, last_day = week["START"], week["END"]
+    start, end = timestamp(f"{first_day}T00:00:00Z"), timestamp(f"{week['TODAY']}T00:00:00Z")
     async with aio.insecure_channel(target) as channel:
         analytics = stubs.analytics(channel)
         summary = await analytics.GetUsageSummary(
-            analytics_pb2.GetUsageSummaryRequest(start_date=START_DATE, end_date=END_DATE),
+            analytics_pb2.GetUsageSummaryRequest(start_date=first_day, end_date=last_day),
             timeout=10,
         )
         top = await analytics.GetTopAuthsByUsage(
-            analytics_pb2.GetTopAuthsByUsageRequest(start_date=START_DATE, end_date=END_DATE),
+            analytics_pb2.GetTopAuthsByUsageRequest(start_date=first_day, end_date=last_day),
             timeout=10,
         )
         rates = await analytics.GetErrorRates(
@@ -268,10 +270,9 @@ async def test_the_readme_seed_on_a_fresh_embedded_database_feeds_the_readme_ana
         DATAACCESS_ENCRYPTION_KEYS="",  # embedded mode brings its development key
         DATAACCESS_AUTH="none",
         DATAACCESS_LISTEN="127.0.0.1:0",
-        DB_LOG_RETENTION_DAYS=str(LONG_RETENTION_DAYS),  # the README's week stays in reach
     )
     try:
-        first = run_cli(*SEED_ARGUMENTS, env=env, prints_secret=True)
+        first = run_cli(*readme_seed_argv(), env=env, prints_secret=True)
         assert first.returncode == 0, first.stderr
         assert "applied migration 0001_initial_schema" in first.stderr
         keys = printed_keys(first.stdout)
@@ -282,7 +283,7 @@ async def test_the_readme_seed_on_a_fresh_embedded_database_feeds_the_readme_ana
             await assert_readme_analytics_have_rows(target, keys[0])
         finally:
             await app.stop()
-        again = run_cli(*SEED_ARGUMENTS, env=env)
+        again = run_cli(*readme_seed_argv(), env=env)
         assert again.returncode == 1
         assert "already has data" in again.stderr
     finally:

@@ -6,7 +6,7 @@ once (data errors INVALID_ARGUMENT, conflicts ABORTED). Real server, real Postgr
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import grpc
 import psycopg
@@ -37,7 +37,6 @@ from tests.harness import leaks, stubs
 from tests.harness.server import server_settings
 
 BIGINT_MAX = 2**63 - 1
-TODAY = datetime.now(UTC).date().isoformat()
 ACCESS = "ya29.storage-PLAINTEXT-dddddddddddddddddddddddddddddddddddddddd"
 leaks.register_secret(ACCESS)
 
@@ -48,9 +47,9 @@ async def rpc_error(call: Awaitable[object]) -> aio.AioRpcError:
     return caught.value
 
 
-def record(auth_id: str = "a", **counters: int) -> usage_pb.UsageRecord:
+def record(day: date, auth_id: str, **counters: int) -> usage_pb.UsageRecord:
     return usage_pb.UsageRecord(
-        provider="claude", model="m", auth_id=auth_id, date=TODAY, **counters
+        provider="claude", model="m", auth_id=auth_id, date=day.isoformat(), **counters
     )
 
 
@@ -66,18 +65,21 @@ def stored(dsn: str) -> list[tuple[str, int, int]]:
 
 
 async def test_a_stored_sum_past_bigint_is_out_of_range_naming_the_key_and_writes_nothing(
-    server: Application, channel: aio.Channel, pg_database: str
+    server: Application, channel: aio.Channel, pg_database: str, today: date
 ) -> None:
     usage = stubs.usage(channel)
     with psycopg.connect(pg_database) as conn:
         conn.execute(
             "INSERT INTO usage_stats (usage_date, provider, model, auth_id, input_tokens)"
             " VALUES (%s, 'claude', 'm', 'near-full', %s)",
-            (TODAY, BIGINT_MAX - 10),
+            (today, BIGINT_MAX - 10),
         )
     before = stored(pg_database)
     batch = usage_pb.BatchUpsertUsageRequest(
-        records=[record("other", input_tokens=1), record("near-full", input_tokens=11)],
+        records=[
+            record(today, "other", input_tokens=1),
+            record(today, "near-full", input_tokens=11),
+        ],
         request_id="batch-1",
     )
     error = await rpc_error(usage.BatchUpsertUsage(batch, timeout=5))
@@ -86,7 +88,7 @@ async def test_a_stored_sum_past_bigint_is_out_of_range_naming_the_key_and_write
     assert stored(pg_database) == before  # not even the other key's increment
     # The key still takes what fits, and the refused batch's request id was not used up.
     fitting = usage_pb.BatchUpsertUsageRequest(
-        records=[record("near-full", input_tokens=10)], request_id="batch-1"
+        records=[record(today, "near-full", input_tokens=10)], request_id="batch-1"
     )
     done = await usage.BatchUpsertUsage(fitting, timeout=5)
     assert not done.replayed
@@ -94,12 +96,12 @@ async def test_a_stored_sum_past_bigint_is_out_of_range_naming_the_key_and_write
 
 
 async def test_a_batch_summing_past_bigint_by_itself_is_out_of_range(
-    server: Application, channel: aio.Channel, pg_database: str
+    server: Application, channel: aio.Channel, pg_database: str, today: date
 ) -> None:
     usage = stubs.usage(channel)
     # Each record is within bounds (2^53); 1025 of them for one key pass 2^63.
     batch = usage_pb.BatchUpsertUsageRequest(
-        records=[record("big", input_tokens=2**53) for _ in range(1025)]
+        records=[record(today, "big", input_tokens=2**53) for _ in range(1025)]
     )
     error = await rpc_error(usage.BatchUpsertUsage(batch, timeout=10))
     assert error.code() == grpc.StatusCode.OUT_OF_RANGE, (error.code(), error.details())
@@ -193,13 +195,15 @@ def test_out_of_range_maps_to_its_own_code() -> None:
 
 
 @pytest.mark.parametrize("count", [SAFE_RECORDS_PER_KEY, SAFE_RECORDS_PER_KEY + 1])
-def test_sums_are_checked_whenever_a_key_could_pass_bigint(count: int) -> None:
+def test_sums_are_checked_whenever_a_key_could_pass_bigint(count: int, today: date) -> None:
     # Every counter at its maximum, total_tokens three of them: the worst a key can get.
     maxed = {name: MAX_COUNTER for name in COUNTERS}
     records = [
-        UsageInput(provider="p", model="m", auth_id="a", date=TODAY, counters=maxed)
+        UsageInput(provider="p", model="m", auth_id="a", date=today.isoformat(), counters=maxed)
     ] * count + [
-        UsageInput(provider="p", model="m", auth_id=f"other-{n}", date=TODAY, counters=maxed)
+        UsageInput(
+            provider="p", model="m", auth_id=f"other-{n}", date=today.isoformat(), counters=maxed
+        )
         for n in range(50)
     ]
     checked = check_records(records, prefix="records", max_records=10_000)

@@ -20,7 +20,9 @@ from dataaccess.v1 import oauth_tokens_pb2 as tokens_pb
 from dataaccess.v1 import request_logs_pb2 as logs_pb
 from dataaccess.v1 import usage_pb2 as usage_pb
 from dataaccess_server.app import Application
+from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.migrations import Migrator
+from dataaccess_server.domain.model.operations import NodeStatus
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import leaks, stubs
 from tests.harness.calls import bearer, credential
@@ -283,6 +285,7 @@ def scraped_value(text: str, name: str, labels: str = "") -> float:
 
 async def test_ingest_counters_in_flight_and_invalidation_lag_are_exported(
     pg_database: str,
+    now: datetime,
 ) -> None:
     settings = server_settings(pg_database)
     app = Application(
@@ -291,7 +294,7 @@ async def test_ingest_counters_in_flight_and_invalidation_lag_are_exported(
     await app.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-            logs = [log(n) for n in range(4)]
+            logs = [log(n, now) for n in range(4)]
             batch = logs_pb.BatchInsertRequestLogsRequest(logs=logs)
             await stubs.request_logs(channel).BatchInsertRequestLogs(batch)
             await stubs.request_logs(channel).BatchInsertRequestLogs(batch)  # a resend
@@ -332,3 +335,38 @@ async def test_ingest_counters_in_flight_and_invalidation_lag_are_exported(
     assert scraped_value(text, "dataaccess_request_logs_duplicates_total") == 4
     assert scraped_value(text, "dataaccess_usage_records_total") == 3
     assert scraped_value(text, "rpc_server_active_requests") == 0  # none in flight now
+
+
+async def test_a_scrape_takes_the_nodes_status_once_for_all_its_instruments(
+    pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eight instruments read the nodes' status; one snapshot serves them all per scrape.
+    taken = 0
+    status = Cluster.status
+
+    def counted(cluster: Cluster) -> list[NodeStatus]:
+        nonlocal taken
+        taken += 1
+        return status(cluster)
+
+    monkeypatch.setattr(Cluster, "status", counted)
+    settings = server_settings(pg_database)
+    app = Application(
+        replace(settings, telemetry=replace(settings.telemetry, metrics_listen="127.0.0.1:0"))
+    )
+    await app.start()
+    try:
+        url = f"http://127.0.0.1:{app.metrics_port}/metrics"
+        for scrape in (1, 2, 3):
+            before = taken
+            text = await asyncio.to_thread(lambda: urllib.request.urlopen(url).read().decode())
+            assert taken == before + 1, f"scrape {scrape} took {taken - before} snapshots"
+            on_primary = 'dataaccess_db_node="primary"'
+            assert scraped_value(text, "dataaccess_db_node_reachable", on_primary) == 1
+            pool_max = app.settings.pool.max_size
+            assert scraped_value(text, "db_client_connection_max", on_primary) == pool_max
+            idle = scraped_value(text, "db_client_connection_count", 'state="idle"')
+            used = scraped_value(text, "db_client_connection_count", 'state="used"')
+            assert idle + used >= app.settings.pool.min_size
+    finally:
+        await app.stop()

@@ -8,7 +8,7 @@ import asyncio
 import random
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -24,7 +24,8 @@ from tests.harness.server import server_settings
 if TYPE_CHECKING:
     from dataaccess.v1.usage_pb2_grpc import UsageServiceAsyncStub
 
-TODAY = datetime.now(UTC).date().isoformat()
+# A day for requests refused before their day matters (any past day is a valid one).
+ANY_DAY = date(2026, 1, 1)
 COUNTERS = (
     "request_count",
     "input_tokens",
@@ -36,9 +37,14 @@ COUNTERS = (
 )
 
 
-def record(auth_id: str = "auth-1", model: str = "m1", **counters: int) -> pb.UsageRecord:
+def record(
+    day: date, auth_id: str = "auth-1", model: str = "m1", **counters: int
+) -> pb.UsageRecord:
+    """A usage record of ``day`` (the test's ``today``)."""
     values = {"request_count": 1, "input_tokens": 10, "output_tokens": 5, **counters}
-    return pb.UsageRecord(provider="claude", model=model, auth_id=auth_id, date=TODAY, **values)
+    return pb.UsageRecord(
+        provider="claude", model=model, auth_id=auth_id, date=day.isoformat(), **values
+    )
 
 
 def totals(dsn: str) -> dict[tuple[str, str], tuple[int, ...]]:
@@ -52,24 +58,29 @@ def totals(dsn: str) -> dict[tuple[str, str], tuple[int, ...]]:
 
 
 async def test_upsert_adds_and_lists_with_total_tokens(
-    usage_stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str, today: date
 ) -> None:
-    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record(reasoning_tokens=2)))
-    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record(cached_tokens=4)))
+    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record(today, reasoning_tokens=2)))
+    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record(today, cached_tokens=4)))
     listed = await usage_stub.ListUsage(pb.ListUsageRequest(auth_id="auth-1"))
     (row,) = listed.records
     assert (row.request_count, row.input_tokens, row.output_tokens) == (2, 20, 10)
     assert (row.reasoning_tokens, row.cached_tokens) == (2, 4)
     assert row.total_tokens == 20 + 10 + 2  # cached tokens are part of the input
-    assert row.date == TODAY
+    assert row.date == today.isoformat()
 
 
 async def test_duplicate_keys_in_one_batch_are_summed(
-    usage_stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str, today: date
 ) -> None:
     reply = await usage_stub.BatchUpsertUsage(
         pb.BatchUpsertUsageRequest(
-            records=[record(), record(model="m2"), record(input_tokens=7), record()]
+            records=[
+                record(today),
+                record(today, model="m2"),
+                record(today, input_tokens=7),
+                record(today),
+            ]
         )
     )
     assert (reply.records_received, reply.keys_updated) == (4, 2)
@@ -78,16 +89,18 @@ async def test_duplicate_keys_in_one_batch_are_summed(
 
 
 async def test_a_retried_batch_counts_once_and_a_reused_id_is_refused(
-    usage_stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str, today: date
 ) -> None:
-    batch = pb.BatchUpsertUsageRequest(records=[record(), record(model="m2")], request_id="b-1")
+    batch = pb.BatchUpsertUsageRequest(
+        records=[record(today), record(today, model="m2")], request_id="b-1"
+    )
     first = await usage_stub.BatchUpsertUsage(batch)
     assert not first.replayed
     again = await usage_stub.BatchUpsertUsage(batch)
     assert again.replayed
     assert (again.records_received, again.keys_updated) == (2, 2)
     assert totals(pg_database)[("m1", "auth-1")][0] == 1
-    other = pb.BatchUpsertUsageRequest(records=[record(input_tokens=99)], request_id="b-1")
+    other = pb.BatchUpsertUsageRequest(records=[record(today, input_tokens=99)], request_id="b-1")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await usage_stub.BatchUpsertUsage(other)
     assert caught.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -95,10 +108,10 @@ async def test_a_retried_batch_counts_once_and_a_reused_id_is_refused(
 
 
 async def test_concurrent_retries_from_two_server_processes_apply_once(
-    two_servers: tuple[str, str], pg_database: str
+    two_servers: tuple[str, str], pg_database: str, today: date
 ) -> None:
     batch = pb.BatchUpsertUsageRequest(
-        records=[record(auth_id=f"a{n}") for n in range(200)], request_id="shared-id"
+        records=[record(today, auth_id=f"a{n}") for n in range(200)], request_id="shared-id"
     )
     async with (
         grpc.aio.insecure_channel(two_servers[0]) as one,
@@ -116,6 +129,7 @@ async def test_concurrent_retries_from_two_server_processes_apply_once(
 
 async def test_overlapping_concurrent_batches_never_deadlock_or_lose_an_increment(
     pg_database: str,
+    today: date,
 ) -> None:
     app = Application(
         server_settings(pg_database, pool=PoolSettings(min_size=8, max_size=10, timeout=5.0))
@@ -137,7 +151,7 @@ async def test_overlapping_concurrent_batches_never_deadlock_or_lose_an_incremen
                 records = []
                 for model, auth_id in chosen:
                     counts = {name: rng.randint(0, 1000) for name in COUNTERS}
-                    records.append(record(auth_id=auth_id, model=model, **counts))
+                    records.append(record(today, auth_id=auth_id, model=model, **counts))
                 try:
                     await stub.BatchUpsertUsage(
                         pb.BatchUpsertUsageRequest(records=records), timeout=10
@@ -164,9 +178,9 @@ async def test_overlapping_concurrent_batches_never_deadlock_or_lose_an_incremen
 
 
 async def test_one_bad_record_rejects_the_batch_naming_its_index_and_field(
-    usage_stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str, today: date
 ) -> None:
-    records = [record(auth_id=f"a{n}") for n in range(1000)]
+    records = [record(today, auth_id=f"a{n}") for n in range(1000)]
     records[537].model = ""
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await usage_stub.BatchUpsertUsage(pb.BatchUpsertUsageRequest(records=records))
@@ -188,13 +202,18 @@ BAD: list[tuple[str, Any]] = [
             records=[pb.UsageRecord(provider="p", model="m", auth_id="a", date="20250101")]
         ),
     ),
-    ("records[0].input_tokens", pb.BatchUpsertUsageRequest(records=[record(input_tokens=-1)])),
+    (
+        "records[0].input_tokens",
+        pb.BatchUpsertUsageRequest(records=[record(ANY_DAY, input_tokens=-1)]),
+    ),
     (
         "records[0].provider",
-        pb.BatchUpsertUsageRequest(records=[pb.UsageRecord(model="m", auth_id="a", date=TODAY)]),
+        pb.BatchUpsertUsageRequest(
+            records=[pb.UsageRecord(model="m", auth_id="a", date=ANY_DAY.isoformat())]
+        ),
     ),
     ("records", pb.BatchUpsertUsageRequest()),
-    ("request_id", pb.BatchUpsertUsageRequest(records=[record()], request_id="r" * 129)),
+    ("request_id", pb.BatchUpsertUsageRequest(records=[record(ANY_DAY)], request_id="r" * 129)),
 ]
 
 
@@ -209,14 +228,14 @@ async def test_bad_batches_are_invalid_argument_and_write_nothing(
     assert totals(pg_database) == {}
 
 
-async def test_an_oversized_batch_names_the_limit(pg_database: str) -> None:
+async def test_an_oversized_batch_names_the_limit(pg_database: str, today: date) -> None:
     app = Application(server_settings(pg_database, max_batch=100))
     await app.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await stubs.usage(channel).BatchUpsertUsage(
-                    pb.BatchUpsertUsageRequest(records=[record()] * 101)
+                    pb.BatchUpsertUsageRequest(records=[record(today)] * 101)
                 )
     finally:
         await app.stop()
@@ -253,13 +272,15 @@ async def test_list_filters_dates_and_pages(usage_stub: UsageServiceAsyncStub) -
 
 
 async def test_an_upsert_with_a_request_id_claims_it_and_counts_in_one_transaction(
-    usage_stub: UsageServiceAsyncStub, pg_database: str
+    usage_stub: UsageServiceAsyncStub, pg_database: str, today: date
 ) -> None:
     # One record (plain parameters) and a batch of two keys (arrays): each path writes
     # its claim and its counters in one transaction, so a crash between them cannot
     # leave a claimed id without its counts, nor counts a retry would add again.
-    await usage_stub.UpsertUsage(pb.UpsertUsageRequest(record=record("one"), request_id="u-1"))
-    batch = [record("two"), record("three")]
+    await usage_stub.UpsertUsage(
+        pb.UpsertUsageRequest(record=record(today, "one"), request_id="u-1")
+    )
+    batch = [record(today, "two"), record(today, "three")]
     await usage_stub.BatchUpsertUsage(pb.BatchUpsertUsageRequest(records=batch, request_id="u-2"))
     with psycopg.connect(pg_database) as conn:
         claims: dict[str, str] = dict(
@@ -272,7 +293,7 @@ async def test_an_upsert_with_a_request_id_claims_it_and_counts_in_one_transacti
     assert claims["u-2"] == counts["two"] == counts["three"]
     assert claims["u-1"] != claims["u-2"]
     again = await usage_stub.UpsertUsage(
-        pb.UpsertUsageRequest(record=record("one"), request_id="u-1")
+        pb.UpsertUsageRequest(record=record(today, "one"), request_id="u-1")
     )
     assert again.replayed
     assert totals(pg_database)[("m1", "one")][0] == 1

@@ -10,7 +10,7 @@ import asyncio
 import random
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import grpc
@@ -25,7 +25,6 @@ from dataaccess_server.embedded import PostgresInstance
 from tests.harness import stubs
 from tests.harness.server import server_settings
 
-TODAY = datetime.now(UTC).date()
 PAIRS = [("claude", "opus"), ("claude", "haiku"), ("gemini", "pro")]
 # More than two chunks of 256 auth numbers.
 AUTHS = 700
@@ -74,7 +73,8 @@ def assert_rollups_exact(dsn: str) -> None:
     assert rows(dsn, STORED_AUTH_DAYS) == rows(dsn, EXPECTED_AUTH_DAYS)
 
 
-def batch(rng: random.Random, size: int) -> usage_pb2.BatchUpsertUsageRequest:
+def batch(rng: random.Random, size: int, today: date) -> usage_pb2.BatchUpsertUsageRequest:
+    """``size`` random records over the ``DAYS`` days up to ``today``."""
     records = []
     for _ in range(size):
         provider, model = rng.choice(PAIRS)
@@ -84,7 +84,7 @@ def batch(rng: random.Random, size: int) -> usage_pb2.BatchUpsertUsageRequest:
                 provider=provider,
                 model=model,
                 auth_id=f"auth-{rng.randrange(AUTHS)}",
-                date=(TODAY - timedelta(days=rng.randrange(DAYS))).isoformat(),
+                date=(today - timedelta(days=rng.randrange(DAYS))).isoformat(),
                 request_count=requests,
                 input_tokens=rng.randrange(50_000),
                 output_tokens=rng.randrange(20_000),
@@ -98,14 +98,14 @@ def batch(rng: random.Random, size: int) -> usage_pb2.BatchUpsertUsageRequest:
 
 
 async def test_rollups_stay_exact_under_concurrent_batches_that_bring_new_auths(
-    channel: grpc.aio.Channel, pg_database: str
+    channel: grpc.aio.Channel, pg_database: str, today: date
 ) -> None:
     usage = stubs.usage(channel)
 
     async def writer(seed: int) -> None:
         rng = random.Random(seed)
         for _ in range(6):
-            await usage.BatchUpsertUsage(batch(rng, 150))
+            await usage.BatchUpsertUsage(batch(rng, 150, today))
 
     await asyncio.gather(*(writer(seed) for seed in range(6)))
     assert len(rows(pg_database, NUMBERS)) > 512  # three chunks in use
@@ -113,14 +113,14 @@ async def test_rollups_stay_exact_under_concurrent_batches_that_bring_new_auths(
 
 
 async def test_summary_and_top_auths_over_several_chunks_equal_sql(
-    channel: grpc.aio.Channel, pg_database: str
+    channel: grpc.aio.Channel, pg_database: str, today: date
 ) -> None:
     usage = stubs.usage(channel)
     rng = random.Random(3)
     for _ in range(8):
-        await usage.BatchUpsertUsage(batch(rng, 300))
+        await usage.BatchUpsertUsage(batch(rng, 300, today))
     analytics = stubs.analytics(channel)
-    start, end = TODAY - timedelta(days=DAYS - 2), TODAY
+    start, end = today - timedelta(days=DAYS - 2), today
     days = {"start_date": start.isoformat(), "end_date": end.isoformat()}
     summary = await analytics.GetUsageSummary(pb.GetUsageSummaryRequest(**days))
     params = {"start": start, "end": end}
@@ -155,15 +155,15 @@ async def test_summary_and_top_auths_over_several_chunks_equal_sql(
 
 
 async def test_a_delete_rebuilds_the_rollups_of_the_days_it_touched(
-    channel: grpc.aio.Channel, pg_database: str
+    channel: grpc.aio.Channel, pg_database: str, today: date
 ) -> None:
     rng = random.Random(5)
     for _ in range(3):
-        await stubs.usage(channel).BatchUpsertUsage(batch(rng, 200))
+        await stubs.usage(channel).BatchUpsertUsage(batch(rng, 200, today))
     with psycopg.connect(pg_database, autocommit=True) as conn:
         deleted = conn.execute(
             "DELETE FROM usage_stats WHERE auth_id LIKE 'auth-1%%' AND usage_date = %(day)s",
-            {"day": TODAY},
+            {"day": today},
         )
         assert deleted.rowcount > 0
     assert_rollups_exact(pg_database)
@@ -179,10 +179,12 @@ def empty_database(pg_primary: PostgresInstance) -> Iterator[str]:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
-async def test_the_migration_backfills_counters_written_before_it(empty_database: str) -> None:
+async def test_the_migration_backfills_counters_written_before_it(
+    empty_database: str, today: date
+) -> None:
     migrator = Migrator(empty_database)
     await migrator.up(target=10)  # the last before 0012 on this branch
-    day: date = TODAY - timedelta(days=1)
+    day: date = today - timedelta(days=1)
     with psycopg.connect(empty_database, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO usage_stats (usage_date, provider, model, auth_id, request_count,"
@@ -199,7 +201,7 @@ async def test_the_migration_backfills_counters_written_before_it(empty_database
     port = await app.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            await stubs.usage(channel).BatchUpsertUsage(batch(random.Random(9), 300))
+            await stubs.usage(channel).BatchUpsertUsage(batch(random.Random(9), 300, today))
     finally:
         await app.stop()
     assert len(rows(empty_database, NUMBERS)) > 400

@@ -35,7 +35,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 
 from dataaccess_server.config.telemetry import TelemetrySettings
 from dataaccess_server.db.cluster import Cluster
-from dataaccess_server.domain.model.operations import Role
+from dataaccess_server.domain.model.operations import NodeStatus, Role
 from dataaccess_server.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,30 @@ def start_telemetry(settings: TelemetrySettings) -> Observability:
     return Observability(telemetry, port, tracer_provider, meter_provider, http)
 
 
+class StatusPerCollection:
+    """``cluster.status()`` taken once per metrics collection, for all its instruments.
+
+    Eight instruments read the nodes' status; each asking the cluster again would build
+    eight snapshots per scrape (and might mix two). The SDK calls every instrument's
+    callback once per collection, one collection at a time (under its lock, whichever
+    reader asks), so an instrument asking a second time means a new collection has
+    begun: the snapshot is retaken then, and only then.
+    """
+
+    def __init__(self, status: Callable[[], list[NodeStatus]]) -> None:
+        self._status = status
+        self._snapshot: list[NodeStatus] = []
+        self._served: set[str] = set()
+
+    def read(self, instrument: str) -> list[NodeStatus]:
+        """The current collection's snapshot, for ``instrument``'s callback."""
+        if not self._served or instrument in self._served:
+            self._snapshot = self._status()
+            self._served = set()
+        self._served.add(instrument)
+        return self._snapshot
+
+
 def observe_state(
     telemetry: Telemetry,
     cluster: Cluster,
@@ -134,16 +158,14 @@ def observe_state(
     if not telemetry.metering:
         return
     meter = telemetry.meter
-
-    def nodes(_options: CallbackOptions) -> Iterable[Any]:
-        return [(status, {"dataaccess.db.node": status.name}) for status in cluster.status()]
+    statuses = StatusPerCollection(cluster.status)
 
     def gauge(name: str, unit: str, description: str, read: Callable[[Any], Any]) -> None:
-        def callback(options: CallbackOptions) -> Iterable[Observation]:
-            for status, labels in nodes(options):
+        def callback(_options: CallbackOptions) -> Iterable[Observation]:
+            for status in statuses.read(name):
                 value = read(status)
                 if value is not None:
-                    yield Observation(value, labels)
+                    yield Observation(value, {"dataaccess.db.node": status.name})
 
         meter.create_observable_gauge(name, [callback], unit=unit, description=description)
 
@@ -185,7 +207,7 @@ def observe_state(
     )
 
     def connections(_options: CallbackOptions) -> Iterable[Observation]:
-        for status in cluster.status():
+        for status in statuses.read("db.client.connection.count"):
             size = status.pool_stats.get("pool_size", 0)
             idle = status.pool_stats.get("pool_available", 0)
             for state, value in (("idle", idle), ("used", size - idle)):
@@ -201,7 +223,7 @@ def observe_state(
     )
 
     def waited(_options: CallbackOptions) -> Iterable[Observation]:
-        for status in cluster.status():
+        for status in statuses.read("dataaccess.db.pool.wait"):
             ms = status.pool_stats.get("requests_wait_ms", 0)
             yield Observation(ms / 1000, {"dataaccess.db.node": status.name})
 

@@ -33,8 +33,8 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
-from dataaccess_server.db.errors import translate_error, translated_errors
-from dataaccess_server.db.node import Node, NodeFailure
+from dataaccess_server.db.errors import translate_error
+from dataaccess_server.db.node import Lease, Node, NodeFailure
 from dataaccess_server.db.observed import StatementObserver
 from dataaccess_server.db.pool import Connection, PoolSettings
 from dataaccess_server.db.wal import WalHistory
@@ -295,16 +295,9 @@ class Cluster:
         deadline: Deadline,
         share: float,
     ) -> T:
-        # What _connection does around its body, written out without context managers
-        # (four nested ones cost more Python per call than the statement itself does):
-        # the connection bounded by the deadline, the driver's errors translated, the
-        # node suspected when it failed the call.
-        wait = min(self._pool_settings.timeout, deadline.remaining() * share)
-        try:
-            lease = await node.checkout(wait)
-        except NodeFailure:
-            node.suspect()
-            raise
+        # What _connection does around its body, written out without a context manager
+        # (nested ones cost more Python per call than the statement itself does).
+        lease = await self._checkout(node, deadline, share)
         conn = lease.conn
         try:
             async with asyncio.timeout(deadline.remaining()):
@@ -315,52 +308,61 @@ class Cluster:
             failure = self._failure(node, conn, exc)
             if failure is None:
                 raise
-            if isinstance(failure, NodeFailure):
-                node.suspect()
             raise failure from exc
         else:
             return result
         finally:
             await node.checkin(lease)
 
-    def _failure(self, node: Node, conn: Connection, exc: Exception) -> DataAccessError | None:
-        # The error _connection raises for ``exc``, None to let it through unchanged.
-        if isinstance(exc, TimeoutError):
-            return DeadlineExceededError(f"the call ran out of time on {node.name}")
-        if isinstance(exc, (pg_errors.AdminShutdown, pg_errors.CannotConnectNow)):
-            return NodeFailure(f"{node.name} is shutting down")
-        if isinstance(exc, psycopg.OperationalError) and conn.broken:
-            return NodeFailure(f"the connection to {node.name} was lost")
-        limit = self._pool_settings.statement_timeout
-        return translate_error(exc, node.name, node.login_role, statement_timeout=limit)
-
     @contextlib.asynccontextmanager
     async def _connection(
         self, node: Node, deadline: Deadline, *, share: float
     ) -> AsyncIterator[Connection]:
-        # A connection of ``node`` for the body, bounded by the deadline, with the
-        # driver's errors translated and the node suspected when it failed the call.
+        # A connection of ``node`` for the body, bounded by the deadline, its errors
+        # translated as _call translates them: the same steps, around a yield.
+        lease = await self._checkout(node, deadline, share)
+        conn = lease.conn
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                yield conn
+                if conn.pgconn.transaction_status == TransactionStatus.INTRANS:
+                    await conn.commit()
+        except Exception as exc:
+            failure = self._failure(node, conn, exc)
+            if failure is None:
+                raise
+            raise failure from exc
+        finally:
+            await node.checkin(lease)
+
+    async def _checkout(self, node: Node, deadline: Deadline, share: float) -> Lease:
+        # A connection of ``node`` within ``share`` of the remaining budget (the pool's
+        # timeout at most); the node suspected when it has none to give.
         wait = min(self._pool_settings.timeout, deadline.remaining() * share)
         try:
-            limit = self._pool_settings.statement_timeout
-            async with (
-                translated_errors(node.name, node.login_role, statement_timeout=limit),
-                node.connection(wait) as conn,
-            ):
-                try:
-                    async with asyncio.timeout(deadline.remaining()):
-                        yield conn
-                except TimeoutError as exc:
-                    raise DeadlineExceededError(f"the call ran out of time on {node.name}") from exc
-                except (pg_errors.AdminShutdown, pg_errors.CannotConnectNow) as exc:
-                    raise NodeFailure(f"{node.name} is shutting down") from exc
-                except psycopg.OperationalError as exc:
-                    if conn.broken:
-                        raise NodeFailure(f"the connection to {node.name} was lost") from exc
-                    raise
+            return await node.checkout(wait)
         except NodeFailure:
             node.suspect()
             raise
+
+    def _failure(self, node: Node, conn: Connection, exc: Exception) -> DataAccessError | None:
+        # The one translation of an error raised while ``conn`` of ``node`` did a call's
+        # work: the deadline, a node going away (suspected, so a read retries elsewhere),
+        # then db/errors for the rest. None for an error it does not know (a bug), which
+        # goes up unchanged.
+        if isinstance(exc, TimeoutError):
+            return DeadlineExceededError(f"the call ran out of time on {node.name}")
+        failure: DataAccessError | None
+        if isinstance(exc, (pg_errors.AdminShutdown, pg_errors.CannotConnectNow)):
+            failure = NodeFailure(f"{node.name} is shutting down")
+        elif isinstance(exc, psycopg.OperationalError) and conn.broken:
+            failure = NodeFailure(f"the connection to {node.name} was lost")
+        else:
+            limit = self._pool_settings.statement_timeout
+            failure = translate_error(exc, node.name, node.login_role, statement_timeout=limit)
+        if isinstance(failure, NodeFailure):
+            node.suspect()
+        return failure
 
     # --- monitoring -----------------------------------------------------------------
 

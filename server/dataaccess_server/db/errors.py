@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg_pool import PoolTimeout
 
 from dataaccess_server.errors import (
     DataAccessError,
@@ -61,9 +60,8 @@ def translate_error(
 ) -> DataAccessError | None:
     """The service error :func:`translated_errors` raises for ``exc``; None for an error
     it lets through (not the driver's, or a bug). No I/O: the hot path of
-    ``Cluster.run`` calls it without a context manager."""
-    if isinstance(exc, PoolTimeout):
-        return DatabaseUnavailableError(f"no connection to {node} became free in time")
+    ``Cluster.run`` calls it without a context manager. A pool with no connection to
+    lend is not the driver's error: ``Node.checkout`` names it (NodeFailure)."""
     if isinstance(exc, pg_errors.QueryCanceled):
         if "statement timeout" in (exc.diag.message_primary or ""):
             limit = f" of {statement_timeout:g}s" if statement_timeout else ""

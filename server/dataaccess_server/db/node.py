@@ -17,7 +17,6 @@ import contextlib
 import select
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -168,25 +167,11 @@ class Node:
                 await self._wakeup.wait()
         self._wakeup.clear()
 
-    @contextlib.asynccontextmanager
-    async def connection(self, timeout: float) -> AsyncIterator[Connection]:
-        """Lend a pooled connection, waiting at most ``timeout`` seconds.
-
-        Raises NodeFailure if the node is down or no connection frees up in time.
-        """
-        pool = self._pool
-        if pool is None:
-            raise NodeFailure(f"{self.name} is unreachable")
-        try:
-            async with pool.connection(timeout=timeout) as conn:
-                yield conn
-        except (PoolTimeout, PoolClosed) as exc:
-            raise self._failure(exc, timeout) from exc
-
     async def checkout(self, timeout: float) -> Lease:
         """A pooled connection, lent until :meth:`checkin`, waiting at most ``timeout``
-        seconds: :meth:`connection` without its context managers, for the hot path of
-        ``Cluster.run``. Raises as :meth:`connection`."""
+        seconds (a lease, not a context manager: the hot path of ``Cluster.run`` pays
+        for each one it enters). Raises NodeFailure if the node is down or no connection
+        frees up in time."""
         pool = self._pool
         if pool is None:
             raise NodeFailure(f"{self.name} is unreachable")
@@ -202,8 +187,8 @@ class Node:
 
     async def checkin(self, lease: Lease) -> None:
         """Give back a connection from :meth:`checkout`. A transaction left open (the
-        work failed inside it) is rolled back first, as :meth:`connection` does on an
-        error, so the pool gets it idle; one it cannot roll back, it discards."""
+        work failed inside it) is rolled back first, as the pool's own connection() does
+        on an error, so the pool gets it idle; one it cannot roll back, it discards."""
         conn = lease.conn
         if not conn.closed and conn.pgconn.transaction_status in _OPEN:
             with contextlib.suppress(psycopg.Error):
