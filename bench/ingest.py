@@ -65,6 +65,7 @@ TEMPLATES = 16
 SEED = 1000
 LOGS_TARGET = 0.60
 
+# The raw baseline COPYs text, as psycopg does by default; the server COPYs binary.
 COPY_LOGS = f"COPY request_logs ({', '.join(logs_store.LOG_COLUMNS)}) FROM STDIN"
 REQUEST_ID = logs_store.LOG_COLUMNS.index("request_id")
 TRUNCATE_LOGS = """
@@ -529,10 +530,8 @@ async def run() -> str:
             for rows in log_batches
         ]
     )
-    copy_rows = Templates(
-        [[list(logs_store.log_values(row)) for row in rows] for rows in log_batches]
-    )
-    store_rows = Templates(log_batches)
+    copy_rows = Templates([[list(row) for row in rows] for rows in log_batches])
+    store_rows = Templates([list(rows) for rows in log_batches])
     usage_batches = Templates([_usage_batch(rng, (yesterday, today)) for _ in range(TEMPLATES)])
     prepared = time.perf_counter() - prepared
 
@@ -547,9 +546,10 @@ async def run() -> str:
             row[REQUEST_ID] = request_id
 
     def stamp_store(rows: list[RequestLog], fresh: list[str]) -> None:
-        # Frozen dataclasses: the template is this call's alone, so it is safe.
-        for row, request_id in zip(rows, fresh, strict=True):
-            object.__setattr__(row, "request_id", request_id)
+        # Named tuples: each row replaced by a copy with its new id (the template is
+        # this call's alone).
+        for index, request_id in enumerate(fresh):
+            rows[index] = rows[index]._replace(request_id=request_id)
 
     with log_requests.take() as request:
         proto_stamp_ms = _stamping_ms(ids, lambda fresh: stamp_proto(request, fresh))
