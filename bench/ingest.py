@@ -75,7 +75,9 @@ TRUNCATE request_logs, request_log_hourly, request_log_latency_hourly,
 # Since migration 0011 batches write deltas that a background fold moves into the
 # rollups; the bench also runs against servers from before it (bench.ab, a baseline).
 HAS_DELTAS = "SELECT to_regclass('request_log_delta') IS NOT NULL"
-TRUNCATE_DELTAS = "TRUNCATE request_log_delta"
+# With the deltas in the same statement: the server's fold, running in the background,
+# would otherwise move the last workload's deltas into rollups just emptied.
+TRUNCATE_DELTAS = TRUNCATE_LOGS.rstrip() + ", request_log_delta"
 TRUNCATE_USAGE = "TRUNCATE usage_stats"
 CHECKPOINT = "CHECKPOINT"
 COUNT_LOGS = """
@@ -466,11 +468,11 @@ async def _reset(
 ) -> None:
     """Empty the tables and checkpoint: every workload starts from the same state."""
     async with pool.connection() as conn:
-        await conn.execute(truncate)
         cursor = await conn.execute(HAS_DELTAS)
         deltas = await cursor.fetchone()
         if truncate == TRUNCATE_LOGS and deltas is not None and deltas[0]:
-            await conn.execute(TRUNCATE_DELTAS)
+            truncate = TRUNCATE_DELTAS
+        await conn.execute(truncate)
         await conn.execute(CHECKPOINT)
 
 
