@@ -1,4 +1,4 @@
-"""Validation of a batch of request logs a column at a time (domain/request_logs.py)
+"""Validation of a batch of request logs a column at a time (domain/log_checks.py)
 agrees with the log-by-log check that names the bad fields: the same rows for a valid
 batch, the same violations for one with a bad log, at every boundary. Pure."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dataaccess_server.domain import request_logs
+from dataaccess_server.domain import log_checks
 from dataaccess_server.domain.model.request_logs import LogColumns, LogInput, RequestLog
 from dataaccess_server.errors import InvalidArgumentError
 
@@ -86,7 +86,7 @@ CASES: list[tuple[str, Any, bool]] = [
 def outcome(columns: LogColumns) -> list[RequestLog] | tuple[tuple[str, str], ...]:
     """The rows check_logs gives, or the violations it raises."""
     try:
-        checked = request_logs.check_logs(
+        checked = log_checks.check_logs(
             columns, max_logs=100, max_days=3, retention_days=RETENTION, now=NOW
         )
     except InvalidArgumentError as error:
@@ -97,7 +97,7 @@ def outcome(columns: LogColumns) -> list[RequestLog] | tuple[tuple[str, str], ..
 def one_by_one(columns: LogColumns) -> list[RequestLog] | tuple[tuple[str, str], ...]:
     """What the log-by-log check gives for the same batch."""
     try:
-        return request_logs._checked_one_by_one(columns, EARLIEST, LATEST, RETENTION, "logs")
+        return log_checks._checked_one_by_one(columns, EARLIEST, LATEST, RETENTION, "logs")
     except InvalidArgumentError as error:
         return tuple((v.field, v.description) for v in error.violations)
 
