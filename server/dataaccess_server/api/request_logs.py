@@ -11,7 +11,7 @@ from dataaccess.v1 import request_logs_pb2 as pb
 from dataaccess.v1 import request_logs_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.request_logs import (
-    log_inputs_from_proto,
+    log_columns_from_proto,
     log_query_from_proto,
     log_to_proto,
 )
@@ -44,7 +44,7 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
     async def BatchInsertRequestLogs(
         self, request: pb.BatchInsertRequestLogsRequest, context: Context
     ) -> pb.BatchInsertRequestLogsResponse:
-        logs = log_inputs_from_proto(request.logs, "logs")
+        logs = log_columns_from_proto(request.logs, "logs")
         result = await self._logs.insert(logs, self._deadline(context))
         self._count(result.inserted, result.duplicates)
         return pb.BatchInsertRequestLogsResponse(
@@ -68,7 +68,7 @@ class RequestLogServicer(pb_grpc.RequestLogServiceServicer):
         ingest = self._logs.stream()
         try:
             async for message in stream:
-                logs = log_inputs_from_proto(message.logs, ingest.next_prefix)
+                logs = log_columns_from_proto(message.logs, ingest.next_prefix)
                 await ingest.add(logs, stream.within(self._deadline(context)))
             return await ingest.finish(stream.within(self._deadline(context)))
         finally:  # chunks stored before an error count too

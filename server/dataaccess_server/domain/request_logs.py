@@ -4,7 +4,8 @@ A batch is validated whole before anything is written; one bad log rejects it, n
 its index and field. Free-text fields are cut to their caps rather than refused (a
 proxy should not lose a log over a long user agent). The partitions of a batch's days
 are created first when missing, so a batch for a new day always succeeds. A stream is
-validated message by message and stored in chunks, each in its own transaction.
+validated message by message and stored in chunks, each in its own transaction. The
+checks of a batch are domain/log_checks.py.
 
 A log is identified by (request_time, request_id), so ``request_time`` is required: a
 time filled in by the server would differ on every resend, and a client retrying after
@@ -20,52 +21,30 @@ most that many partitions and the table at most retention + 2 days of them.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import ipaddress
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.batches import check_batch_size
-from dataaccess_server.domain.ids import is_uuid
+from dataaccess_server.domain.log_checks import CheckedLogs, check_logs
 from dataaccess_server.domain.model.request_logs import (
     Ingested,
+    LogColumns,
     LogFilter,
-    LogInput,
     LogQuery,
     RequestLog,
     StatusClass,
     StreamIngested,
 )
 from dataaccess_server.domain.pagination import Pager, PageSigner
-from dataaccess_server.errors import FieldViolation, InvalidArgumentError
+from dataaccess_server.errors import InvalidArgumentError
 
-# Cut to these lengths; longer values are kept in part, not refused.
-CAPS = {"user_agent": 1024, "path": 2048, "error_message": 4096}
 # Status ranges of the classes ListRequestLogs filters by; server errors also include 0
 # (no status at all), which the store's ``server_errors`` handles.
 STATUS_RANGES = {StatusClass.SUCCESS: (200, 299), StatusClass.CLIENT_ERROR: (400, 499)}
 # A stream is stored in chunks of about this many logs, each in its own transaction.
 STREAM_CHUNK = 1000
-# What each number's column holds: latency_ms is an integer, the token counts bigint
-# (kept far below its limit, so that sums over a day cannot reach it).
-_NUMBER_LIMITS = (("latency_ms", 2**31 - 1), ("input_tokens", 2**53), ("output_tokens", 2**53))
-
-REQUIRED_TIME = (
-    "is required: a log is identified by (request_time, request_id), and a time the"
-    " server filled in would differ on every resend, storing a retried log twice"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedLogs:
-    """A validated batch: its logs to store and the (UTC) days they fall on."""
-
-    rows: list[RequestLog]
-    days: frozenset[date]
 
 
 class RequestLogStore(Protocol):
@@ -96,135 +75,6 @@ class RequestLogStore(Protocol):
         ...
 
 
-def check_logs(
-    logs: Sequence[LogInput],
-    *,
-    max_logs: int,
-    max_days: int,
-    retention_days: int,
-    now: datetime,
-    prefix: str = "logs",
-) -> CheckedLogs:
-    """Every log as a row, with the days they touch; or INVALID_ARGUMENT naming each bad
-    field with its index: a missing request_time, one outside the window from midnight
-    UTC ``retention_days`` before ``now`` (UTC) to a day after it, or the first log on a
-    day past the ``max_days`` distinct days a batch may touch."""
-    check_batch_size(logs, field=prefix, noun="logs", maximum=max_logs)
-    earliest = datetime.combine(now.date() - timedelta(days=retention_days), time(), UTC)
-    latest = now + timedelta(days=1)
-    window = (
-        f"must lie from {earliest:%Y-%m-%dT%H:%M:%SZ} (the first day kept,"
-        f" DB_LOG_RETENTION_DAYS={retention_days} days back) to {latest:%Y-%m-%dT%H:%M:%SZ}"
-        " (a day ahead)"
-    )
-    problems: list[FieldViolation] = []
-    rows = []
-    said: dict[str, str] = {}
-    for index, log in enumerate(logs):
-        found = _problems(log)
-        when = log.request_time
-        if when is None or not earliest <= when <= latest:
-            # Each explanation once, in full; after that a short reference, so that 20
-            # of them still make an error that fits in a status's headers.
-            reason = REQUIRED_TIME if when is None else window
-            found.append(("request_time", f"{said[reason]} too" if reason in said else reason))
-            said[reason] = "is missing" if when is None else "is outside that window"
-        problems.extend(FieldViolation(f"{prefix}[{index}].{name}", text) for name, text in found)
-        if len(problems) >= 20:
-            break
-        if not found and when is not None:
-            rows.append(_row(log, when))
-    if problems:
-        raise InvalidArgumentError(problems)
-    days = frozenset(row.request_time.astimezone(UTC).date() for row in rows)
-    if len(days) > max_days:
-        raise _too_many_days(rows, max_days, prefix)
-    return CheckedLogs(rows, days)
-
-
-def _too_many_days(rows: Sequence[RequestLog], max_days: int, prefix: str) -> InvalidArgumentError:
-    # Only called with more than max_days days among rows: the loop finds the first log
-    # on one day too many.
-    seen: set[date] = set()
-    index = 0
-    while len(seen) <= max_days:
-        seen.add(rows[index].request_time.astimezone(UTC).date())
-        index += 1
-    index -= 1
-    unit = "batch" if prefix == "logs" else "message"
-    return InvalidArgumentError.single(
-        f"{prefix}[{index}].request_time",
-        f"is on another day than the {max_days} before it in this {unit}: one {unit} may"
-        f" touch at most {max_days} distinct days (DATAACCESS_MAX_BATCH_DAYS)",
-    )
-
-
-def _problems(log: LogInput) -> list[tuple[str, str]]:
-    found = []
-    if not 1 <= len(log.request_id) <= 128:
-        found.append(("request_id", "must be 1-128 characters"))
-    if not 1 <= len(log.provider) <= 64:
-        found.append(("provider", "must be 1-64 characters"))
-    if len(log.model) > 256:
-        found.append(("model", "must be at most 256 characters"))
-    if len(log.auth_id) > 256:
-        found.append(("auth_id", "must be at most 256 characters"))
-    if log.api_key_id and not _is_uuid(log.api_key_id):
-        found.append(("api_key_id", "must be a UUID"))
-    if log.client_ip and not _is_ip(log.client_ip):
-        found.append(("client_ip", "must be an IPv4 or IPv6 address, without a zone id"))
-    if len(log.method) > 16:
-        found.append(("method", "must be at most 16 characters"))
-    if log.status_code != 0 and not 100 <= log.status_code <= 599:
-        found.append(("status_code", "must be 100-599, or 0 for no status"))
-    for name, top in _NUMBER_LIMITS:
-        if not 0 <= getattr(log, name) <= top:
-            found.append((name, f"must be between 0 and {top}"))
-    return found
-
-
-# Clients and keys repeat from log to log: each distinct value is parsed once.
-@functools.lru_cache(maxsize=4096)
-def _is_ip(text: str) -> bool:
-    # ipaddress takes an IPv6 zone id (fe80::1%eth0); the inet column does not.
-    if "%" in text:
-        return False
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_uuid(text: str) -> bool:
-    return is_uuid(text)
-
-
-def _row(log: LogInput, when: datetime) -> RequestLog:
-    def capped(name: str) -> str | None:
-        value: str = getattr(log, name)
-        return value[: CAPS[name]] if value else None
-
-    return RequestLog(
-        request_time=when,
-        request_id=log.request_id,
-        provider=log.provider,
-        model=log.model,
-        auth_id=log.auth_id,
-        api_key_id=log.api_key_id.lower() or None,
-        client_ip=log.client_ip or None,
-        user_agent=capped("user_agent"),
-        method=log.method or None,
-        path=capped("path"),
-        status_code=log.status_code,
-        latency_ms=log.latency_ms,
-        input_tokens=log.input_tokens,
-        output_tokens=log.output_tokens,
-        error_message=capped("error_message"),
-    )
-
-
 class RequestLogService:
     """The rules of request logs, over a store."""
 
@@ -251,7 +101,7 @@ class RequestLogService:
         """The most distinct days one batch, or one stored chunk of a stream, touches."""
         return self._max_batch_days
 
-    def check(self, logs: Sequence[LogInput], *, prefix: str = "logs") -> CheckedLogs:
+    def check(self, logs: LogColumns, *, prefix: str = "logs") -> CheckedLogs:
         """Validate a batch (INVALID_ARGUMENT naming ``prefix[i].field``) into logs to store."""
         return check_logs(
             logs,
@@ -262,7 +112,7 @@ class RequestLogService:
             prefix=prefix,
         )
 
-    async def insert(self, logs: Sequence[LogInput], deadline: Deadline) -> Ingested:
+    async def insert(self, logs: LogColumns, deadline: Deadline) -> Ingested:
         """Store a batch in one transaction; logs stored before count as duplicates.
 
         INVALID_ARGUMENT (nothing written, no partition created) for a bad log, an
@@ -356,7 +206,7 @@ class StreamIngest:
         found while reading it."""
         return f"messages[{self._messages}].logs"
 
-    async def add(self, logs: Sequence[LogInput], deadline: Deadline) -> None:
+    async def add(self, logs: LogColumns, deadline: Deadline) -> None:
         """Validate the next message's logs, and store a chunk within ``deadline`` once
         about ``chunk`` logs are waiting. Raises as RequestLogService.insert does."""
         checked = self._service.check(logs, prefix=self.next_prefix)

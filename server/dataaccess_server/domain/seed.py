@@ -20,7 +20,7 @@ from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.model.api_keys import APIKey, KeyQuery
 from dataaccess_server.domain.model.configs import ConfigListQuery
 from dataaccess_server.domain.model.oauth_tokens import TokenQuery
-from dataaccess_server.domain.model.request_logs import LogQuery
+from dataaccess_server.domain.model.request_logs import LogColumns, LogQuery
 from dataaccess_server.domain.model.usage import UsageQuery
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.request_logs import RequestLogService
@@ -134,7 +134,7 @@ async def seed_traffic(services: SeedServices, run: SeedRun) -> None:
             run.usage_applied += 1
     for _day, day_hours in groupby(hours, key=lambda hour: hour.start.date()):
         logs = [log for hour in day_hours for log in hour.logs]
-        ingested = await services.logs.insert(logs, Deadline.after(CALL_TIMEOUT))
+        ingested = await services.logs.insert(LogColumns.of(logs), Deadline.after(CALL_TIMEOUT))
         run.logs_inserted += ingested.inserted
         run.logs_duplicate += ingested.duplicates
 

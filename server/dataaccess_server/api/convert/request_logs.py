@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import operator
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
 
 from dataaccess.v1 import request_logs_pb2 as logs_pb2
-from dataaccess_server.api.convert.times import timestamp_from_proto
+from dataaccess_server.api.convert.times import EPOCH, MAX_SECONDS, timestamp_from_proto
 from dataaccess_server.domain.model.request_logs import (
-    LogInput,
+    LogColumns,
     LogQuery,
     RequestLog,
     StatusClass,
@@ -41,31 +45,42 @@ def log_query_from_proto(request: logs_pb2.ListRequestLogsRequest) -> LogQuery:
     )
 
 
-def log_input_from_proto(log: logs_pb2.RequestLog, path: str) -> LogInput:
-    """The domain input of one log; ``path`` names it in errors (``logs[3]``)."""
-    return LogInput(
-        request_id=log.request_id,
-        request_time=timestamp_from_proto(log, "request_time", f"{path}.request_time"),
-        provider=log.provider,
-        model=log.model,
-        auth_id=log.auth_id,
-        api_key_id=log.api_key_id,
-        client_ip=log.client_ip,
-        user_agent=log.user_agent,
-        method=log.method,
-        path=log.path,
-        status_code=log.status_code,
-        latency_ms=log.latency_ms,
-        input_tokens=log.input_tokens,
-        output_tokens=log.output_tokens,
-        error_message=log.error_message,
-    )
+# The fields of a log that convert as they are, each read for a whole batch in one pass.
+_PLAIN_FIELDS = tuple(
+    field.name for field in dataclasses.fields(LogColumns) if field.name != "request_time"
+)
+_TIME = operator.attrgetter("request_time")
+_SECONDS = operator.attrgetter("seconds")
+_NANOS = operator.attrgetter("nanos")
 
 
-def log_inputs_from_proto(logs: Iterable[logs_pb2.RequestLog], prefix: str) -> list[LogInput]:
-    """The domain inputs of a message's logs; ``prefix`` names them in errors
-    (``logs`` gives ``logs[3]``)."""
-    return [log_input_from_proto(log, f"{prefix}[{n}]") for n, log in enumerate(logs)]
+def log_columns_from_proto(logs: Sequence[logs_pb2.RequestLog], prefix: str) -> LogColumns:
+    """The domain columns of a message's logs; ``prefix`` names them in errors
+    (``logs`` gives ``logs[3]``): INVALID_ARGUMENT for a request_time that is not a
+    valid timestamp."""
+    messages = list(logs)  # a list's iteration is cheaper than the container's, 15 times
+    columns: dict[str, Any] = {
+        name: list(map(operator.attrgetter(name), messages)) for name in _PLAIN_FIELDS
+    }
+    stamps = list(map(_TIME, messages))
+    seconds, nanos = list(map(_SECONDS, stamps)), list(map(_NANOS, stamps))
+    # An unset time reads as 0 seconds: a batch of times all past the epoch and in range
+    # is converted at once; any other is read log by log, to tell unset from invalid.
+    if (
+        stamps
+        and 0 < min(seconds) <= max(seconds) <= MAX_SECONDS
+        and 0 <= min(nanos) <= max(nanos) < 10**9
+    ):
+        columns["request_time"] = [
+            EPOCH + timedelta(0, second, nano // 1000)
+            for second, nano in zip(seconds, nanos, strict=True)
+        ]
+    else:
+        columns["request_time"] = [
+            timestamp_from_proto(log, "request_time", f"{prefix}[{n}].request_time")
+            for n, log in enumerate(messages)
+        ]
+    return LogColumns(**columns)
 
 
 def log_to_proto(row: RequestLog) -> logs_pb2.RequestLog:

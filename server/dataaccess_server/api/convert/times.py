@@ -9,16 +9,16 @@ from google.protobuf import timestamp_pb2
 
 from dataaccess_server.errors import InvalidArgumentError
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The range every timestamp of a request must lie in. The columns (timestamptz) hold far
 # more, but Python's datetime stops at 9999-12-31 and the SQL adds hours and days to
 # some values (buckets, grace periods): a day of headroom below that keeps every value
 # readable back. Nothing this service stores predates the epoch.
-EARLIEST = _EPOCH
+EARLIEST = EPOCH
 LATEST = datetime(9999, 12, 30, 23, 59, 59, tzinfo=UTC)
 RANGE = f"{EARLIEST:%Y-%m-%dT%H:%M:%SZ} and {LATEST:%Y-%m-%dT%H:%M:%SZ}"
-_MIN_SECONDS = int((EARLIEST - _EPOCH).total_seconds())
-_MAX_SECONDS = int((LATEST - _EPOCH).total_seconds())
+_MIN_SECONDS = int((EARLIEST - EPOCH).total_seconds())
+MAX_SECONDS = int((LATEST - EPOCH).total_seconds())
 
 
 def set_times(message: message_types.Message, **times: datetime | None) -> None:
@@ -45,7 +45,7 @@ def timestamp_from_proto(message: message_types.Message, name: str, path: str) -
     stamp: timestamp_pb2.Timestamp = getattr(message, name)
     if not 0 <= stamp.nanos < 10**9:
         raise InvalidArgumentError.single(path, "is not a valid timestamp (nanos out of range)")
-    if not _MIN_SECONDS <= stamp.seconds <= _MAX_SECONDS:
+    if not _MIN_SECONDS <= stamp.seconds <= MAX_SECONDS:
         raise InvalidArgumentError.single(path, f"must be between {RANGE}")
     # What ToDatetime(tzinfo=UTC) returns, at a fraction of its cost (it is paid per log).
-    return _EPOCH + timedelta(seconds=stamp.seconds, microseconds=stamp.nanos // 1000)
+    return EPOCH + timedelta(seconds=stamp.seconds, microseconds=stamp.nanos // 1000)

@@ -1,0 +1,123 @@
+"""The two ways a batch of request logs is stored (db/request_logs.py): COPYed whole
+when every log is new, through the staging merge when one is not. Both must store the
+same values as PostgreSQL would parse from their text, and the same deltas."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+
+from dataaccess.v1 import request_logs_pb2 as pb
+from dataaccess_server.app import Application
+from tests.harness import stubs
+from tests.test_request_logs import log
+from tests.test_rollup_fold import channel_to, started
+
+HOUR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+# Values whose binary encoding the server makes itself (uuid, inet), or shapes: upper
+# case keys, IPv4, IPv6 in long and short forms, an IPv4-mapped IPv6 address, values
+# cut to their caps, empty optional fields, latencies on bucket edges, no status.
+VARIED: list[dict[str, Any]] = [
+    {"api_key_id": "0190F3A2-7B4C-7D8E-9F01-23456789ABCD", "client_ip": "10.1.2.3"},
+    {"api_key_id": "0190f3a2-7b4c-7d8e-9f01-23456789abce", "client_ip": "2001:db8::1"},
+    {"client_ip": "2001:0db8:0000:0000:0000:0000:0000:0002", "latency_ms": 0},
+    {"client_ip": "::ffff:192.0.2.7", "latency_ms": 1, "status_code": 0},
+    {"client_ip": "255.255.255.255", "latency_ms": 2, "error_message": "x" * 5000},
+    {"user_agent": "ü" * 2000, "path": "/v1/" + "p" * 3000, "method": "POST"},
+    {"latency_ms": 2**31 - 1, "input_tokens": 2**53, "output_tokens": 2**53},
+    {"latency_ms": 1100, "status_code": 503, "error_message": "upstream\ttab\nnewline\\"},
+]
+STORED = """
+SELECT request_time, provider, model, auth_id, api_key_id::text, host(client_ip),
+    family(client_ip), masklen(client_ip), user_agent, method, path, status_code, latency_ms,
+    input_tokens, output_tokens, error_message
+FROM request_logs WHERE request_id LIKE %(prefix)s ORDER BY request_id
+"""
+DELTAS = """
+SELECT hour, provider, model, bucket, requests, errors, input_tokens, output_tokens,
+    latency_ms_sum
+FROM request_log_delta WHERE batch_id = %(batch)s ORDER BY 1, 2, 3, 4
+"""
+BATCHES = "SELECT DISTINCT batch_id FROM request_log_delta ORDER BY 1"
+SAME_AS_TEXT = """
+SELECT count(*) FROM request_logs
+WHERE request_id = %(id)s AND api_key_id IS NOT DISTINCT FROM %(key)s::uuid
+    AND client_ip IS NOT DISTINCT FROM %(ip)s::inet
+"""
+
+
+def logs(prefix: str) -> list[pb.RequestLog]:
+    varied = [
+        log(n, when=HOUR - timedelta(minutes=7 * n), request_id=f"{prefix}{n:02d}", **fields)
+        for n, fields in enumerate(VARIED)
+    ]
+    plain = [
+        log(n, when=HOUR - timedelta(minutes=n), request_id=f"{prefix}{n:02d}")
+        for n in range(len(VARIED), 40)
+    ]
+    return varied + plain
+
+
+@pytest.fixture
+async def unfolding(pg_database: str) -> AsyncIterator[Application]:
+    """A server whose fold never runs by itself: every batch's deltas stay visible."""
+    app = await started(pg_database, 3600.0)
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+async def test_a_batch_copied_whole_and_one_merged_store_the_same_values_and_deltas(
+    unfolding: Application, pg_database: str
+) -> None:
+    async with channel_to(unfolding) as channel:
+        service = stubs.request_logs(channel)
+        whole = await service.BatchInsertRequestLogs(
+            pb.BatchInsertRequestLogsRequest(logs=logs("whole-"))
+        )
+        # The same logs under other ids, and one stored already: the merge path.
+        merged = await service.BatchInsertRequestLogs(
+            pb.BatchInsertRequestLogsRequest(logs=[*logs("merged-"), logs("whole-")[3]])
+        )
+    assert (whole.inserted, whole.duplicates) == (40, 0)
+    assert (merged.inserted, merged.duplicates) == (40, 1)
+    with psycopg.connect(pg_database) as conn:
+        stored = [
+            conn.execute(STORED, {"prefix": f"{prefix}%"}).fetchall()
+            for prefix in ("whole-", "merged-")
+        ]
+        batches = [row[0] for row in conn.execute(BATCHES).fetchall()]
+        deltas = [conn.execute(DELTAS, {"batch": batch}).fetchall() for batch in batches]
+        for message in logs("whole-"):
+            same = conn.execute(
+                SAME_AS_TEXT,
+                {
+                    "id": message.request_id,
+                    "key": message.api_key_id or None,
+                    "ip": message.client_ip or None,
+                },
+            ).fetchone()
+            assert same == (1,), message.request_id
+    assert stored[0] == stored[1]
+    assert len(stored[0]) == 40
+    first = stored[0][0]
+    assert first[4] == VARIED[0]["api_key_id"].lower()
+    assert [row[5:8] for row in stored[0][:4]] == [
+        ("10.1.2.3", 4, 32),
+        ("2001:db8::1", 6, 128),
+        ("2001:db8::2", 6, 128),
+        ("::ffff:192.0.2.7", 6, 128),
+    ]
+    capped = stored[0][5]
+    assert (len(capped[8]), len(capped[10])) == (1024, 2048)
+    assert len(stored[0][4][15]) == 4096
+    assert stored[0][7][15] == VARIED[7]["error_message"]
+    assert stored[0][8][4:11] == (None,) * 7  # key, address (3 columns), agent, method, path
+    assert len(batches) == 2
+    assert deltas[0] == deltas[1]
+    assert sum(row[4] for row in deltas[0]) == 40
