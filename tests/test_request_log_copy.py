@@ -5,7 +5,7 @@ same values as PostgreSQL would parse from their text, and the same deltas."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -17,7 +17,6 @@ from tests.harness import stubs
 from tests.test_request_logs import log
 from tests.test_rollup_fold import channel_to, started
 
-HOUR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 # Values whose binary encoding the server makes itself (uuid, inet), or shapes: upper
 # case keys, IPv4, IPv6 in long and short forms, an IPv4-mapped IPv6 address, values
 # cut to their caps, empty optional fields, latencies on bucket edges, no status.
@@ -50,13 +49,14 @@ WHERE request_id = %(id)s AND api_key_id IS NOT DISTINCT FROM %(key)s::uuid
 """
 
 
-def logs(prefix: str) -> list[pb.RequestLog]:
+def logs(prefix: str, now: datetime) -> list[pb.RequestLog]:
+    hour = now.replace(minute=0, second=0, microsecond=0)
     varied = [
-        log(n, when=HOUR - timedelta(minutes=7 * n), request_id=f"{prefix}{n:02d}", **fields)
+        log(n, when=hour - timedelta(minutes=7 * n), request_id=f"{prefix}{n:02d}", **fields)
         for n, fields in enumerate(VARIED)
     ]
     plain = [
-        log(n, when=HOUR - timedelta(minutes=n), request_id=f"{prefix}{n:02d}")
+        log(n, when=hour - timedelta(minutes=n), request_id=f"{prefix}{n:02d}")
         for n in range(len(VARIED), 40)
     ]
     return varied + plain
@@ -73,16 +73,16 @@ async def unfolding(pg_database: str) -> AsyncIterator[Application]:
 
 
 async def test_a_batch_copied_whole_and_one_merged_store_the_same_values_and_deltas(
-    unfolding: Application, pg_database: str
+    unfolding: Application, pg_database: str, now: datetime
 ) -> None:
     async with channel_to(unfolding) as channel:
         service = stubs.request_logs(channel)
         whole = await service.BatchInsertRequestLogs(
-            pb.BatchInsertRequestLogsRequest(logs=logs("whole-"))
+            pb.BatchInsertRequestLogsRequest(logs=logs("whole-", now))
         )
         # The same logs under other ids, and one stored already: the merge path.
         merged = await service.BatchInsertRequestLogs(
-            pb.BatchInsertRequestLogsRequest(logs=[*logs("merged-"), logs("whole-")[3]])
+            pb.BatchInsertRequestLogsRequest(logs=[*logs("merged-", now), logs("whole-", now)[3]])
         )
     assert (whole.inserted, whole.duplicates) == (40, 0)
     assert (merged.inserted, merged.duplicates) == (40, 1)
@@ -93,7 +93,7 @@ async def test_a_batch_copied_whole_and_one_merged_store_the_same_values_and_del
         ]
         batches = [row[0] for row in conn.execute(BATCHES).fetchall()]
         deltas = [conn.execute(DELTAS, {"batch": batch}).fetchall() for batch in batches]
-        for message in logs("whole-"):
+        for message in logs("whole-", now):
             same = conn.execute(
                 SAME_AS_TEXT,
                 {
