@@ -134,7 +134,7 @@ BUILD_USAGE_ROLLUPS = (
 TRUNCATE = """
 TRUNCATE request_logs, request_log_hourly, request_log_latency_hourly,
     request_log_latency_daily, usage_stats, usage_auth_numbers, usage_daily_chunks,
-    usage_auth_daily
+    usage_auth_daily, usage_weekly_chunks, usage_auth_weekly
 """
 
 

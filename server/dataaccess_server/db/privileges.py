@@ -46,6 +46,9 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "usage_auth_numbers": DML,
     "usage_daily_chunks": DML,
     "usage_auth_daily": DML,
+    # Weekly usage rollups (0014), written by the UpsertUsage statement beside the daily.
+    "usage_weekly_chunks": DML,
+    "usage_auth_weekly": DML,
     "request_logs": DML,
     "request_log_hourly": DML,
     "request_log_latency_hourly": DML,
