@@ -53,12 +53,14 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "request_log_hourly": DML,
     "request_log_latency_hourly": DML,
     "request_log_latency_daily": DML,
+    "request_log_latency_weekly": DML,  # 0014, kept by the fold
     # Ingestion inserts its batches' deltas; the fold deletes them (migration 0011).
     "request_log_delta": DML,
     # Views: rollups plus unfolded deltas, read by analytics.
     "request_log_hourly_all": ("SELECT",),
     "request_log_latency_hourly_all": ("SELECT",),
     "request_log_latency_daily_all": ("SELECT",),
+    "request_log_latency_weekly_all": ("SELECT",),
     "callers": DML,
     "cache_entries": DML,
     # Append-only: the server adds audit rows and reads them, never changes one.

@@ -125,7 +125,7 @@ input AS ({rows}), upserted AS (
         total_tokens = r.total_tokens + excluded.total_tokens
 ), week_chunks AS (
     INSERT INTO usage_weekly_chunks AS r
-    SELECT usage_week(usage_date), provider, model, auth_number >> 8, sum(request_count),
+    SELECT week_of(usage_date), provider, model, auth_number >> 8, sum(request_count),
         sum(input_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cached_tokens),
         sum(total_tokens), sum(success_count), sum(error_count),
         bit_or(CASE WHEN added THEN set_bit(B'0'::bit(256), auth_number & 255, 1)
@@ -143,7 +143,7 @@ input AS ({rows}), upserted AS (
         auths = r.auths | excluded.auths
 ), auth_weeks AS (
     INSERT INTO usage_auth_weekly AS r
-    SELECT usage_week(usage_date), auth_number, sum(request_count), sum(total_tokens)
+    SELECT week_of(usage_date), auth_number, sum(request_count), sum(total_tokens)
     FROM changes GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (week, auth_number) DO UPDATE SET
         request_count = r.request_count + excluded.request_count,

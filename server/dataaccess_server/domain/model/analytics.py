@@ -57,8 +57,9 @@ class Granularity(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """Part of a latency histogram query: the daily (``kind`` "day", dates) or hourly
-    ("hour", times) histogram over [start, end), added (sign 1) or subtracted (-1)."""
+    """Part of a latency histogram query: the weekly (``kind`` "week", Mondays), daily
+    ("day", dates) or hourly ("hour", times) histogram over [start, end), added (sign
+    1) or subtracted (-1)."""
 
     kind: str
     start: date | datetime

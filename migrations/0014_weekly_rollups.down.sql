@@ -1,4 +1,7 @@
--- Reverts 0014 weekly usage rollups: usage_rollups_rebuild as 0012 made it.
+-- Reverts 0014 weekly rollups: usage_rollups_rebuild as 0012 made it. The weekly rows
+-- are sums of daily ones, which stay: nothing is lost.
+DROP VIEW request_log_latency_weekly_all;
+DROP TABLE request_log_latency_weekly;
 CREATE OR REPLACE FUNCTION usage_rollups_rebuild(days date[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -25,6 +28,6 @@ BEGIN
     GROUP BY 1, 2;
 END
 $$;
-DROP FUNCTION usage_week(date);
+DROP FUNCTION week_of(date);
 DROP TABLE usage_auth_weekly;
 DROP TABLE usage_weekly_chunks;
