@@ -116,6 +116,11 @@ INSERT INTO request_log_latency_daily (day, provider, model, bucket, count)
 SELECT (hour AT TIME ZONE 'UTC')::date, provider, model, bucket, sum(count)
 FROM request_log_latency_hourly GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 """
+BUILD_LATENCY_WEEKLY = """
+INSERT INTO request_log_latency_weekly (week, provider, model, bucket, count)
+SELECT week_of(day), provider, model, bucket, sum(count)
+FROM request_log_latency_daily GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+"""
 # Each day: a random set of (auth, pair) keys.
 LOAD_USAGE = """
 INSERT INTO usage_stats (usage_date, provider, model, auth_id, request_count, input_tokens,
@@ -133,8 +138,8 @@ BUILD_USAGE_ROLLUPS = (
 )
 TRUNCATE = """
 TRUNCATE request_logs, request_log_hourly, request_log_latency_hourly,
-    request_log_latency_daily, usage_stats, usage_auth_numbers, usage_daily_chunks,
-    usage_auth_daily
+    request_log_latency_daily, request_log_latency_weekly, usage_stats, usage_auth_numbers,
+    usage_daily_chunks, usage_auth_daily, usage_weekly_chunks, usage_auth_weekly
 """
 
 
@@ -174,7 +179,12 @@ def load(dsn: str, *, logs: int, usage: int, now: datetime) -> Loaded:
                     **columns,
                 },
             )
-        for statement in (BUILD_HOURLY, BUILD_LATENCY_HOURLY, BUILD_LATENCY_DAILY):
+        for statement in (
+            BUILD_HOURLY,
+            BUILD_LATENCY_HOURLY,
+            BUILD_LATENCY_DAILY,
+            BUILD_LATENCY_WEEKLY,
+        ):
             conn.execute(statement)
         per_day = max(1, usage // USAGE_DAYS)
         for n in range(USAGE_DAYS):

@@ -78,13 +78,16 @@ FROM request_log_hourly_all
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 {grouping}
 """
-# Histogram counts per group, summed over pieces of the daily and hourly histograms,
+# Histogram counts per group, summed over pieces of the weekly, daily and hourly histograms,
 # some subtracted (a day minus its hours outside the range): see domain/analytics.py.
 LATENCY_BUCKETS = """
 SELECT {keys}, bucket, sum(count)::bigint FROM ({pieces}) counts
 GROUP BY {columns}bucket HAVING sum(count) <> 0 ORDER BY {columns}bucket
 """
 LATENCY_PIECE = {
+    "week": "SELECT provider, model, bucket, {sign}count AS count"
+    " FROM request_log_latency_weekly_all"
+    " WHERE week >= %({name}_from)s AND week < %({name}_to)s {filters}",
     "day": "SELECT provider, model, bucket, {sign}count AS count"
     " FROM request_log_latency_daily_all"
     " WHERE day >= %({name}_from)s AND day < %({name}_to)s {filters}",

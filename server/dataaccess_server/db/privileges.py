@@ -46,16 +46,21 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "usage_auth_numbers": DML,
     "usage_daily_chunks": DML,
     "usage_auth_daily": DML,
+    # Weekly usage rollups (0014), written by the UpsertUsage statement beside the daily.
+    "usage_weekly_chunks": DML,
+    "usage_auth_weekly": DML,
     "request_logs": DML,
     "request_log_hourly": DML,
     "request_log_latency_hourly": DML,
     "request_log_latency_daily": DML,
+    "request_log_latency_weekly": DML,  # 0014, kept by the fold
     # Ingestion inserts its batches' deltas; the fold deletes them (migration 0011).
     "request_log_delta": DML,
     # Views: rollups plus unfolded deltas, read by analytics.
     "request_log_hourly_all": ("SELECT",),
     "request_log_latency_hourly_all": ("SELECT",),
     "request_log_latency_daily_all": ("SELECT",),
+    "request_log_latency_weekly_all": ("SELECT",),
     "callers": DML,
     "cache_entries": DML,
     # Append-only: the server adds audit rows and reads them, never changes one.

@@ -3,7 +3,8 @@
 Ingestion inserts per-batch rows into ``request_log_delta`` (migration 0011) and never
 updates a shared rollup row. A fold chunk takes up to ``limit`` delta rows, deletes
 them and adds their sums to ``request_log_hourly``, ``request_log_latency_hourly`` and
-``request_log_latency_daily`` (upserts in key order), in one statement, so in one
+``request_log_latency_daily`` and ``request_log_latency_weekly`` (migration 0014)
+(upserts in key order), in one statement, so in one
 transaction: a chunk that dies midway (its backend terminated, its deadline passed,
 the server killed) is rolled back whole, and nothing is lost or counted twice. Readers
 (the ``*_all`` views) see the rows before the chunk or after it, never in between.
@@ -55,6 +56,12 @@ WITH folded AS (
     SELECT (hour AT TIME ZONE 'UTC')::date, provider, model, bucket, sum(requests)
     FROM folded GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (day, provider, model, bucket) DO UPDATE SET count = d.count + excluded.count
+    RETURNING 1
+), latency_weekly AS (
+    INSERT INTO request_log_latency_weekly AS w (week, provider, model, bucket, count)
+    SELECT week_of((hour AT TIME ZONE 'UTC')::date), provider, model, bucket, sum(requests)
+    FROM folded GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (week, provider, model, bucket) DO UPDATE SET count = w.count + excluded.count
     RETURNING 1
 )
 SELECT count(*) FROM folded

@@ -62,9 +62,11 @@ claim AS (
 # a batch's rows are exactly the increments, and `xmax = 0` tells the keys it created.
 # Auth ids new to usage_auth_numbers are numbered (ON CONFLICT DO UPDATE, so an id a
 # concurrent batch numbered after this statement's snapshot comes back too); then the
-# chunk rows and the auth-day rows take the sums, in key order. Every batch takes its
-# locks in the same sequence (counters, new auth ids, chunks, auth-days), each in key
-# order: concurrent batches cannot deadlock. (Data-modifying CTEs run to completion
+# chunk rows and the auth-day rows take the sums, in key order, and so do the weekly
+# rows of migration 0014 (a new day key sets its auth's bit in the week too). Every
+# batch takes its locks in the same sequence (counters, new auth ids, chunks,
+# auth-days, week chunks, auth-weeks), each in key order: concurrent batches cannot
+# deadlock. (Data-modifying CTEs run to completion
 # whether or not the final SELECT reads them.)
 _UPSERT = """
 input AS ({rows}), upserted AS (
@@ -119,6 +121,31 @@ input AS ({rows}), upserted AS (
     SELECT usage_date, auth_number, sum(request_count), sum(total_tokens)
     FROM changes GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (usage_date, auth_number) DO UPDATE SET
+        request_count = r.request_count + excluded.request_count,
+        total_tokens = r.total_tokens + excluded.total_tokens
+), week_chunks AS (
+    INSERT INTO usage_weekly_chunks AS r
+    SELECT week_of(usage_date), provider, model, auth_number >> 8, sum(request_count),
+        sum(input_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cached_tokens),
+        sum(total_tokens), sum(success_count), sum(error_count),
+        bit_or(CASE WHEN added THEN set_bit(B'0'::bit(256), auth_number & 255, 1)
+                    ELSE B'0'::bit(256) END)
+    FROM changes GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (week, provider, model, chunk) DO UPDATE SET
+        request_count = r.request_count + excluded.request_count,
+        input_tokens = r.input_tokens + excluded.input_tokens,
+        output_tokens = r.output_tokens + excluded.output_tokens,
+        reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = r.cached_tokens + excluded.cached_tokens,
+        total_tokens = r.total_tokens + excluded.total_tokens,
+        success_count = r.success_count + excluded.success_count,
+        error_count = r.error_count + excluded.error_count,
+        auths = r.auths | excluded.auths
+), auth_weeks AS (
+    INSERT INTO usage_auth_weekly AS r
+    SELECT week_of(usage_date), auth_number, sum(request_count), sum(total_tokens)
+    FROM changes GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (week, auth_number) DO UPDATE SET
         request_count = r.request_count + excluded.request_count,
         total_tokens = r.total_tokens + excluded.total_tokens
 )

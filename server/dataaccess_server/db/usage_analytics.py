@@ -9,6 +9,11 @@ migration 0012, so a call costs what its days and groups hold, not its usage row
   are ranked from it; only the winners' distinct models are then read from
   ``usage_stats``, through its (auth_id, usage_date) index.
 
+Both have weekly twins (migration 0014: ``usage_weekly_chunks``, ``usage_auth_weekly``):
+a range is read as its whole ISO weeks from those plus its edge days from the daily
+tables (``DayPieces``), so a 30-day range reads about four weeks and at most twelve
+days, not thirty days.
+
 A filter the rollups do not hold (auth_id for the summary; provider or model for the
 top auths, which are summed over every model) reads ``usage_stats`` as before: the
 filter already narrows it to one auth, or to a part of the range's rows.
@@ -24,6 +29,7 @@ from psycopg import sql
 from dataaccess_server.db.cluster import Connection
 from dataaccess_server.domain.model.analytics import (
     AuthUsage,
+    DayPieces,
     Filters,
     SummaryRow,
     TopAuthsOrder,
@@ -31,26 +37,46 @@ from dataaccess_server.domain.model.analytics import (
     UsageTotals,
 )
 
-SUMS = """
+# The chunk rows of a range: its whole weeks, then its edge days (disjoint pieces).
+CHUNK_PIECES = """
+    SELECT provider, model, chunk, {columns} FROM usage_weekly_chunks
+    WHERE week BETWEEN %(week_from)s AND %(week_to)s {filters}
+    UNION ALL
+    SELECT provider, model, chunk, {columns} FROM usage_daily_chunks
+    WHERE (usage_date BETWEEN %(head_from)s AND %(head_to)s
+        OR usage_date BETWEEN %(tail_from)s AND %(tail_to)s) {filters}
+"""
+SUM_COLUMNS = (
+    "request_count, input_tokens, output_tokens, reasoning_tokens, cached_tokens, "
+    "total_tokens, success_count, error_count"
+)
+CHUNK_SUMS = f"""
 SELECT provider, model, sum(request_count)::bigint, sum(input_tokens)::bigint,
     sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cached_tokens)::bigint,
     sum(total_tokens)::bigint, sum(success_count)::bigint, sum(error_count)::bigint
-FROM {table}
+FROM ({CHUNK_PIECES.replace("{columns}", SUM_COLUMNS)}) pieces
+GROUP BY provider, model ORDER BY provider, model
+"""
+STATS_SUMS = """
+SELECT provider, model, sum(request_count)::bigint, sum(input_tokens)::bigint,
+    sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cached_tokens)::bigint,
+    sum(total_tokens)::bigint, sum(success_count)::bigint, sum(error_count)::bigint
+FROM usage_stats
 WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
 GROUP BY provider, model ORDER BY provider, model
 """
 # Per group, each chunk's set over the range, then its size.
-CHUNK_AUTHS = """
+CHUNK_AUTHS = f"""
 SELECT provider, model, sum(bit_count(auths))::bigint FROM (
-    SELECT provider, model, chunk, bit_or(auths) AS auths FROM usage_daily_chunks
-    WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
+    SELECT provider, model, chunk, bit_or(auths) AS auths
+    FROM ({CHUNK_PIECES.replace("{columns}", "auths")}) pieces
     GROUP BY provider, model, chunk
 ) chunks GROUP BY provider, model
 """
-CHUNK_ALL_AUTHS = """
+CHUNK_ALL_AUTHS = f"""
 SELECT coalesce(sum(bit_count(auths)), 0)::bigint FROM (
-    SELECT chunk, bit_or(auths) AS auths FROM usage_daily_chunks
-    WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
+    SELECT chunk, bit_or(auths) AS auths
+    FROM ({CHUNK_PIECES.replace("{columns}", "auths")}) pieces
     GROUP BY chunk
 ) chunks
 """
@@ -68,9 +94,9 @@ SELECT count(*) FROM (
     WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s {filters}
 ) auths
 """
-# The ranking by one sum over the numbers (WITH TIES: the ties at the cut, so that the
-# final order by auth id, a text, picks the same auths as ranking by it directly), then
-# the distinct models of the few auths kept.
+# The ranking by one sum over the numbers, read as whole weeks and edge days (WITH
+# TIES: the ties at the cut, so that the final order by auth id, a text, picks the same
+# auths as ranking by it directly), then the distinct models of the few auths kept.
 TOP_AUTHS_ROLLUP = """
 SELECT top.auth_id, top.requests, top.total_tokens, (
     SELECT count(*) FROM (
@@ -83,8 +109,14 @@ FROM (
     SELECT auth_id, requests, total_tokens FROM (
         SELECT auth_number, sum(request_count)::bigint AS requests,
             sum(total_tokens)::bigint AS total_tokens
-        FROM usage_auth_daily
-        WHERE usage_date BETWEEN %(start_date)s AND %(end_date)s
+        FROM (
+            SELECT auth_number, request_count, total_tokens FROM usage_auth_weekly
+            WHERE week BETWEEN %(week_from)s AND %(week_to)s
+            UNION ALL
+            SELECT auth_number, request_count, total_tokens FROM usage_auth_daily
+            WHERE usage_date BETWEEN %(head_from)s AND %(head_to)s
+                OR usage_date BETWEEN %(tail_from)s AND %(tail_to)s
+        ) pieces
         GROUP BY auth_number ORDER BY {order} DESC FETCH FIRST %(limit)s ROWS WITH TIES
     ) ranked JOIN usage_auth_numbers USING (auth_number)
     ORDER BY {order} DESC, auth_id LIMIT %(limit)s
@@ -124,9 +156,16 @@ def _filtered(query: str, filters: Filters) -> sql.SQL:
 
 
 def _params(start_date: date, end_date: date, filters: Filters) -> dict[str, object]:
+    pieces = DayPieces.of(start_date, end_date)
     return {
         "start_date": start_date,
         "end_date": end_date,
+        "week_from": pieces.week_from,
+        "week_to": pieces.week_to,
+        "head_from": pieces.head[0],
+        "head_to": pieces.head[1],
+        "tail_from": pieces.tail[0],
+        "tail_to": pieces.tail[1],
         **{name: getattr(filters, name) or None for name in FILTERS},
     }
 
@@ -138,8 +177,7 @@ async def usage_summary(
     it in one snapshot (a REPEATABLE READ transaction): it takes three statements."""
     params = _params(start_date, end_date, filters)
     by_auth = bool(filters.auth_id)  # not in the chunks: usage_stats, narrowed to one auth
-    table = "usage_stats" if by_auth else "usage_daily_chunks"
-    cursor = await conn.execute(_filtered(SUMS.replace("{table}", table), filters), params)
+    cursor = await conn.execute(_filtered(STATS_SUMS if by_auth else CHUNK_SUMS, filters), params)
     sums = await cursor.fetchall()
     cursor = await conn.execute(_filtered(STATS_AUTHS if by_auth else CHUNK_AUTHS, filters), params)
     auths = {(provider, model): int(count) for provider, model, count in await cursor.fetchall()}

@@ -26,6 +26,7 @@ from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.analytics import (
     Answer,
     AuthUsage,
+    DayPieces,
     Filters,
     Granularity,
     GroupCounts,
@@ -42,6 +43,7 @@ from dataaccess_server.errors import DataCorruptionError, FieldViolation, Invali
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
 STEPS = {Granularity.HOUR: HOUR, Granularity.DAY: DAY}
 MAX_POINTS = 5_000
 MAX_PERCENTILES = 20
@@ -282,8 +284,9 @@ class AnalyticsService:
 
 
 def histogram_pieces(start: datetime, end: datetime) -> list[Piece]:
-    """The pieces of the daily and hourly latency histograms that sum to [start, end)
-    (whole hours): whole days from the daily one; a partial day either as its hours in
+    """The pieces of the weekly, daily and hourly latency histograms that sum to
+    [start, end) (whole hours): whole ISO weeks from the weekly one, other whole days
+    from the daily one; a partial day either as its hours in
     the range, or, when those are more than half the day, as the day minus its hours
     outside the range. So at most 12 hours are read hourly at each end."""
     pieces: list[Piece] = []
@@ -303,7 +306,20 @@ def histogram_pieces(start: datetime, end: datetime) -> list[Piece]:
     day_from = first_day + (DAY if first_day in hourly_days else timedelta())
     day_to = last_day + (timedelta() if last_day in hourly_days else DAY)
     if day_from < day_to:
-        pieces.append(Piece("day", day_from.date(), day_to.date()))
+        pieces.extend(_week_pieces(day_from.date(), (day_to - DAY).date()))
+    return pieces
+
+
+def _week_pieces(first: date, last: date) -> list[Piece]:
+    """The whole days [first, last] as pieces: the ISO weeks wholly inside from the weekly
+    histogram, the days before and after them from the daily one."""
+    split = DayPieces.of(first, last)
+    pieces = []
+    if split.week_from <= split.week_to:
+        pieces.append(Piece("week", split.week_from, split.week_to + WEEK))
+    for from_day, to_day in (split.head, split.tail):
+        if from_day <= to_day:
+            pieces.append(Piece("day", from_day, to_day + timedelta(days=1)))
     return pieces
 
 

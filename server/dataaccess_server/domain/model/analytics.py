@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -57,13 +57,41 @@ class Granularity(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """Part of a latency histogram query: the daily (``kind`` "day", dates) or hourly
-    ("hour", times) histogram over [start, end), added (sign 1) or subtracted (-1)."""
+    """Part of a latency histogram query: the weekly (``kind`` "week", Mondays), daily
+    ("day", dates) or hourly ("hour", times) histogram over [start, end), added (sign
+    1) or subtracted (-1)."""
 
     kind: str
     start: date | datetime
     end: date | datetime
     sign: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DayPieces:
+    """An inclusive day range as the usage rollups read it: the ISO weeks wholly inside
+    it (Mondays ``week_from`` to ``week_to``, inclusive; none when ``week_from`` is after
+    ``week_to``) from the weekly rollups, and the edge days before and after them
+    (``head``, ``tail``: inclusive, empty when the first is after the second) from the
+    daily ones. The three are disjoint and cover the range exactly."""
+
+    week_from: date
+    week_to: date
+    head: tuple[date, date]
+    tail: tuple[date, date]
+
+    @classmethod
+    def of(cls, start: date, end: date) -> DayPieces:
+        """The pieces of [start, end] (start <= end)."""
+        week_from = start + timedelta(days=(7 - start.weekday()) % 7)
+        week_to = end - timedelta(days=(end.weekday() + 1) % 7) - timedelta(days=6)
+        if week_from > week_to:  # no whole week: every day is an edge day
+            return cls(week_from, week_to, (start, end), (end + DAY, end))
+        return cls(week_from, week_to, (start, week_from - DAY), (week_to + WEEK, end))
+
+
+DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
 
 
 # --- figures ------------------------------------------------------------------------

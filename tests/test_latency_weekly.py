@@ -1,0 +1,162 @@
+"""The weekly latency histogram of migration 0014 against a real PostgreSQL: percentiles
+read as whole ISO weeks, edge days and edge hours equal the same estimate computed from
+the raw logs' own histogram, for ranges that start mid-week, are shorter than a week,
+are one whole week or cross week boundaries; with the deltas of concurrent batches
+unfolded, after the fold, and after retention dropped the logs' partitions."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import grpc
+import psycopg
+import pytest
+from google.protobuf import timestamp_pb2
+
+from dataaccess.v1 import analytics_pb2 as pb
+from dataaccess.v1 import request_logs_pb2 as logs_pb
+from dataaccess_server.app import Application
+from dataaccess_server.config.rollup_fold import RollupFoldSettings
+from dataaccess_server.db import retention
+from dataaccess_server.db.request_logs import LATENCY_BUCKET
+from dataaccess_server.domain.analytics import estimate_percentile, histogram_pieces
+from tests.harness import stubs
+from tests.harness.server import server_settings
+
+TODAY = datetime.now(UTC).date()
+BASE = datetime.combine(TODAY - timedelta(days=23), time(), UTC)
+LOG_DAYS = 22
+MONDAY = BASE + timedelta(days=7 - BASE.weekday())  # the first Monday after BASE
+PAIRS = [("claude", "opus"), ("claude", "haiku"), ("gemini", "pro")]
+PERCENTILES = [1.0, 50.0, 90.0, 99.0, 100.0]
+RANGES = [
+    (MONDAY + timedelta(days=2, hours=5), MONDAY + timedelta(days=5, hours=3)),  # < a week
+    (MONDAY, MONDAY + timedelta(days=7)),  # one whole week
+    (MONDAY + timedelta(days=3, hours=13), MONDAY + timedelta(days=17, hours=20)),
+    (MONDAY - timedelta(days=2), MONDAY + timedelta(days=14)),  # Saturday to Monday
+    (MONDAY + timedelta(days=6, hours=23), MONDAY + timedelta(days=8, hours=1)),  # hours
+    (BASE, BASE + timedelta(days=LOG_DAYS)),
+]
+# The raw logs' histogram per group, bucketed as ingestion buckets them.
+RAW_HISTOGRAM = f"""
+SELECT provider, model, {LATENCY_BUCKET} AS bucket, count(*) FROM request_logs
+WHERE request_time >= %(start)s AND request_time < %(end)s
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+"""
+
+
+def stamp(when: datetime) -> timestamp_pb2.Timestamp:
+    value = timestamp_pb2.Timestamp()
+    value.FromDatetime(when)
+    return value
+
+
+def generated_logs(count: int, seed: int) -> list[logs_pb.RequestLog]:
+    rng = random.Random(seed)
+    logs = []
+    for n in range(count):
+        provider, model = rng.choice(PAIRS)
+        logs.append(
+            logs_pb.RequestLog(
+                request_id=f"w{seed}-{n}",
+                request_time=stamp(BASE + timedelta(seconds=rng.randrange(LOG_DAYS * 86_400))),
+                provider=provider,
+                model=model,
+                auth_id="auth-1",
+                status_code=200,
+                latency_ms=int(rng.lognormvariate(math.log(800), 1.2)),
+            )
+        )
+    return sorted(logs, key=lambda log: log.request_time.ToNanoseconds())
+
+
+def rows(dsn: str, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(query.encode(), params).fetchall()
+
+
+def expected_from_logs(dsn: str, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+    """(provider, model, requests, percentiles) from the raw logs' histogram."""
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for provider, model, bucket, count in rows(dsn, RAW_HISTOGRAM, {"start": start, "end": end}):
+        groups.setdefault((provider, model), []).append((int(bucket), int(count)))
+    return [
+        (*key, sum(c for _, c in buckets), [estimate_percentile(buckets, p) for p in PERCENTILES])
+        for key, buckets in sorted(groups.items())
+    ]
+
+
+async def answers(channel: grpc.aio.Channel, start: datetime, end: datetime) -> list[Any]:
+    reply = await stubs.analytics(channel).GetLatencyPercentiles(
+        pb.GetLatencyPercentilesRequest(
+            start_time=stamp(start),
+            end_time=stamp(end),
+            percentiles=PERCENTILES,
+            group_by_provider=True,
+            group_by_model=True,
+        )
+    )
+    return [
+        (row.provider, row.model, row.requests, [p.latency_ms for p in row.percentiles])
+        for row in reply.rows
+    ]
+
+
+@pytest.fixture
+async def unfolding(pg_database: str) -> AsyncIterator[Application]:
+    """A server whose fold never runs by itself: the test folds when it means to."""
+    app = Application(server_settings(pg_database, rollup_fold=RollupFoldSettings(interval=3600.0)))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+def test_the_ranges_read_whole_weeks_and_ranges_without_one() -> None:
+    kinds = [{piece.kind for piece in histogram_pieces(start, end)} for start, end in RANGES]
+    assert {"week", "day", "hour"} in kinds
+    assert any("week" not in found for found in kinds)
+    assert {"week"} in kinds  # Monday to Monday: the weekly histogram alone
+
+
+async def test_percentiles_over_weeks_equal_the_raw_logs_histogram(
+    unfolding: Application, channel: grpc.aio.Channel, pg_database: str
+) -> None:
+    log_stub = stubs.request_logs(channel)
+
+    async def writer(seed: int) -> None:  # concurrent batches, each over a few days
+        sent = generated_logs(2000, seed)
+        for first in range(0, len(sent), 100):
+            await log_stub.BatchInsertRequestLogs(
+                logs_pb.BatchInsertRequestLogsRequest(logs=sent[first : first + 100])
+            )
+
+    await asyncio.gather(*(writer(seed) for seed in range(2)))
+    for start, end in RANGES:  # every delta unfolded
+        assert await answers(channel, start, end) == expected_from_logs(pg_database, start, end)
+    assert unfolding.rollup_fold is not None
+    assert await unfolding.rollup_fold.fold_all() > 0
+    await asyncio.gather(*(writer(seed) for seed in range(2, 4)))
+    for start, end in RANGES:  # folded weeks plus unfolded deltas of the same weeks
+        assert await answers(channel, start, end) == expected_from_logs(pg_database, start, end)
+    assert await unfolding.rollup_fold.fold_all() > 0  # adds to existing weekly rows
+    before_cleanup = {}
+    for start, end in RANGES:
+        expected = expected_from_logs(pg_database, start, end)
+        assert await answers(channel, start, end) == expected, (start, end)
+        before_cleanup[start, end] = expected
+    # Retention drops the logs' partitions; the rollups, weekly ones too, stay.
+    async with await psycopg.AsyncConnection.connect(pg_database, autocommit=True) as conn:
+        removed = await retention.cleanup(
+            conn, keep_from=TODAY, retention_days=30, audit_keep_from=TODAY
+        )
+    assert len(removed.partitions) >= LOG_DAYS
+    assert rows(pg_database, "SELECT count(*) FROM request_logs", {}) == [(0,)]
+    for (start, end), expected in before_cleanup.items():
+        assert await answers(channel, start, end) == expected, (start, end)
