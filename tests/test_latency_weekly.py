@@ -1,4 +1,4 @@
-"""The weekly latency histogram of migration 0014 against a real PostgreSQL: percentiles
+"""The weekly latency histogram of migration 0013 against a real PostgreSQL: percentiles
 read as whole ISO weeks, edge days and edge hours equal the same estimate computed from
 the raw logs' own histogram, for ranges that start mid-week, are shorter than a week,
 are one whole week or cross week boundaries; with the deltas of concurrent batches

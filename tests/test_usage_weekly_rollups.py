@@ -1,4 +1,4 @@
-"""The weekly usage rollups of migration 0014 against a real PostgreSQL: every weekly row
+"""The weekly usage rollups of migration 0013 against a real PostgreSQL: every weekly row
 equals its recomputation from usage_stats after concurrent batches, a delete, a cleanup
 and the migration's backfill; and the summary and top auths, read as whole ISO weeks
 plus edge days, equal plain SQL over usage_stats for ranges that start and end on every
@@ -217,7 +217,7 @@ def empty_database(pg_primary: PostgresInstance) -> Iterator[str]:
 async def test_the_migration_backfills_weeks_and_its_down_migration_reverts(
     empty_database: str,
 ) -> None:
-    await Migrator(empty_database).up(target=12)  # the last before 0014 on this branch
+    await Migrator(empty_database).up(target=12)  # the last before 0013
     with psycopg.connect(empty_database, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO usage_stats (usage_date, provider, model, auth_id, request_count,"
@@ -229,7 +229,7 @@ async def test_the_migration_backfills_weeks_and_its_down_migration_reverts(
         conn.execute("SELECT usage_rollups_rebuild(ARRAY[%(day)s::date])", {"day": TODAY})
     await Migrator(empty_database).up()
     assert_weekly_rollups_exact(empty_database)
-    await Migrator(empty_database).down()  # 0014
+    await Migrator(empty_database).down()  # 0013
     tables = rows(
         empty_database,
         "SELECT count(*) FROM pg_class"

@@ -46,14 +46,14 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "usage_auth_numbers": DML,
     "usage_daily_chunks": DML,
     "usage_auth_daily": DML,
-    # Weekly usage rollups (0014), written by the UpsertUsage statement beside the daily.
+    # Weekly usage rollups (0013), written by the UpsertUsage statement beside the daily.
     "usage_weekly_chunks": DML,
     "usage_auth_weekly": DML,
     "request_logs": DML,
     "request_log_hourly": DML,
     "request_log_latency_hourly": DML,
     "request_log_latency_daily": DML,
-    "request_log_latency_weekly": DML,  # 0014, kept by the fold
+    "request_log_latency_weekly": DML,  # 0013, kept by the fold
     # Ingestion inserts its batches' deltas; the fold deletes them (migration 0011).
     "request_log_delta": DML,
     # Views: rollups plus unfolded deltas, read by analytics.

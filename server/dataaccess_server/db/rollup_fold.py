@@ -3,7 +3,7 @@
 Ingestion inserts per-batch rows into ``request_log_delta`` (migration 0011) and never
 updates a shared rollup row. A fold chunk takes up to ``limit`` delta rows, deletes
 them and adds their sums to ``request_log_hourly``, ``request_log_latency_hourly`` and
-``request_log_latency_daily`` and ``request_log_latency_weekly`` (migration 0014)
+``request_log_latency_daily`` and ``request_log_latency_weekly`` (migration 0013)
 (upserts in key order), in one statement, so in one
 transaction: a chunk that dies midway (its backend terminated, its deadline passed,
 the server killed) is rolled back whole, and nothing is lost or counted twice. Readers

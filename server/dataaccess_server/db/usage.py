@@ -63,7 +63,7 @@ claim AS (
 # Auth ids new to usage_auth_numbers are numbered (ON CONFLICT DO UPDATE, so an id a
 # concurrent batch numbered after this statement's snapshot comes back too); then the
 # chunk rows and the auth-day rows take the sums, in key order, and so do the weekly
-# rows of migration 0014 (a new day key sets its auth's bit in the week too). Every
+# rows of migration 0013 (a new day key sets its auth's bit in the week too). Every
 # batch takes its locks in the same sequence (counters, new auth ids, chunks,
 # auth-days, week chunks, auth-weeks), each in key order: concurrent batches cannot
 # deadlock. (Data-modifying CTEs run to completion

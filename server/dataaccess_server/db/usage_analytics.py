@@ -9,7 +9,7 @@ migration 0012, so a call costs what its days and groups hold, not its usage row
   are ranked from it; only the winners' distinct models are then read from
   ``usage_stats``, through its (auth_id, usage_date) index.
 
-Both have weekly twins (migration 0014: ``usage_weekly_chunks``, ``usage_auth_weekly``):
+Both have weekly twins (migration 0013: ``usage_weekly_chunks``, ``usage_auth_weekly``):
 a range is read as its whole ISO weeks from those plus its edge days from the daily
 tables (``DayPieces``), so a 30-day range reads about four weeks and at most twelve
 days, not thirty days.

@@ -1,4 +1,4 @@
--- Reverts 0014 weekly rollups: usage_rollups_rebuild as 0012 made it. The weekly rows
+-- Reverts 0013 weekly rollups: usage_rollups_rebuild as 0012 made it. The weekly rows
 -- are sums of daily ones, which stay: nothing is lost.
 DROP VIEW request_log_latency_weekly_all;
 DROP TABLE request_log_latency_weekly;

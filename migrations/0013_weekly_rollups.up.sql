@@ -1,4 +1,4 @@
--- 0014 weekly rollups, so a 30-day query sums about four weeks and the edge days
+-- 0013 weekly rollups, so a 30-day query sums about four weeks and the edge days
 -- around them instead of thirty days.
 --
 -- Usage (db/usage_analytics.py):
@@ -28,7 +28,7 @@
 --   the other rollups, retention keeps it when it drops old log partitions.
 --
 -- Upgrading: stop the servers (their usage writes and their rollup fold) before applying
--- it: servers built before 0014 write neither weekly table. The backfills below cover
+-- it: servers built before 0013 write neither weekly table. The backfills below cover
 -- what they wrote.
 
 CREATE TABLE usage_weekly_chunks (
