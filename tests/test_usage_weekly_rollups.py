@@ -10,7 +10,7 @@ import asyncio
 import random
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import grpc
@@ -25,7 +25,6 @@ from dataaccess_server.domain.model.analytics import DayPieces
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import stubs
 
-TODAY = datetime.now(UTC).date()
 PAIRS = [("claude", "opus"), ("claude", "haiku"), ("gemini", "pro")]
 AUTHS = 600  # three chunks of 256 auth numbers
 DAYS = 29  # four ISO weeks and their edges, whatever weekday today is
@@ -82,7 +81,7 @@ def assert_weekly_rollups_exact(dsn: str) -> None:
     assert rows(dsn, STORED_AUTH_WEEKS) == rows(dsn, EXPECTED_AUTH_WEEKS)
 
 
-def batch(rng: random.Random, size: int) -> usage_pb2.BatchUpsertUsageRequest:
+def batch(rng: random.Random, size: int, today: date) -> usage_pb2.BatchUpsertUsageRequest:
     records = []
     for _ in range(size):
         provider, model = rng.choice(PAIRS)
@@ -92,7 +91,7 @@ def batch(rng: random.Random, size: int) -> usage_pb2.BatchUpsertUsageRequest:
                 provider=provider,
                 model=model,
                 auth_id=f"auth-{rng.randrange(AUTHS)}",
-                date=(TODAY - timedelta(days=rng.randrange(DAYS))).isoformat(),
+                date=(today - timedelta(days=rng.randrange(DAYS))).isoformat(),
                 request_count=requests,
                 input_tokens=rng.randrange(50_000),
                 output_tokens=rng.randrange(20_000),
@@ -104,13 +103,15 @@ def batch(rng: random.Random, size: int) -> usage_pb2.BatchUpsertUsageRequest:
     return usage_pb2.BatchUpsertUsageRequest(records=records)
 
 
-async def write_concurrently(channel: grpc.aio.Channel, writers: int, batches: int) -> None:
+async def write_concurrently(
+    channel: grpc.aio.Channel, today: date, writers: int, batches: int
+) -> None:
     usage = stubs.usage(channel)
 
     async def writer(seed: int) -> None:
         rng = random.Random(seed)
         for _ in range(batches):
-            await usage.BatchUpsertUsage(batch(rng, 150))
+            await usage.BatchUpsertUsage(batch(rng, 150, today))
 
     await asyncio.gather(*(writer(seed) for seed in range(writers)))
 
@@ -141,22 +142,22 @@ async def assert_answers_equal_sql(
         assert got_top == rows(dsn, PLAIN_TOP.replace("{order}", column), params), (start, end)
 
 
-def ranges() -> list[tuple[date, date]]:
+def ranges(today: date) -> list[tuple[date, date]]:
     """Ranges over the data that start on each weekday; shorter than a week, one whole
     week, a week's days split over two weeks, and longer than three weeks."""
-    first = TODAY - timedelta(days=DAYS - 1)
+    first = today - timedelta(days=DAYS - 1)
     found = []
     for offset in range(7):
         start = first + timedelta(days=offset)
         for length in (1, 3, 7, 9, 16, 22):
             end = start + timedelta(days=length - 1)
-            if end <= TODAY:
+            if end <= today:
                 found.append((start, end))
     return found
 
 
-def test_the_ranges_cover_whole_weeks_and_ranges_without_one() -> None:
-    pieces = [DayPieces.of(start, end) for start, end in ranges()]
+def test_the_ranges_cover_whole_weeks_and_ranges_without_one(today: date) -> None:
+    pieces = [DayPieces.of(start, end) for start, end in ranges(today)]
     assert any(p.week_from > p.week_to for p in pieces)  # no whole week
     assert any(p.week_to > p.week_from for p in pieces)  # several weeks
     assert any(p.week_from <= p.week_to and p.head[0] <= p.head[1] for p in pieces)
@@ -164,25 +165,25 @@ def test_the_ranges_cover_whole_weeks_and_ranges_without_one() -> None:
 
 
 async def test_weekly_rollups_stay_exact_under_concurrent_batches(
-    channel: grpc.aio.Channel, pg_database: str
+    channel: grpc.aio.Channel, pg_database: str, today: date
 ) -> None:
-    await write_concurrently(channel, writers=6, batches=5)
+    await write_concurrently(channel, today, writers=6, batches=5)
     assert_weekly_rollups_exact(pg_database)
 
 
 async def test_answers_equal_sql_for_ranges_starting_on_every_weekday(
-    channel: grpc.aio.Channel, pg_database: str
+    channel: grpc.aio.Channel, pg_database: str, today: date
 ) -> None:
-    await write_concurrently(channel, writers=3, batches=6)
-    for start, end in ranges():
+    await write_concurrently(channel, today, writers=3, batches=6)
+    for start, end in ranges(today):
         await assert_answers_equal_sql(channel, pg_database, start, end)
 
 
 async def test_a_delete_mid_week_rebuilds_its_week(
-    channel: grpc.aio.Channel, pg_database: str
+    channel: grpc.aio.Channel, pg_database: str, today: date
 ) -> None:
-    await write_concurrently(channel, writers=2, batches=6)
-    day = TODAY - timedelta(days=10)
+    await write_concurrently(channel, today, writers=2, batches=6)
+    day = today - timedelta(days=10)
     with psycopg.connect(pg_database, autocommit=True) as conn:
         deleted = conn.execute(
             "DELETE FROM usage_stats WHERE auth_id LIKE 'auth-2%%' AND usage_date = %(day)s",
@@ -195,13 +196,13 @@ async def test_a_delete_mid_week_rebuilds_its_week(
 
 
 async def test_a_cleanup_keeps_the_weekly_rollups_equal_to_the_counters(
-    channel: grpc.aio.Channel, pg_database: str
+    channel: grpc.aio.Channel, pg_database: str, today: date
 ) -> None:
-    await write_concurrently(channel, writers=2, batches=4)
+    await write_concurrently(channel, today, writers=2, batches=4)
     async with await psycopg.AsyncConnection.connect(pg_database, autocommit=True) as conn:
-        await retention.cleanup(conn, keep_from=TODAY, retention_days=0, audit_keep_from=TODAY)
+        await retention.cleanup(conn, keep_from=today, retention_days=0, audit_keep_from=today)
     assert_weekly_rollups_exact(pg_database)
-    await assert_answers_equal_sql(channel, pg_database, TODAY - timedelta(days=DAYS - 1), TODAY)
+    await assert_answers_equal_sql(channel, pg_database, today - timedelta(days=DAYS - 1), today)
 
 
 @pytest.fixture
@@ -215,7 +216,7 @@ def empty_database(pg_primary: PostgresInstance) -> Iterator[str]:
 
 
 async def test_the_migration_backfills_weeks_and_its_down_migration_reverts(
-    empty_database: str,
+    empty_database: str, today: date
 ) -> None:
     await Migrator(empty_database).up(target=12)  # the last before 0013
     with psycopg.connect(empty_database, autocommit=True) as conn:
@@ -224,9 +225,9 @@ async def test_the_migration_backfills_weeks_and_its_down_migration_reverts(
             " input_tokens, output_tokens, success_count)"
             " SELECT %(day)s::date - (g %% 17), 'claude', 'opus', 'auth-' || (g %% 400), g,"
             " g * 10, g, g FROM generate_series(1, 900) AS g",
-            {"day": TODAY},
+            {"day": today},
         )
-        conn.execute("SELECT usage_rollups_rebuild(ARRAY[%(day)s::date])", {"day": TODAY})
+        conn.execute("SELECT usage_rollups_rebuild(ARRAY[%(day)s::date])", {"day": today})
     await Migrator(empty_database).up()
     assert_weekly_rollups_exact(empty_database)
     await Migrator(empty_database).down()  # 0013
