@@ -776,3 +776,44 @@ def _fields(log: logs_pb.RequestLog, prefix: str) -> dict[str, Any]:
 def execute(dsn: str, statement: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(statement.encode())
+
+
+async def test_a_histogram_with_a_negative_bucket_is_data_loss(
+    analytics_stub: AnalyticsServiceAsyncStub, loaded: str, base: datetime
+) -> None:
+    # Counts moved between two buckets of one day, one left negative: the sum still
+    # matches the requests, but the histogram cannot be a count of anything.
+    day = (base + timedelta(days=1)).date()
+    with psycopg.connect(loaded) as conn:
+        conn.execute(FOLD_DELTAS, {"limit": 10**9})
+        rows = conn.execute(
+            "SELECT provider, model, bucket, count FROM request_log_latency_daily"
+            " WHERE day = %s ORDER BY provider, model, bucket LIMIT 2",
+            (day,),
+        ).fetchall()
+        (provider, model, low, low_count), (_, _, high, _) = rows
+        conn.execute(
+            "UPDATE request_log_latency_daily SET count = CASE bucket WHEN %(low)s THEN -1"
+            " ELSE count + %(moved)s END"
+            " WHERE day = %(day)s AND provider = %(provider)s AND model = %(model)s"
+            " AND bucket IN (%(low)s, %(high)s)",
+            {
+                "low": low,
+                "high": high,
+                "moved": low_count + 1,
+                "day": day,
+                "provider": provider,
+                "model": model,
+            },
+        )
+    # That day alone: its histogram is the one summed.
+    request = pb.GetLatencyPercentilesRequest(
+        start_time=stamp(base + timedelta(days=1)),
+        end_time=stamp(base + timedelta(days=2)),
+        group_by_provider=True,
+        group_by_model=True,
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await analytics_stub.GetLatencyPercentiles(request)
+    assert caught.value.code() == grpc.StatusCode.DATA_LOSS
+    assert "a bucket is negative" in (caught.value.details() or "")

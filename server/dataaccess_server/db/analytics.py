@@ -13,7 +13,7 @@ statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -78,11 +78,27 @@ FROM request_log_hourly_all
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 {grouping}
 """
-# Histogram counts per group, summed over pieces of the weekly, daily and hourly histograms,
-# some subtracted (a day minus its hours outside the range): see domain/analytics.py.
-LATENCY_BUCKETS = """
-SELECT {keys}, bucket, sum(count)::bigint FROM ({pieces}) counts
-GROUP BY {columns}bucket HAVING sum(count) <> 0 ORDER BY {columns}bucket
+# Per group and wanted percentile (in asked order), the bucket holding its nearest rank,
+# from the histogram summed over pieces of the weekly, daily and hourly histograms, some
+# subtracted (a day minus its hours outside the range: see domain/analytics.py), with
+# the count it sums to and whether a bucket came out negative (corruption: the domain
+# refuses the group). The rank is domain.analytics.estimate_percentile's, in the same
+# float8 arithmetic: a few rows per group cross the wire, not the whole histogram.
+LATENCY_RANKS = """
+WITH histogram AS (
+    SELECT {keys}, bucket, sum(count)::bigint AS count FROM ({pieces}) counts
+    GROUP BY {columns}bucket HAVING sum(count) <> 0
+), running AS (
+    SELECT {keys}, bucket,
+        sum(count) OVER ({partition}ORDER BY bucket)::bigint AS upto,
+        sum(count) OVER ({partition_only})::bigint AS counted,
+        bool_or(count < 0) OVER ({partition_only}) AS negative
+    FROM histogram
+)
+SELECT {keys}, counted, negative, wanted.n, min(bucket)
+FROM running CROSS JOIN unnest(%(percentiles)s::float8[]) WITH ORDINALITY AS wanted(p, n)
+WHERE upto >= greatest(1, ceil(wanted.p / 100 * counted::float8))
+GROUP BY {columns}counted, negative, wanted.n ORDER BY {columns}wanted.n
 """
 LATENCY_PIECE = {
     "week": "SELECT provider, model, bucket, {sign}count AS count"
@@ -192,10 +208,12 @@ async def latency(
     pieces: list[Piece],
     group_by: tuple[str, ...],
     filters: Filters,
+    percentiles: Sequence[float],
 ) -> list[LatencyGroup]:
     """Per group (``group_by`` ⊆ provider, model): requests and latency sum over
-    [start_time, end_time) (whole hours), and the histogram summed over ``pieces``,
-    which must cover exactly that range. Run it in one snapshot."""
+    [start_time, end_time) (whole hours), and of the histogram summed over ``pieces``
+    (which must cover exactly that range) its count, whether a bucket is negative, and
+    the bucket of each of ``percentiles``' nearest ranks. Run it in one snapshot."""
     columns: list[str] = [name for name in ("provider", "model") if name in group_by]
     keys = ", ".join(columns) if columns else "''"
     grouping = f"GROUP BY {keys} ORDER BY {keys}" if columns else ""  # else one row
@@ -206,13 +224,12 @@ async def latency(
     }
     means_query = LATENCY_MEANS.replace("{keys}", keys).replace("{grouping}", grouping)
     means = await conn.execute(_filtered(means_query, filters, FILTERS), params)
-    found: dict[tuple[str, str], LatencyGroup] = {}
+    totals: dict[tuple[str, str], tuple[int, int]] = {}
     width = len(columns) or 1
     for values in await means.fetchall():
         if values[width] is None:  # no logs at all, ungrouped
             continue
-        key = _group_key(columns, values[:width])
-        found[key] = LatencyGroup(*key, int(values[width]), int(values[width + 1]), [])
+        totals[_group_key(columns, values[:width])] = (values[width], values[width + 1])
     selects = []
     for n, piece in enumerate(pieces):
         name = f"piece{n}"
@@ -222,18 +239,27 @@ async def latency(
             .replace("{name}", name)
         )
         params[f"{name}_from"], params[f"{name}_to"] = piece.start, piece.end
-    buckets_query = (
-        LATENCY_BUCKETS.replace("{keys}", keys)
+    partition = f"PARTITION BY {keys}" if columns else ""
+    ranks_query = (
+        LATENCY_RANKS.replace("{keys}", keys)
         .replace("{columns}", "".join(f"{column}, " for column in columns))
+        .replace("{partition}", f"{partition} ")
+        .replace("{partition_only}", partition)
         .replace("{pieces}", " UNION ALL ".join(selects))
     )
-    buckets = await conn.execute(_filtered(buckets_query, filters, FILTERS), params)
-    for values in await buckets.fetchall():
+    params["percentiles"] = [float(p) for p in percentiles]
+    ranks = await conn.execute(_filtered(ranks_query, filters, FILTERS), params)
+    histograms: dict[tuple[str, str], tuple[int, bool, list[int]]] = {}
+    for values in await ranks.fetchall():
         key = _group_key(columns, values[:width])
-        group = found.get(key)
-        if group is not None:
-            group.buckets.append((int(values[width]), int(values[width + 1])))
-    return [group for group in found.values() if group.requests > 0]
+        counted, negative, _n, bucket = values[width:]
+        histograms.setdefault(key, (counted, negative, []))[2].append(bucket)
+    groups = []
+    for key, (requests, latency_ms_sum) in totals.items():
+        if requests > 0:
+            counted, negative, ranked = histograms.get(key, (0, False, []))
+            groups.append(LatencyGroup(*key, requests, latency_ms_sum, counted, negative, ranked))
+    return groups
 
 
 def _group_key(columns: list[str], values: tuple[Any, ...]) -> tuple[str, str]:
@@ -298,6 +324,7 @@ class PostgresAnalyticsStore:
         pieces: list[Piece],
         group_by: tuple[str, ...],
         filters: Filters,
+        percentiles: Sequence[float],
         deadline: Deadline,
     ) -> Answer[list[LatencyGroup]]:
         """``latency`` over ``time_range`` (whole hours), which ``pieces`` cover exactly."""
@@ -308,6 +335,7 @@ class PostgresAnalyticsStore:
             pieces=pieces,
             group_by=group_by,
             filters=filters,
+            percentiles=percentiles,
         )
         return await self._read(query, deadline)
 

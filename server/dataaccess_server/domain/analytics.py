@@ -110,10 +110,13 @@ class AnalyticsStore(Protocol):
         pieces: list[Piece],
         group_by: tuple[str, ...],
         filters: Filters,
+        percentiles: Sequence[float],
         deadline: Deadline,
     ) -> Answer[list[LatencyGroup]]:
         """Per group with requests in the range (whole hours): requests, latency sum, and
-        the histogram summed over ``pieces``, which cover exactly the range."""
+        of the histogram summed over ``pieces`` (which cover exactly the range) its
+        count, whether a bucket is negative, and the bucket of each of ``percentiles``'
+        nearest ranks (:func:`estimate_percentile`'s, in the same arithmetic)."""
         ...
 
     async def time_series(
@@ -210,6 +213,7 @@ class AnalyticsService:
             pieces=histogram_pieces(used.start, used.end),
             group_by=group_by,
             filters=used_filters,
+            percentiles=wanted,
             deadline=deadline,
         )
         return used, Answer(percentile_rows(answer.value, wanted), answer.as_of)
@@ -327,11 +331,11 @@ def percentile_rows(groups: Sequence[LatencyGroup], wanted: Sequence[float]) -> 
     """Each group's mean and ``wanted`` percentiles, or DATA_CORRUPTION when a group's
     histogram has a negative count or does not count exactly its requests."""
     for group in groups:
-        counted = sum(count for _, count in group.buckets)
-        if counted != group.requests or any(count < 0 for _, count in group.buckets):
+        if group.counted != group.requests or group.negative or len(group.ranked) != len(wanted):
             raise DataCorruptionError(
                 f"the latency histogram of {group.provider or '*'}/{group.model or '*'} "
-                f"counts {counted} requests where the hourly rollup has {group.requests}"
+                f"counts {group.counted} requests where the hourly rollup has {group.requests}"
+                + (" (a bucket is negative)" if group.negative else "")
             )
     return [
         PercentileRow(
@@ -339,7 +343,7 @@ def percentile_rows(groups: Sequence[LatencyGroup], wanted: Sequence[float]) -> 
             group.model,
             group.requests,
             group.latency_ms_sum / group.requests,
-            [(p, estimate_percentile(group.buckets, p)) for p in wanted],
+            [(p, bucket_estimate(bucket)) for p, bucket in zip(wanted, group.ranked, strict=True)],
         )
         for group in groups
     ]

@@ -22,10 +22,21 @@ MAX_SECONDS = int((LATEST - EPOCH).total_seconds())
 
 
 def set_times(message: message_types.Message, **times: datetime | None) -> None:
-    """Set the Timestamp fields named by ``times``; None leaves a field unset."""
+    """Set the Timestamp fields named by ``times``; None leaves a field unset.
+
+    An aware datetime (what the database returns) is set from its distance to the epoch,
+    what ``FromDatetime`` computes at several times the cost (it is paid on every read);
+    a naive one (taken as UTC, as ``FromDatetime`` takes it) goes through it."""
     for name, value in times.items():
-        if value is not None:
-            getattr(message, name).FromDatetime(value)
+        if value is None:
+            continue
+        stamp = getattr(message, name)
+        if value.tzinfo is None:
+            stamp.FromDatetime(value)
+            continue
+        since = value - EPOCH
+        stamp.seconds = since.days * 86_400 + since.seconds
+        stamp.nanos = since.microseconds * 1000
 
 
 def timestamp(seconds: float) -> timestamp_pb2.Timestamp:

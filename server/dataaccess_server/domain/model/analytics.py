@@ -162,14 +162,17 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class LatencyGroup:
-    """A group's latency figures: requests, the latency sum and histogram counts."""
+    """A group's latency figures: requests, the latency sum, and of its histogram the
+    count it sums to, whether a bucket is negative, and the bucket of each wanted
+    percentile's nearest rank (in asked order)."""
 
     provider: str
     model: str
     requests: int
     latency_ms_sum: int
-    buckets: list[tuple[int, int]]
-    """(bucket, count), by bucket."""
+    counted: int
+    negative: bool
+    ranked: list[int]
 
 
 @dataclass(frozen=True, slots=True)
