@@ -101,8 +101,8 @@ async def fetch_token_audited(
     """:func:`fetch_token` with ``audit.event`` inserted by the same statement if the
     token is found (``audit.stored`` is then set), on a connection to the primary. The
     row's day gets its partition if it has none. A row the statement cannot write for
-    another reason (no such table, no privilege) is logged and left to the caller: the
-    token is read alone."""
+    another reason (no such table, no privilege, a value it cannot hold) is logged and
+    left to the caller: the token is read alone."""
     event = audit.event
     params: dict[str, Any] = {
         "event_time": event.time,
@@ -123,7 +123,7 @@ async def fetch_token_audited(
             # "no partition of relation audit_events found for row" (SQLSTATE 23514).
             await ensure_partitions(conn, [event.time.date()])
             stored = await fetch_one(conn, query, params)
-    except (pg_errors.ProgrammingError, pg_errors.IntegrityError) as exc:
+    except (pg_errors.ProgrammingError, pg_errors.IntegrityError, pg_errors.DataError) as exc:
         log.warning("audit row not written with the read (%s): the caller writes it", exc)
         return await fetch_token(conn, token_id=token_id, provider=provider, user_id=user_id)
     audit.stored = stored is not None
