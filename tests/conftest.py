@@ -25,6 +25,7 @@ import pytest
 from grpc import aio
 
 from dataaccess_server.app import Application
+from dataaccess_server.config.rollup_fold import RollupFoldSettings
 from dataaccess_server.embedded import PostgresInstance
 from tests.harness import leaks, stubs
 from tests.harness.postgres import (
@@ -235,6 +236,18 @@ async def channel(server_target: str) -> AsyncIterator[aio.Channel]:
     """An asyncio channel to the ``server`` fixture."""
     async with aio.insecure_channel(server_target) as chan:
         yield chan
+
+
+@pytest.fixture
+async def unfolding(pg_database: str) -> AsyncIterator[Application]:
+    """A server whose rollup fold never runs by itself: every batch's deltas stay
+    unfolded until the test folds them (``app.rollup_fold.fold_all()``)."""
+    app = Application(server_settings(pg_database, rollup_fold=RollupFoldSettings(interval=3600.0)))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
 
 
 @pytest.fixture

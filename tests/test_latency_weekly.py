@@ -9,24 +9,20 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import grpc
 import psycopg
-import pytest
 from google.protobuf import timestamp_pb2
 
 from dataaccess.v1 import analytics_pb2 as pb
 from dataaccess.v1 import request_logs_pb2 as logs_pb
 from dataaccess_server.app import Application
-from dataaccess_server.config.rollup_fold import RollupFoldSettings
 from dataaccess_server.db import retention
 from dataaccess_server.db.request_logs import LATENCY_BUCKET
 from dataaccess_server.domain.analytics import estimate_percentile, histogram_pieces
 from tests.harness import stubs
-from tests.harness.server import server_settings
 from tests.test_rollup_fold import channel_to
 
 LOG_DAYS = 22
@@ -115,17 +111,6 @@ async def answers(channel: grpc.aio.Channel, start: datetime, end: datetime) -> 
         (row.provider, row.model, row.requests, [p.latency_ms for p in row.percentiles])
         for row in reply.rows
     ]
-
-
-@pytest.fixture
-async def unfolding(pg_database: str) -> AsyncIterator[Application]:
-    """A server whose fold never runs by itself: the test folds when it means to."""
-    app = Application(server_settings(pg_database, rollup_fold=RollupFoldSettings(interval=3600.0)))
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
 
 
 def test_the_ranges_read_whole_weeks_and_ranges_without_one(today: date) -> None:

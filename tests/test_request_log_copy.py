@@ -4,18 +4,16 @@ same values as PostgreSQL would parse from their text, and the same deltas."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
-import pytest
 
 from dataaccess.v1 import request_logs_pb2 as pb
 from dataaccess_server.app import Application
 from tests.harness import stubs
 from tests.test_request_logs import log
-from tests.test_rollup_fold import channel_to, started
+from tests.test_rollup_fold import channel_to
 
 # Values whose binary encoding the server makes itself (uuid, inet), or shapes: upper
 # case keys, IPv4, IPv6 in long and short forms, an IPv4-mapped IPv6 address, values
@@ -60,16 +58,6 @@ def logs(prefix: str, now: datetime) -> list[pb.RequestLog]:
         for n in range(len(VARIED), 40)
     ]
     return varied + plain
-
-
-@pytest.fixture
-async def unfolding(pg_database: str) -> AsyncIterator[Application]:
-    """A server whose fold never runs by itself: every batch's deltas stay visible."""
-    app = await started(pg_database, 3600.0)
-    try:
-        yield app
-    finally:
-        await app.stop()
 
 
 async def test_a_batch_copied_whole_and_one_merged_store_the_same_values_and_deltas(

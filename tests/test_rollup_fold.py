@@ -69,16 +69,6 @@ async def started(dsn: str, interval: float) -> Application:
 
 
 @pytest.fixture
-async def unfolding(pg_database: str) -> AsyncIterator[Application]:
-    """A server whose fold never runs by itself (the test folds with fold_all)."""
-    app = await started(pg_database, 3600.0)
-    try:
-        yield app
-    finally:
-        await app.stop()
-
-
-@pytest.fixture
 async def folding(pg_database: str) -> AsyncIterator[Application]:
     """A server folding every 50 ms in the background."""
     app = await started(pg_database, 0.05)
