@@ -18,6 +18,7 @@ from psycopg.rows import TupleRow
 
 from dataaccess_server.db.audit import ensure_partitions
 from dataaccess_server.db.cluster import Connection
+from dataaccess_server.db.prepared import PreparedStatement, text
 from dataaccess_server.domain.model.access import AuditedRead
 from dataaccess_server.domain.model.oauth_tokens import SealedSecrets, StoredToken
 
@@ -46,6 +47,33 @@ SELECT * FROM t
 """
 FETCH_AUDITED_BY_ID = AUDITED.format(read=FETCH_LIVE_BY_ID)
 FETCH_AUDITED_BY_USER = AUDITED.format(read=FETCH_LIVE_BY_USER.strip())
+# The same two statements prepared (db/prepared.py: the hot path of a FULL read), with
+# positional parameters: the token's key first, then the audit row's values as text,
+# cast where an INSERT ... SELECT does not type them.
+_AUDIT_VALUES = {
+    "event_time": "::timestamptz",
+    "event_id": "::uuid",
+    "caller": "::text",
+    "method": "::text",
+    "outcome": "::text",
+    "peer": "::text",
+}
+
+
+def _positional(query: str, keys: tuple[str, ...]) -> str:
+    names = keys + tuple(_AUDIT_VALUES)
+    for number, name in enumerate(names, start=1):
+        query = query.replace(f"%({name})s", f"${number}{_AUDIT_VALUES.get(name, '')}")
+    return query
+
+
+PREPARED_BY_ID = PreparedStatement(
+    "dataaccess_token_audited_by_id", _positional(FETCH_AUDITED_BY_ID, ("id",))
+)
+PREPARED_BY_USER = PreparedStatement(
+    "dataaccess_token_audited_by_user",
+    _positional(FETCH_AUDITED_BY_USER, ("provider", "user_id")),
+)
 
 
 def token_of_row(values: TupleRow) -> StoredToken:
@@ -104,27 +132,28 @@ async def fetch_token_audited(
     another reason (no such table, no privilege, a value it cannot hold) is logged and
     left to the caller: the token is read alone."""
     event = audit.event
-    params: dict[str, Any] = {
-        "event_time": event.time,
-        "event_id": uuid.UUID(event.event_id) if event.event_id else uuid.uuid4(),
-        "caller": event.caller,
-        "method": event.method,
-        "outcome": event.outcome,
-        "peer": event.peer,
-    }
+    values = (
+        text(event.time.isoformat()),
+        text(event.event_id or str(uuid.uuid4())),
+        text(event.caller),
+        text(event.method),
+        text(event.outcome),
+        text(event.peer),
+    )
+    params: tuple[bytes, ...]
     if token_id is not None:
-        query, params["id"] = FETCH_AUDITED_BY_ID, token_id
+        statement, params = PREPARED_BY_ID, (text(token_id), *values)
     else:
-        query, params["provider"], params["user_id"] = FETCH_AUDITED_BY_USER, provider, user_id
+        statement, params = PREPARED_BY_USER, (text(provider), text(user_id), *values)
     try:
         try:
-            stored = await fetch_one(conn, query, params)
+            row = await statement.run(conn, params)
         except pg_errors.CheckViolation:
             # "no partition of relation audit_events found for row" (SQLSTATE 23514).
             await ensure_partitions(conn, [event.time.date()])
-            stored = await fetch_one(conn, query, params)
+            row = await statement.run(conn, params)
     except (pg_errors.ProgrammingError, pg_errors.IntegrityError, pg_errors.DataError) as exc:
         log.warning("audit row not written with the read (%s): the caller writes it", exc)
         return await fetch_token(conn, token_id=token_id, provider=provider, user_id=user_id)
-    audit.stored = stored is not None
-    return stored
+    audit.stored = row is not None
+    return token_of_row(row) if row is not None else None
