@@ -22,13 +22,14 @@ the connection: its result would still arrive, and the pool gets a clean one ins
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import Sequence
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Transformer
-from psycopg.pq import ExecStatus, Format
+from psycopg.pq import ConnStatus, ExecStatus, Format
 from psycopg.pq.abc import PGresult
 from psycopg.rows import TupleRow
 
@@ -74,7 +75,8 @@ class PreparedStatement:
                 raise
         # Prepared again (the server may have it still, with its old plan).
         self._prepared.discard(conn)
-        await conn.execute(f"DEALLOCATE IF EXISTS {self.name.decode()}")
+        with contextlib.suppress(pg_errors.InvalidSqlStatementName):
+            await conn.execute(f"DEALLOCATE {self.name.decode()}")
         await self._prepare(conn)
         return await _first_row(conn, await _execute(conn, self.name, params))
 
@@ -83,7 +85,7 @@ class PreparedStatement:
         pgconn.send_prepare(self.name, self.sql)
         result = await _wait_result(conn)
         if result.status != ExecStatus.COMMAND_OK:
-            raise pg_errors.error_from_result(result, encoding=conn.info.encoding)
+            raise _error(conn, result)
         self._prepared.add(conn)
 
 
@@ -94,12 +96,20 @@ async def _execute(conn: Connection, name: bytes, params: Sequence[bytes | None]
 
 async def _first_row(conn: Connection, result: PGresult) -> TupleRow | None:
     if result.status != ExecStatus.TUPLES_OK:
-        raise pg_errors.error_from_result(result, encoding=conn.info.encoding)
+        raise _error(conn, result)
     if result.ntuples == 0:
         return None
     transformer = Transformer(conn)
     transformer.set_pgresult(result)
     return transformer.load_row(0, tuple)
+
+
+def _error(conn: Connection, result: PGresult) -> psycopg.Error:
+    # The server's error as psycopg raises it; a connection lost mid-statement (libpq
+    # makes that an error result without SQLSTATE) an OperationalError, as psycopg's.
+    if conn.pgconn.status == ConnStatus.BAD:
+        return psycopg.OperationalError(result.get_error_message(conn.info.encoding))
+    return pg_errors.error_from_result(result, encoding=conn.info.encoding)
 
 
 async def _wait_result(conn: Connection) -> PGresult:
@@ -110,7 +120,8 @@ async def _wait_result(conn: Connection) -> PGresult:
     while pgconn.flush():  # 1: more to send (rare: the socket buffer is full)
         await _ready(fileno, writer=True)
     try:
-        pgconn.consume_input()
+        # No read before the first wait: the answer cannot be there yet, and the
+        # recv that would say so is a syscall per call.
         while pgconn.is_busy():
             await _ready(fileno, writer=False)
             pgconn.consume_input()
