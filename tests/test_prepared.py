@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import grpc
 import psycopg
@@ -100,7 +100,11 @@ async def test_the_read_is_prepared_again_after_deallocate_and_after_a_column_ch
     missing = audit(now)
     assert await fetch_token_audited(conn, missing, token_id=str(uuid.uuid4())) is None
     assert not missing.stored
-    assert audit_count(pg_database) == 4
+    # A day without a partition: made, and the same statement runs again.
+    later = audit(now + timedelta(days=40))
+    assert await fetch_token_audited(conn, later, token_id=token_id) == stored
+    assert later.stored
+    assert audit_count(pg_database) == 5
 
 
 async def test_an_error_is_psycopgs_and_leaves_the_connection_usable(conn: Connection) -> None:
