@@ -4,6 +4,7 @@ directly, survives what can happen to a prepared statement and to its connection
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ import psycopg
 import pytest
 from grpc import aio
 from psycopg import errors as pg_errors
+from psycopg.pq import TransactionStatus
 
 from dataaccess.v1 import oauth_tokens_pb2 as pb
 from dataaccess_server.app import Application
@@ -120,13 +122,20 @@ async def test_an_error_is_psycopgs_and_leaves_the_connection_usable(conn: Conne
         text("bad\x00")
 
 
-async def test_a_cancelled_statement_closes_its_connection(conn: Connection) -> None:
+async def test_a_cancelled_statement_is_cancelled_on_the_server_and_keeps_its_connection(
+    conn: Connection,
+) -> None:
     sleep = PreparedStatement("test_sleep", "SELECT pg_sleep($1::float8)")
+    started = time.monotonic()
     with pytest.raises(TimeoutError):
         async with asyncio.timeout(0.2):
-            await sleep.run(conn, [b"5"])
-    # Its result would still arrive: the connection is not lent again.
-    assert conn.closed
+            await sleep.run(conn, [b"30"])
+    # The sleep was cancelled, not waited for, and its answer read away: the connection
+    # is idle for the next statement (the pool lends it again).
+    assert time.monotonic() - started < 5
+    assert not conn.closed
+    assert conn.pgconn.transaction_status == TransactionStatus.IDLE
+    assert await PreparedStatement("test_after", "SELECT $1::int").run(conn, [b"7"]) == (7,)
 
 
 async def test_a_connection_the_server_ended_is_broken(conn: Connection, pg_database: str) -> None:
