@@ -158,9 +158,10 @@ async def _abandon(conn: Connection, *, sent: bool) -> None:
     # statement not sent in full, or one that does not end within ABANDON_SECONDS, takes
     # its connection with it.
     pgconn = conn.pgconn
+    if not sent:
+        await conn.close()
+        return
     try:
-        if not sent:
-            raise TimeoutError
         async with asyncio.timeout(ABANDON_SECONDS):
             await conn.cancel_safe(timeout=ABANDON_SECONDS)
             while pgconn.is_busy():
