@@ -5,6 +5,7 @@ order, a method lost, an answer that outlives the key's state."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,15 @@ from dataaccess_server.api.convert.api_keys import key_to_proto, validation_to_p
 from dataaccess_server.api.convert.validations import StreamAnswers
 from dataaccess_server.api.method_table import MethodTable
 from dataaccess_server.app import Application
-from dataaccess_server.domain.model.api_keys import APIKey, RateState, Reason, Validation
+from dataaccess_server.domain.api_keys import LastUsed
+from dataaccess_server.domain.key_rules import hash_key, judge
+from dataaccess_server.domain.model.api_keys import (
+    APIKey,
+    Known,
+    RateState,
+    Reason,
+    Validation,
+)
 from tests.harness import leaks
 from tests.harness.calls import api_methods
 
@@ -186,3 +195,68 @@ def test_kept_answers_equal_answers_built_afresh() -> None:
 
 def _fields(record: APIKey) -> dict[str, Any]:
     return {name: getattr(record, name) for name in APIKey.__slots__}
+
+
+def _record(**changes: Any) -> APIKey:
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    fields: dict[str, Any] = {
+        "id": "k",
+        "key_prefix": "dak_abcd",
+        "name": "",
+        "description": "",
+        "owner_id": "o",
+        "rate_limit_per_minute": None,
+        "expire_time": None,
+        "remaining_uses": None,
+        "metadata": {},
+        "revoked_at": None,
+        "last_used_at": None,
+        "created_at": created,
+        "updated_at": created,
+    }
+    fields.update(changes)
+    return APIKey(**fields)
+
+
+def test_a_cached_keys_quick_verdict_is_the_full_judgement(now: datetime) -> None:
+    # validate_now answers VALID from Known.unlimited_until without judging the key in
+    # full: for every state a key can be in, the two must agree, at the boundaries too.
+    instants = (None, now - timedelta(seconds=1), now, now + timedelta(microseconds=1))
+    checked = 0
+    for expire_time in instants:
+        for retired_until in instants:
+            for changes in (
+                {},
+                {"revoked_at": now - timedelta(days=1)},
+                {"rate_limit_per_minute": 10},
+                {"remaining_uses": 5},
+                {"remaining_uses": 0},
+            ):
+                known = Known(_record(expire_time=expire_time, **changes), retired_until)
+                record = known.record
+                full = (
+                    judge(known, now) is Reason.VALID
+                    and record.rate_limit_per_minute is None
+                    and record.remaining_uses is None
+                )
+                assert (now.timestamp() < known.unlimited_until) is full, (known, now)
+                assert known.valid_answer == Validation(True, Reason.VALID, record)
+                checked += 1
+    assert checked == 80
+
+
+def test_last_uses_keep_their_microseconds(now: datetime) -> None:
+    # LastUsed keeps epoch seconds (cheaper than datetimes) and gives datetimes back.
+    uses = LastUsed()
+    times = [now.replace(microsecond=m) for m in (0, 1, 499_999, 500_000, 999_999)]
+    for n, when in enumerate(times):
+        uses.record(f"k{n}", when)
+        uses.record(f"k{n}", when - timedelta(minutes=1))  # an older use changes nothing
+    assert uses.take() == {f"k{n}": when for n, when in enumerate(times)}
+    assert uses.take() == {}
+
+
+def test_keys_hash_as_hashlib_hashes_them() -> None:
+    # hash_key uses CPython's own SHA-256, not OpenSSL's: the stored hashes must match.
+    for key in ("dak_" + "x" * 43, "", "ä€😀", "dak_" + "A" * 252):
+        assert hash_key(key) == hashlib.sha256(key.encode()).digest()

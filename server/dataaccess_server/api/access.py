@@ -37,6 +37,11 @@ class Rule:
     resource: Resource | None = None
     secrets: Callable[[Any], bool] | None = None
 
+    @property
+    def may_audit(self) -> bool:
+        """Whether any call of the method can be audited."""
+        return self.secrets is not None or self.resource is not None
+
     def audited(self, request: Any) -> bool:
         """Whether this call is audited."""
         if self.secrets is not None:

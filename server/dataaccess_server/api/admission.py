@@ -93,15 +93,19 @@ class AdmissionInterceptor(WrappingInterceptor):
         self.streams -= stream
 
     def _answering(self, call: Any, *, stream: bool) -> Callable[[Any, Context], Awaitable[Any]]:
+        # refusal(), _enter() and _leave() written out: this runs on every unary call.
         async def admitted(request: Any, context: Context) -> Any:
-            refused = self.refusal(stream=stream)
-            if refused is not None:
+            if self.calls >= self.max_calls or (stream and self.streams >= self.max_streams):
+                refused = self.refusal(stream=stream)
+                assert refused is not None
                 await context.abort_with_status(to_status(refused))
-            self._enter(stream)
+            self.calls += 1
+            self.streams += stream
             try:
                 return await call(request, context)
             finally:
-                self._leave(stream)
+                self.calls -= 1
+                self.streams -= stream
 
         return admitted
 

@@ -53,7 +53,7 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         result = self._keys.validate_now(request.key)
         if not isinstance(result, Validation):
             result = await self._keys.settle(result, self._deadline(context))
-        self._count(result.reason.name)
+        self._count(result.reason._name_)  # not .name: a Python-level property
         return self._answers.result(result)
 
     def StreamValidateAPIKeys(

@@ -108,7 +108,13 @@ class AuthInterceptor(WrappingInterceptor):
             if self._reflection_public:
                 return handler
             return self._wrap(handler, method, None)
-        return self._wrap(handler, method, METHODS.get(method))
+        rule = METHODS.get(method)
+        if self._callers is None and rule is not None and not rule.may_audit:
+            # Authentication off: every caller is anonymous (the call's identity by
+            # default) and may call every listed method; one never audited has
+            # nothing for this layer to do.
+            return handler
+        return self._wrap(handler, method, rule)
 
     # --- decisions ---------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ need no storage are in ``key_rules``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -136,10 +137,14 @@ class LastUsed:
     """Last successful validation per key, kept in memory between flushes."""
 
     def __init__(self) -> None:
-        self._pending: dict[str, datetime] = {}
+        self._pending: dict[str, float] = {}  # epoch seconds: cheaper than datetimes
 
     def record(self, key_id: str, when: datetime) -> None:
         """Note a use; only the newest per key is kept."""
+        self.note(key_id, when.timestamp())
+
+    def note(self, key_id: str, when: float) -> None:
+        """:meth:`record` with ``when`` in epoch seconds (``time.time()``)."""
         previous = self._pending.get(key_id)
         if previous is None or when > previous:
             self._pending[key_id] = when
@@ -147,7 +152,7 @@ class LastUsed:
     def take(self) -> dict[str, datetime]:
         """Everything noted since the last take."""
         pending, self._pending = self._pending, {}
-        return pending
+        return {key_id: datetime.fromtimestamp(when, UTC) for key_id, when in pending.items()}
 
     def put_back(self, pending: dict[str, datetime]) -> None:
         """Return uses a flush could not write, to go with the next one."""
@@ -187,6 +192,12 @@ class APIKeyService:
         found, known = self.cache.get(key_hash)
         if not found:
             return Unsettled(key_hash, looked_up=False, known=None)
+        if known is not None:
+            # The hottest path: a cached key without limits (see Known.unlimited_until).
+            now = time.time()
+            if now < known.unlimited_until:
+                self.last_used.note(known.record.id, now)
+                return known.valid_answer
         answer = self._judged(known)
         return answer if answer is not None else Unsettled(key_hash, looked_up=True, known=known)
 

@@ -11,7 +11,6 @@ the cache is off and every call reads the primary.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from typing import Protocol
@@ -19,6 +18,7 @@ from typing import Protocol
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.access import ROLE_NAME, AccessPolicy, PolicyError
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_rules import hash_key
 from dataaccess_server.domain.model.access import (
     Caller,
     CallerCredential,
@@ -55,8 +55,8 @@ class CallerStore(Protocol):
 
 
 def hash_token(token: str) -> bytes:
-    """The SHA-256 of a token, as stored."""
-    return hashlib.sha256(token.encode()).digest()
+    """The SHA-256 of a token, as stored (computed as a key's: once per call)."""
+    return hash_key(token)
 
 
 def check_caller_name(name: str) -> None:

@@ -7,8 +7,8 @@ first 8 characters are ever stored.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
+import sys
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -25,6 +25,13 @@ from dataaccess_server.domain.model.api_keys import (
 )
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError, excerpt
 
+# CPython's own SHA-256 (what hashlib falls back to without OpenSSL): the same digest
+# without OpenSSL's per-call EVP fetch, which costs a cached validation about 3 µs of its
+# ~15 µs of Python in the server (measured with thread CPU time under ghz load).
+if sys.version_info >= (3, 12):
+    from _sha2 import sha256 as _sha256
+else:
+    from _sha256 import sha256 as _sha256  # type: ignore[import-not-found,unused-ignore]
 KEY_PREFIX = "dak_"
 DISPLAY_PREFIX_LENGTH = 8
 MAX_KEY_LENGTH = 256
@@ -47,7 +54,8 @@ def generate_key() -> str:
 
 def hash_key(key: str) -> bytes:
     """The SHA-256 of a key, as stored."""
-    return hashlib.sha256(key.encode()).digest()
+    digest: bytes = _sha256(key.encode()).digest()
+    return digest
 
 
 def check_presented_key(key: str) -> None:

@@ -37,7 +37,7 @@ class StreamAnswers:
 
     def __init__(self, max_kept: int = MAX_KEPT) -> None:
         # (id(record), reason) -> (record, answer): holding the record keeps its id unique.
-        self._answers: dict[tuple[int, Reason], tuple[APIKey, keys_pb2.ValidateAPIKeyResponse]]
+        self._answers: dict[tuple[int, str], tuple[APIKey, keys_pb2.ValidateAPIKeyResponse]]
         self._answers = {}
         self._records: dict[int, tuple[APIKey, keys_pb2.APIKey]] = {}
         self._max_kept = max_kept
@@ -65,7 +65,7 @@ class StreamAnswers:
             return response
         if record.remaining_uses is not None:
             return validation_to_proto(result)
-        kept = self._answers.get((id(record), result.reason))
+        kept = self._answers.get((id(record), result.reason._value_))
         if kept is not None and kept[0] is record:
             return kept[1]
         response = keys_pb2.ValidateAPIKeyResponse(
@@ -73,7 +73,7 @@ class StreamAnswers:
             reason=reason_to_proto(result.reason),
             api_key=self._record(record),
         )
-        self._keep(self._answers, (id(record), result.reason), (record, response))
+        self._keep(self._answers, (id(record), result.reason._value_), (record, response))
         return response
 
     def _record(self, record: APIKey) -> keys_pb2.APIKey:

@@ -8,6 +8,7 @@ A key itself (``dak_`` + 43 characters) appears in none of these: only its SHA-2
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -79,6 +80,29 @@ class Known:
 
     record: APIKey
     retired_until: datetime | None
+    unlimited_until: float = field(init=False, repr=False, compare=False)
+    """The epoch second (``time.time()``) before which the key is valid without
+    counting a use: no rate limit, no quota, not revoked, before its expiry and the end
+    of its grace period. -inf when every validation must be judged in full."""
+    valid_answer: Validation = field(init=False, repr=False, compare=False)
+    """The answer while ``unlimited_until`` has not passed: one object, shared."""
+
+    def __post_init__(self) -> None:
+        # Derived once per lookup, so that a cached key's validation is a comparison of
+        # two floats (key_rules.judge gives the same answer: tests compare them).
+        record = self.record
+        until = math.inf
+        if (
+            record.revoked_at is not None
+            or record.rate_limit_per_minute is not None
+            or record.remaining_uses is not None
+        ):
+            until = -math.inf
+        for end in (record.expire_time, self.retired_until):
+            if end is not None:
+                until = min(until, end.timestamp())
+        object.__setattr__(self, "unlimited_until", until)
+        object.__setattr__(self, "valid_answer", Validation(True, Reason.VALID, record))
 
 
 @dataclass(frozen=True, slots=True)
