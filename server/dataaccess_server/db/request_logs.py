@@ -107,8 +107,8 @@ SELECT count(*) FROM inserted
 # The deltas of a batch COPYed whole: the same sums over the columns they need. Every
 # array is an integer array in binary packed by one struct call (psycopg dumps a list
 # element by element in Python: about a millisecond a batch for these, and a text
-# literal costs a str per number, then PostgreSQL's parsing): a log's time as its whole seconds
-# since the Unix epoch (its hour is their quotient by 3600, as date_trunc('hour') in UTC
+# literal costs a str per number, then PostgreSQL's parsing): a log's time as its whole
+# seconds since the Unix epoch (its hour is their quotient by 3600, as date_trunc('hour') in UTC
 # gives it: no zone has leap seconds in epoch time), its provider and model as indexes
 # into the batch's few distinct values.
 INSERT_DELTA = f"""
@@ -188,9 +188,10 @@ async def insert_logs(conn: Connection, rows: Sequence[RequestLog]) -> Ingested:
     try:
         async with conn.transaction(), conn.cursor() as cursor:
             await _copy(cursor, COPY_LOGS, ordered)
-            cursor.adapters.register_dumper(_Int4Array, _Int4ArrayDumper)
-            cursor.adapters.register_dumper(_Int8Array, _Int8ArrayDumper)
-            await cursor.execute(INSERT_DELTA, _delta_params(ordered))
+            if ordered:  # no logs, no deltas
+                cursor.adapters.register_dumper(_Int4Array, _Int4ArrayDumper)
+                cursor.adapters.register_dumper(_Int8Array, _Int8ArrayDumper)
+                await cursor.execute(INSERT_DELTA, _delta_params(ordered))
         return Ingested(len(ordered), 0)
     except errors.UniqueViolation:
         pass  # a log stored before, or twice in the batch: nothing was written
