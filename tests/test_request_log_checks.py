@@ -5,7 +5,8 @@ batch, the same violations for one with a bad log, at every boundary. Pure."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+import ipaddress
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -58,6 +59,15 @@ CASES: list[tuple[str, Any, bool]] = [
     ("client_ip", "fe80::1%eth0", False),
     ("client_ip", "300.1.1.1", False),
     ("client_ip", "010.0.0.1", False),
+    ("client_ip", "0.0.0.0", True),
+    ("client_ip", "255.255.255.255", True),
+    ("client_ip", "::ffff:1.2.3.4", True),
+    ("client_ip", "1.2.3", False),
+    ("client_ip", "1.2.3.4.5", False),
+    ("client_ip", " 1.2.3.4", False),
+    ("client_ip", "1.2.3.4\x00", False),
+    ("client_ip", "\u0661.2.3.4", False),
+    ("client_ip", "10.0.0.1/24", False),
     ("method", "M" * 16, True),
     ("method", "M" * 17, False),
     ("status_code", 0, True),
@@ -132,3 +142,54 @@ def test_a_valid_batch_is_stored_as_the_log_by_log_check_builds_it() -> None:
     assert [len(row.user_agent or "") for row in rows] == [0, 300, 600, 900, 1024, 1024]
     assert rows[0].user_agent is None
     assert rows[0].error_message is None
+
+
+# Dotted quads and near misses: inet_pton's fast path accepts exactly what ipaddress does.
+ADDRESSES = [
+    *(f"{a}.{b}.0.{c}" for a in (0, 1, 9, 10, 99, 100, 255, 256) for b in (0, 255) for c in (0, 7)),
+    *(
+        "01.2.3.4",
+        "1.2.3.04",
+        "00.0.0.0",
+        "1.2.3.-1",
+        "1.2.3.+1",
+        "0x1.2.3.4",
+        "1.2.3.4 ",
+        "1..2.3",
+    ),
+    *("1.2.3.", ".1.2.3", "1.2.3.4.", "1e1.2.3.4", "\uff11.2.3.4", "1.2.3.4\x00", "1.2.3", "1"),
+    *("4294967295", "1.2.65535", "1.16777215", "::1", "::", "1:2:3:4:5:6:7:8", "::ffff:1.2.3.4"),
+    *(":::", "1::2::3", "12345::", "fe80::1%eth0", "1:2:3:4:5:6:7:8:9", "::ffff:1.2.3.256"),
+]
+
+
+@pytest.mark.parametrize("text", ADDRESSES)
+def test_the_address_check_accepts_what_ipaddress_accepts(text: str) -> None:
+    log_checks._is_ip.cache_clear()
+    try:
+        ipaddress.ip_address(text)
+        valid = "%" not in text
+    except ValueError:
+        valid = False
+    assert log_checks._is_ip(text) is valid
+
+
+def test_a_batch_in_another_zone_touches_its_utc_days() -> None:
+    plus_two = timezone(timedelta(hours=2))
+    times = [datetime(2026, 6, 15, 1, 30, tzinfo=plus_two), NOW.astimezone(plus_two)]
+    logs = [
+        dataclasses.replace(BASE, request_id=f"r{n}", request_time=when)
+        for n, when in enumerate(times)
+    ]
+    checked = log_checks.check_logs(
+        LogColumns.of(logs), max_logs=100, max_days=3, retention_days=RETENTION, now=NOW
+    )
+    assert checked.days == {date(2026, 6, 14), date(2026, 6, 15)}
+    utc = [
+        dataclasses.replace(log, request_time=when.astimezone(UTC))
+        for log, when in zip(logs, times, strict=True)
+    ]
+    days = log_checks.check_logs(
+        LogColumns.of(utc), max_logs=100, max_days=3, retention_days=RETENTION, now=NOW
+    ).days
+    assert days == checked.days

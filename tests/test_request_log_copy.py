@@ -11,6 +11,7 @@ import psycopg
 
 from dataaccess.v1 import request_logs_pb2 as pb
 from dataaccess_server.app import Application
+from dataaccess_server.db.request_logs import LATENCY_BUCKET
 from tests.harness import stubs
 from tests.test_request_logs import log
 from tests.test_rollup_fold import channel_to
@@ -27,7 +28,17 @@ VARIED: list[dict[str, Any]] = [
     {"user_agent": "ü" * 2000, "path": "/v1/" + "p" * 3000, "method": "POST"},
     {"latency_ms": 2**31 - 1, "input_tokens": 2**53, "output_tokens": 2**53},
     {"latency_ms": 1100, "status_code": 503, "error_message": "upstream\ttab\nnewline\\"},
+    # Encoded by inet_pton (db/request_logs.py): the ends of both families.
+    {"client_ip": "0.0.0.0", "provider": "prövider", "model": "模型"},
+    {"client_ip": "::", "model": "", "auth_id": ""},
+    {"client_ip": "::1", "input_tokens": 0, "output_tokens": 0},
+    {"client_ip": "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "status_code": 599},
+    {"client_ip": "fe80::1:2", "status_code": 100, "latency_ms": 2**31 - 2},
 ]
+# Times on an hour's edges (the delta's hour is the whole seconds' quotient by 3600):
+# the logs at these indexes fall on the last hour's start, the microsecond before it and
+# the one after.
+EDGES = {3: timedelta(0), 9: -timedelta(microseconds=1), 10: timedelta(microseconds=1)}
 STORED = """
 SELECT request_time, provider, model, auth_id, api_key_id::text, host(client_ip),
     family(client_ip), masklen(client_ip), user_agent, method, path, status_code, latency_ms,
@@ -38,6 +49,13 @@ DELTAS = """
 SELECT hour, provider, model, bucket, requests, errors, input_tokens, output_tokens,
     latency_ms_sum
 FROM request_log_delta WHERE batch_id = %(batch)s ORDER BY 1, 2, 3, 4
+"""
+# The same sums by plain SQL over the stored logs.
+DELTAS_FROM_LOGS = f"""
+SELECT date_trunc('hour', request_time, 'UTC'), provider, model, {LATENCY_BUCKET}, count(*),
+    count(*) FILTER (WHERE status_code >= 400 OR status_code = 0), sum(input_tokens),
+    sum(output_tokens), sum(latency_ms)
+FROM request_logs WHERE request_id LIKE %(prefix)s GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 """
 BATCHES = "SELECT DISTINCT batch_id FROM request_log_delta ORDER BY 1"
 SAME_AS_TEXT = """
@@ -50,7 +68,14 @@ WHERE request_id = %(id)s AND api_key_id IS NOT DISTINCT FROM %(key)s::uuid
 def logs(prefix: str, now: datetime) -> list[pb.RequestLog]:
     hour = now.replace(minute=0, second=0, microsecond=0)
     varied = [
-        log(n, when=hour - timedelta(minutes=7 * n), request_id=f"{prefix}{n:02d}", **fields)
+        log(
+            n,
+            when=hour - timedelta(hours=1) + EDGES[n]
+            if n in EDGES
+            else hour - timedelta(minutes=7 * n),
+            request_id=f"{prefix}{n:02d}",
+            **fields,
+        )
         for n, fields in enumerate(VARIED)
     ]
     plain = [
@@ -81,6 +106,7 @@ async def test_a_batch_copied_whole_and_one_merged_store_the_same_values_and_del
         ]
         batches = [row[0] for row in conn.execute(BATCHES).fetchall()]
         deltas = [conn.execute(DELTAS, {"batch": batch}).fetchall() for batch in batches]
+        from_logs = conn.execute(DELTAS_FROM_LOGS, {"prefix": "whole-%"}).fetchall()
         for message in logs("whole-", now):
             same = conn.execute(
                 SAME_AS_TEXT,
@@ -105,7 +131,8 @@ async def test_a_batch_copied_whole_and_one_merged_store_the_same_values_and_del
     assert (len(capped[8]), len(capped[10])) == (1024, 2048)
     assert len(stored[0][4][15]) == 4096
     assert stored[0][7][15] == VARIED[7]["error_message"]
-    assert stored[0][8][4:11] == (None,) * 7  # key, address (3 columns), agent, method, path
+    # key, address (3 columns), agent, method, path
+    assert stored[0][len(VARIED)][4:11] == (None,) * 7
     assert len(batches) == 2
-    assert deltas[0] == deltas[1]
+    assert deltas[0] == deltas[1] == from_logs
     assert sum(row[4] for row in deltas[0]) == 40

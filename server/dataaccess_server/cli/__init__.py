@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -189,7 +190,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         if workers > 1:
             return run_supervisor(settings, workers)
-        asyncio.run(Application(settings).serve_until_signal())
+        asyncio.run(Application(settings).serve_until_signal(on_started=_settled))
     except WorkerStartError as exc:
         print(f"dataaccess: cannot start: {exc}", file=sys.stderr)
         return exc.code
@@ -199,12 +200,22 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settled(app: Application) -> None:
+    # Started: what exists now (modules, pools, caches) lives as long as the process,
+    # so the collector stops scanning it. Otherwise every full collection walks all of
+    # it, and a batch's thousands of short-lived objects (1,000 logs: messages, rows)
+    # trigger them: a tenth of the server's time ingesting request logs.
+    del app
+    gc.freeze()
+
+
 def _serve_worker(settings: Settings, number: int, report: WorkerReport) -> int:
     # One of the processes of `serve --workers N`, started by its supervisor.
     configure_logging(settings.log_level, settings.log_format, worker=number)
     app = Application(settings, worker=number)
 
     def serving(app: Application) -> None:
+        _settled(app)
         report.serving(os.getpid(), app.metrics_port)
 
     async def run() -> None:

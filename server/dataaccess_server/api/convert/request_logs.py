@@ -6,6 +6,7 @@ import dataclasses
 import operator
 from collections.abc import Sequence
 from datetime import timedelta
+from itertools import repeat
 from typing import Any
 
 from dataaccess.v1 import request_logs_pb2 as logs_pb2
@@ -71,10 +72,11 @@ def log_columns_from_proto(logs: Sequence[logs_pb2.RequestLog], prefix: str) -> 
         and 0 < min(seconds) <= max(seconds) <= MAX_SECONDS
         and 0 <= min(nanos) <= max(nanos) < 10**9
     ):
-        columns["request_time"] = [
-            EPOCH + timedelta(0, second, nano // 1000)
-            for second, nano in zip(seconds, nanos, strict=True)
-        ]
+        # In C: the epoch plus timedelta(0, seconds, microseconds), log by log.
+        micros = map(operator.floordiv, nanos, repeat(1000))
+        columns["request_time"] = list(
+            map(operator.add, repeat(EPOCH), map(timedelta, repeat(0), seconds, micros))
+        )
     else:
         columns["request_time"] = [
             timestamp_from_proto(log, "request_time", f"{prefix}[{n}].request_time")
