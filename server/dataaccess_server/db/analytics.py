@@ -245,7 +245,8 @@ async def latency(
         .replace("{columns}", "".join(f"{column}, " for column in columns))
         .replace("{pieces}", " UNION ALL ".join(selects) if selects else EMPTY_PIECE)
     )
-    sums = await conn.execute(_filtered(histogram_query, filters, FILTERS), params)
+    # Binary: 227 int8 per row parse as fixed-width values instead of decimal text.
+    sums = await conn.execute(_filtered(histogram_query, filters, FILTERS), params, binary=True)
     histograms: dict[tuple[str, str], list[int]] = {}
     for values in await sums.fetchall():
         sign, bucket, counts = values[width:]
