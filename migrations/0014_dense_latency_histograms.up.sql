@@ -28,7 +28,8 @@ DECLARE
     result bigint[] := array_fill(0::bigint, ARRAY[227]);
 BEGIN
     FOR i IN 1 .. coalesce(cardinality(buckets), 0) LOOP
-        -- Out of 0..226 (or NULL): NULL lands outside, and the table's CHECK refuses it.
+        -- Out of 0..226: a NULL lands outside the array, and the table's CHECK refuses
+        -- it; a NULL bucket is an error here.
         result[buckets[i] + 1] := result[buckets[i] + 1] + counts[i];
     END LOOP;
     RETURN result;
