@@ -3,7 +3,8 @@ PostgresAnalyticsStore, which runs them on the cluster's read path.
 
 No query here reads ``request_logs``: the log figures come from the hourly and daily
 rollups plus the deltas not folded into them yet (the ``*_all`` views of migration
-0011; db/request_logs.py, db/rollup_fold.py), so a query's cost follows the hours, days
+0011; for percentiles the dense histograms of 0014 plus ``request_log_delta`` itself;
+db/request_logs.py, db/rollup_fold.py), so a query's cost follows the hours, days
 and groups in its range, not the number of logs, and answers are exact at any moment.
 The usage figures' SQL is in db/usage_analytics.py (rollups of usage_stats, 0012).
 
