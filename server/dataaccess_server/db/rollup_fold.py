@@ -5,10 +5,11 @@ updates a shared rollup row. A fold chunk takes up to ``limit`` delta rows, dele
 them and adds their sums to ``request_log_hourly`` and to the dense latency histograms
 ``request_log_histogram_{hourly,daily,weekly}`` (migration 0014: one row of 227 bucket
 counts per key, built from the chunk's sparse deltas by ``latency_counts`` and added
-element by element by ``latency_counts_add``), upserts in key order, in one
-statement, so in one transaction: a chunk that dies midway (its backend terminated, its deadline passed,
-the server killed) is rolled back whole, and nothing is lost or counted twice. Readers
-(the ``*_all`` views) see the rows before the chunk or after it, never in between.
+element by element by ``latency_counts_add``), upserts in key order, in one statement,
+so in one transaction: a chunk that dies midway (its backend terminated, its deadline
+passed, the server killed) is rolled back whole, and nothing is lost or counted twice.
+Readers (the ``*_all`` views, the dense tables) see the rows before the chunk or after
+it, never in between.
 
 One process folds at a time: the chunk's transaction first takes a transaction-level
 advisory lock, without waiting; a process that does not get it leaves the work to the
