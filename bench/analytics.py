@@ -106,20 +106,28 @@ SELECT date_trunc('hour', request_time, 'UTC'), provider, model, count(*),
 FROM request_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
 BUILD_LATENCY_HOURLY = f"""
-INSERT INTO request_log_latency_hourly (hour, provider, model, bucket, count)
-SELECT date_trunc('hour', request_time, 'UTC'), provider, model,
-    {logs_store.LATENCY_BUCKET}, count(*)
-FROM request_logs GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+INSERT INTO request_log_histogram_hourly (hour, provider, model, counts)
+SELECT hour, provider, model, latency_counts(array_agg(bucket), array_agg(count))
+FROM (
+    SELECT date_trunc('hour', request_time, 'UTC') AS hour, provider, model,
+        {logs_store.LATENCY_BUCKET} AS bucket, count(*) AS count
+    FROM request_logs GROUP BY 1, 2, 3, 4
+) buckets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
+# Days and weeks from the sparse views of the finer rows (migration 0014).
 BUILD_LATENCY_DAILY = """
-INSERT INTO request_log_latency_daily (day, provider, model, bucket, count)
-SELECT (hour AT TIME ZONE 'UTC')::date, provider, model, bucket, sum(count)
-FROM request_log_latency_hourly GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+INSERT INTO request_log_histogram_daily (day, provider, model, counts)
+SELECT day, provider, model, latency_counts(array_agg(bucket), array_agg(count))
+FROM (
+    SELECT (hour AT TIME ZONE 'UTC')::date AS day, provider, model, bucket,
+        sum(count)::bigint AS count
+    FROM request_log_latency_hourly GROUP BY 1, 2, 3, 4
+) buckets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
 BUILD_LATENCY_WEEKLY = """
-INSERT INTO request_log_latency_weekly (week, provider, model, bucket, count)
-SELECT week_of(day), provider, model, bucket, sum(count)
-FROM request_log_latency_daily GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+INSERT INTO request_log_histogram_weekly (week, provider, model, counts)
+SELECT week_of(day), provider, model, latency_counts(array_agg(bucket), array_agg(count))
+FROM request_log_latency_daily GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
 # Each day: a random set of (auth, pair) keys.
 LOAD_USAGE = """
@@ -137,8 +145,8 @@ BUILD_USAGE_ROLLUPS = (
     "SELECT usage_rollups_rebuild(ARRAY(SELECT DISTINCT usage_date FROM usage_stats))"
 )
 TRUNCATE = """
-TRUNCATE request_logs, request_log_hourly, request_log_latency_hourly,
-    request_log_latency_daily, request_log_latency_weekly, usage_stats, usage_auth_numbers,
+TRUNCATE request_logs, request_log_hourly, request_log_histogram_hourly,
+    request_log_histogram_daily, request_log_histogram_weekly, usage_stats, usage_auth_numbers,
     usage_daily_chunks, usage_auth_daily, usage_weekly_chunks, usage_auth_weekly
 """
 

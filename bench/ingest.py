@@ -82,6 +82,12 @@ HAS_DELTAS = "SELECT to_regclass('request_log_delta') IS NOT NULL"
 # With the deltas in the same statement: the server's fold, running in the background,
 # would otherwise move the last workload's deltas into rollups just emptied.
 TRUNCATE_DELTAS = TRUNCATE_LOGS.rstrip() + ", request_log_delta"
+# Since migration 0014 the histograms are dense tables (the sparse names are views).
+HAS_DENSE = "SELECT to_regclass('request_log_histogram_hourly') IS NOT NULL"
+TRUNCATE_DENSE = """
+TRUNCATE request_logs, request_log_hourly, request_log_histogram_hourly,
+    request_log_histogram_daily, request_log_histogram_weekly, request_log_delta
+"""
 TRUNCATE_USAGE = "TRUNCATE usage_stats"
 CHECKPOINT = "CHECKPOINT"
 COUNT_LOGS = """
@@ -476,6 +482,10 @@ async def _reset(
         deltas = await cursor.fetchone()
         if truncate == TRUNCATE_LOGS and deltas is not None and deltas[0]:
             truncate = TRUNCATE_DELTAS
+            cursor = await conn.execute(HAS_DENSE)
+            dense = await cursor.fetchone()
+            if dense is not None and dense[0]:
+                truncate = TRUNCATE_DENSE
         await conn.execute(truncate)
         await conn.execute(CHECKPOINT)
 

@@ -458,7 +458,7 @@ async def test_a_histogram_that_misses_requests_is_data_loss(
     with psycopg.connect(loaded) as conn:
         conn.execute(FOLD_DELTAS, {"limit": 10**9})
         conn.execute(
-            "DELETE FROM request_log_latency_daily WHERE day = %s",
+            "DELETE FROM request_log_histogram_daily WHERE day = %s",
             ((base + timedelta(days=1)).date(),),
         )
     request = pb.GetLatencyPercentilesRequest(
@@ -793,10 +793,9 @@ async def test_a_histogram_with_a_negative_bucket_is_data_loss(
         ).fetchall()
         (provider, model, low, low_count), (_, _, high, _) = rows
         conn.execute(
-            "UPDATE request_log_latency_daily SET count = CASE bucket WHEN %(low)s THEN -1"
-            " ELSE count + %(moved)s END"
-            " WHERE day = %(day)s AND provider = %(provider)s AND model = %(model)s"
-            " AND bucket IN (%(low)s, %(high)s)",
+            "UPDATE request_log_histogram_daily SET counts[%(low)s + 1] = -1,"
+            " counts[%(high)s + 1] = counts[%(high)s + 1] + %(moved)s"
+            " WHERE day = %(day)s AND provider = %(provider)s AND model = %(model)s",
             {
                 "low": low,
                 "high": high,

@@ -3,7 +3,8 @@ PostgresAnalyticsStore, which runs them on the cluster's read path.
 
 No query here reads ``request_logs``: the log figures come from the hourly and daily
 rollups plus the deltas not folded into them yet (the ``*_all`` views of migration
-0011; db/request_logs.py, db/rollup_fold.py), so a query's cost follows the hours, days
+0011; for percentiles the dense histograms of 0014 plus ``request_log_delta`` itself;
+db/request_logs.py, db/rollup_fold.py), so a query's cost follows the hours, days
 and groups in its range, not the number of logs, and answers are exact at any moment.
 The usage figures' SQL is in db/usage_analytics.py (rollups of usage_stats, 0012).
 
@@ -13,7 +14,8 @@ statements in one read-only REPEATABLE READ snapshot (SNAPSHOT).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import operator
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -24,6 +26,7 @@ from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.usage_analytics import top_auths, usage_summary
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.analytics import (
+    MAX_BUCKET,
     Answer,
     AuthUsage,
     Filters,
@@ -78,39 +81,39 @@ FROM request_log_hourly_all
 WHERE hour >= %(start_time)s AND hour < %(end_time)s {filters}
 {grouping}
 """
-# Per group and wanted percentile (in asked order), the bucket holding its nearest rank,
-# from the histogram summed over pieces of the weekly, daily and hourly histograms, some
-# subtracted (a day minus its hours outside the range: see domain/analytics.py), with
-# the count it sums to and whether a bucket came out negative (corruption: the domain
-# refuses the group). The rank is domain.analytics.estimate_percentile's, in the same
-# float8 arithmetic: a few rows per group cross the wire, not the whole histogram.
-LATENCY_RANKS = """
-WITH histogram AS (
-    SELECT {keys}, bucket, sum(count)::bigint AS count FROM ({pieces}) counts
-    GROUP BY {columns}bucket HAVING sum(count) <> 0
-), running AS (
-    SELECT {keys}, bucket,
-        sum(count) OVER ({partition}ORDER BY bucket)::bigint AS upto,
-        sum(count) OVER ({partition_only})::bigint AS counted,
-        bool_or(count < 0) OVER ({partition_only}) AS negative
-    FROM histogram
-)
-SELECT {keys}, counted, negative, wanted.n, min(bucket)
-FROM running CROSS JOIN unnest(%(percentiles)s::float8[]) WITH ORDINALITY AS wanted(p, n)
-WHERE upto >= greatest(1, ceil(wanted.p / 100 * counted::float8))
-GROUP BY {columns}counted, negative, wanted.n ORDER BY {columns}wanted.n
+# Per group: the histogram summed over pieces of the weekly, daily and hourly dense
+# histograms (migration 0014: one row of MAX_BUCKET + 1 counts per key), the pieces
+# added (sign 1) and subtracted (sign -1: a day minus its hours outside the range, see
+# domain/analytics.py) summed apart, so no count is multiplied; then the unfolded deltas
+# of the range (sign 0, sparse: one row per bucket, only the last seconds' batches). The
+# cost follows the pieces' rows (keys x pairs), not the buckets the logs occupy; the
+# ranks are computed in Python (domain.analytics.percentile_rows).
+LATENCY_SUMS = ", ".join(f"sum(counts[{n}])::int8" for n in range(1, MAX_BUCKET + 2))
+LATENCY_HISTOGRAM = f"""
+SELECT {{keys}}, sign, NULL::smallint, ARRAY[{LATENCY_SUMS}]
+FROM ({{pieces}}) pieces
+GROUP BY {{columns}}sign
+UNION ALL
+SELECT {{keys}}, 0, bucket, ARRAY[sum(requests)::int8]
+FROM request_log_delta
+WHERE hour >= %(start_time)s AND hour < %(end_time)s {{filters}}
+GROUP BY {{columns}}bucket
 """
 LATENCY_PIECE = {
-    "week": "SELECT provider, model, bucket, {sign}count AS count"
-    " FROM request_log_latency_weekly_all"
+    "week": "SELECT provider, model, counts, {sign} AS sign"
+    " FROM request_log_histogram_weekly"
     " WHERE week >= %({name}_from)s AND week < %({name}_to)s {filters}",
-    "day": "SELECT provider, model, bucket, {sign}count AS count"
-    " FROM request_log_latency_daily_all"
+    "day": "SELECT provider, model, counts, {sign} AS sign"
+    " FROM request_log_histogram_daily"
     " WHERE day >= %({name}_from)s AND day < %({name}_to)s {filters}",
-    "hour": "SELECT provider, model, bucket, {sign}count AS count"
-    " FROM request_log_latency_hourly_all"
+    "hour": "SELECT provider, model, counts, {sign} AS sign"
+    " FROM request_log_histogram_hourly"
     " WHERE hour >= %({name}_from)s AND hour < %({name}_to)s {filters}",
 }
+# No pieces (cannot happen for a non-empty range): a FROM that yields no row.
+EMPTY_PIECE = (
+    "SELECT ''::text AS provider, ''::text AS model, NULL::int8[] AS counts, 1 AS sign WHERE false"
+)
 FILTERS = {"provider": "provider = %(provider)s", "model": "model = %(model)s"}
 
 
@@ -208,12 +211,11 @@ async def latency(
     pieces: list[Piece],
     group_by: tuple[str, ...],
     filters: Filters,
-    percentiles: Sequence[float],
 ) -> list[LatencyGroup]:
     """Per group (``group_by`` ⊆ provider, model): requests and latency sum over
-    [start_time, end_time) (whole hours), and of the histogram summed over ``pieces``
-    (which must cover exactly that range) its count, whether a bucket is negative, and
-    the bucket of each of ``percentiles``' nearest ranks. Run it in one snapshot."""
+    [start_time, end_time) (whole hours), and the histogram summed over ``pieces``
+    (which must cover exactly that range) plus the deltas not folded yet, every bucket's
+    count. Run it in one snapshot."""
     columns: list[str] = [name for name in ("provider", "model") if name in group_by]
     keys = ", ".join(columns) if columns else "''"
     grouping = f"GROUP BY {keys} ORDER BY {keys}" if columns else ""  # else one row
@@ -235,30 +237,34 @@ async def latency(
         name = f"piece{n}"
         selects.append(
             LATENCY_PIECE[piece.kind]
-            .replace("{sign}", "-" if piece.sign < 0 else "")
+            .replace("{sign}", "-1" if piece.sign < 0 else "1")
             .replace("{name}", name)
         )
         params[f"{name}_from"], params[f"{name}_to"] = piece.start, piece.end
-    partition = f"PARTITION BY {keys}" if columns else ""
-    ranks_query = (
-        LATENCY_RANKS.replace("{keys}", keys)
+    histogram_query = (
+        LATENCY_HISTOGRAM.replace("{keys}", keys)
         .replace("{columns}", "".join(f"{column}, " for column in columns))
-        .replace("{partition}", f"{partition} ")
-        .replace("{partition_only}", partition)
-        .replace("{pieces}", " UNION ALL ".join(selects))
+        .replace("{pieces}", " UNION ALL ".join(selects) if selects else EMPTY_PIECE)
     )
-    params["percentiles"] = [float(p) for p in percentiles]
-    ranks = await conn.execute(_filtered(ranks_query, filters, FILTERS), params)
-    histograms: dict[tuple[str, str], tuple[int, bool, list[int]]] = {}
-    for values in await ranks.fetchall():
-        key = _group_key(columns, values[:width])
-        counted, negative, _n, bucket = values[width:]
-        histograms.setdefault(key, (counted, negative, []))[2].append(bucket)
+    # Binary: 227 int8 per row parse as fixed-width values instead of decimal text.
+    sums = await conn.execute(_filtered(histogram_query, filters, FILTERS), params, binary=True)
+    histograms: dict[tuple[str, str], list[int]] = {}
+    for values in await sums.fetchall():
+        sign, bucket, counts = values[width:]
+        histogram = histograms.setdefault(
+            _group_key(columns, values[:width]), [0] * (MAX_BUCKET + 1)
+        )
+        if bucket is not None:  # an unfolded delta's bucket
+            histogram[bucket] += counts[0]
+        elif sign > 0:
+            histogram[:] = map(operator.add, histogram, counts)
+        else:
+            histogram[:] = map(operator.sub, histogram, counts)
     groups = []
     for key, (requests, latency_ms_sum) in totals.items():
         if requests > 0:
-            counted, negative, ranked = histograms.get(key, (0, False, []))
-            groups.append(LatencyGroup(*key, requests, latency_ms_sum, counted, negative, ranked))
+            histogram = histograms.get(key, [0] * (MAX_BUCKET + 1))
+            groups.append(LatencyGroup(*key, requests, latency_ms_sum, histogram))
     return groups
 
 
@@ -324,7 +330,6 @@ class PostgresAnalyticsStore:
         pieces: list[Piece],
         group_by: tuple[str, ...],
         filters: Filters,
-        percentiles: Sequence[float],
         deadline: Deadline,
     ) -> Answer[list[LatencyGroup]]:
         """``latency`` over ``time_range`` (whole hours), which ``pieces`` cover exactly."""
@@ -335,7 +340,6 @@ class PostgresAnalyticsStore:
             pieces=pieces,
             group_by=group_by,
             filters=filters,
-            percentiles=percentiles,
         )
         return await self._read(query, deadline)
 

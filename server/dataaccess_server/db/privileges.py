@@ -51,9 +51,10 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "usage_auth_weekly": DML,
     "request_logs": DML,
     "request_log_hourly": DML,
-    "request_log_latency_hourly": DML,
-    "request_log_latency_daily": DML,
-    "request_log_latency_weekly": DML,  # 0013, kept by the fold
+    # Dense latency histograms (0014), kept by the fold; the sparse names are views.
+    "request_log_histogram_hourly": DML,
+    "request_log_histogram_daily": DML,
+    "request_log_histogram_weekly": DML,
     # Ingestion inserts its batches' deltas; the fold deletes them (migration 0011).
     "request_log_delta": DML,
     # Views: rollups plus unfolded deltas, read by analytics.
@@ -61,6 +62,9 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     "request_log_latency_hourly_all": ("SELECT",),
     "request_log_latency_daily_all": ("SELECT",),
     "request_log_latency_weekly_all": ("SELECT",),
+    "request_log_latency_hourly": ("SELECT",),
+    "request_log_latency_daily": ("SELECT",),
+    "request_log_latency_weekly": ("SELECT",),
     "callers": DML,
     "cache_entries": DML,
     # Append-only: the server adds audit rows and reads them, never changes one.

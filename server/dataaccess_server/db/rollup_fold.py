@@ -2,12 +2,14 @@
 
 Ingestion inserts per-batch rows into ``request_log_delta`` (migration 0011) and never
 updates a shared rollup row. A fold chunk takes up to ``limit`` delta rows, deletes
-them and adds their sums to ``request_log_hourly``, ``request_log_latency_hourly`` and
-``request_log_latency_daily`` and ``request_log_latency_weekly`` (migration 0013)
-(upserts in key order), in one statement, so in one
-transaction: a chunk that dies midway (its backend terminated, its deadline passed,
-the server killed) is rolled back whole, and nothing is lost or counted twice. Readers
-(the ``*_all`` views) see the rows before the chunk or after it, never in between.
+them and adds their sums to ``request_log_hourly`` and to the dense latency histograms
+``request_log_histogram_{hourly,daily,weekly}`` (migration 0014: one row of 227 bucket
+counts per key, built from the chunk's sparse deltas by ``latency_counts`` and added
+element by element by ``latency_counts_add``), upserts in key order, in one statement,
+so in one transaction: a chunk that dies midway (its backend terminated, its deadline
+passed, the server killed) is rolled back whole, and nothing is lost or counted twice.
+Readers (the ``*_all`` views, the dense tables) see the rows before the chunk or after
+it, never in between.
 
 One process folds at a time: the chunk's transaction first takes a transaction-level
 advisory lock, without waiting; a process that does not get it leaves the work to the
@@ -45,23 +47,31 @@ WITH folded AS (
         output_tokens = h.output_tokens + excluded.output_tokens,
         latency_ms_sum = h.latency_ms_sum + excluded.latency_ms_sum
     RETURNING 1
+), buckets AS (
+    SELECT hour, provider, model, bucket, sum(requests)::bigint AS count
+    FROM folded GROUP BY 1, 2, 3, 4
 ), latency AS (
-    INSERT INTO request_log_latency_hourly AS l (hour, provider, model, bucket, count)
-    SELECT hour, provider, model, bucket, sum(requests)
-    FROM folded GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (hour, provider, model, bucket) DO UPDATE SET count = l.count + excluded.count
+    INSERT INTO request_log_histogram_hourly AS l (hour, provider, model, counts)
+    SELECT hour, provider, model, latency_counts(array_agg(bucket), array_agg(count))
+    FROM buckets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (hour, provider, model) DO UPDATE
+    SET counts = latency_counts_add(l.counts, excluded.counts)
     RETURNING 1
 ), latency_daily AS (
-    INSERT INTO request_log_latency_daily AS d (day, provider, model, bucket, count)
-    SELECT (hour AT TIME ZONE 'UTC')::date, provider, model, bucket, sum(requests)
-    FROM folded GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (day, provider, model, bucket) DO UPDATE SET count = d.count + excluded.count
+    INSERT INTO request_log_histogram_daily AS d (day, provider, model, counts)
+    SELECT (hour AT TIME ZONE 'UTC')::date, provider, model,
+        latency_counts(array_agg(bucket), array_agg(count))
+    FROM buckets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (day, provider, model) DO UPDATE
+    SET counts = latency_counts_add(d.counts, excluded.counts)
     RETURNING 1
 ), latency_weekly AS (
-    INSERT INTO request_log_latency_weekly AS w (week, provider, model, bucket, count)
-    SELECT week_of((hour AT TIME ZONE 'UTC')::date), provider, model, bucket, sum(requests)
-    FROM folded GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (week, provider, model, bucket) DO UPDATE SET count = w.count + excluded.count
+    INSERT INTO request_log_histogram_weekly AS w (week, provider, model, counts)
+    SELECT week_of((hour AT TIME ZONE 'UTC')::date), provider, model,
+        latency_counts(array_agg(bucket), array_agg(count))
+    FROM buckets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (week, provider, model) DO UPDATE
+    SET counts = latency_counts_add(w.counts, excluded.counts)
     RETURNING 1
 )
 SELECT count(*) FROM folded

@@ -17,9 +17,11 @@ of the exact value, and within 1 ms in bucket 0.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
@@ -110,13 +112,11 @@ class AnalyticsStore(Protocol):
         pieces: list[Piece],
         group_by: tuple[str, ...],
         filters: Filters,
-        percentiles: Sequence[float],
         deadline: Deadline,
     ) -> Answer[list[LatencyGroup]]:
         """Per group with requests in the range (whole hours): requests, latency sum, and
-        of the histogram summed over ``pieces`` (which cover exactly the range) its
-        count, whether a bucket is negative, and the bucket of each of ``percentiles``'
-        nearest ranks (:func:`estimate_percentile`'s, in the same arithmetic)."""
+        the histogram summed over ``pieces`` (which cover exactly the range), its count
+        per bucket (index b is bucket b; every bucket, 0 to MAX_BUCKET)."""
         ...
 
     async def time_series(
@@ -213,7 +213,6 @@ class AnalyticsService:
             pieces=histogram_pieces(used.start, used.end),
             group_by=group_by,
             filters=used_filters,
-            percentiles=wanted,
             deadline=deadline,
         )
         return used, Answer(percentile_rows(answer.value, wanted), answer.as_of)
@@ -330,23 +329,33 @@ def _week_pieces(first: date, last: date) -> list[Piece]:
 def percentile_rows(groups: Sequence[LatencyGroup], wanted: Sequence[float]) -> list[PercentileRow]:
     """Each group's mean and ``wanted`` percentiles, or DATA_CORRUPTION when a group's
     histogram has a negative count or does not count exactly its requests."""
+    rows = []
     for group in groups:
-        if group.counted != group.requests or group.negative or len(group.ranked) != len(wanted):
+        # Running totals, so each nearest rank is one bisection (estimate_percentile's
+        # arithmetic: the first bucket whose running total reaches the rank).
+        upto = list(accumulate(group.histogram))
+        counted = upto[-1] if upto else 0
+        negative = any(count < 0 for count in group.histogram)
+        if counted != group.requests or negative:
             raise DataCorruptionError(
                 f"the latency histogram of {group.provider or '*'}/{group.model or '*'} "
-                f"counts {group.counted} requests where the hourly rollup has {group.requests}"
-                + (" (a bucket is negative)" if group.negative else "")
+                f"counts {counted} requests where the hourly rollup has {group.requests}"
+                + (" (a bucket is negative)" if negative else "")
             )
-    return [
-        PercentileRow(
-            group.provider,
-            group.model,
-            group.requests,
-            group.latency_ms_sum / group.requests,
-            [(p, bucket_estimate(bucket)) for p, bucket in zip(wanted, group.ranked, strict=True)],
+        estimates = []
+        for p in wanted:
+            rank = max(1, math.ceil(p / 100 * counted))
+            estimates.append((p, bucket_estimate(bisect_left(upto, rank))))
+        rows.append(
+            PercentileRow(
+                group.provider,
+                group.model,
+                group.requests,
+                group.latency_ms_sum / group.requests,
+                estimates,
+            )
         )
-        for group in groups
-    ]
+    return rows
 
 
 def check_percentiles(percentiles: Sequence[float]) -> list[float]:

@@ -11,6 +11,11 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+# The highest latency bucket: latency_ms <= 2^31-1 (domain/log_checks.py), and bucket
+# b = ceil(ln(ms) / ln 1.1) (0 for <= 1 ms), so b <= 226. The dense histograms of
+# migration 0014 hold MAX_BUCKET + 1 counts per row.
+MAX_BUCKET = 226
+
 
 @dataclass(frozen=True, slots=True)
 class Answer(Generic[T]):
@@ -162,17 +167,14 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class LatencyGroup:
-    """A group's latency figures: requests, the latency sum, and of its histogram the
-    count it sums to, whether a bucket is negative, and the bucket of each wanted
-    percentile's nearest rank (in asked order)."""
+    """A group's latency figures: requests, the latency sum, and its histogram: the
+    count of each bucket, index b for bucket b (every bucket, 0 to MAX_BUCKET)."""
 
     provider: str
     model: str
     requests: int
     latency_ms_sum: int
-    counted: int
-    negative: bool
-    ranked: list[int]
+    histogram: list[int]
 
 
 @dataclass(frozen=True, slots=True)
