@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,6 @@ from dataaccess.v1 import analytics_pb2 as pb
 from dataaccess.v1 import request_logs_pb2 as logs_pb
 from dataaccess.v1 import usage_pb2
 from dataaccess_server.app import Application
-from dataaccess_server.config.rollup_fold import RollupFoldSettings
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.db.rollup_fold import FOLD_DELTAS
 from dataaccess_server.domain.analytics import histogram_pieces
@@ -148,15 +146,10 @@ def rows(dsn: str, query: str, params: dict[str, Any] | None = None) -> list[tup
 
 
 @pytest.fixture
-async def server(pg_database: str) -> AsyncIterator[Application]:
+def server(unfolding: Application) -> Application:
     """The conftest's server, with a fold that never runs by itself: ``loaded`` decides
     whether the deltas are folded, so each state is tested, not whichever came first."""
-    app = Application(server_settings(pg_database, rollup_fold=RollupFoldSettings(interval=3600.0)))
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
+    return unfolding
 
 
 @pytest.fixture(params=["deltas unfolded", "deltas folded"])
