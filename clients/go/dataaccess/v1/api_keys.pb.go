@@ -25,6 +25,170 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// What a limit or budget counts.
+type LimitUnit int32
+
+const (
+	LimitUnit_LIMIT_UNIT_UNSPECIFIED LimitUnit = 0
+	// Validations (each states how many, 1 by default).
+	LimitUnit_LIMIT_UNIT_REQUESTS LimitUnit = 1
+	// Tokens, as validations state them (or settlements report them).
+	LimitUnit_LIMIT_UNIT_TOKENS LimitUnit = 2
+	// Spend in micro-units of the caller's currency (1,000,000 = one dollar, say).
+	LimitUnit_LIMIT_UNIT_COST LimitUnit = 3
+)
+
+// Enum value maps for LimitUnit.
+var (
+	LimitUnit_name = map[int32]string{
+		0: "LIMIT_UNIT_UNSPECIFIED",
+		1: "LIMIT_UNIT_REQUESTS",
+		2: "LIMIT_UNIT_TOKENS",
+		3: "LIMIT_UNIT_COST",
+	}
+	LimitUnit_value = map[string]int32{
+		"LIMIT_UNIT_UNSPECIFIED": 0,
+		"LIMIT_UNIT_REQUESTS":    1,
+		"LIMIT_UNIT_TOKENS":      2,
+		"LIMIT_UNIT_COST":        3,
+	}
+)
+
+func (x LimitUnit) Enum() *LimitUnit {
+	p := new(LimitUnit)
+	*p = x
+	return p
+}
+
+func (x LimitUnit) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LimitUnit) Descriptor() protoreflect.EnumDescriptor {
+	return file_dataaccess_v1_api_keys_proto_enumTypes[0].Descriptor()
+}
+
+func (LimitUnit) Type() protoreflect.EnumType {
+	return &file_dataaccess_v1_api_keys_proto_enumTypes[0]
+}
+
+func (x LimitUnit) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LimitUnit.Descriptor instead.
+func (LimitUnit) EnumDescriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{0}
+}
+
+// A calendar period of a budget.
+type BudgetPeriod int32
+
+const (
+	BudgetPeriod_BUDGET_PERIOD_UNSPECIFIED BudgetPeriod = 0
+	// From local midnight to local midnight.
+	BudgetPeriod_BUDGET_PERIOD_DAILY BudgetPeriod = 1
+	// From local midnight of the anchor weekday.
+	BudgetPeriod_BUDGET_PERIOD_WEEKLY BudgetPeriod = 2
+	// From local midnight of the anchor day of the month.
+	BudgetPeriod_BUDGET_PERIOD_MONTHLY BudgetPeriod = 3
+)
+
+// Enum value maps for BudgetPeriod.
+var (
+	BudgetPeriod_name = map[int32]string{
+		0: "BUDGET_PERIOD_UNSPECIFIED",
+		1: "BUDGET_PERIOD_DAILY",
+		2: "BUDGET_PERIOD_WEEKLY",
+		3: "BUDGET_PERIOD_MONTHLY",
+	}
+	BudgetPeriod_value = map[string]int32{
+		"BUDGET_PERIOD_UNSPECIFIED": 0,
+		"BUDGET_PERIOD_DAILY":       1,
+		"BUDGET_PERIOD_WEEKLY":      2,
+		"BUDGET_PERIOD_MONTHLY":     3,
+	}
+)
+
+func (x BudgetPeriod) Enum() *BudgetPeriod {
+	p := new(BudgetPeriod)
+	*p = x
+	return p
+}
+
+func (x BudgetPeriod) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BudgetPeriod) Descriptor() protoreflect.EnumDescriptor {
+	return file_dataaccess_v1_api_keys_proto_enumTypes[1].Descriptor()
+}
+
+func (BudgetPeriod) Type() protoreflect.EnumType {
+	return &file_dataaccess_v1_api_keys_proto_enumTypes[1]
+}
+
+func (x BudgetPeriod) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BudgetPeriod.Descriptor instead.
+func (BudgetPeriod) EnumDescriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{1}
+}
+
+// How often a Refill happens.
+type RefillInterval int32
+
+const (
+	RefillInterval_REFILL_INTERVAL_UNSPECIFIED RefillInterval = 0
+	// Every day at 00:00 UTC.
+	RefillInterval_REFILL_INTERVAL_DAILY RefillInterval = 1
+	// Every month at 00:00 UTC of day_of_month.
+	RefillInterval_REFILL_INTERVAL_MONTHLY RefillInterval = 2
+)
+
+// Enum value maps for RefillInterval.
+var (
+	RefillInterval_name = map[int32]string{
+		0: "REFILL_INTERVAL_UNSPECIFIED",
+		1: "REFILL_INTERVAL_DAILY",
+		2: "REFILL_INTERVAL_MONTHLY",
+	}
+	RefillInterval_value = map[string]int32{
+		"REFILL_INTERVAL_UNSPECIFIED": 0,
+		"REFILL_INTERVAL_DAILY":       1,
+		"REFILL_INTERVAL_MONTHLY":     2,
+	}
+)
+
+func (x RefillInterval) Enum() *RefillInterval {
+	p := new(RefillInterval)
+	*p = x
+	return p
+}
+
+func (x RefillInterval) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RefillInterval) Descriptor() protoreflect.EnumDescriptor {
+	return file_dataaccess_v1_api_keys_proto_enumTypes[2].Descriptor()
+}
+
+func (RefillInterval) Type() protoreflect.EnumType {
+	return &file_dataaccess_v1_api_keys_proto_enumTypes[2]
+}
+
+func (x RefillInterval) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RefillInterval.Descriptor instead.
+func (RefillInterval) EnumDescriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{2}
+}
+
 // Why a key is valid or not.
 type APIKeyValidationReason int32
 
@@ -40,27 +204,45 @@ const (
 	APIKeyValidationReason_API_KEY_VALIDATION_REASON_RATE_LIMITED APIKeyValidationReason = 5
 	// remaining_uses is exhausted.
 	APIKeyValidationReason_API_KEY_VALIDATION_REASON_USAGE_EXCEEDED APIKeyValidationReason = 6
+	// The key is disabled (UpdateAPIKey "disabled"); enabling it makes it valid again.
+	APIKeyValidationReason_API_KEY_VALIDATION_REASON_DISABLED APIKeyValidationReason = 7
+	// The model or provider is not in the key's allowed list (or was not named);
+	// decided_by says which list.
+	APIKeyValidationReason_API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED APIKeyValidationReason = 8
+	// A limit of the key or its owner has less left in its window than the validation
+	// states; decided_by names it and limits holds its state.
+	APIKeyValidationReason_API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED APIKeyValidationReason = 9
+	// A budget of the key or its owner has nothing left (or less than the stated cost).
+	APIKeyValidationReason_API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED APIKeyValidationReason = 10
 )
 
 // Enum value maps for APIKeyValidationReason.
 var (
 	APIKeyValidationReason_name = map[int32]string{
-		0: "API_KEY_VALIDATION_REASON_UNSPECIFIED",
-		1: "API_KEY_VALIDATION_REASON_VALID",
-		2: "API_KEY_VALIDATION_REASON_NOT_FOUND",
-		3: "API_KEY_VALIDATION_REASON_REVOKED",
-		4: "API_KEY_VALIDATION_REASON_EXPIRED",
-		5: "API_KEY_VALIDATION_REASON_RATE_LIMITED",
-		6: "API_KEY_VALIDATION_REASON_USAGE_EXCEEDED",
+		0:  "API_KEY_VALIDATION_REASON_UNSPECIFIED",
+		1:  "API_KEY_VALIDATION_REASON_VALID",
+		2:  "API_KEY_VALIDATION_REASON_NOT_FOUND",
+		3:  "API_KEY_VALIDATION_REASON_REVOKED",
+		4:  "API_KEY_VALIDATION_REASON_EXPIRED",
+		5:  "API_KEY_VALIDATION_REASON_RATE_LIMITED",
+		6:  "API_KEY_VALIDATION_REASON_USAGE_EXCEEDED",
+		7:  "API_KEY_VALIDATION_REASON_DISABLED",
+		8:  "API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED",
+		9:  "API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED",
+		10: "API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED",
 	}
 	APIKeyValidationReason_value = map[string]int32{
-		"API_KEY_VALIDATION_REASON_UNSPECIFIED":    0,
-		"API_KEY_VALIDATION_REASON_VALID":          1,
-		"API_KEY_VALIDATION_REASON_NOT_FOUND":      2,
-		"API_KEY_VALIDATION_REASON_REVOKED":        3,
-		"API_KEY_VALIDATION_REASON_EXPIRED":        4,
-		"API_KEY_VALIDATION_REASON_RATE_LIMITED":   5,
-		"API_KEY_VALIDATION_REASON_USAGE_EXCEEDED": 6,
+		"API_KEY_VALIDATION_REASON_UNSPECIFIED":       0,
+		"API_KEY_VALIDATION_REASON_VALID":             1,
+		"API_KEY_VALIDATION_REASON_NOT_FOUND":         2,
+		"API_KEY_VALIDATION_REASON_REVOKED":           3,
+		"API_KEY_VALIDATION_REASON_EXPIRED":           4,
+		"API_KEY_VALIDATION_REASON_RATE_LIMITED":      5,
+		"API_KEY_VALIDATION_REASON_USAGE_EXCEEDED":    6,
+		"API_KEY_VALIDATION_REASON_DISABLED":          7,
+		"API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED": 8,
+		"API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED":    9,
+		"API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED":   10,
 	}
 )
 
@@ -75,11 +257,11 @@ func (x APIKeyValidationReason) String() string {
 }
 
 func (APIKeyValidationReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_dataaccess_v1_api_keys_proto_enumTypes[0].Descriptor()
+	return file_dataaccess_v1_api_keys_proto_enumTypes[3].Descriptor()
 }
 
 func (APIKeyValidationReason) Type() protoreflect.EnumType {
-	return &file_dataaccess_v1_api_keys_proto_enumTypes[0]
+	return &file_dataaccess_v1_api_keys_proto_enumTypes[3]
 }
 
 func (x APIKeyValidationReason) Number() protoreflect.EnumNumber {
@@ -88,7 +270,58 @@ func (x APIKeyValidationReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use APIKeyValidationReason.Descriptor instead.
 func (APIKeyValidationReason) EnumDescriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{0}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{3}
+}
+
+// Where a limit or budget is set.
+type LimitScope int32
+
+const (
+	LimitScope_LIMIT_SCOPE_UNSPECIFIED LimitScope = 0
+	LimitScope_LIMIT_SCOPE_KEY         LimitScope = 1
+	// Shared by every key of the owner.
+	LimitScope_LIMIT_SCOPE_OWNER LimitScope = 2
+)
+
+// Enum value maps for LimitScope.
+var (
+	LimitScope_name = map[int32]string{
+		0: "LIMIT_SCOPE_UNSPECIFIED",
+		1: "LIMIT_SCOPE_KEY",
+		2: "LIMIT_SCOPE_OWNER",
+	}
+	LimitScope_value = map[string]int32{
+		"LIMIT_SCOPE_UNSPECIFIED": 0,
+		"LIMIT_SCOPE_KEY":         1,
+		"LIMIT_SCOPE_OWNER":       2,
+	}
+)
+
+func (x LimitScope) Enum() *LimitScope {
+	p := new(LimitScope)
+	*p = x
+	return p
+}
+
+func (x LimitScope) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LimitScope) Descriptor() protoreflect.EnumDescriptor {
+	return file_dataaccess_v1_api_keys_proto_enumTypes[4].Descriptor()
+}
+
+func (LimitScope) Type() protoreflect.EnumType {
+	return &file_dataaccess_v1_api_keys_proto_enumTypes[4]
+}
+
+func (x LimitScope) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LimitScope.Descriptor instead.
+func (LimitScope) EnumDescriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{4}
 }
 
 type APIKey struct {
@@ -114,9 +347,27 @@ type APIKey struct {
 	// Set once revoked.
 	RevokeTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=revoke_time,json=revokeTime,proto3" json:"revoke_time,omitempty"`
 	// Last successful validation, to within a few seconds.
-	LastUsedTime  *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=last_used_time,json=lastUsedTime,proto3" json:"last_used_time,omitempty"`
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	LastUsedTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=last_used_time,json=lastUsedTime,proto3" json:"last_used_time,omitempty"`
+	CreateTime   *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	UpdateTime   *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Named limits per fixed window (at most 16, names unique among limits and budgets).
+	// The owner's limits (GetOwnerPolicy) apply as well.
+	Limits []*Limit `protobuf:"bytes,14,rep,name=limits,proto3" json:"limits,omitempty"`
+	// Named spending budgets per calendar period (at most 16).
+	Budgets []*Budget `protobuf:"bytes,15,rep,name=budgets,proto3" json:"budgets,omitempty"`
+	// A schedule that sets remaining_uses back to an amount; unset means none.
+	Refill *Refill `protobuf:"bytes,16,opt,name=refill,proto3" json:"refill,omitempty"`
+	// Models the key may be used for: exact names or patterns where "*" matches any run
+	// of characters ("gpt-4o*", "*-mini"); at most 64 entries of 1-256 characters. Empty
+	// means any model. A validation of a key with a list must name its model.
+	AllowedModels []string `protobuf:"bytes,17,rep,name=allowed_models,json=allowedModels,proto3" json:"allowed_models,omitempty"`
+	// Providers, in the same form; empty means any provider.
+	AllowedProviders []string `protobuf:"bytes,18,rep,name=allowed_providers,json=allowedProviders,proto3" json:"allowed_providers,omitempty"`
+	// A disabled key answers DISABLED until enabled again (unlike revocation, which is
+	// final). Set through UpdateAPIKey with the path "disabled".
+	Disabled bool `protobuf:"varint,19,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	// Output only: when the key was disabled; unset while enabled.
+	DisableTime   *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=disable_time,json=disableTime,proto3" json:"disable_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -242,6 +493,304 @@ func (x *APIKey) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *APIKey) GetLimits() []*Limit {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
+func (x *APIKey) GetBudgets() []*Budget {
+	if x != nil {
+		return x.Budgets
+	}
+	return nil
+}
+
+func (x *APIKey) GetRefill() *Refill {
+	if x != nil {
+		return x.Refill
+	}
+	return nil
+}
+
+func (x *APIKey) GetAllowedModels() []string {
+	if x != nil {
+		return x.AllowedModels
+	}
+	return nil
+}
+
+func (x *APIKey) GetAllowedProviders() []string {
+	if x != nil {
+		return x.AllowedProviders
+	}
+	return nil
+}
+
+func (x *APIKey) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+func (x *APIKey) GetDisableTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DisableTime
+	}
+	return nil
+}
+
+// A limit per fixed window: at most `limit` units admitted per window, across every
+// server. Windows are aligned to the Unix epoch (a 60 s window starts on the minute).
+//
+// Exactness and its price. No limit is ever exceeded across all servers: each server
+// leases slices of a window's allowance from the database and admits validations from
+// its slice in memory, so a validation writes nothing. A slice is sized to about a
+// second of the server's own demand, at least what one validation needs. The price is
+// under-admission near a window's end: a server may refuse while another still holds
+// unspent allowance, at most (servers - 1) slices per window; a server that dies with
+// a slice loses its unspent part until the window ends. Slices of windows longer than
+// a minute are returned after a few seconds without use.
+type Limit struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// 1-64 characters: letters, digits, "_", "-", "."; unique among the key's (or the
+	// owner's) limits and budgets.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Required.
+	Unit LimitUnit `protobuf:"varint,2,opt,name=unit,proto3,enum=dataaccess.v1.LimitUnit" json:"unit,omitempty"`
+	// Whole seconds, from 1 second to 31 days.
+	Window *durationpb.Duration `protobuf:"bytes,3,opt,name=window,proto3" json:"window,omitempty"`
+	// Units per window: at least 1.
+	Limit         int64 `protobuf:"varint,4,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Limit) Reset() {
+	*x = Limit{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Limit) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Limit) ProtoMessage() {}
+
+func (x *Limit) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Limit.ProtoReflect.Descriptor instead.
+func (*Limit) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Limit) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Limit) GetUnit() LimitUnit {
+	if x != nil {
+		return x.Unit
+	}
+	return LimitUnit_LIMIT_UNIT_UNSPECIFIED
+}
+
+func (x *Limit) GetWindow() *durationpb.Duration {
+	if x != nil {
+		return x.Window
+	}
+	return nil
+}
+
+func (x *Limit) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+// A spending budget (in cost units) that starts afresh every period. Usage writes that
+// name the key (UsageRecord.api_key_id) charge their cost to it; validations are
+// refused with BUDGET_EXCEEDED once nothing is left (or less than a validation's stated
+// cost). A reservation holds its estimated cost against the budget until settled.
+// Periods are computed by the database in the budget's time zone: a period starts at
+// the local midnight of its day (the first instant after it when a daylight-saving
+// change skips midnight, its first occurrence when midnight repeats), never by a job
+// that could run late or twice.
+type Budget struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// As Limit.name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Cost units per period: at least 1.
+	Limit int64 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	// Required.
+	Period BudgetPeriod `protobuf:"varint,3,opt,name=period,proto3,enum=dataaccess.v1.BudgetPeriod" json:"period,omitempty"`
+	// WEEKLY: the ISO weekday the period starts on, 1 (Monday) to 7; MONTHLY: the day of
+	// the month, 1 to 31 (past a month's last day, its last day). 0 means 1; DAILY: 0.
+	Anchor int32 `protobuf:"varint,4,opt,name=anchor,proto3" json:"anchor,omitempty"`
+	// An IANA time zone ("America/New_York"); empty means UTC.
+	TimeZone      string `protobuf:"bytes,5,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Budget) Reset() {
+	*x = Budget{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Budget) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Budget) ProtoMessage() {}
+
+func (x *Budget) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Budget.ProtoReflect.Descriptor instead.
+func (*Budget) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Budget) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Budget) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *Budget) GetPeriod() BudgetPeriod {
+	if x != nil {
+		return x.Period
+	}
+	return BudgetPeriod_BUDGET_PERIOD_UNSPECIFIED
+}
+
+func (x *Budget) GetAnchor() int32 {
+	if x != nil {
+		return x.Anchor
+	}
+	return 0
+}
+
+func (x *Budget) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+// Sets remaining_uses to amount on a schedule (it does not add to what is left). A
+// refill happens once per scheduled time, whatever the number of servers: the first
+// validation or read after the time applies it.
+type Refill struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What remaining_uses becomes: at least 1.
+	Amount int64 `protobuf:"varint,1,opt,name=amount,proto3" json:"amount,omitempty"`
+	// Required.
+	Interval RefillInterval `protobuf:"varint,2,opt,name=interval,proto3,enum=dataaccess.v1.RefillInterval" json:"interval,omitempty"`
+	// MONTHLY: 1-31 (past a month's last day, its last day); 0 means 1. DAILY: 0.
+	DayOfMonth int32 `protobuf:"varint,3,opt,name=day_of_month,json=dayOfMonth,proto3" json:"day_of_month,omitempty"`
+	// Output only: the scheduled time of the last refill applied.
+	LastRefillTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=last_refill_time,json=lastRefillTime,proto3" json:"last_refill_time,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Refill) Reset() {
+	*x = Refill{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Refill) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Refill) ProtoMessage() {}
+
+func (x *Refill) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Refill.ProtoReflect.Descriptor instead.
+func (*Refill) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Refill) GetAmount() int64 {
+	if x != nil {
+		return x.Amount
+	}
+	return 0
+}
+
+func (x *Refill) GetInterval() RefillInterval {
+	if x != nil {
+		return x.Interval
+	}
+	return RefillInterval_REFILL_INTERVAL_UNSPECIFIED
+}
+
+func (x *Refill) GetDayOfMonth() int32 {
+	if x != nil {
+		return x.DayOfMonth
+	}
+	return 0
+}
+
+func (x *Refill) GetLastRefillTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastRefillTime
+	}
+	return nil
+}
+
 type CreateAPIKeyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// name, description, owner_id, rate_limit_per_minute, expire_time, remaining_uses,
@@ -255,7 +804,7 @@ type CreateAPIKeyRequest struct {
 
 func (x *CreateAPIKeyRequest) Reset() {
 	*x = CreateAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[1]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -267,7 +816,7 @@ func (x *CreateAPIKeyRequest) String() string {
 func (*CreateAPIKeyRequest) ProtoMessage() {}
 
 func (x *CreateAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[1]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -280,7 +829,7 @@ func (x *CreateAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*CreateAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{1}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CreateAPIKeyRequest) GetApiKey() *APIKey {
@@ -310,7 +859,7 @@ type CreateAPIKeyResponse struct {
 
 func (x *CreateAPIKeyResponse) Reset() {
 	*x = CreateAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[2]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -322,7 +871,7 @@ func (x *CreateAPIKeyResponse) String() string {
 func (*CreateAPIKeyResponse) ProtoMessage() {}
 
 func (x *CreateAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[2]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -335,7 +884,7 @@ func (x *CreateAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*CreateAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{2}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CreateAPIKeyResponse) GetApiKey() *APIKey {
@@ -362,14 +911,36 @@ func (x *CreateAPIKeyResponse) GetReplayed() bool {
 type ValidateAPIKeyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The key as presented: 1-256 printable characters.
-	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	Key string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// The model and provider the call is for (at most 256 and 64 characters), checked
+	// against the key's allowed lists.
+	Model    string `protobuf:"bytes,2,opt,name=model,proto3" json:"model,omitempty"`
+	Provider string `protobuf:"bytes,3,opt,name=provider,proto3" json:"provider,omitempty"`
+	// What this call costs, charged to the limits of each unit when it is admitted: 0
+	// requests means 1; tokens and cost (micro-units) default to 0. Each at most 2^53.
+	// A budget is not charged by a validation (usage writes charge it) unless the
+	// validation reserves; it refuses a validation whose cost is more than it has left.
+	Requests int64 `protobuf:"varint,4,opt,name=requests,proto3" json:"requests,omitempty"`
+	Tokens   int64 `protobuf:"varint,5,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	Cost     int64 `protobuf:"varint,6,opt,name=cost,proto3" json:"cost,omitempty"`
+	// Reserve: hold requests, tokens and cost as an estimate against every limit and
+	// budget that applies, until a usage write settles the reservation (UsageRecord
+	// reservation_id, or an UpsertUsage whose request_id is this request_id) with the
+	// actual figures, or until it expires and releases itself. Only for a valid answer.
+	Reserve bool `protobuf:"varint,7,opt,name=reserve,proto3" json:"reserve,omitempty"`
+	// How long an unsettled reservation holds: unset means 10 minutes; 1 s to 24 hours.
+	ReservationTtl *durationpb.Duration `protobuf:"bytes,8,opt,name=reservation_ttl,json=reservationTtl,proto3" json:"reservation_ttl,omitempty"`
+	// With reserve, optional idempotency key (1-128 characters): a retried validation
+	// returns the first reservation instead of holding again, and an UpsertUsage with the
+	// same request_id settles it.
+	RequestId     string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ValidateAPIKeyRequest) Reset() {
 	*x = ValidateAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[3]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -381,7 +952,7 @@ func (x *ValidateAPIKeyRequest) String() string {
 func (*ValidateAPIKeyRequest) ProtoMessage() {}
 
 func (x *ValidateAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[3]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -394,12 +965,68 @@ func (x *ValidateAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*ValidateAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{3}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ValidateAPIKeyRequest) GetKey() string {
 	if x != nil {
 		return x.Key
+	}
+	return ""
+}
+
+func (x *ValidateAPIKeyRequest) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
+func (x *ValidateAPIKeyRequest) GetProvider() string {
+	if x != nil {
+		return x.Provider
+	}
+	return ""
+}
+
+func (x *ValidateAPIKeyRequest) GetRequests() int64 {
+	if x != nil {
+		return x.Requests
+	}
+	return 0
+}
+
+func (x *ValidateAPIKeyRequest) GetTokens() int64 {
+	if x != nil {
+		return x.Tokens
+	}
+	return 0
+}
+
+func (x *ValidateAPIKeyRequest) GetCost() int64 {
+	if x != nil {
+		return x.Cost
+	}
+	return 0
+}
+
+func (x *ValidateAPIKeyRequest) GetReserve() bool {
+	if x != nil {
+		return x.Reserve
+	}
+	return false
+}
+
+func (x *ValidateAPIKeyRequest) GetReservationTtl() *durationpb.Duration {
+	if x != nil {
+		return x.ReservationTtl
+	}
+	return nil
+}
+
+func (x *ValidateAPIKeyRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
 	}
 	return ""
 }
@@ -411,14 +1038,28 @@ type ValidateAPIKeyResponse struct {
 	// The key's public record; unset for NOT_FOUND.
 	ApiKey *APIKey `protobuf:"bytes,3,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
 	// Set when the key has a rate limit.
-	RateLimit     *RateLimitState `protobuf:"bytes,4,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	RateLimit *RateLimitState `protobuf:"bytes,4,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
+	// What decided the answer: for a refusal, the setting that refused ("disabled",
+	// "allowed_models", "allowed_providers", "key.limits.<name>", "owner.limits.<name>",
+	// "key.budgets.<name>", "owner.budgets.<name>", "rate_limit_per_minute",
+	// "remaining_uses", "revoke_time", "expire_time"); for a valid answer of a key with
+	// limits or budgets, the one with the least left in proportion to its size; else
+	// empty.
+	DecidedBy string `protobuf:"bytes,5,opt,name=decided_by,json=decidedBy,proto3" json:"decided_by,omitempty"`
+	// The state of every limit and budget that applies, the key's then the owner's, after
+	// this validation (what it was charged or held included).
+	Limits []*LimitState `protobuf:"bytes,6,rep,name=limits,proto3" json:"limits,omitempty"`
+	// With reserve and a valid answer: the reservation, to settle with a usage write.
+	ReservationId string `protobuf:"bytes,7,opt,name=reservation_id,json=reservationId,proto3" json:"reservation_id,omitempty"`
+	// When the reservation releases itself if not settled.
+	ReservationExpireTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=reservation_expire_time,json=reservationExpireTime,proto3" json:"reservation_expire_time,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *ValidateAPIKeyResponse) Reset() {
 	*x = ValidateAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[4]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -430,7 +1071,7 @@ func (x *ValidateAPIKeyResponse) String() string {
 func (*ValidateAPIKeyResponse) ProtoMessage() {}
 
 func (x *ValidateAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[4]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -443,7 +1084,7 @@ func (x *ValidateAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*ValidateAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{4}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ValidateAPIKeyResponse) GetValid() bool {
@@ -474,6 +1115,134 @@ func (x *ValidateAPIKeyResponse) GetRateLimit() *RateLimitState {
 	return nil
 }
 
+func (x *ValidateAPIKeyResponse) GetDecidedBy() string {
+	if x != nil {
+		return x.DecidedBy
+	}
+	return ""
+}
+
+func (x *ValidateAPIKeyResponse) GetLimits() []*LimitState {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
+func (x *ValidateAPIKeyResponse) GetReservationId() string {
+	if x != nil {
+		return x.ReservationId
+	}
+	return ""
+}
+
+func (x *ValidateAPIKeyResponse) GetReservationExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReservationExpireTime
+	}
+	return nil
+}
+
+// One limit or budget as a validation found it.
+type LimitState struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The limit's or budget's name.
+	Name  string     `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Scope LimitScope `protobuf:"varint,2,opt,name=scope,proto3,enum=dataaccess.v1.LimitScope" json:"scope,omitempty"`
+	Unit  LimitUnit  `protobuf:"varint,3,opt,name=unit,proto3,enum=dataaccess.v1.LimitUnit" json:"unit,omitempty"`
+	// True for a budget, false for a limit.
+	Budget bool `protobuf:"varint,4,opt,name=budget,proto3" json:"budget,omitempty"`
+	// Units per window or period.
+	Limit int64 `protobuf:"varint,5,opt,name=limit,proto3" json:"limit,omitempty"`
+	// Left in the current window or period as this server sees it: what no server has
+	// been granted yet plus what this server holds unspent. Negative when settled actual
+	// costs went past the limit.
+	Remaining int64 `protobuf:"varint,6,opt,name=remaining,proto3" json:"remaining,omitempty"`
+	// When the current window or period ends (and the next starts with the whole limit).
+	ResetTime     *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=reset_time,json=resetTime,proto3" json:"reset_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LimitState) Reset() {
+	*x = LimitState{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LimitState) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LimitState) ProtoMessage() {}
+
+func (x *LimitState) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LimitState.ProtoReflect.Descriptor instead.
+func (*LimitState) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *LimitState) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *LimitState) GetScope() LimitScope {
+	if x != nil {
+		return x.Scope
+	}
+	return LimitScope_LIMIT_SCOPE_UNSPECIFIED
+}
+
+func (x *LimitState) GetUnit() LimitUnit {
+	if x != nil {
+		return x.Unit
+	}
+	return LimitUnit_LIMIT_UNIT_UNSPECIFIED
+}
+
+func (x *LimitState) GetBudget() bool {
+	if x != nil {
+		return x.Budget
+	}
+	return false
+}
+
+func (x *LimitState) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *LimitState) GetRemaining() int64 {
+	if x != nil {
+		return x.Remaining
+	}
+	return 0
+}
+
+func (x *LimitState) GetResetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResetTime
+	}
+	return nil
+}
+
 type StreamValidateAPIKeysRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Validated one by one, each answered once. One item per message is simplest; a proxy
@@ -485,7 +1254,7 @@ type StreamValidateAPIKeysRequest struct {
 
 func (x *StreamValidateAPIKeysRequest) Reset() {
 	*x = StreamValidateAPIKeysRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -497,7 +1266,7 @@ func (x *StreamValidateAPIKeysRequest) String() string {
 func (*StreamValidateAPIKeysRequest) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[5]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -510,7 +1279,7 @@ func (x *StreamValidateAPIKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamValidateAPIKeysRequest.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *StreamValidateAPIKeysRequest) GetItems() []*StreamValidateAPIKeysRequest_Item {
@@ -530,7 +1299,7 @@ type StreamValidateAPIKeysResponse struct {
 
 func (x *StreamValidateAPIKeysResponse) Reset() {
 	*x = StreamValidateAPIKeysResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -542,7 +1311,7 @@ func (x *StreamValidateAPIKeysResponse) String() string {
 func (*StreamValidateAPIKeysResponse) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[6]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -555,7 +1324,7 @@ func (x *StreamValidateAPIKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamValidateAPIKeysResponse.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *StreamValidateAPIKeysResponse) GetItems() []*StreamValidateAPIKeysResponse_Item {
@@ -579,7 +1348,7 @@ type RateLimitState struct {
 
 func (x *RateLimitState) Reset() {
 	*x = RateLimitState{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -591,7 +1360,7 @@ func (x *RateLimitState) String() string {
 func (*RateLimitState) ProtoMessage() {}
 
 func (x *RateLimitState) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[7]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -604,7 +1373,7 @@ func (x *RateLimitState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RateLimitState.ProtoReflect.Descriptor instead.
 func (*RateLimitState) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{7}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RateLimitState) GetLimit() int64 {
@@ -637,7 +1406,7 @@ type GetAPIKeyRequest struct {
 
 func (x *GetAPIKeyRequest) Reset() {
 	*x = GetAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -649,7 +1418,7 @@ func (x *GetAPIKeyRequest) String() string {
 func (*GetAPIKeyRequest) ProtoMessage() {}
 
 func (x *GetAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[8]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -662,7 +1431,7 @@ func (x *GetAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*GetAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{8}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetAPIKeyRequest) GetId() string {
@@ -681,7 +1450,7 @@ type GetAPIKeyResponse struct {
 
 func (x *GetAPIKeyResponse) Reset() {
 	*x = GetAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -693,7 +1462,7 @@ func (x *GetAPIKeyResponse) String() string {
 func (*GetAPIKeyResponse) ProtoMessage() {}
 
 func (x *GetAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[9]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -706,7 +1475,7 @@ func (x *GetAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*GetAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{9}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetAPIKeyResponse) GetApiKey() *APIKey {
@@ -733,7 +1502,7 @@ type ListAPIKeysRequest struct {
 
 func (x *ListAPIKeysRequest) Reset() {
 	*x = ListAPIKeysRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -745,7 +1514,7 @@ func (x *ListAPIKeysRequest) String() string {
 func (*ListAPIKeysRequest) ProtoMessage() {}
 
 func (x *ListAPIKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[10]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -758,7 +1527,7 @@ func (x *ListAPIKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAPIKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListAPIKeysRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{10}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListAPIKeysRequest) GetKeyPrefix() string {
@@ -813,7 +1582,7 @@ type ListAPIKeysResponse struct {
 
 func (x *ListAPIKeysResponse) Reset() {
 	*x = ListAPIKeysResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -825,7 +1594,7 @@ func (x *ListAPIKeysResponse) String() string {
 func (*ListAPIKeysResponse) ProtoMessage() {}
 
 func (x *ListAPIKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[11]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -838,7 +1607,7 @@ func (x *ListAPIKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAPIKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListAPIKeysResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{11}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListAPIKeysResponse) GetApiKeys() []*APIKey {
@@ -860,7 +1629,9 @@ type UpdateAPIKeyRequest struct {
 	// api_key.id names the key.
 	ApiKey *APIKey `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
 	// Allowed paths: name, description, rate_limit_per_minute, expire_time,
-	// remaining_uses (a refill), metadata. Required.
+	// remaining_uses (a refill by hand), metadata, limits, budgets, refill,
+	// allowed_models, allowed_providers, disabled. A list path replaces the whole list.
+	// Required.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -868,7 +1639,7 @@ type UpdateAPIKeyRequest struct {
 
 func (x *UpdateAPIKeyRequest) Reset() {
 	*x = UpdateAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -880,7 +1651,7 @@ func (x *UpdateAPIKeyRequest) String() string {
 func (*UpdateAPIKeyRequest) ProtoMessage() {}
 
 func (x *UpdateAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[12]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -893,7 +1664,7 @@ func (x *UpdateAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*UpdateAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{12}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *UpdateAPIKeyRequest) GetApiKey() *APIKey {
@@ -919,7 +1690,7 @@ type UpdateAPIKeyResponse struct {
 
 func (x *UpdateAPIKeyResponse) Reset() {
 	*x = UpdateAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -931,7 +1702,7 @@ func (x *UpdateAPIKeyResponse) String() string {
 func (*UpdateAPIKeyResponse) ProtoMessage() {}
 
 func (x *UpdateAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[13]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -944,7 +1715,7 @@ func (x *UpdateAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*UpdateAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{13}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UpdateAPIKeyResponse) GetApiKey() *APIKey {
@@ -963,7 +1734,7 @@ type RevokeAPIKeyRequest struct {
 
 func (x *RevokeAPIKeyRequest) Reset() {
 	*x = RevokeAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -975,7 +1746,7 @@ func (x *RevokeAPIKeyRequest) String() string {
 func (*RevokeAPIKeyRequest) ProtoMessage() {}
 
 func (x *RevokeAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[14]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -988,7 +1759,7 @@ func (x *RevokeAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*RevokeAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{14}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RevokeAPIKeyRequest) GetId() string {
@@ -1007,7 +1778,7 @@ type RevokeAPIKeyResponse struct {
 
 func (x *RevokeAPIKeyResponse) Reset() {
 	*x = RevokeAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1019,7 +1790,7 @@ func (x *RevokeAPIKeyResponse) String() string {
 func (*RevokeAPIKeyResponse) ProtoMessage() {}
 
 func (x *RevokeAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[15]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1032,7 +1803,7 @@ func (x *RevokeAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*RevokeAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{15}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *RevokeAPIKeyResponse) GetApiKey() *APIKey {
@@ -1053,7 +1824,7 @@ type RotateAPIKeyRequest struct {
 
 func (x *RotateAPIKeyRequest) Reset() {
 	*x = RotateAPIKeyRequest{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[16]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1065,7 +1836,7 @@ func (x *RotateAPIKeyRequest) String() string {
 func (*RotateAPIKeyRequest) ProtoMessage() {}
 
 func (x *RotateAPIKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[16]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1078,7 +1849,7 @@ func (x *RotateAPIKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateAPIKeyRequest.ProtoReflect.Descriptor instead.
 func (*RotateAPIKeyRequest) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{16}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RotateAPIKeyRequest) GetId() string {
@@ -1108,7 +1879,7 @@ type RotateAPIKeyResponse struct {
 
 func (x *RotateAPIKeyResponse) Reset() {
 	*x = RotateAPIKeyResponse{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[17]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1120,7 +1891,7 @@ func (x *RotateAPIKeyResponse) String() string {
 func (*RotateAPIKeyResponse) ProtoMessage() {}
 
 func (x *RotateAPIKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[17]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1133,7 +1904,7 @@ func (x *RotateAPIKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RotateAPIKeyResponse.ProtoReflect.Descriptor instead.
 func (*RotateAPIKeyResponse) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{17}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RotateAPIKeyResponse) GetApiKey() *APIKey {
@@ -1157,6 +1928,264 @@ func (x *RotateAPIKeyResponse) GetOldKeyExpireTime() *timestamppb.Timestamp {
 	return nil
 }
 
+// The limits and budgets every key of one owner shares.
+type OwnerPolicy struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// 1-256 characters, as APIKey.owner_id.
+	OwnerId string `protobuf:"bytes,1,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	// As APIKey.limits and APIKey.budgets: at most 16 each.
+	Limits  []*Limit  `protobuf:"bytes,2,rep,name=limits,proto3" json:"limits,omitempty"`
+	Budgets []*Budget `protobuf:"bytes,3,rep,name=budgets,proto3" json:"budgets,omitempty"`
+	// Output only: unset when no policy was ever set.
+	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OwnerPolicy) Reset() {
+	*x = OwnerPolicy{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OwnerPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OwnerPolicy) ProtoMessage() {}
+
+func (x *OwnerPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OwnerPolicy.ProtoReflect.Descriptor instead.
+func (*OwnerPolicy) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *OwnerPolicy) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *OwnerPolicy) GetLimits() []*Limit {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
+func (x *OwnerPolicy) GetBudgets() []*Budget {
+	if x != nil {
+		return x.Budgets
+	}
+	return nil
+}
+
+func (x *OwnerPolicy) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+type GetOwnerPolicyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	OwnerId       string                 `protobuf:"bytes,1,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOwnerPolicyRequest) Reset() {
+	*x = GetOwnerPolicyRequest{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOwnerPolicyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOwnerPolicyRequest) ProtoMessage() {}
+
+func (x *GetOwnerPolicyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOwnerPolicyRequest.ProtoReflect.Descriptor instead.
+func (*GetOwnerPolicyRequest) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *GetOwnerPolicyRequest) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+type GetOwnerPolicyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Policy        *OwnerPolicy           `protobuf:"bytes,1,opt,name=policy,proto3" json:"policy,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOwnerPolicyResponse) Reset() {
+	*x = GetOwnerPolicyResponse{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOwnerPolicyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOwnerPolicyResponse) ProtoMessage() {}
+
+func (x *GetOwnerPolicyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOwnerPolicyResponse.ProtoReflect.Descriptor instead.
+func (*GetOwnerPolicyResponse) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *GetOwnerPolicyResponse) GetPolicy() *OwnerPolicy {
+	if x != nil {
+		return x.Policy
+	}
+	return nil
+}
+
+type UpdateOwnerPolicyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// policy.owner_id names the owner (who need not have keys yet).
+	Policy *OwnerPolicy `protobuf:"bytes,1,opt,name=policy,proto3" json:"policy,omitempty"`
+	// Allowed paths: limits, budgets. Required.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOwnerPolicyRequest) Reset() {
+	*x = UpdateOwnerPolicyRequest{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOwnerPolicyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOwnerPolicyRequest) ProtoMessage() {}
+
+func (x *UpdateOwnerPolicyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOwnerPolicyRequest.ProtoReflect.Descriptor instead.
+func (*UpdateOwnerPolicyRequest) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *UpdateOwnerPolicyRequest) GetPolicy() *OwnerPolicy {
+	if x != nil {
+		return x.Policy
+	}
+	return nil
+}
+
+func (x *UpdateOwnerPolicyRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+type UpdateOwnerPolicyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Policy        *OwnerPolicy           `protobuf:"bytes,1,opt,name=policy,proto3" json:"policy,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOwnerPolicyResponse) Reset() {
+	*x = UpdateOwnerPolicyResponse{}
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOwnerPolicyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOwnerPolicyResponse) ProtoMessage() {}
+
+func (x *UpdateOwnerPolicyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOwnerPolicyResponse.ProtoReflect.Descriptor instead.
+func (*UpdateOwnerPolicyResponse) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *UpdateOwnerPolicyResponse) GetPolicy() *OwnerPolicy {
+	if x != nil {
+		return x.Policy
+	}
+	return nil
+}
+
 // One key to validate.
 type StreamValidateAPIKeysRequest_Item struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1171,7 +2200,7 @@ type StreamValidateAPIKeysRequest_Item struct {
 
 func (x *StreamValidateAPIKeysRequest_Item) Reset() {
 	*x = StreamValidateAPIKeysRequest_Item{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +2212,7 @@ func (x *StreamValidateAPIKeysRequest_Item) String() string {
 func (*StreamValidateAPIKeysRequest_Item) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysRequest_Item) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[18]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +2225,7 @@ func (x *StreamValidateAPIKeysRequest_Item) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use StreamValidateAPIKeysRequest_Item.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysRequest_Item) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{5, 0}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{9, 0}
 }
 
 func (x *StreamValidateAPIKeysRequest_Item) GetCorrelationId() string {
@@ -1229,7 +2258,7 @@ type StreamValidateAPIKeysResponse_Item struct {
 
 func (x *StreamValidateAPIKeysResponse_Item) Reset() {
 	*x = StreamValidateAPIKeysResponse_Item{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1241,7 +2270,7 @@ func (x *StreamValidateAPIKeysResponse_Item) String() string {
 func (*StreamValidateAPIKeysResponse_Item) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysResponse_Item) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[19]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1254,7 +2283,7 @@ func (x *StreamValidateAPIKeysResponse_Item) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use StreamValidateAPIKeysResponse_Item.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysResponse_Item) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 0}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{10, 0}
 }
 
 func (x *StreamValidateAPIKeysResponse_Item) GetCorrelationId() string {
@@ -1323,7 +2352,7 @@ type StreamValidateAPIKeysResponse_ItemError struct {
 
 func (x *StreamValidateAPIKeysResponse_ItemError) Reset() {
 	*x = StreamValidateAPIKeysResponse_ItemError{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1335,7 +2364,7 @@ func (x *StreamValidateAPIKeysResponse_ItemError) String() string {
 func (*StreamValidateAPIKeysResponse_ItemError) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysResponse_ItemError) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[20]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1348,7 +2377,7 @@ func (x *StreamValidateAPIKeysResponse_ItemError) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use StreamValidateAPIKeysResponse_ItemError.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysResponse_ItemError) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 1}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{10, 1}
 }
 
 func (x *StreamValidateAPIKeysResponse_ItemError) GetCode() int32 {
@@ -1383,7 +2412,7 @@ type StreamValidateAPIKeysResponse_FieldViolation struct {
 
 func (x *StreamValidateAPIKeysResponse_FieldViolation) Reset() {
 	*x = StreamValidateAPIKeysResponse_FieldViolation{}
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1395,7 +2424,7 @@ func (x *StreamValidateAPIKeysResponse_FieldViolation) String() string {
 func (*StreamValidateAPIKeysResponse_FieldViolation) ProtoMessage() {}
 
 func (x *StreamValidateAPIKeysResponse_FieldViolation) ProtoReflect() protoreflect.Message {
-	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[21]
+	mi := &file_dataaccess_v1_api_keys_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1408,7 +2437,7 @@ func (x *StreamValidateAPIKeysResponse_FieldViolation) ProtoReflect() protorefle
 
 // Deprecated: Use StreamValidateAPIKeysResponse_FieldViolation.ProtoReflect.Descriptor instead.
 func (*StreamValidateAPIKeysResponse_FieldViolation) Descriptor() ([]byte, []int) {
-	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{6, 2}
+	return file_dataaccess_v1_api_keys_proto_rawDescGZIP(), []int{10, 2}
 }
 
 func (x *StreamValidateAPIKeysResponse_FieldViolation) GetField() string {
@@ -1429,7 +2458,7 @@ var File_dataaccess_v1_api_keys_proto protoreflect.FileDescriptor
 
 const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"\n" +
-	"\x1cdataaccess/v1/api_keys.proto\x12\rdataaccess.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe5\x04\n" +
+	"\x1cdataaccess/v1/api_keys.proto\x12\rdataaccess.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa2\a\n" +
 	"\x06APIKey\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -1449,8 +2478,32 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTimeB\x11\n" +
-	"\x0f_remaining_uses\"d\n" +
+	"updateTime\x12,\n" +
+	"\x06limits\x18\x0e \x03(\v2\x14.dataaccess.v1.LimitR\x06limits\x12/\n" +
+	"\abudgets\x18\x0f \x03(\v2\x15.dataaccess.v1.BudgetR\abudgets\x12-\n" +
+	"\x06refill\x18\x10 \x01(\v2\x15.dataaccess.v1.RefillR\x06refill\x12%\n" +
+	"\x0eallowed_models\x18\x11 \x03(\tR\rallowedModels\x12+\n" +
+	"\x11allowed_providers\x18\x12 \x03(\tR\x10allowedProviders\x12\x1a\n" +
+	"\bdisabled\x18\x13 \x01(\bR\bdisabled\x12=\n" +
+	"\fdisable_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\vdisableTimeB\x11\n" +
+	"\x0f_remaining_uses\"\x92\x01\n" +
+	"\x05Limit\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12,\n" +
+	"\x04unit\x18\x02 \x01(\x0e2\x18.dataaccess.v1.LimitUnitR\x04unit\x121\n" +
+	"\x06window\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\x06window\x12\x14\n" +
+	"\x05limit\x18\x04 \x01(\x03R\x05limit\"\x9c\x01\n" +
+	"\x06Budget\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05limit\x18\x02 \x01(\x03R\x05limit\x123\n" +
+	"\x06period\x18\x03 \x01(\x0e2\x1b.dataaccess.v1.BudgetPeriodR\x06period\x12\x16\n" +
+	"\x06anchor\x18\x04 \x01(\x05R\x06anchor\x12\x1b\n" +
+	"\ttime_zone\x18\x05 \x01(\tR\btimeZone\"\xc3\x01\n" +
+	"\x06Refill\x12\x16\n" +
+	"\x06amount\x18\x01 \x01(\x03R\x06amount\x129\n" +
+	"\binterval\x18\x02 \x01(\x0e2\x1d.dataaccess.v1.RefillIntervalR\binterval\x12 \n" +
+	"\fday_of_month\x18\x03 \x01(\x05R\n" +
+	"dayOfMonth\x12D\n" +
+	"\x10last_refill_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x0elastRefillTime\"d\n" +
 	"\x13CreateAPIKeyRequest\x12.\n" +
 	"\aapi_key\x18\x01 \x01(\v2\x15.dataaccess.v1.APIKeyR\x06apiKey\x12\x1d\n" +
 	"\n" +
@@ -1458,15 +2511,39 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"\x14CreateAPIKeyResponse\x12.\n" +
 	"\aapi_key\x18\x01 \x01(\v2\x15.dataaccess.v1.APIKeyR\x06apiKey\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\tR\x03key\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\")\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xa0\x02\n" +
 	"\x15ValidateAPIKeyRequest\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\"\xdb\x01\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05model\x18\x02 \x01(\tR\x05model\x12\x1a\n" +
+	"\bprovider\x18\x03 \x01(\tR\bprovider\x12\x1a\n" +
+	"\brequests\x18\x04 \x01(\x03R\brequests\x12\x16\n" +
+	"\x06tokens\x18\x05 \x01(\x03R\x06tokens\x12\x12\n" +
+	"\x04cost\x18\x06 \x01(\x03R\x04cost\x12\x18\n" +
+	"\areserve\x18\a \x01(\bR\areserve\x12B\n" +
+	"\x0freservation_ttl\x18\b \x01(\v2\x19.google.protobuf.DurationR\x0ereservationTtl\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\t \x01(\tR\trequestId\"\xa8\x03\n" +
 	"\x16ValidateAPIKeyResponse\x12\x14\n" +
 	"\x05valid\x18\x01 \x01(\bR\x05valid\x12=\n" +
 	"\x06reason\x18\x02 \x01(\x0e2%.dataaccess.v1.APIKeyValidationReasonR\x06reason\x12.\n" +
 	"\aapi_key\x18\x03 \x01(\v2\x15.dataaccess.v1.APIKeyR\x06apiKey\x12<\n" +
 	"\n" +
-	"rate_limit\x18\x04 \x01(\v2\x1d.dataaccess.v1.RateLimitStateR\trateLimit\"\xd5\x01\n" +
+	"rate_limit\x18\x04 \x01(\v2\x1d.dataaccess.v1.RateLimitStateR\trateLimit\x12\x1d\n" +
+	"\n" +
+	"decided_by\x18\x05 \x01(\tR\tdecidedBy\x121\n" +
+	"\x06limits\x18\x06 \x03(\v2\x19.dataaccess.v1.LimitStateR\x06limits\x12%\n" +
+	"\x0ereservation_id\x18\a \x01(\tR\rreservationId\x12R\n" +
+	"\x17reservation_expire_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x15reservationExpireTime\"\x86\x02\n" +
+	"\n" +
+	"LimitState\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12/\n" +
+	"\x05scope\x18\x02 \x01(\x0e2\x19.dataaccess.v1.LimitScopeR\x05scope\x12,\n" +
+	"\x04unit\x18\x03 \x01(\x0e2\x18.dataaccess.v1.LimitUnitR\x04unit\x12\x16\n" +
+	"\x06budget\x18\x04 \x01(\bR\x06budget\x12\x14\n" +
+	"\x05limit\x18\x05 \x01(\x03R\x05limit\x12\x1c\n" +
+	"\tremaining\x18\x06 \x01(\x03R\tremaining\x129\n" +
+	"\n" +
+	"reset_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tresetTime\"\xd5\x01\n" +
 	"\x1cStreamValidateAPIKeysRequest\x12F\n" +
 	"\x05items\x18\x01 \x03(\v20.dataaccess.v1.StreamValidateAPIKeysRequest.ItemR\x05items\x1am\n" +
 	"\x04Item\x12%\n" +
@@ -1523,7 +2600,37 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"\x14RotateAPIKeyResponse\x12.\n" +
 	"\aapi_key\x18\x01 \x01(\v2\x15.dataaccess.v1.APIKeyR\x06apiKey\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\tR\x03key\x12I\n" +
-	"\x13old_key_expire_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x10oldKeyExpireTime*\xb9\x02\n" +
+	"\x13old_key_expire_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x10oldKeyExpireTime\"\xc4\x01\n" +
+	"\vOwnerPolicy\x12\x19\n" +
+	"\bowner_id\x18\x01 \x01(\tR\aownerId\x12,\n" +
+	"\x06limits\x18\x02 \x03(\v2\x14.dataaccess.v1.LimitR\x06limits\x12/\n" +
+	"\abudgets\x18\x03 \x03(\v2\x15.dataaccess.v1.BudgetR\abudgets\x12;\n" +
+	"\vupdate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"updateTime\"2\n" +
+	"\x15GetOwnerPolicyRequest\x12\x19\n" +
+	"\bowner_id\x18\x01 \x01(\tR\aownerId\"L\n" +
+	"\x16GetOwnerPolicyResponse\x122\n" +
+	"\x06policy\x18\x01 \x01(\v2\x1a.dataaccess.v1.OwnerPolicyR\x06policy\"\x8b\x01\n" +
+	"\x18UpdateOwnerPolicyRequest\x122\n" +
+	"\x06policy\x18\x01 \x01(\v2\x1a.dataaccess.v1.OwnerPolicyR\x06policy\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"O\n" +
+	"\x19UpdateOwnerPolicyResponse\x122\n" +
+	"\x06policy\x18\x01 \x01(\v2\x1a.dataaccess.v1.OwnerPolicyR\x06policy*l\n" +
+	"\tLimitUnit\x12\x1a\n" +
+	"\x16LIMIT_UNIT_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13LIMIT_UNIT_REQUESTS\x10\x01\x12\x15\n" +
+	"\x11LIMIT_UNIT_TOKENS\x10\x02\x12\x13\n" +
+	"\x0fLIMIT_UNIT_COST\x10\x03*{\n" +
+	"\fBudgetPeriod\x12\x1d\n" +
+	"\x19BUDGET_PERIOD_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13BUDGET_PERIOD_DAILY\x10\x01\x12\x18\n" +
+	"\x14BUDGET_PERIOD_WEEKLY\x10\x02\x12\x19\n" +
+	"\x15BUDGET_PERIOD_MONTHLY\x10\x03*i\n" +
+	"\x0eRefillInterval\x12\x1f\n" +
+	"\x1bREFILL_INTERVAL_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15REFILL_INTERVAL_DAILY\x10\x01\x12\x1b\n" +
+	"\x17REFILL_INTERVAL_MONTHLY\x10\x02*\xef\x03\n" +
 	"\x16APIKeyValidationReason\x12)\n" +
 	"%API_KEY_VALIDATION_REASON_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fAPI_KEY_VALIDATION_REASON_VALID\x10\x01\x12'\n" +
@@ -1531,7 +2638,17 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"!API_KEY_VALIDATION_REASON_REVOKED\x10\x03\x12%\n" +
 	"!API_KEY_VALIDATION_REASON_EXPIRED\x10\x04\x12*\n" +
 	"&API_KEY_VALIDATION_REASON_RATE_LIMITED\x10\x05\x12,\n" +
-	"(API_KEY_VALIDATION_REASON_USAGE_EXCEEDED\x10\x062\xf0\x05\n" +
+	"(API_KEY_VALIDATION_REASON_USAGE_EXCEEDED\x10\x06\x12&\n" +
+	"\"API_KEY_VALIDATION_REASON_DISABLED\x10\a\x12/\n" +
+	"+API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED\x10\b\x12,\n" +
+	"(API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED\x10\t\x12-\n" +
+	")API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED\x10\n" +
+	"*U\n" +
+	"\n" +
+	"LimitScope\x12\x1b\n" +
+	"\x17LIMIT_SCOPE_UNSPECIFIED\x10\x00\x12\x13\n" +
+	"\x0fLIMIT_SCOPE_KEY\x10\x01\x12\x15\n" +
+	"\x11LIMIT_SCOPE_OWNER\x10\x022\xb7\a\n" +
 	"\rAPIKeyService\x12W\n" +
 	"\fCreateAPIKey\x12\".dataaccess.v1.CreateAPIKeyRequest\x1a#.dataaccess.v1.CreateAPIKeyResponse\x12]\n" +
 	"\x0eValidateAPIKey\x12$.dataaccess.v1.ValidateAPIKeyRequest\x1a%.dataaccess.v1.ValidateAPIKeyResponse\x12v\n" +
@@ -1540,7 +2657,9 @@ const file_dataaccess_v1_api_keys_proto_rawDesc = "" +
 	"\vListAPIKeys\x12!.dataaccess.v1.ListAPIKeysRequest\x1a\".dataaccess.v1.ListAPIKeysResponse\x12W\n" +
 	"\fUpdateAPIKey\x12\".dataaccess.v1.UpdateAPIKeyRequest\x1a#.dataaccess.v1.UpdateAPIKeyResponse\x12W\n" +
 	"\fRevokeAPIKey\x12\".dataaccess.v1.RevokeAPIKeyRequest\x1a#.dataaccess.v1.RevokeAPIKeyResponse\x12W\n" +
-	"\fRotateAPIKey\x12\".dataaccess.v1.RotateAPIKeyRequest\x1a#.dataaccess.v1.RotateAPIKeyResponseb\x06proto3"
+	"\fRotateAPIKey\x12\".dataaccess.v1.RotateAPIKeyRequest\x1a#.dataaccess.v1.RotateAPIKeyResponse\x12]\n" +
+	"\x0eGetOwnerPolicy\x12$.dataaccess.v1.GetOwnerPolicyRequest\x1a%.dataaccess.v1.GetOwnerPolicyResponse\x12f\n" +
+	"\x11UpdateOwnerPolicy\x12'.dataaccess.v1.UpdateOwnerPolicyRequest\x1a(.dataaccess.v1.UpdateOwnerPolicyResponseb\x06proto3"
 
 var (
 	file_dataaccess_v1_api_keys_proto_rawDescOnce sync.Once
@@ -1554,86 +2673,125 @@ func file_dataaccess_v1_api_keys_proto_rawDescGZIP() []byte {
 	return file_dataaccess_v1_api_keys_proto_rawDescData
 }
 
-var file_dataaccess_v1_api_keys_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_dataaccess_v1_api_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_dataaccess_v1_api_keys_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_dataaccess_v1_api_keys_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_dataaccess_v1_api_keys_proto_goTypes = []any{
-	(APIKeyValidationReason)(0),                          // 0: dataaccess.v1.APIKeyValidationReason
-	(*APIKey)(nil),                                       // 1: dataaccess.v1.APIKey
-	(*CreateAPIKeyRequest)(nil),                          // 2: dataaccess.v1.CreateAPIKeyRequest
-	(*CreateAPIKeyResponse)(nil),                         // 3: dataaccess.v1.CreateAPIKeyResponse
-	(*ValidateAPIKeyRequest)(nil),                        // 4: dataaccess.v1.ValidateAPIKeyRequest
-	(*ValidateAPIKeyResponse)(nil),                       // 5: dataaccess.v1.ValidateAPIKeyResponse
-	(*StreamValidateAPIKeysRequest)(nil),                 // 6: dataaccess.v1.StreamValidateAPIKeysRequest
-	(*StreamValidateAPIKeysResponse)(nil),                // 7: dataaccess.v1.StreamValidateAPIKeysResponse
-	(*RateLimitState)(nil),                               // 8: dataaccess.v1.RateLimitState
-	(*GetAPIKeyRequest)(nil),                             // 9: dataaccess.v1.GetAPIKeyRequest
-	(*GetAPIKeyResponse)(nil),                            // 10: dataaccess.v1.GetAPIKeyResponse
-	(*ListAPIKeysRequest)(nil),                           // 11: dataaccess.v1.ListAPIKeysRequest
-	(*ListAPIKeysResponse)(nil),                          // 12: dataaccess.v1.ListAPIKeysResponse
-	(*UpdateAPIKeyRequest)(nil),                          // 13: dataaccess.v1.UpdateAPIKeyRequest
-	(*UpdateAPIKeyResponse)(nil),                         // 14: dataaccess.v1.UpdateAPIKeyResponse
-	(*RevokeAPIKeyRequest)(nil),                          // 15: dataaccess.v1.RevokeAPIKeyRequest
-	(*RevokeAPIKeyResponse)(nil),                         // 16: dataaccess.v1.RevokeAPIKeyResponse
-	(*RotateAPIKeyRequest)(nil),                          // 17: dataaccess.v1.RotateAPIKeyRequest
-	(*RotateAPIKeyResponse)(nil),                         // 18: dataaccess.v1.RotateAPIKeyResponse
-	(*StreamValidateAPIKeysRequest_Item)(nil),            // 19: dataaccess.v1.StreamValidateAPIKeysRequest.Item
-	(*StreamValidateAPIKeysResponse_Item)(nil),           // 20: dataaccess.v1.StreamValidateAPIKeysResponse.Item
-	(*StreamValidateAPIKeysResponse_ItemError)(nil),      // 21: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
-	(*StreamValidateAPIKeysResponse_FieldViolation)(nil), // 22: dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
-	(*timestamppb.Timestamp)(nil),                        // 23: google.protobuf.Timestamp
-	(*structpb.Struct)(nil),                              // 24: google.protobuf.Struct
-	(*fieldmaskpb.FieldMask)(nil),                        // 25: google.protobuf.FieldMask
-	(*durationpb.Duration)(nil),                          // 26: google.protobuf.Duration
+	(LimitUnit)(0),                                       // 0: dataaccess.v1.LimitUnit
+	(BudgetPeriod)(0),                                    // 1: dataaccess.v1.BudgetPeriod
+	(RefillInterval)(0),                                  // 2: dataaccess.v1.RefillInterval
+	(APIKeyValidationReason)(0),                          // 3: dataaccess.v1.APIKeyValidationReason
+	(LimitScope)(0),                                      // 4: dataaccess.v1.LimitScope
+	(*APIKey)(nil),                                       // 5: dataaccess.v1.APIKey
+	(*Limit)(nil),                                        // 6: dataaccess.v1.Limit
+	(*Budget)(nil),                                       // 7: dataaccess.v1.Budget
+	(*Refill)(nil),                                       // 8: dataaccess.v1.Refill
+	(*CreateAPIKeyRequest)(nil),                          // 9: dataaccess.v1.CreateAPIKeyRequest
+	(*CreateAPIKeyResponse)(nil),                         // 10: dataaccess.v1.CreateAPIKeyResponse
+	(*ValidateAPIKeyRequest)(nil),                        // 11: dataaccess.v1.ValidateAPIKeyRequest
+	(*ValidateAPIKeyResponse)(nil),                       // 12: dataaccess.v1.ValidateAPIKeyResponse
+	(*LimitState)(nil),                                   // 13: dataaccess.v1.LimitState
+	(*StreamValidateAPIKeysRequest)(nil),                 // 14: dataaccess.v1.StreamValidateAPIKeysRequest
+	(*StreamValidateAPIKeysResponse)(nil),                // 15: dataaccess.v1.StreamValidateAPIKeysResponse
+	(*RateLimitState)(nil),                               // 16: dataaccess.v1.RateLimitState
+	(*GetAPIKeyRequest)(nil),                             // 17: dataaccess.v1.GetAPIKeyRequest
+	(*GetAPIKeyResponse)(nil),                            // 18: dataaccess.v1.GetAPIKeyResponse
+	(*ListAPIKeysRequest)(nil),                           // 19: dataaccess.v1.ListAPIKeysRequest
+	(*ListAPIKeysResponse)(nil),                          // 20: dataaccess.v1.ListAPIKeysResponse
+	(*UpdateAPIKeyRequest)(nil),                          // 21: dataaccess.v1.UpdateAPIKeyRequest
+	(*UpdateAPIKeyResponse)(nil),                         // 22: dataaccess.v1.UpdateAPIKeyResponse
+	(*RevokeAPIKeyRequest)(nil),                          // 23: dataaccess.v1.RevokeAPIKeyRequest
+	(*RevokeAPIKeyResponse)(nil),                         // 24: dataaccess.v1.RevokeAPIKeyResponse
+	(*RotateAPIKeyRequest)(nil),                          // 25: dataaccess.v1.RotateAPIKeyRequest
+	(*RotateAPIKeyResponse)(nil),                         // 26: dataaccess.v1.RotateAPIKeyResponse
+	(*OwnerPolicy)(nil),                                  // 27: dataaccess.v1.OwnerPolicy
+	(*GetOwnerPolicyRequest)(nil),                        // 28: dataaccess.v1.GetOwnerPolicyRequest
+	(*GetOwnerPolicyResponse)(nil),                       // 29: dataaccess.v1.GetOwnerPolicyResponse
+	(*UpdateOwnerPolicyRequest)(nil),                     // 30: dataaccess.v1.UpdateOwnerPolicyRequest
+	(*UpdateOwnerPolicyResponse)(nil),                    // 31: dataaccess.v1.UpdateOwnerPolicyResponse
+	(*StreamValidateAPIKeysRequest_Item)(nil),            // 32: dataaccess.v1.StreamValidateAPIKeysRequest.Item
+	(*StreamValidateAPIKeysResponse_Item)(nil),           // 33: dataaccess.v1.StreamValidateAPIKeysResponse.Item
+	(*StreamValidateAPIKeysResponse_ItemError)(nil),      // 34: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
+	(*StreamValidateAPIKeysResponse_FieldViolation)(nil), // 35: dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
+	(*timestamppb.Timestamp)(nil),                        // 36: google.protobuf.Timestamp
+	(*structpb.Struct)(nil),                              // 37: google.protobuf.Struct
+	(*durationpb.Duration)(nil),                          // 38: google.protobuf.Duration
+	(*fieldmaskpb.FieldMask)(nil),                        // 39: google.protobuf.FieldMask
 }
 var file_dataaccess_v1_api_keys_proto_depIdxs = []int32{
-	23, // 0: dataaccess.v1.APIKey.expire_time:type_name -> google.protobuf.Timestamp
-	24, // 1: dataaccess.v1.APIKey.metadata:type_name -> google.protobuf.Struct
-	23, // 2: dataaccess.v1.APIKey.revoke_time:type_name -> google.protobuf.Timestamp
-	23, // 3: dataaccess.v1.APIKey.last_used_time:type_name -> google.protobuf.Timestamp
-	23, // 4: dataaccess.v1.APIKey.create_time:type_name -> google.protobuf.Timestamp
-	23, // 5: dataaccess.v1.APIKey.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 6: dataaccess.v1.CreateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
-	1,  // 7: dataaccess.v1.CreateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	0,  // 8: dataaccess.v1.ValidateAPIKeyResponse.reason:type_name -> dataaccess.v1.APIKeyValidationReason
-	1,  // 9: dataaccess.v1.ValidateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	8,  // 10: dataaccess.v1.ValidateAPIKeyResponse.rate_limit:type_name -> dataaccess.v1.RateLimitState
-	19, // 11: dataaccess.v1.StreamValidateAPIKeysRequest.items:type_name -> dataaccess.v1.StreamValidateAPIKeysRequest.Item
-	20, // 12: dataaccess.v1.StreamValidateAPIKeysResponse.items:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.Item
-	23, // 13: dataaccess.v1.RateLimitState.reset_time:type_name -> google.protobuf.Timestamp
-	1,  // 14: dataaccess.v1.GetAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	1,  // 15: dataaccess.v1.ListAPIKeysResponse.api_keys:type_name -> dataaccess.v1.APIKey
-	1,  // 16: dataaccess.v1.UpdateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
-	25, // 17: dataaccess.v1.UpdateAPIKeyRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 18: dataaccess.v1.UpdateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	1,  // 19: dataaccess.v1.RevokeAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	26, // 20: dataaccess.v1.RotateAPIKeyRequest.grace_period:type_name -> google.protobuf.Duration
-	1,  // 21: dataaccess.v1.RotateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
-	23, // 22: dataaccess.v1.RotateAPIKeyResponse.old_key_expire_time:type_name -> google.protobuf.Timestamp
-	4,  // 23: dataaccess.v1.StreamValidateAPIKeysRequest.Item.request:type_name -> dataaccess.v1.ValidateAPIKeyRequest
-	5,  // 24: dataaccess.v1.StreamValidateAPIKeysResponse.Item.result:type_name -> dataaccess.v1.ValidateAPIKeyResponse
-	21, // 25: dataaccess.v1.StreamValidateAPIKeysResponse.Item.error:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
-	22, // 26: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError.field_violations:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
-	2,  // 27: dataaccess.v1.APIKeyService.CreateAPIKey:input_type -> dataaccess.v1.CreateAPIKeyRequest
-	4,  // 28: dataaccess.v1.APIKeyService.ValidateAPIKey:input_type -> dataaccess.v1.ValidateAPIKeyRequest
-	6,  // 29: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:input_type -> dataaccess.v1.StreamValidateAPIKeysRequest
-	9,  // 30: dataaccess.v1.APIKeyService.GetAPIKey:input_type -> dataaccess.v1.GetAPIKeyRequest
-	11, // 31: dataaccess.v1.APIKeyService.ListAPIKeys:input_type -> dataaccess.v1.ListAPIKeysRequest
-	13, // 32: dataaccess.v1.APIKeyService.UpdateAPIKey:input_type -> dataaccess.v1.UpdateAPIKeyRequest
-	15, // 33: dataaccess.v1.APIKeyService.RevokeAPIKey:input_type -> dataaccess.v1.RevokeAPIKeyRequest
-	17, // 34: dataaccess.v1.APIKeyService.RotateAPIKey:input_type -> dataaccess.v1.RotateAPIKeyRequest
-	3,  // 35: dataaccess.v1.APIKeyService.CreateAPIKey:output_type -> dataaccess.v1.CreateAPIKeyResponse
-	5,  // 36: dataaccess.v1.APIKeyService.ValidateAPIKey:output_type -> dataaccess.v1.ValidateAPIKeyResponse
-	7,  // 37: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:output_type -> dataaccess.v1.StreamValidateAPIKeysResponse
-	10, // 38: dataaccess.v1.APIKeyService.GetAPIKey:output_type -> dataaccess.v1.GetAPIKeyResponse
-	12, // 39: dataaccess.v1.APIKeyService.ListAPIKeys:output_type -> dataaccess.v1.ListAPIKeysResponse
-	14, // 40: dataaccess.v1.APIKeyService.UpdateAPIKey:output_type -> dataaccess.v1.UpdateAPIKeyResponse
-	16, // 41: dataaccess.v1.APIKeyService.RevokeAPIKey:output_type -> dataaccess.v1.RevokeAPIKeyResponse
-	18, // 42: dataaccess.v1.APIKeyService.RotateAPIKey:output_type -> dataaccess.v1.RotateAPIKeyResponse
-	35, // [35:43] is the sub-list for method output_type
-	27, // [27:35] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	36, // 0: dataaccess.v1.APIKey.expire_time:type_name -> google.protobuf.Timestamp
+	37, // 1: dataaccess.v1.APIKey.metadata:type_name -> google.protobuf.Struct
+	36, // 2: dataaccess.v1.APIKey.revoke_time:type_name -> google.protobuf.Timestamp
+	36, // 3: dataaccess.v1.APIKey.last_used_time:type_name -> google.protobuf.Timestamp
+	36, // 4: dataaccess.v1.APIKey.create_time:type_name -> google.protobuf.Timestamp
+	36, // 5: dataaccess.v1.APIKey.update_time:type_name -> google.protobuf.Timestamp
+	6,  // 6: dataaccess.v1.APIKey.limits:type_name -> dataaccess.v1.Limit
+	7,  // 7: dataaccess.v1.APIKey.budgets:type_name -> dataaccess.v1.Budget
+	8,  // 8: dataaccess.v1.APIKey.refill:type_name -> dataaccess.v1.Refill
+	36, // 9: dataaccess.v1.APIKey.disable_time:type_name -> google.protobuf.Timestamp
+	0,  // 10: dataaccess.v1.Limit.unit:type_name -> dataaccess.v1.LimitUnit
+	38, // 11: dataaccess.v1.Limit.window:type_name -> google.protobuf.Duration
+	1,  // 12: dataaccess.v1.Budget.period:type_name -> dataaccess.v1.BudgetPeriod
+	2,  // 13: dataaccess.v1.Refill.interval:type_name -> dataaccess.v1.RefillInterval
+	36, // 14: dataaccess.v1.Refill.last_refill_time:type_name -> google.protobuf.Timestamp
+	5,  // 15: dataaccess.v1.CreateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
+	5,  // 16: dataaccess.v1.CreateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	38, // 17: dataaccess.v1.ValidateAPIKeyRequest.reservation_ttl:type_name -> google.protobuf.Duration
+	3,  // 18: dataaccess.v1.ValidateAPIKeyResponse.reason:type_name -> dataaccess.v1.APIKeyValidationReason
+	5,  // 19: dataaccess.v1.ValidateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	16, // 20: dataaccess.v1.ValidateAPIKeyResponse.rate_limit:type_name -> dataaccess.v1.RateLimitState
+	13, // 21: dataaccess.v1.ValidateAPIKeyResponse.limits:type_name -> dataaccess.v1.LimitState
+	36, // 22: dataaccess.v1.ValidateAPIKeyResponse.reservation_expire_time:type_name -> google.protobuf.Timestamp
+	4,  // 23: dataaccess.v1.LimitState.scope:type_name -> dataaccess.v1.LimitScope
+	0,  // 24: dataaccess.v1.LimitState.unit:type_name -> dataaccess.v1.LimitUnit
+	36, // 25: dataaccess.v1.LimitState.reset_time:type_name -> google.protobuf.Timestamp
+	32, // 26: dataaccess.v1.StreamValidateAPIKeysRequest.items:type_name -> dataaccess.v1.StreamValidateAPIKeysRequest.Item
+	33, // 27: dataaccess.v1.StreamValidateAPIKeysResponse.items:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.Item
+	36, // 28: dataaccess.v1.RateLimitState.reset_time:type_name -> google.protobuf.Timestamp
+	5,  // 29: dataaccess.v1.GetAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	5,  // 30: dataaccess.v1.ListAPIKeysResponse.api_keys:type_name -> dataaccess.v1.APIKey
+	5,  // 31: dataaccess.v1.UpdateAPIKeyRequest.api_key:type_name -> dataaccess.v1.APIKey
+	39, // 32: dataaccess.v1.UpdateAPIKeyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	5,  // 33: dataaccess.v1.UpdateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	5,  // 34: dataaccess.v1.RevokeAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	38, // 35: dataaccess.v1.RotateAPIKeyRequest.grace_period:type_name -> google.protobuf.Duration
+	5,  // 36: dataaccess.v1.RotateAPIKeyResponse.api_key:type_name -> dataaccess.v1.APIKey
+	36, // 37: dataaccess.v1.RotateAPIKeyResponse.old_key_expire_time:type_name -> google.protobuf.Timestamp
+	6,  // 38: dataaccess.v1.OwnerPolicy.limits:type_name -> dataaccess.v1.Limit
+	7,  // 39: dataaccess.v1.OwnerPolicy.budgets:type_name -> dataaccess.v1.Budget
+	36, // 40: dataaccess.v1.OwnerPolicy.update_time:type_name -> google.protobuf.Timestamp
+	27, // 41: dataaccess.v1.GetOwnerPolicyResponse.policy:type_name -> dataaccess.v1.OwnerPolicy
+	27, // 42: dataaccess.v1.UpdateOwnerPolicyRequest.policy:type_name -> dataaccess.v1.OwnerPolicy
+	39, // 43: dataaccess.v1.UpdateOwnerPolicyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	27, // 44: dataaccess.v1.UpdateOwnerPolicyResponse.policy:type_name -> dataaccess.v1.OwnerPolicy
+	11, // 45: dataaccess.v1.StreamValidateAPIKeysRequest.Item.request:type_name -> dataaccess.v1.ValidateAPIKeyRequest
+	12, // 46: dataaccess.v1.StreamValidateAPIKeysResponse.Item.result:type_name -> dataaccess.v1.ValidateAPIKeyResponse
+	34, // 47: dataaccess.v1.StreamValidateAPIKeysResponse.Item.error:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.ItemError
+	35, // 48: dataaccess.v1.StreamValidateAPIKeysResponse.ItemError.field_violations:type_name -> dataaccess.v1.StreamValidateAPIKeysResponse.FieldViolation
+	9,  // 49: dataaccess.v1.APIKeyService.CreateAPIKey:input_type -> dataaccess.v1.CreateAPIKeyRequest
+	11, // 50: dataaccess.v1.APIKeyService.ValidateAPIKey:input_type -> dataaccess.v1.ValidateAPIKeyRequest
+	14, // 51: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:input_type -> dataaccess.v1.StreamValidateAPIKeysRequest
+	17, // 52: dataaccess.v1.APIKeyService.GetAPIKey:input_type -> dataaccess.v1.GetAPIKeyRequest
+	19, // 53: dataaccess.v1.APIKeyService.ListAPIKeys:input_type -> dataaccess.v1.ListAPIKeysRequest
+	21, // 54: dataaccess.v1.APIKeyService.UpdateAPIKey:input_type -> dataaccess.v1.UpdateAPIKeyRequest
+	23, // 55: dataaccess.v1.APIKeyService.RevokeAPIKey:input_type -> dataaccess.v1.RevokeAPIKeyRequest
+	25, // 56: dataaccess.v1.APIKeyService.RotateAPIKey:input_type -> dataaccess.v1.RotateAPIKeyRequest
+	28, // 57: dataaccess.v1.APIKeyService.GetOwnerPolicy:input_type -> dataaccess.v1.GetOwnerPolicyRequest
+	30, // 58: dataaccess.v1.APIKeyService.UpdateOwnerPolicy:input_type -> dataaccess.v1.UpdateOwnerPolicyRequest
+	10, // 59: dataaccess.v1.APIKeyService.CreateAPIKey:output_type -> dataaccess.v1.CreateAPIKeyResponse
+	12, // 60: dataaccess.v1.APIKeyService.ValidateAPIKey:output_type -> dataaccess.v1.ValidateAPIKeyResponse
+	15, // 61: dataaccess.v1.APIKeyService.StreamValidateAPIKeys:output_type -> dataaccess.v1.StreamValidateAPIKeysResponse
+	18, // 62: dataaccess.v1.APIKeyService.GetAPIKey:output_type -> dataaccess.v1.GetAPIKeyResponse
+	20, // 63: dataaccess.v1.APIKeyService.ListAPIKeys:output_type -> dataaccess.v1.ListAPIKeysResponse
+	22, // 64: dataaccess.v1.APIKeyService.UpdateAPIKey:output_type -> dataaccess.v1.UpdateAPIKeyResponse
+	24, // 65: dataaccess.v1.APIKeyService.RevokeAPIKey:output_type -> dataaccess.v1.RevokeAPIKeyResponse
+	26, // 66: dataaccess.v1.APIKeyService.RotateAPIKey:output_type -> dataaccess.v1.RotateAPIKeyResponse
+	29, // 67: dataaccess.v1.APIKeyService.GetOwnerPolicy:output_type -> dataaccess.v1.GetOwnerPolicyResponse
+	31, // 68: dataaccess.v1.APIKeyService.UpdateOwnerPolicy:output_type -> dataaccess.v1.UpdateOwnerPolicyResponse
+	59, // [59:69] is the sub-list for method output_type
+	49, // [49:59] is the sub-list for method input_type
+	49, // [49:49] is the sub-list for extension type_name
+	49, // [49:49] is the sub-list for extension extendee
+	0,  // [0:49] is the sub-list for field type_name
 }
 
 func init() { file_dataaccess_v1_api_keys_proto_init() }
@@ -1642,7 +2800,7 @@ func file_dataaccess_v1_api_keys_proto_init() {
 		return
 	}
 	file_dataaccess_v1_api_keys_proto_msgTypes[0].OneofWrappers = []any{}
-	file_dataaccess_v1_api_keys_proto_msgTypes[19].OneofWrappers = []any{
+	file_dataaccess_v1_api_keys_proto_msgTypes[28].OneofWrappers = []any{
 		(*StreamValidateAPIKeysResponse_Item_Result)(nil),
 		(*StreamValidateAPIKeysResponse_Item_Error)(nil),
 	}
@@ -1651,8 +2809,8 @@ func file_dataaccess_v1_api_keys_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dataaccess_v1_api_keys_proto_rawDesc), len(file_dataaccess_v1_api_keys_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   22,
+			NumEnums:      5,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

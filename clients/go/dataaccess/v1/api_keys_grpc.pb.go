@@ -27,6 +27,8 @@ const (
 	APIKeyService_UpdateAPIKey_FullMethodName          = "/dataaccess.v1.APIKeyService/UpdateAPIKey"
 	APIKeyService_RevokeAPIKey_FullMethodName          = "/dataaccess.v1.APIKeyService/RevokeAPIKey"
 	APIKeyService_RotateAPIKey_FullMethodName          = "/dataaccess.v1.APIKeyService/RotateAPIKey"
+	APIKeyService_GetOwnerPolicy_FullMethodName        = "/dataaccess.v1.APIKeyService/GetOwnerPolicy"
+	APIKeyService_UpdateOwnerPolicy_FullMethodName     = "/dataaccess.v1.APIKeyService/UpdateOwnerPolicy"
 )
 
 // APIKeyServiceClient is the client API for APIKeyService service.
@@ -65,6 +67,13 @@ type APIKeyServiceClient interface {
 	// Issues a new key for the same record; the old key keeps working for grace_period
 	// (0: stops at once).
 	RotateAPIKey(ctx context.Context, in *RotateAPIKeyRequest, opts ...grpc.CallOption) (*RotateAPIKeyResponse, error)
+	// Reads the limits and budgets shared by every key of one owner (empty when none were
+	// set).
+	GetOwnerPolicy(ctx context.Context, in *GetOwnerPolicyRequest, opts ...grpc.CallOption) (*GetOwnerPolicyResponse, error)
+	// Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+	// every server at once. Spending already counted in a window or period is kept for a
+	// limit or budget of the same name.
+	UpdateOwnerPolicy(ctx context.Context, in *UpdateOwnerPolicyRequest, opts ...grpc.CallOption) (*UpdateOwnerPolicyResponse, error)
 }
 
 type aPIKeyServiceClient struct {
@@ -158,6 +167,26 @@ func (c *aPIKeyServiceClient) RotateAPIKey(ctx context.Context, in *RotateAPIKey
 	return out, nil
 }
 
+func (c *aPIKeyServiceClient) GetOwnerPolicy(ctx context.Context, in *GetOwnerPolicyRequest, opts ...grpc.CallOption) (*GetOwnerPolicyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetOwnerPolicyResponse)
+	err := c.cc.Invoke(ctx, APIKeyService_GetOwnerPolicy_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *aPIKeyServiceClient) UpdateOwnerPolicy(ctx context.Context, in *UpdateOwnerPolicyRequest, opts ...grpc.CallOption) (*UpdateOwnerPolicyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateOwnerPolicyResponse)
+	err := c.cc.Invoke(ctx, APIKeyService_UpdateOwnerPolicy_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // APIKeyServiceServer is the server API for APIKeyService service.
 // All implementations must embed UnimplementedAPIKeyServiceServer
 // for forward compatibility.
@@ -194,6 +223,13 @@ type APIKeyServiceServer interface {
 	// Issues a new key for the same record; the old key keeps working for grace_period
 	// (0: stops at once).
 	RotateAPIKey(context.Context, *RotateAPIKeyRequest) (*RotateAPIKeyResponse, error)
+	// Reads the limits and budgets shared by every key of one owner (empty when none were
+	// set).
+	GetOwnerPolicy(context.Context, *GetOwnerPolicyRequest) (*GetOwnerPolicyResponse, error)
+	// Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+	// every server at once. Spending already counted in a window or period is kept for a
+	// limit or budget of the same name.
+	UpdateOwnerPolicy(context.Context, *UpdateOwnerPolicyRequest) (*UpdateOwnerPolicyResponse, error)
 	mustEmbedUnimplementedAPIKeyServiceServer()
 }
 
@@ -227,6 +263,12 @@ func (UnimplementedAPIKeyServiceServer) RevokeAPIKey(context.Context, *RevokeAPI
 }
 func (UnimplementedAPIKeyServiceServer) RotateAPIKey(context.Context, *RotateAPIKeyRequest) (*RotateAPIKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RotateAPIKey not implemented")
+}
+func (UnimplementedAPIKeyServiceServer) GetOwnerPolicy(context.Context, *GetOwnerPolicyRequest) (*GetOwnerPolicyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetOwnerPolicy not implemented")
+}
+func (UnimplementedAPIKeyServiceServer) UpdateOwnerPolicy(context.Context, *UpdateOwnerPolicyRequest) (*UpdateOwnerPolicyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateOwnerPolicy not implemented")
 }
 func (UnimplementedAPIKeyServiceServer) mustEmbedUnimplementedAPIKeyServiceServer() {}
 func (UnimplementedAPIKeyServiceServer) testEmbeddedByValue()                       {}
@@ -382,6 +424,42 @@ func _APIKeyService_RotateAPIKey_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _APIKeyService_GetOwnerPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetOwnerPolicyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(APIKeyServiceServer).GetOwnerPolicy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: APIKeyService_GetOwnerPolicy_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(APIKeyServiceServer).GetOwnerPolicy(ctx, req.(*GetOwnerPolicyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _APIKeyService_UpdateOwnerPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateOwnerPolicyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(APIKeyServiceServer).UpdateOwnerPolicy(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: APIKeyService_UpdateOwnerPolicy_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(APIKeyServiceServer).UpdateOwnerPolicy(ctx, req.(*UpdateOwnerPolicyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // APIKeyService_ServiceDesc is the grpc.ServiceDesc for APIKeyService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -416,6 +494,14 @@ var APIKeyService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RotateAPIKey",
 			Handler:    _APIKeyService_RotateAPIKey_Handler,
+		},
+		{
+			MethodName: "GetOwnerPolicy",
+			Handler:    _APIKeyService_GetOwnerPolicy_Handler,
+		},
+		{
+			MethodName: "UpdateOwnerPolicy",
+			Handler:    _APIKeyService_UpdateOwnerPolicy_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -42,7 +42,22 @@ type UsageRecord struct {
 	SuccessCount int64 `protobuf:"varint,10,opt,name=success_count,json=successCount,proto3" json:"success_count,omitempty"`
 	ErrorCount   int64 `protobuf:"varint,11,opt,name=error_count,json=errorCount,proto3" json:"error_count,omitempty"`
 	// Output only: input + output + reasoning tokens.
-	TotalTokens   int64 `protobuf:"varint,12,opt,name=total_tokens,json=totalTokens,proto3" json:"total_tokens,omitempty"`
+	TotalTokens int64 `protobuf:"varint,12,opt,name=total_tokens,json=totalTokens,proto3" json:"total_tokens,omitempty"`
+	// Spend in micro-units of the caller's currency; summed like the counters.
+	Cost int64 `protobuf:"varint,13,opt,name=cost,proto3" json:"cost,omitempty"`
+	// Input only, optional: the API key (id) the record is for. Its cost is charged to
+	// the key's budgets and its owner's, in the period current at the write, and to the
+	// key's spend analytics. Records for the same day, provider, model and auth_id but
+	// different keys are summed alike in the counters.
+	ApiKeyId string `protobuf:"bytes,14,opt,name=api_key_id,json=apiKeyId,proto3" json:"api_key_id,omitempty"`
+	// Input only, optional: settles this reservation (ValidateAPIKeyResponse) with the
+	// record's figures as the actual: the estimate is released and the record's tokens
+	// (input + output + reasoning) and cost are charged to the limits and budgets it held,
+	// in the windows and periods it held them. A reservation is settled once: a retried
+	// or second settlement charges nothing more. A reservation that had expired is not
+	// held any more, so its actual is charged as a new charge. Implies api_key_id (which
+	// may be left empty, or must match).
+	ReservationId string `protobuf:"bytes,15,opt,name=reservation_id,json=reservationId,proto3" json:"reservation_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -161,10 +176,33 @@ func (x *UsageRecord) GetTotalTokens() int64 {
 	return 0
 }
 
+func (x *UsageRecord) GetCost() int64 {
+	if x != nil {
+		return x.Cost
+	}
+	return 0
+}
+
+func (x *UsageRecord) GetApiKeyId() string {
+	if x != nil {
+		return x.ApiKeyId
+	}
+	return ""
+}
+
+func (x *UsageRecord) GetReservationId() string {
+	if x != nil {
+		return x.ReservationId
+	}
+	return ""
+}
+
 type UpsertUsageRequest struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Record *UsageRecord           `protobuf:"bytes,1,opt,name=record,proto3" json:"record,omitempty"`
-	// Optional idempotency key, 1-128 characters: applied once, whatever the retries.
+	// Optional idempotency key, 1-128 characters: applied once, whatever the retries. It
+	// also settles the reservation made with the same request_id (ValidateAPIKeyRequest),
+	// as record.reservation_id would.
 	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -217,9 +255,11 @@ func (x *UpsertUsageRequest) GetRequestId() string {
 type UpsertUsageResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// True when request_id was applied before: nothing was added this time.
-	Replayed      bool `protobuf:"varint,1,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,1,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// Reservations this write settled (0 or 1).
+	ReservationsSettled int64 `protobuf:"varint,2,opt,name=reservations_settled,json=reservationsSettled,proto3" json:"reservations_settled,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *UpsertUsageResponse) Reset() {
@@ -257,6 +297,13 @@ func (x *UpsertUsageResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *UpsertUsageResponse) GetReservationsSettled() int64 {
+	if x != nil {
+		return x.ReservationsSettled
+	}
+	return 0
 }
 
 type BatchUpsertUsageRequest struct {
@@ -319,9 +366,11 @@ type BatchUpsertUsageResponse struct {
 	// Distinct (provider, model, auth_id, date) keys they added to.
 	KeysUpdated int64 `protobuf:"varint,2,opt,name=keys_updated,json=keysUpdated,proto3" json:"keys_updated,omitempty"`
 	// True when request_id was applied before: the first call's figures, nothing added.
-	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// Reservations the records settled (each settled once, however often it is named).
+	ReservationsSettled int64 `protobuf:"varint,4,opt,name=reservations_settled,json=reservationsSettled,proto3" json:"reservations_settled,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *BatchUpsertUsageResponse) Reset() {
@@ -373,6 +422,13 @@ func (x *BatchUpsertUsageResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *BatchUpsertUsageResponse) GetReservationsSettled() int64 {
+	if x != nil {
+		return x.ReservationsSettled
+	}
+	return 0
 }
 
 type ListUsageRequest struct {
@@ -526,7 +582,7 @@ var File_dataaccess_v1_usage_proto protoreflect.FileDescriptor
 
 const file_dataaccess_v1_usage_proto_rawDesc = "" +
 	"\n" +
-	"\x19dataaccess/v1/usage.proto\x12\rdataaccess.v1\"\x92\x03\n" +
+	"\x19dataaccess/v1/usage.proto\x12\rdataaccess.v1\"\xeb\x03\n" +
 	"\vUsageRecord\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12\x14\n" +
 	"\x05model\x18\x02 \x01(\tR\x05model\x12\x17\n" +
@@ -541,21 +597,27 @@ const file_dataaccess_v1_usage_proto_rawDesc = "" +
 	" \x01(\x03R\fsuccessCount\x12\x1f\n" +
 	"\verror_count\x18\v \x01(\x03R\n" +
 	"errorCount\x12!\n" +
-	"\ftotal_tokens\x18\f \x01(\x03R\vtotalTokens\"g\n" +
+	"\ftotal_tokens\x18\f \x01(\x03R\vtotalTokens\x12\x12\n" +
+	"\x04cost\x18\r \x01(\x03R\x04cost\x12\x1c\n" +
+	"\n" +
+	"api_key_id\x18\x0e \x01(\tR\bapiKeyId\x12%\n" +
+	"\x0ereservation_id\x18\x0f \x01(\tR\rreservationId\"g\n" +
 	"\x12UpsertUsageRequest\x122\n" +
 	"\x06record\x18\x01 \x01(\v2\x1a.dataaccess.v1.UsageRecordR\x06record\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"1\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"d\n" +
 	"\x13UpsertUsageResponse\x12\x1a\n" +
-	"\breplayed\x18\x01 \x01(\bR\breplayed\"n\n" +
+	"\breplayed\x18\x01 \x01(\bR\breplayed\x121\n" +
+	"\x14reservations_settled\x18\x02 \x01(\x03R\x13reservationsSettled\"n\n" +
 	"\x17BatchUpsertUsageRequest\x124\n" +
 	"\arecords\x18\x01 \x03(\v2\x1a.dataaccess.v1.UsageRecordR\arecords\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"\x84\x01\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"\xb7\x01\n" +
 	"\x18BatchUpsertUsageResponse\x12)\n" +
 	"\x10records_received\x18\x01 \x01(\x03R\x0frecordsReceived\x12!\n" +
 	"\fkeys_updated\x18\x02 \x01(\x03R\vkeysUpdated\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xd3\x01\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\x121\n" +
+	"\x14reservations_settled\x18\x04 \x01(\x03R\x13reservationsSettled\"\xd3\x01\n" +
 	"\x10ListUsageRequest\x12\x17\n" +
 	"\aauth_id\x18\x01 \x01(\tR\x06authId\x12\x1a\n" +
 	"\bprovider\x18\x02 \x01(\tR\bprovider\x12\x14\n" +

@@ -3,13 +3,20 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { APIKey as _dataaccess_v1_APIKey, APIKey__Output as _dataaccess_v1_APIKey__Output } from './dataaccess/v1/APIKey';
 import type { APIKeyServiceClient as _dataaccess_v1_APIKeyServiceClient, APIKeyServiceDefinition as _dataaccess_v1_APIKeyServiceDefinition } from './dataaccess/v1/APIKeyService';
+import type { Budget as _dataaccess_v1_Budget, Budget__Output as _dataaccess_v1_Budget__Output } from './dataaccess/v1/Budget';
 import type { CreateAPIKeyRequest as _dataaccess_v1_CreateAPIKeyRequest, CreateAPIKeyRequest__Output as _dataaccess_v1_CreateAPIKeyRequest__Output } from './dataaccess/v1/CreateAPIKeyRequest';
 import type { CreateAPIKeyResponse as _dataaccess_v1_CreateAPIKeyResponse, CreateAPIKeyResponse__Output as _dataaccess_v1_CreateAPIKeyResponse__Output } from './dataaccess/v1/CreateAPIKeyResponse';
 import type { GetAPIKeyRequest as _dataaccess_v1_GetAPIKeyRequest, GetAPIKeyRequest__Output as _dataaccess_v1_GetAPIKeyRequest__Output } from './dataaccess/v1/GetAPIKeyRequest';
 import type { GetAPIKeyResponse as _dataaccess_v1_GetAPIKeyResponse, GetAPIKeyResponse__Output as _dataaccess_v1_GetAPIKeyResponse__Output } from './dataaccess/v1/GetAPIKeyResponse';
+import type { GetOwnerPolicyRequest as _dataaccess_v1_GetOwnerPolicyRequest, GetOwnerPolicyRequest__Output as _dataaccess_v1_GetOwnerPolicyRequest__Output } from './dataaccess/v1/GetOwnerPolicyRequest';
+import type { GetOwnerPolicyResponse as _dataaccess_v1_GetOwnerPolicyResponse, GetOwnerPolicyResponse__Output as _dataaccess_v1_GetOwnerPolicyResponse__Output } from './dataaccess/v1/GetOwnerPolicyResponse';
+import type { Limit as _dataaccess_v1_Limit, Limit__Output as _dataaccess_v1_Limit__Output } from './dataaccess/v1/Limit';
+import type { LimitState as _dataaccess_v1_LimitState, LimitState__Output as _dataaccess_v1_LimitState__Output } from './dataaccess/v1/LimitState';
 import type { ListAPIKeysRequest as _dataaccess_v1_ListAPIKeysRequest, ListAPIKeysRequest__Output as _dataaccess_v1_ListAPIKeysRequest__Output } from './dataaccess/v1/ListAPIKeysRequest';
 import type { ListAPIKeysResponse as _dataaccess_v1_ListAPIKeysResponse, ListAPIKeysResponse__Output as _dataaccess_v1_ListAPIKeysResponse__Output } from './dataaccess/v1/ListAPIKeysResponse';
+import type { OwnerPolicy as _dataaccess_v1_OwnerPolicy, OwnerPolicy__Output as _dataaccess_v1_OwnerPolicy__Output } from './dataaccess/v1/OwnerPolicy';
 import type { RateLimitState as _dataaccess_v1_RateLimitState, RateLimitState__Output as _dataaccess_v1_RateLimitState__Output } from './dataaccess/v1/RateLimitState';
+import type { Refill as _dataaccess_v1_Refill, Refill__Output as _dataaccess_v1_Refill__Output } from './dataaccess/v1/Refill';
 import type { RevokeAPIKeyRequest as _dataaccess_v1_RevokeAPIKeyRequest, RevokeAPIKeyRequest__Output as _dataaccess_v1_RevokeAPIKeyRequest__Output } from './dataaccess/v1/RevokeAPIKeyRequest';
 import type { RevokeAPIKeyResponse as _dataaccess_v1_RevokeAPIKeyResponse, RevokeAPIKeyResponse__Output as _dataaccess_v1_RevokeAPIKeyResponse__Output } from './dataaccess/v1/RevokeAPIKeyResponse';
 import type { RotateAPIKeyRequest as _dataaccess_v1_RotateAPIKeyRequest, RotateAPIKeyRequest__Output as _dataaccess_v1_RotateAPIKeyRequest__Output } from './dataaccess/v1/RotateAPIKeyRequest';
@@ -18,6 +25,8 @@ import type { StreamValidateAPIKeysRequest as _dataaccess_v1_StreamValidateAPIKe
 import type { StreamValidateAPIKeysResponse as _dataaccess_v1_StreamValidateAPIKeysResponse, StreamValidateAPIKeysResponse__Output as _dataaccess_v1_StreamValidateAPIKeysResponse__Output } from './dataaccess/v1/StreamValidateAPIKeysResponse';
 import type { UpdateAPIKeyRequest as _dataaccess_v1_UpdateAPIKeyRequest, UpdateAPIKeyRequest__Output as _dataaccess_v1_UpdateAPIKeyRequest__Output } from './dataaccess/v1/UpdateAPIKeyRequest';
 import type { UpdateAPIKeyResponse as _dataaccess_v1_UpdateAPIKeyResponse, UpdateAPIKeyResponse__Output as _dataaccess_v1_UpdateAPIKeyResponse__Output } from './dataaccess/v1/UpdateAPIKeyResponse';
+import type { UpdateOwnerPolicyRequest as _dataaccess_v1_UpdateOwnerPolicyRequest, UpdateOwnerPolicyRequest__Output as _dataaccess_v1_UpdateOwnerPolicyRequest__Output } from './dataaccess/v1/UpdateOwnerPolicyRequest';
+import type { UpdateOwnerPolicyResponse as _dataaccess_v1_UpdateOwnerPolicyResponse, UpdateOwnerPolicyResponse__Output as _dataaccess_v1_UpdateOwnerPolicyResponse__Output } from './dataaccess/v1/UpdateOwnerPolicyResponse';
 import type { ValidateAPIKeyRequest as _dataaccess_v1_ValidateAPIKeyRequest, ValidateAPIKeyRequest__Output as _dataaccess_v1_ValidateAPIKeyRequest__Output } from './dataaccess/v1/ValidateAPIKeyRequest';
 import type { ValidateAPIKeyResponse as _dataaccess_v1_ValidateAPIKeyResponse, ValidateAPIKeyResponse__Output as _dataaccess_v1_ValidateAPIKeyResponse__Output } from './dataaccess/v1/ValidateAPIKeyResponse';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
@@ -42,13 +51,24 @@ export interface ProtoGrpcType {
        */
       APIKeyService: SubtypeConstructor<typeof grpc.Client, _dataaccess_v1_APIKeyServiceClient> & { service: _dataaccess_v1_APIKeyServiceDefinition }
       APIKeyValidationReason: EnumTypeDefinition
+      Budget: MessageTypeDefinition<_dataaccess_v1_Budget, _dataaccess_v1_Budget__Output>
+      BudgetPeriod: EnumTypeDefinition
       CreateAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_CreateAPIKeyRequest, _dataaccess_v1_CreateAPIKeyRequest__Output>
       CreateAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_CreateAPIKeyResponse, _dataaccess_v1_CreateAPIKeyResponse__Output>
       GetAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_GetAPIKeyRequest, _dataaccess_v1_GetAPIKeyRequest__Output>
       GetAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_GetAPIKeyResponse, _dataaccess_v1_GetAPIKeyResponse__Output>
+      GetOwnerPolicyRequest: MessageTypeDefinition<_dataaccess_v1_GetOwnerPolicyRequest, _dataaccess_v1_GetOwnerPolicyRequest__Output>
+      GetOwnerPolicyResponse: MessageTypeDefinition<_dataaccess_v1_GetOwnerPolicyResponse, _dataaccess_v1_GetOwnerPolicyResponse__Output>
+      Limit: MessageTypeDefinition<_dataaccess_v1_Limit, _dataaccess_v1_Limit__Output>
+      LimitScope: EnumTypeDefinition
+      LimitState: MessageTypeDefinition<_dataaccess_v1_LimitState, _dataaccess_v1_LimitState__Output>
+      LimitUnit: EnumTypeDefinition
       ListAPIKeysRequest: MessageTypeDefinition<_dataaccess_v1_ListAPIKeysRequest, _dataaccess_v1_ListAPIKeysRequest__Output>
       ListAPIKeysResponse: MessageTypeDefinition<_dataaccess_v1_ListAPIKeysResponse, _dataaccess_v1_ListAPIKeysResponse__Output>
+      OwnerPolicy: MessageTypeDefinition<_dataaccess_v1_OwnerPolicy, _dataaccess_v1_OwnerPolicy__Output>
       RateLimitState: MessageTypeDefinition<_dataaccess_v1_RateLimitState, _dataaccess_v1_RateLimitState__Output>
+      Refill: MessageTypeDefinition<_dataaccess_v1_Refill, _dataaccess_v1_Refill__Output>
+      RefillInterval: EnumTypeDefinition
       RevokeAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_RevokeAPIKeyRequest, _dataaccess_v1_RevokeAPIKeyRequest__Output>
       RevokeAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_RevokeAPIKeyResponse, _dataaccess_v1_RevokeAPIKeyResponse__Output>
       RotateAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_RotateAPIKeyRequest, _dataaccess_v1_RotateAPIKeyRequest__Output>
@@ -57,6 +77,8 @@ export interface ProtoGrpcType {
       StreamValidateAPIKeysResponse: MessageTypeDefinition<_dataaccess_v1_StreamValidateAPIKeysResponse, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>
       UpdateAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_UpdateAPIKeyRequest, _dataaccess_v1_UpdateAPIKeyRequest__Output>
       UpdateAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_UpdateAPIKeyResponse, _dataaccess_v1_UpdateAPIKeyResponse__Output>
+      UpdateOwnerPolicyRequest: MessageTypeDefinition<_dataaccess_v1_UpdateOwnerPolicyRequest, _dataaccess_v1_UpdateOwnerPolicyRequest__Output>
+      UpdateOwnerPolicyResponse: MessageTypeDefinition<_dataaccess_v1_UpdateOwnerPolicyResponse, _dataaccess_v1_UpdateOwnerPolicyResponse__Output>
       ValidateAPIKeyRequest: MessageTypeDefinition<_dataaccess_v1_ValidateAPIKeyRequest, _dataaccess_v1_ValidateAPIKeyRequest__Output>
       ValidateAPIKeyResponse: MessageTypeDefinition<_dataaccess_v1_ValidateAPIKeyResponse, _dataaccess_v1_ValidateAPIKeyResponse__Output>
     }

@@ -25,6 +25,7 @@ from dataaccess.v1 import (
 
 REQUEST_ID_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("dataaccess.v1.APIKeyService", "CreateAPIKey"),
+    ("dataaccess.v1.APIKeyService", "ValidateAPIKey"),
     ("dataaccess.v1.ConfigService", "CreateConfigVersion"),
     ("dataaccess.v1.UsageService", "UpsertUsage"),
     ("dataaccess.v1.UsageService", "BatchUpsertUsage"),
@@ -45,6 +46,8 @@ RPC_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("/dataaccess.v1.APIKeyService/UpdateAPIKey", "update_api_key"),
     ("/dataaccess.v1.APIKeyService/RevokeAPIKey", "revoke_api_key"),
     ("/dataaccess.v1.APIKeyService/RotateAPIKey", "rotate_api_key"),
+    ("/dataaccess.v1.APIKeyService/GetOwnerPolicy", "get_owner_policy"),
+    ("/dataaccess.v1.APIKeyService/UpdateOwnerPolicy", "update_owner_policy"),
     ("/dataaccess.v1.AuditService/ListAuditEvents", "list_audit_events"),
     ("/dataaccess.v1.CacheService/GetCacheEntry", "get_cache_entry"),
     ("/dataaccess.v1.CacheService/SetCacheEntry", "set_cache_entry"),
@@ -213,8 +216,8 @@ class SyncRPCs(SyncCaller):
         revoked, expired, rate-limited or used-up key. Counts against the key's rate limit and
         quota when valid.
 
-        Calls ``APIKeyService.ValidateAPIKey``. Not idempotent: never retried; an UNAVAILABLE may
-        or may not have been applied.
+        Calls ``APIKeyService.ValidateAPIKey``. Retried on UNAVAILABLE only when request_id is
+        set (it is applied once).
         """
         return self._unary(
             "/dataaccess.v1.APIKeyService/ValidateAPIKey",
@@ -222,6 +225,7 @@ class SyncRPCs(SyncCaller):
             api_keys_pb2.ValidateAPIKeyResponse,
             timeout,
             metadata,
+            request.request_id,
         )
 
     def stream_validate_api_keys(
@@ -350,6 +354,48 @@ class SyncRPCs(SyncCaller):
             "/dataaccess.v1.APIKeyService/RotateAPIKey",
             request,
             api_keys_pb2.RotateAPIKeyResponse,
+            timeout,
+            metadata,
+        )
+
+    def get_owner_policy(
+        self,
+        request: api_keys_pb2.GetOwnerPolicyRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> api_keys_pb2.GetOwnerPolicyResponse:
+        """Reads the limits and budgets shared by every key of one owner (empty when none were set).
+
+        Calls ``APIKeyService.GetOwnerPolicy``. Not idempotent: never retried; an UNAVAILABLE may
+        or may not have been applied.
+        """
+        return self._unary(
+            "/dataaccess.v1.APIKeyService/GetOwnerPolicy",
+            request,
+            api_keys_pb2.GetOwnerPolicyResponse,
+            timeout,
+            metadata,
+        )
+
+    def update_owner_policy(
+        self,
+        request: api_keys_pb2.UpdateOwnerPolicyRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> api_keys_pb2.UpdateOwnerPolicyResponse:
+        """Replaces the owner's limits and/or budgets (the fields named in update_mask), on every
+        server at once. Spending already counted in a window or period is kept for a limit or
+        budget of the same name.
+
+        Calls ``APIKeyService.UpdateOwnerPolicy``. Not idempotent: never retried; an UNAVAILABLE
+        may or may not have been applied.
+        """
+        return self._unary(
+            "/dataaccess.v1.APIKeyService/UpdateOwnerPolicy",
+            request,
+            api_keys_pb2.UpdateOwnerPolicyResponse,
             timeout,
             metadata,
         )
@@ -1038,8 +1084,8 @@ class AsyncRPCs(AsyncCaller):
         revoked, expired, rate-limited or used-up key. Counts against the key's rate limit and
         quota when valid.
 
-        Calls ``APIKeyService.ValidateAPIKey``. Not idempotent: never retried; an UNAVAILABLE may
-        or may not have been applied.
+        Calls ``APIKeyService.ValidateAPIKey``. Retried on UNAVAILABLE only when request_id is
+        set (it is applied once).
         """
         return await self._unary(
             "/dataaccess.v1.APIKeyService/ValidateAPIKey",
@@ -1047,6 +1093,7 @@ class AsyncRPCs(AsyncCaller):
             api_keys_pb2.ValidateAPIKeyResponse,
             timeout,
             metadata,
+            request.request_id,
         )
 
     def stream_validate_api_keys(
@@ -1175,6 +1222,48 @@ class AsyncRPCs(AsyncCaller):
             "/dataaccess.v1.APIKeyService/RotateAPIKey",
             request,
             api_keys_pb2.RotateAPIKeyResponse,
+            timeout,
+            metadata,
+        )
+
+    async def get_owner_policy(
+        self,
+        request: api_keys_pb2.GetOwnerPolicyRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> api_keys_pb2.GetOwnerPolicyResponse:
+        """Reads the limits and budgets shared by every key of one owner (empty when none were set).
+
+        Calls ``APIKeyService.GetOwnerPolicy``. Not idempotent: never retried; an UNAVAILABLE may
+        or may not have been applied.
+        """
+        return await self._unary(
+            "/dataaccess.v1.APIKeyService/GetOwnerPolicy",
+            request,
+            api_keys_pb2.GetOwnerPolicyResponse,
+            timeout,
+            metadata,
+        )
+
+    async def update_owner_policy(
+        self,
+        request: api_keys_pb2.UpdateOwnerPolicyRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> api_keys_pb2.UpdateOwnerPolicyResponse:
+        """Replaces the owner's limits and/or budgets (the fields named in update_mask), on every
+        server at once. Spending already counted in a window or period is kept for a limit or
+        budget of the same name.
+
+        Calls ``APIKeyService.UpdateOwnerPolicy``. Not idempotent: never retried; an UNAVAILABLE
+        may or may not have been applied.
+        """
+        return await self._unary(
+            "/dataaccess.v1.APIKeyService/UpdateOwnerPolicy",
+            request,
+            api_keys_pb2.UpdateOwnerPolicyResponse,
             timeout,
             metadata,
         )

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from dataaccess_server.domain.model.key_policies import LimitRule, LimitState, Refill
+
 
 class Reason(enum.Enum):
     """Why a validation answered as it did."""
@@ -23,6 +25,10 @@ class Reason(enum.Enum):
     EXPIRED = "expired"
     RATE_LIMITED = "rate_limited"
     USAGE_EXCEEDED = "usage_exceeded"
+    DISABLED = "disabled"
+    MODEL_NOT_ALLOWED = "model_not_allowed"
+    LIMIT_EXCEEDED = "limit_exceeded"
+    BUDGET_EXCEEDED = "budget_exceeded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,12 @@ class APIKey:
     last_used_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    rules: tuple[LimitRule, ...] = ()
+    """The key's own limits and budgets (scope KEY), by name."""
+    refill: Refill | None = None
+    allowed_models: tuple[str, ...] = ()
+    allowed_providers: tuple[str, ...] = ()
+    disabled_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +71,11 @@ class NewAPIKey:
     remaining_uses: int | None
     metadata: dict[str, Any]
     request_id: str | None
+    rules: tuple[LimitRule, ...] = ()
+    refill: Refill | None = None
+    allowed_models: tuple[str, ...] = ()
+    allowed_providers: tuple[str, ...] = ()
+    disabled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +97,8 @@ class Known:
 
     record: APIKey
     retired_until: datetime | None
+    owner_rules: tuple[LimitRule, ...] = ()
+    """The limits and budgets of the key's owner (scope OWNER)."""
     unlimited_until: float = field(init=False, repr=False, compare=False)
     """The epoch second (``time.time()``) before which the key is valid without
     counting a use: no rate limit, no quota, not revoked, before its expiry and the end
@@ -96,6 +115,11 @@ class Known:
             record.revoked_at is not None
             or record.rate_limit_per_minute is not None
             or record.remaining_uses is not None
+            or record.disabled_at is not None
+            or record.rules
+            or self.owner_rules
+            or record.allowed_models
+            or record.allowed_providers
         ):
             until = -math.inf
         for end in (record.expire_time, self.retired_until):
@@ -136,6 +160,12 @@ class KeyInput:
     remaining_uses: int | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     metadata_size: int = 0
+    rules: tuple[LimitRule, ...] = ()
+    """Limits then budgets as stated (scope KEY, no ids)."""
+    refill: Refill | None = None
+    allowed_models: tuple[str, ...] = ()
+    allowed_providers: tuple[str, ...] = ()
+    disabled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,3 +197,8 @@ class Validation:
     reason: Reason
     record: APIKey | None = None
     rate: RateState | None = None
+    decided_by: str = ""
+    """What decided: see ValidateAPIKeyResponse.decided_by."""
+    limits: tuple[LimitState, ...] = ()
+    reservation_id: str = ""
+    reservation_expires: datetime | None = None

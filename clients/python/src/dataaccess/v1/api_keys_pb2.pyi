@@ -23,6 +23,80 @@ else:
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class _LimitUnit:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _LimitUnitEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_LimitUnit.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    LIMIT_UNIT_UNSPECIFIED: _LimitUnit.ValueType  # 0
+    LIMIT_UNIT_REQUESTS: _LimitUnit.ValueType  # 1
+    """Validations (each states how many, 1 by default)."""
+    LIMIT_UNIT_TOKENS: _LimitUnit.ValueType  # 2
+    """Tokens, as validations state them (or settlements report them)."""
+    LIMIT_UNIT_COST: _LimitUnit.ValueType  # 3
+    """Spend in micro-units of the caller's currency (1,000,000 = one dollar, say)."""
+
+class LimitUnit(_LimitUnit, metaclass=_LimitUnitEnumTypeWrapper):
+    """What a limit or budget counts."""
+
+LIMIT_UNIT_UNSPECIFIED: LimitUnit.ValueType  # 0
+LIMIT_UNIT_REQUESTS: LimitUnit.ValueType  # 1
+"""Validations (each states how many, 1 by default)."""
+LIMIT_UNIT_TOKENS: LimitUnit.ValueType  # 2
+"""Tokens, as validations state them (or settlements report them)."""
+LIMIT_UNIT_COST: LimitUnit.ValueType  # 3
+"""Spend in micro-units of the caller's currency (1,000,000 = one dollar, say)."""
+Global___LimitUnit: _TypeAlias = LimitUnit  # noqa: Y015
+
+class _BudgetPeriod:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _BudgetPeriodEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_BudgetPeriod.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    BUDGET_PERIOD_UNSPECIFIED: _BudgetPeriod.ValueType  # 0
+    BUDGET_PERIOD_DAILY: _BudgetPeriod.ValueType  # 1
+    """From local midnight to local midnight."""
+    BUDGET_PERIOD_WEEKLY: _BudgetPeriod.ValueType  # 2
+    """From local midnight of the anchor weekday."""
+    BUDGET_PERIOD_MONTHLY: _BudgetPeriod.ValueType  # 3
+    """From local midnight of the anchor day of the month."""
+
+class BudgetPeriod(_BudgetPeriod, metaclass=_BudgetPeriodEnumTypeWrapper):
+    """A calendar period of a budget."""
+
+BUDGET_PERIOD_UNSPECIFIED: BudgetPeriod.ValueType  # 0
+BUDGET_PERIOD_DAILY: BudgetPeriod.ValueType  # 1
+"""From local midnight to local midnight."""
+BUDGET_PERIOD_WEEKLY: BudgetPeriod.ValueType  # 2
+"""From local midnight of the anchor weekday."""
+BUDGET_PERIOD_MONTHLY: BudgetPeriod.ValueType  # 3
+"""From local midnight of the anchor day of the month."""
+Global___BudgetPeriod: _TypeAlias = BudgetPeriod  # noqa: Y015
+
+class _RefillInterval:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _RefillIntervalEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_RefillInterval.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    REFILL_INTERVAL_UNSPECIFIED: _RefillInterval.ValueType  # 0
+    REFILL_INTERVAL_DAILY: _RefillInterval.ValueType  # 1
+    """Every day at 00:00 UTC."""
+    REFILL_INTERVAL_MONTHLY: _RefillInterval.ValueType  # 2
+    """Every month at 00:00 UTC of day_of_month."""
+
+class RefillInterval(_RefillInterval, metaclass=_RefillIntervalEnumTypeWrapper):
+    """How often a Refill happens."""
+
+REFILL_INTERVAL_UNSPECIFIED: RefillInterval.ValueType  # 0
+REFILL_INTERVAL_DAILY: RefillInterval.ValueType  # 1
+"""Every day at 00:00 UTC."""
+REFILL_INTERVAL_MONTHLY: RefillInterval.ValueType  # 2
+"""Every month at 00:00 UTC of day_of_month."""
+Global___RefillInterval: _TypeAlias = RefillInterval  # noqa: Y015
+
 class _APIKeyValidationReason:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -40,6 +114,18 @@ class _APIKeyValidationReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper
     """Over rate_limit_per_minute in the current minute; see rate_limit.reset_time."""
     API_KEY_VALIDATION_REASON_USAGE_EXCEEDED: _APIKeyValidationReason.ValueType  # 6
     """remaining_uses is exhausted."""
+    API_KEY_VALIDATION_REASON_DISABLED: _APIKeyValidationReason.ValueType  # 7
+    """The key is disabled (UpdateAPIKey "disabled"); enabling it makes it valid again."""
+    API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED: _APIKeyValidationReason.ValueType  # 8
+    """The model or provider is not in the key's allowed list (or was not named);
+    decided_by says which list.
+    """
+    API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED: _APIKeyValidationReason.ValueType  # 9
+    """A limit of the key or its owner has less left in its window than the validation
+    states; decided_by names it and limits holds its state.
+    """
+    API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED: _APIKeyValidationReason.ValueType  # 10
+    """A budget of the key or its owner has nothing left (or less than the stated cost)."""
 
 class APIKeyValidationReason(_APIKeyValidationReason, metaclass=_APIKeyValidationReasonEnumTypeWrapper):
     """Why a key is valid or not."""
@@ -55,7 +141,39 @@ API_KEY_VALIDATION_REASON_RATE_LIMITED: APIKeyValidationReason.ValueType  # 5
 """Over rate_limit_per_minute in the current minute; see rate_limit.reset_time."""
 API_KEY_VALIDATION_REASON_USAGE_EXCEEDED: APIKeyValidationReason.ValueType  # 6
 """remaining_uses is exhausted."""
+API_KEY_VALIDATION_REASON_DISABLED: APIKeyValidationReason.ValueType  # 7
+"""The key is disabled (UpdateAPIKey "disabled"); enabling it makes it valid again."""
+API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED: APIKeyValidationReason.ValueType  # 8
+"""The model or provider is not in the key's allowed list (or was not named);
+decided_by says which list.
+"""
+API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED: APIKeyValidationReason.ValueType  # 9
+"""A limit of the key or its owner has less left in its window than the validation
+states; decided_by names it and limits holds its state.
+"""
+API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED: APIKeyValidationReason.ValueType  # 10
+"""A budget of the key or its owner has nothing left (or less than the stated cost)."""
 Global___APIKeyValidationReason: _TypeAlias = APIKeyValidationReason  # noqa: Y015
+
+class _LimitScope:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _LimitScopeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_LimitScope.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    LIMIT_SCOPE_UNSPECIFIED: _LimitScope.ValueType  # 0
+    LIMIT_SCOPE_KEY: _LimitScope.ValueType  # 1
+    LIMIT_SCOPE_OWNER: _LimitScope.ValueType  # 2
+    """Shared by every key of the owner."""
+
+class LimitScope(_LimitScope, metaclass=_LimitScopeEnumTypeWrapper):
+    """Where a limit or budget is set."""
+
+LIMIT_SCOPE_UNSPECIFIED: LimitScope.ValueType  # 0
+LIMIT_SCOPE_KEY: LimitScope.ValueType  # 1
+LIMIT_SCOPE_OWNER: LimitScope.ValueType  # 2
+"""Shared by every key of the owner."""
+Global___LimitScope: _TypeAlias = LimitScope  # noqa: Y015
 
 @_typing.final
 class APIKey(_message.Message):
@@ -74,6 +192,13 @@ class APIKey(_message.Message):
     LAST_USED_TIME_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     UPDATE_TIME_FIELD_NUMBER: _builtins.int
+    LIMITS_FIELD_NUMBER: _builtins.int
+    BUDGETS_FIELD_NUMBER: _builtins.int
+    REFILL_FIELD_NUMBER: _builtins.int
+    ALLOWED_MODELS_FIELD_NUMBER: _builtins.int
+    ALLOWED_PROVIDERS_FIELD_NUMBER: _builtins.int
+    DISABLED_FIELD_NUMBER: _builtins.int
+    DISABLE_TIME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Server-assigned, time-ordered UUID."""
     key_prefix: _builtins.str
@@ -88,6 +213,10 @@ class APIKey(_message.Message):
     """Validations per minute, across every server; 0 means unlimited."""
     remaining_uses: _builtins.int
     """Validations the key may still pass; unset means unlimited."""
+    disabled: _builtins.bool
+    """A disabled key answers DISABLED until enabled again (unlike revocation, which is
+    final). Set through UpdateAPIKey with the path "disabled".
+    """
     @_builtins.property
     def expire_time(self) -> _timestamp_pb2.Timestamp:
         """When the key stops working; unset means never."""
@@ -108,6 +237,35 @@ class APIKey(_message.Message):
     def create_time(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def update_time(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def limits(self) -> _containers.RepeatedCompositeFieldContainer[Global___Limit]:
+        """Named limits per fixed window (at most 16, names unique among limits and budgets).
+        The owner's limits (GetOwnerPolicy) apply as well.
+        """
+
+    @_builtins.property
+    def budgets(self) -> _containers.RepeatedCompositeFieldContainer[Global___Budget]:
+        """Named spending budgets per calendar period (at most 16)."""
+
+    @_builtins.property
+    def refill(self) -> Global___Refill:
+        """A schedule that sets remaining_uses back to an amount; unset means none."""
+
+    @_builtins.property
+    def allowed_models(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Models the key may be used for: exact names or patterns where "*" matches any run
+        of characters ("gpt-4o*", "*-mini"); at most 64 entries of 1-256 characters. Empty
+        means any model. A validation of a key with a list must name its model.
+        """
+
+    @_builtins.property
+    def allowed_providers(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Providers, in the same form; empty means any provider."""
+
+    @_builtins.property
+    def disable_time(self) -> _timestamp_pb2.Timestamp:
+        """Output only: when the key was disabled; unset while enabled."""
+
     def __init__(
         self,
         *,
@@ -124,16 +282,159 @@ class APIKey(_message.Message):
         last_used_time: _timestamp_pb2.Timestamp | None = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         update_time: _timestamp_pb2.Timestamp | None = ...,
+        limits: _abc.Iterable[Global___Limit] | None = ...,
+        budgets: _abc.Iterable[Global___Budget] | None = ...,
+        refill: Global___Refill | None = ...,
+        allowed_models: _abc.Iterable[_builtins.str] | None = ...,
+        allowed_providers: _abc.Iterable[_builtins.str] | None = ...,
+        disabled: _builtins.bool = ...,
+        disable_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_remaining_uses", b"_remaining_uses", "create_time", b"create_time", "expire_time", b"expire_time", "last_used_time", b"last_used_time", "metadata", b"metadata", "remaining_uses", b"remaining_uses", "revoke_time", b"revoke_time", "update_time", b"update_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_remaining_uses", b"_remaining_uses", "create_time", b"create_time", "disable_time", b"disable_time", "expire_time", b"expire_time", "last_used_time", b"last_used_time", "metadata", b"metadata", "refill", b"refill", "remaining_uses", b"remaining_uses", "revoke_time", b"revoke_time", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_remaining_uses", b"_remaining_uses", "create_time", b"create_time", "description", b"description", "expire_time", b"expire_time", "id", b"id", "key_prefix", b"key_prefix", "last_used_time", b"last_used_time", "metadata", b"metadata", "name", b"name", "owner_id", b"owner_id", "rate_limit_per_minute", b"rate_limit_per_minute", "remaining_uses", b"remaining_uses", "revoke_time", b"revoke_time", "update_time", b"update_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_remaining_uses", b"_remaining_uses", "allowed_models", b"allowed_models", "allowed_providers", b"allowed_providers", "budgets", b"budgets", "create_time", b"create_time", "description", b"description", "disable_time", b"disable_time", "disabled", b"disabled", "expire_time", b"expire_time", "id", b"id", "key_prefix", b"key_prefix", "last_used_time", b"last_used_time", "limits", b"limits", "metadata", b"metadata", "name", b"name", "owner_id", b"owner_id", "rate_limit_per_minute", b"rate_limit_per_minute", "refill", b"refill", "remaining_uses", b"remaining_uses", "revoke_time", b"revoke_time", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__remaining_uses: _TypeAlias = _typing.Literal["remaining_uses"]  # noqa: Y015
     _WhichOneofArgType__remaining_uses: _TypeAlias = _typing.Literal["_remaining_uses", b"_remaining_uses"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType__remaining_uses) -> _WhichOneofReturnType__remaining_uses | None: ...
 
 Global___APIKey: _TypeAlias = APIKey  # noqa: Y015
+
+@_typing.final
+class Limit(_message.Message):
+    """A limit per fixed window: at most `limit` units admitted per window, across every
+    server. Windows are aligned to the Unix epoch (a 60 s window starts on the minute).
+
+    Exactness and its price. No limit is ever exceeded across all servers: each server
+    leases slices of a window's allowance from the database and admits validations from
+    its slice in memory, so a validation writes nothing. A slice is sized to about a
+    second of the server's own demand, at least what one validation needs. The price is
+    under-admission near a window's end: a server may refuse while another still holds
+    unspent allowance, at most (servers - 1) slices per window; a server that dies with
+    a slice loses its unspent part until the window ends. Slices of windows longer than
+    a minute are returned after a few seconds without use.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    UNIT_FIELD_NUMBER: _builtins.int
+    WINDOW_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """1-64 characters: letters, digits, "_", "-", "."; unique among the key's (or the
+    owner's) limits and budgets.
+    """
+    unit: Global___LimitUnit.ValueType
+    """Required."""
+    limit: _builtins.int
+    """Units per window: at least 1."""
+    @_builtins.property
+    def window(self) -> _duration_pb2.Duration:
+        """Whole seconds, from 1 second to 31 days."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        unit: Global___LimitUnit.ValueType = ...,
+        window: _duration_pb2.Duration | None = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["window", b"window"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["limit", b"limit", "name", b"name", "unit", b"unit", "window", b"window"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Limit: _TypeAlias = Limit  # noqa: Y015
+
+@_typing.final
+class Budget(_message.Message):
+    """A spending budget (in cost units) that starts afresh every period. Usage writes that
+    name the key (UsageRecord.api_key_id) charge their cost to it; validations are
+    refused with BUDGET_EXCEEDED once nothing is left (or less than a validation's stated
+    cost). A reservation holds its estimated cost against the budget until settled.
+    Periods are computed by the database in the budget's time zone: a period starts at
+    the local midnight of its day (the first instant after it when a daylight-saving
+    change skips midnight, its first occurrence when midnight repeats), never by a job
+    that could run late or twice.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    PERIOD_FIELD_NUMBER: _builtins.int
+    ANCHOR_FIELD_NUMBER: _builtins.int
+    TIME_ZONE_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """As Limit.name."""
+    limit: _builtins.int
+    """Cost units per period: at least 1."""
+    period: Global___BudgetPeriod.ValueType
+    """Required."""
+    anchor: _builtins.int
+    """WEEKLY: the ISO weekday the period starts on, 1 (Monday) to 7; MONTHLY: the day of
+    the month, 1 to 31 (past a month's last day, its last day). 0 means 1; DAILY: 0.
+    """
+    time_zone: _builtins.str
+    """An IANA time zone ("America/New_York"); empty means UTC."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        limit: _builtins.int = ...,
+        period: Global___BudgetPeriod.ValueType = ...,
+        anchor: _builtins.int = ...,
+        time_zone: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["anchor", b"anchor", "limit", b"limit", "name", b"name", "period", b"period", "time_zone", b"time_zone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Budget: _TypeAlias = Budget  # noqa: Y015
+
+@_typing.final
+class Refill(_message.Message):
+    """Sets remaining_uses to amount on a schedule (it does not add to what is left). A
+    refill happens once per scheduled time, whatever the number of servers: the first
+    validation or read after the time applies it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    INTERVAL_FIELD_NUMBER: _builtins.int
+    DAY_OF_MONTH_FIELD_NUMBER: _builtins.int
+    LAST_REFILL_TIME_FIELD_NUMBER: _builtins.int
+    amount: _builtins.int
+    """What remaining_uses becomes: at least 1."""
+    interval: Global___RefillInterval.ValueType
+    """Required."""
+    day_of_month: _builtins.int
+    """MONTHLY: 1-31 (past a month's last day, its last day); 0 means 1. DAILY: 0."""
+    @_builtins.property
+    def last_refill_time(self) -> _timestamp_pb2.Timestamp:
+        """Output only: the scheduled time of the last refill applied."""
+
+    def __init__(
+        self,
+        *,
+        amount: _builtins.int = ...,
+        interval: Global___RefillInterval.ValueType = ...,
+        day_of_month: _builtins.int = ...,
+        last_refill_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["last_refill_time", b"last_refill_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "day_of_month", b"day_of_month", "interval", b"interval", "last_refill_time", b"last_refill_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Refill: _TypeAlias = Refill  # noqa: Y015
 
 @_typing.final
 class CreateAPIKeyRequest(_message.Message):
@@ -196,16 +497,60 @@ class ValidateAPIKeyRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     KEY_FIELD_NUMBER: _builtins.int
+    MODEL_FIELD_NUMBER: _builtins.int
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    REQUESTS_FIELD_NUMBER: _builtins.int
+    TOKENS_FIELD_NUMBER: _builtins.int
+    COST_FIELD_NUMBER: _builtins.int
+    RESERVE_FIELD_NUMBER: _builtins.int
+    RESERVATION_TTL_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
     key: _builtins.str
     """The key as presented: 1-256 printable characters."""
+    model: _builtins.str
+    """The model and provider the call is for (at most 256 and 64 characters), checked
+    against the key's allowed lists.
+    """
+    provider: _builtins.str
+    requests: _builtins.int
+    """What this call costs, charged to the limits of each unit when it is admitted: 0
+    requests means 1; tokens and cost (micro-units) default to 0. Each at most 2^53.
+    A budget is not charged by a validation (usage writes charge it) unless the
+    validation reserves; it refuses a validation whose cost is more than it has left.
+    """
+    tokens: _builtins.int
+    cost: _builtins.int
+    reserve: _builtins.bool
+    """Reserve: hold requests, tokens and cost as an estimate against every limit and
+    budget that applies, until a usage write settles the reservation (UsageRecord
+    reservation_id, or an UpsertUsage whose request_id is this request_id) with the
+    actual figures, or until it expires and releases itself. Only for a valid answer.
+    """
+    request_id: _builtins.str
+    """With reserve, optional idempotency key (1-128 characters): a retried validation
+    returns the first reservation instead of holding again, and an UpsertUsage with the
+    same request_id settles it.
+    """
+    @_builtins.property
+    def reservation_ttl(self) -> _duration_pb2.Duration:
+        """How long an unsettled reservation holds: unset means 10 minutes; 1 s to 24 hours."""
+
     def __init__(
         self,
         *,
         key: _builtins.str = ...,
+        model: _builtins.str = ...,
+        provider: _builtins.str = ...,
+        requests: _builtins.int = ...,
+        tokens: _builtins.int = ...,
+        cost: _builtins.int = ...,
+        reserve: _builtins.bool = ...,
+        reservation_ttl: _duration_pb2.Duration | None = ...,
+        request_id: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["reservation_ttl", b"reservation_ttl"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cost", b"cost", "key", b"key", "model", b"model", "provider", b"provider", "request_id", b"request_id", "requests", b"requests", "reservation_ttl", b"reservation_ttl", "reserve", b"reserve", "tokens", b"tokens"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -219,8 +564,22 @@ class ValidateAPIKeyResponse(_message.Message):
     REASON_FIELD_NUMBER: _builtins.int
     API_KEY_FIELD_NUMBER: _builtins.int
     RATE_LIMIT_FIELD_NUMBER: _builtins.int
+    DECIDED_BY_FIELD_NUMBER: _builtins.int
+    LIMITS_FIELD_NUMBER: _builtins.int
+    RESERVATION_ID_FIELD_NUMBER: _builtins.int
+    RESERVATION_EXPIRE_TIME_FIELD_NUMBER: _builtins.int
     valid: _builtins.bool
     reason: Global___APIKeyValidationReason.ValueType
+    decided_by: _builtins.str
+    """What decided the answer: for a refusal, the setting that refused ("disabled",
+    "allowed_models", "allowed_providers", "key.limits.<name>", "owner.limits.<name>",
+    "key.budgets.<name>", "owner.budgets.<name>", "rate_limit_per_minute",
+    "remaining_uses", "revoke_time", "expire_time"); for a valid answer of a key with
+    limits or budgets, the one with the least left in proportion to its size; else
+    empty.
+    """
+    reservation_id: _builtins.str
+    """With reserve and a valid answer: the reservation, to settle with a usage write."""
     @_builtins.property
     def api_key(self) -> Global___APIKey:
         """The key's public record; unset for NOT_FOUND."""
@@ -229,6 +588,16 @@ class ValidateAPIKeyResponse(_message.Message):
     def rate_limit(self) -> Global___RateLimitState:
         """Set when the key has a rate limit."""
 
+    @_builtins.property
+    def limits(self) -> _containers.RepeatedCompositeFieldContainer[Global___LimitState]:
+        """The state of every limit and budget that applies, the key's then the owner's, after
+        this validation (what it was charged or held included).
+        """
+
+    @_builtins.property
+    def reservation_expire_time(self) -> _timestamp_pb2.Timestamp:
+        """When the reservation releases itself if not settled."""
+
     def __init__(
         self,
         *,
@@ -236,14 +605,67 @@ class ValidateAPIKeyResponse(_message.Message):
         reason: Global___APIKeyValidationReason.ValueType = ...,
         api_key: Global___APIKey | None = ...,
         rate_limit: Global___RateLimitState | None = ...,
+        decided_by: _builtins.str = ...,
+        limits: _abc.Iterable[Global___LimitState] | None = ...,
+        reservation_id: _builtins.str = ...,
+        reservation_expire_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["api_key", b"api_key", "rate_limit", b"rate_limit"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["api_key", b"api_key", "rate_limit", b"rate_limit", "reservation_expire_time", b"reservation_expire_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_key", b"api_key", "rate_limit", b"rate_limit", "reason", b"reason", "valid", b"valid"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_key", b"api_key", "decided_by", b"decided_by", "limits", b"limits", "rate_limit", b"rate_limit", "reason", b"reason", "reservation_expire_time", b"reservation_expire_time", "reservation_id", b"reservation_id", "valid", b"valid"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ValidateAPIKeyResponse: _TypeAlias = ValidateAPIKeyResponse  # noqa: Y015
+
+@_typing.final
+class LimitState(_message.Message):
+    """One limit or budget as a validation found it."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SCOPE_FIELD_NUMBER: _builtins.int
+    UNIT_FIELD_NUMBER: _builtins.int
+    BUDGET_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    REMAINING_FIELD_NUMBER: _builtins.int
+    RESET_TIME_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The limit's or budget's name."""
+    scope: Global___LimitScope.ValueType
+    unit: Global___LimitUnit.ValueType
+    budget: _builtins.bool
+    """True for a budget, false for a limit."""
+    limit: _builtins.int
+    """Units per window or period."""
+    remaining: _builtins.int
+    """Left in the current window or period as this server sees it: what no server has
+    been granted yet plus what this server holds unspent. Negative when settled actual
+    costs went past the limit.
+    """
+    @_builtins.property
+    def reset_time(self) -> _timestamp_pb2.Timestamp:
+        """When the current window or period ends (and the next starts with the whole limit)."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        scope: Global___LimitScope.ValueType = ...,
+        unit: Global___LimitUnit.ValueType = ...,
+        budget: _builtins.bool = ...,
+        limit: _builtins.int = ...,
+        remaining: _builtins.int = ...,
+        reset_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["reset_time", b"reset_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["budget", b"budget", "limit", b"limit", "name", b"name", "remaining", b"remaining", "reset_time", b"reset_time", "scope", b"scope", "unit", b"unit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LimitState: _TypeAlias = LimitState  # noqa: Y015
 
 @_typing.final
 class StreamValidateAPIKeysRequest(_message.Message):
@@ -549,7 +971,9 @@ class UpdateAPIKeyRequest(_message.Message):
     @_builtins.property
     def update_mask(self) -> _field_mask_pb2.FieldMask:
         """Allowed paths: name, description, rate_limit_per_minute, expire_time,
-        remaining_uses (a refill), metadata. Required.
+        remaining_uses (a refill by hand), metadata, limits, budgets, refill,
+        allowed_models, allowed_providers, disabled. A list path replaces the whole list.
+        Required.
         """
 
     def __init__(
@@ -679,3 +1103,128 @@ class RotateAPIKeyResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RotateAPIKeyResponse: _TypeAlias = RotateAPIKeyResponse  # noqa: Y015
+
+@_typing.final
+class OwnerPolicy(_message.Message):
+    """The limits and budgets every key of one owner shares."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    LIMITS_FIELD_NUMBER: _builtins.int
+    BUDGETS_FIELD_NUMBER: _builtins.int
+    UPDATE_TIME_FIELD_NUMBER: _builtins.int
+    owner_id: _builtins.str
+    """1-256 characters, as APIKey.owner_id."""
+    @_builtins.property
+    def limits(self) -> _containers.RepeatedCompositeFieldContainer[Global___Limit]:
+        """As APIKey.limits and APIKey.budgets: at most 16 each."""
+
+    @_builtins.property
+    def budgets(self) -> _containers.RepeatedCompositeFieldContainer[Global___Budget]: ...
+    @_builtins.property
+    def update_time(self) -> _timestamp_pb2.Timestamp:
+        """Output only: unset when no policy was ever set."""
+
+    def __init__(
+        self,
+        *,
+        owner_id: _builtins.str = ...,
+        limits: _abc.Iterable[Global___Limit] | None = ...,
+        budgets: _abc.Iterable[Global___Budget] | None = ...,
+        update_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["update_time", b"update_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["budgets", b"budgets", "limits", b"limits", "owner_id", b"owner_id", "update_time", b"update_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OwnerPolicy: _TypeAlias = OwnerPolicy  # noqa: Y015
+
+@_typing.final
+class GetOwnerPolicyRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    owner_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        owner_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["owner_id", b"owner_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetOwnerPolicyRequest: _TypeAlias = GetOwnerPolicyRequest  # noqa: Y015
+
+@_typing.final
+class GetOwnerPolicyResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POLICY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def policy(self) -> Global___OwnerPolicy: ...
+    def __init__(
+        self,
+        *,
+        policy: Global___OwnerPolicy | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetOwnerPolicyResponse: _TypeAlias = GetOwnerPolicyResponse  # noqa: Y015
+
+@_typing.final
+class UpdateOwnerPolicyRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POLICY_FIELD_NUMBER: _builtins.int
+    UPDATE_MASK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def policy(self) -> Global___OwnerPolicy:
+        """policy.owner_id names the owner (who need not have keys yet)."""
+
+    @_builtins.property
+    def update_mask(self) -> _field_mask_pb2.FieldMask:
+        """Allowed paths: limits, budgets. Required."""
+
+    def __init__(
+        self,
+        *,
+        policy: Global___OwnerPolicy | None = ...,
+        update_mask: _field_mask_pb2.FieldMask | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy", "update_mask", b"update_mask"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy", "update_mask", b"update_mask"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateOwnerPolicyRequest: _TypeAlias = UpdateOwnerPolicyRequest  # noqa: Y015
+
+@_typing.final
+class UpdateOwnerPolicyResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POLICY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def policy(self) -> Global___OwnerPolicy: ...
+    def __init__(
+        self,
+        *,
+        policy: Global___OwnerPolicy | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateOwnerPolicyResponse: _TypeAlias = UpdateOwnerPolicyResponse  # noqa: Y015

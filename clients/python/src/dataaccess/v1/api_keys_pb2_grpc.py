@@ -77,6 +77,16 @@ class APIKeyServiceStub:
                 request_serializer=dataaccess_dot_v1_dot_api__keys__pb2.RotateAPIKeyRequest.SerializeToString,
                 response_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.RotateAPIKeyResponse.FromString,
                 _registered_method=True)
+        self.GetOwnerPolicy = channel.unary_unary(
+                '/dataaccess.v1.APIKeyService/GetOwnerPolicy',
+                request_serializer=dataaccess_dot_v1_dot_api__keys__pb2.GetOwnerPolicyRequest.SerializeToString,
+                response_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.GetOwnerPolicyResponse.FromString,
+                _registered_method=True)
+        self.UpdateOwnerPolicy = channel.unary_unary(
+                '/dataaccess.v1.APIKeyService/UpdateOwnerPolicy',
+                request_serializer=dataaccess_dot_v1_dot_api__keys__pb2.UpdateOwnerPolicyRequest.SerializeToString,
+                response_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.UpdateOwnerPolicyResponse.FromString,
+                _registered_method=True)
 
 
 class APIKeyServiceServicer:
@@ -153,6 +163,23 @@ class APIKeyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetOwnerPolicy(self, request, context):
+        """Reads the limits and budgets shared by every key of one owner (empty when none were
+        set).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateOwnerPolicy(self, request, context):
+        """Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+        every server at once. Spending already counted in a window or period is kept for a
+        limit or budget of the same name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_APIKeyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -195,6 +222,16 @@ def add_APIKeyServiceServicer_to_server(servicer, server):
                     servicer.RotateAPIKey,
                     request_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.RotateAPIKeyRequest.FromString,
                     response_serializer=dataaccess_dot_v1_dot_api__keys__pb2.RotateAPIKeyResponse.SerializeToString,
+            ),
+            'GetOwnerPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOwnerPolicy,
+                    request_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.GetOwnerPolicyRequest.FromString,
+                    response_serializer=dataaccess_dot_v1_dot_api__keys__pb2.GetOwnerPolicyResponse.SerializeToString,
+            ),
+            'UpdateOwnerPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOwnerPolicy,
+                    request_deserializer=dataaccess_dot_v1_dot_api__keys__pb2.UpdateOwnerPolicyRequest.FromString,
+                    response_serializer=dataaccess_dot_v1_dot_api__keys__pb2.UpdateOwnerPolicyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -416,6 +453,60 @@ class APIKeyService:
             '/dataaccess.v1.APIKeyService/RotateAPIKey',
             dataaccess_dot_v1_dot_api__keys__pb2.RotateAPIKeyRequest.SerializeToString,
             dataaccess_dot_v1_dot_api__keys__pb2.RotateAPIKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOwnerPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dataaccess.v1.APIKeyService/GetOwnerPolicy',
+            dataaccess_dot_v1_dot_api__keys__pb2.GetOwnerPolicyRequest.SerializeToString,
+            dataaccess_dot_v1_dot_api__keys__pb2.GetOwnerPolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateOwnerPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dataaccess.v1.APIKeyService/UpdateOwnerPolicy',
+            dataaccess_dot_v1_dot_api__keys__pb2.UpdateOwnerPolicyRequest.SerializeToString,
+            dataaccess_dot_v1_dot_api__keys__pb2.UpdateOwnerPolicyResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -68,6 +68,15 @@ class APIKeyServiceStub:
     """Issues a new key for the same record; the old key keeps working for grace_period
     (0: stops at once).
     """
+    GetOwnerPolicy: _grpc.UnaryUnaryMultiCallable[_api_keys_pb2.GetOwnerPolicyRequest, _api_keys_pb2.GetOwnerPolicyResponse]
+    """Reads the limits and budgets shared by every key of one owner (empty when none were
+    set).
+    """
+    UpdateOwnerPolicy: _grpc.UnaryUnaryMultiCallable[_api_keys_pb2.UpdateOwnerPolicyRequest, _api_keys_pb2.UpdateOwnerPolicyResponse]
+    """Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+    every server at once. Spending already counted in a window or period is kept for a
+    limit or budget of the same name.
+    """
 
 @_typing.type_check_only
 class APIKeyServiceAsyncStub(APIKeyServiceStub):
@@ -108,6 +117,15 @@ class APIKeyServiceAsyncStub(APIKeyServiceStub):
     RotateAPIKey: _aio.UnaryUnaryMultiCallable[_api_keys_pb2.RotateAPIKeyRequest, _api_keys_pb2.RotateAPIKeyResponse]  # type: ignore[assignment]
     """Issues a new key for the same record; the old key keeps working for grace_period
     (0: stops at once).
+    """
+    GetOwnerPolicy: _aio.UnaryUnaryMultiCallable[_api_keys_pb2.GetOwnerPolicyRequest, _api_keys_pb2.GetOwnerPolicyResponse]  # type: ignore[assignment]
+    """Reads the limits and budgets shared by every key of one owner (empty when none were
+    set).
+    """
+    UpdateOwnerPolicy: _aio.UnaryUnaryMultiCallable[_api_keys_pb2.UpdateOwnerPolicyRequest, _api_keys_pb2.UpdateOwnerPolicyResponse]  # type: ignore[assignment]
+    """Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+    every server at once. Spending already counted in a window or period is kept for a
+    limit or budget of the same name.
     """
 
 class APIKeyServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -194,6 +212,27 @@ class APIKeyServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_api_keys_pb2.RotateAPIKeyResponse, _abc.Awaitable[_api_keys_pb2.RotateAPIKeyResponse]]:
         """Issues a new key for the same record; the old key keeps working for grace_period
         (0: stops at once).
+        """
+
+    @_abc_1.abstractmethod
+    def GetOwnerPolicy(
+        self,
+        request: _api_keys_pb2.GetOwnerPolicyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_api_keys_pb2.GetOwnerPolicyResponse, _abc.Awaitable[_api_keys_pb2.GetOwnerPolicyResponse]]:
+        """Reads the limits and budgets shared by every key of one owner (empty when none were
+        set).
+        """
+
+    @_abc_1.abstractmethod
+    def UpdateOwnerPolicy(
+        self,
+        request: _api_keys_pb2.UpdateOwnerPolicyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_api_keys_pb2.UpdateOwnerPolicyResponse, _abc.Awaitable[_api_keys_pb2.UpdateOwnerPolicyResponse]]:
+        """Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+        every server at once. Spending already counted in a window or period is kept for a
+        limit or budget of the same name.
         """
 
 def add_APIKeyServiceServicer_to_server(servicer: APIKeyServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x64\x61taaccess/v1/usage.proto\x12\rdataaccess.v1\"\x84\x02\n\x0bUsageRecord\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0f\n\x07\x61uth_id\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x04 \x01(\t\x12\x15\n\rrequest_count\x18\x05 \x01(\x03\x12\x14\n\x0cinput_tokens\x18\x06 \x01(\x03\x12\x15\n\routput_tokens\x18\x07 \x01(\x03\x12\x18\n\x10reasoning_tokens\x18\x08 \x01(\x03\x12\x15\n\rcached_tokens\x18\t \x01(\x03\x12\x15\n\rsuccess_count\x18\n \x01(\x03\x12\x13\n\x0b\x65rror_count\x18\x0b \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x0c \x01(\x03\"T\n\x12UpsertUsageRequest\x12*\n\x06record\x18\x01 \x01(\x0b\x32\x1a.dataaccess.v1.UsageRecord\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\'\n\x13UpsertUsageResponse\x12\x10\n\x08replayed\x18\x01 \x01(\x08\"Z\n\x17\x42\x61tchUpsertUsageRequest\x12+\n\x07records\x18\x01 \x03(\x0b\x32\x1a.dataaccess.v1.UsageRecord\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"\\\n\x18\x42\x61tchUpsertUsageResponse\x12\x18\n\x10records_received\x18\x01 \x01(\x03\x12\x14\n\x0ckeys_updated\x18\x02 \x01(\x03\x12\x10\n\x08replayed\x18\x03 \x01(\x08\"\x91\x01\n\x10ListUsageRequest\x12\x0f\n\x07\x61uth_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x12\n\nstart_date\x18\x04 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x05 \x01(\t\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"Y\n\x11ListUsageResponse\x12+\n\x07records\x18\x01 \x03(\x0b\x32\x1a.dataaccess.v1.UsageRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x99\x02\n\x0cUsageService\x12T\n\x0bUpsertUsage\x12!.dataaccess.v1.UpsertUsageRequest\x1a\".dataaccess.v1.UpsertUsageResponse\x12\x63\n\x10\x42\x61tchUpsertUsage\x12&.dataaccess.v1.BatchUpsertUsageRequest\x1a\'.dataaccess.v1.BatchUpsertUsageResponse\x12N\n\tListUsage\x12\x1f.dataaccess.v1.ListUsageRequest\x1a .dataaccess.v1.ListUsageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x64\x61taaccess/v1/usage.proto\x12\rdataaccess.v1\"\xbe\x02\n\x0bUsageRecord\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0f\n\x07\x61uth_id\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x04 \x01(\t\x12\x15\n\rrequest_count\x18\x05 \x01(\x03\x12\x14\n\x0cinput_tokens\x18\x06 \x01(\x03\x12\x15\n\routput_tokens\x18\x07 \x01(\x03\x12\x18\n\x10reasoning_tokens\x18\x08 \x01(\x03\x12\x15\n\rcached_tokens\x18\t \x01(\x03\x12\x15\n\rsuccess_count\x18\n \x01(\x03\x12\x13\n\x0b\x65rror_count\x18\x0b \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x0c \x01(\x03\x12\x0c\n\x04\x63ost\x18\r \x01(\x03\x12\x12\n\napi_key_id\x18\x0e \x01(\t\x12\x16\n\x0ereservation_id\x18\x0f \x01(\t\"T\n\x12UpsertUsageRequest\x12*\n\x06record\x18\x01 \x01(\x0b\x32\x1a.dataaccess.v1.UsageRecord\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"E\n\x13UpsertUsageResponse\x12\x10\n\x08replayed\x18\x01 \x01(\x08\x12\x1c\n\x14reservations_settled\x18\x02 \x01(\x03\"Z\n\x17\x42\x61tchUpsertUsageRequest\x12+\n\x07records\x18\x01 \x03(\x0b\x32\x1a.dataaccess.v1.UsageRecord\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"z\n\x18\x42\x61tchUpsertUsageResponse\x12\x18\n\x10records_received\x18\x01 \x01(\x03\x12\x14\n\x0ckeys_updated\x18\x02 \x01(\x03\x12\x10\n\x08replayed\x18\x03 \x01(\x08\x12\x1c\n\x14reservations_settled\x18\x04 \x01(\x03\"\x91\x01\n\x10ListUsageRequest\x12\x0f\n\x07\x61uth_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12\x12\n\nstart_date\x18\x04 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x05 \x01(\t\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"Y\n\x11ListUsageResponse\x12+\n\x07records\x18\x01 \x03(\x0b\x32\x1a.dataaccess.v1.UsageRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x99\x02\n\x0cUsageService\x12T\n\x0bUpsertUsage\x12!.dataaccess.v1.UpsertUsageRequest\x1a\".dataaccess.v1.UpsertUsageResponse\x12\x63\n\x10\x42\x61tchUpsertUsage\x12&.dataaccess.v1.BatchUpsertUsageRequest\x1a\'.dataaccess.v1.BatchUpsertUsageResponse\x12N\n\tListUsage\x12\x1f.dataaccess.v1.ListUsageRequest\x1a .dataaccess.v1.ListUsageResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,19 +32,19 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dataaccess.v1.usage_pb2', _
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_USAGERECORD']._serialized_start=45
-  _globals['_USAGERECORD']._serialized_end=305
-  _globals['_UPSERTUSAGEREQUEST']._serialized_start=307
-  _globals['_UPSERTUSAGEREQUEST']._serialized_end=391
-  _globals['_UPSERTUSAGERESPONSE']._serialized_start=393
-  _globals['_UPSERTUSAGERESPONSE']._serialized_end=432
-  _globals['_BATCHUPSERTUSAGEREQUEST']._serialized_start=434
-  _globals['_BATCHUPSERTUSAGEREQUEST']._serialized_end=524
-  _globals['_BATCHUPSERTUSAGERESPONSE']._serialized_start=526
-  _globals['_BATCHUPSERTUSAGERESPONSE']._serialized_end=618
-  _globals['_LISTUSAGEREQUEST']._serialized_start=621
-  _globals['_LISTUSAGEREQUEST']._serialized_end=766
-  _globals['_LISTUSAGERESPONSE']._serialized_start=768
-  _globals['_LISTUSAGERESPONSE']._serialized_end=857
-  _globals['_USAGESERVICE']._serialized_start=860
-  _globals['_USAGESERVICE']._serialized_end=1141
+  _globals['_USAGERECORD']._serialized_end=363
+  _globals['_UPSERTUSAGEREQUEST']._serialized_start=365
+  _globals['_UPSERTUSAGEREQUEST']._serialized_end=449
+  _globals['_UPSERTUSAGERESPONSE']._serialized_start=451
+  _globals['_UPSERTUSAGERESPONSE']._serialized_end=520
+  _globals['_BATCHUPSERTUSAGEREQUEST']._serialized_start=522
+  _globals['_BATCHUPSERTUSAGEREQUEST']._serialized_end=612
+  _globals['_BATCHUPSERTUSAGERESPONSE']._serialized_start=614
+  _globals['_BATCHUPSERTUSAGERESPONSE']._serialized_end=736
+  _globals['_LISTUSAGEREQUEST']._serialized_start=739
+  _globals['_LISTUSAGEREQUEST']._serialized_end=884
+  _globals['_LISTUSAGERESPONSE']._serialized_start=886
+  _globals['_LISTUSAGERESPONSE']._serialized_end=975
+  _globals['_USAGESERVICE']._serialized_start=978
+  _globals['_USAGESERVICE']._serialized_end=1259
 # @@protoc_insertion_point(module_scope)

@@ -36,6 +36,9 @@ class UsageRecord(_message.Message):
     SUCCESS_COUNT_FIELD_NUMBER: _builtins.int
     ERROR_COUNT_FIELD_NUMBER: _builtins.int
     TOTAL_TOKENS_FIELD_NUMBER: _builtins.int
+    COST_FIELD_NUMBER: _builtins.int
+    API_KEY_ID_FIELD_NUMBER: _builtins.int
+    RESERVATION_ID_FIELD_NUMBER: _builtins.int
     provider: _builtins.str
     """1-64 characters."""
     model: _builtins.str
@@ -55,6 +58,23 @@ class UsageRecord(_message.Message):
     error_count: _builtins.int
     total_tokens: _builtins.int
     """Output only: input + output + reasoning tokens."""
+    cost: _builtins.int
+    """Spend in micro-units of the caller's currency; summed like the counters."""
+    api_key_id: _builtins.str
+    """Input only, optional: the API key (id) the record is for. Its cost is charged to
+    the key's budgets and its owner's, in the period current at the write, and to the
+    key's spend analytics. Records for the same day, provider, model and auth_id but
+    different keys are summed alike in the counters.
+    """
+    reservation_id: _builtins.str
+    """Input only, optional: settles this reservation (ValidateAPIKeyResponse) with the
+    record's figures as the actual: the estimate is released and the record's tokens
+    (input + output + reasoning) and cost are charged to the limits and budgets it held,
+    in the windows and periods it held them. A reservation is settled once: a retried
+    or second settlement charges nothing more. A reservation that had expired is not
+    held any more, so its actual is charged as a new charge. Implies api_key_id (which
+    may be left empty, or must match).
+    """
     def __init__(
         self,
         *,
@@ -70,10 +90,13 @@ class UsageRecord(_message.Message):
         success_count: _builtins.int = ...,
         error_count: _builtins.int = ...,
         total_tokens: _builtins.int = ...,
+        cost: _builtins.int = ...,
+        api_key_id: _builtins.str = ...,
+        reservation_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["auth_id", b"auth_id", "cached_tokens", b"cached_tokens", "date", b"date", "error_count", b"error_count", "input_tokens", b"input_tokens", "model", b"model", "output_tokens", b"output_tokens", "provider", b"provider", "reasoning_tokens", b"reasoning_tokens", "request_count", b"request_count", "success_count", b"success_count", "total_tokens", b"total_tokens"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_key_id", b"api_key_id", "auth_id", b"auth_id", "cached_tokens", b"cached_tokens", "cost", b"cost", "date", b"date", "error_count", b"error_count", "input_tokens", b"input_tokens", "model", b"model", "output_tokens", b"output_tokens", "provider", b"provider", "reasoning_tokens", b"reasoning_tokens", "request_count", b"request_count", "reservation_id", b"reservation_id", "success_count", b"success_count", "total_tokens", b"total_tokens"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -86,7 +109,10 @@ class UpsertUsageRequest(_message.Message):
     RECORD_FIELD_NUMBER: _builtins.int
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
-    """Optional idempotency key, 1-128 characters: applied once, whatever the retries."""
+    """Optional idempotency key, 1-128 characters: applied once, whatever the retries. It
+    also settles the reservation made with the same request_id (ValidateAPIKeyRequest),
+    as record.reservation_id would.
+    """
     @_builtins.property
     def record(self) -> Global___UsageRecord: ...
     def __init__(
@@ -108,16 +134,20 @@ class UpsertUsageResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     REPLAYED_FIELD_NUMBER: _builtins.int
+    RESERVATIONS_SETTLED_FIELD_NUMBER: _builtins.int
     replayed: _builtins.bool
     """True when request_id was applied before: nothing was added this time."""
+    reservations_settled: _builtins.int
+    """Reservations this write settled (0 or 1)."""
     def __init__(
         self,
         *,
         replayed: _builtins.bool = ...,
+        reservations_settled: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["replayed", b"replayed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["replayed", b"replayed", "reservations_settled", b"reservations_settled"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -154,22 +184,26 @@ class BatchUpsertUsageResponse(_message.Message):
     RECORDS_RECEIVED_FIELD_NUMBER: _builtins.int
     KEYS_UPDATED_FIELD_NUMBER: _builtins.int
     REPLAYED_FIELD_NUMBER: _builtins.int
+    RESERVATIONS_SETTLED_FIELD_NUMBER: _builtins.int
     records_received: _builtins.int
     """Records in the request."""
     keys_updated: _builtins.int
     """Distinct (provider, model, auth_id, date) keys they added to."""
     replayed: _builtins.bool
     """True when request_id was applied before: the first call's figures, nothing added."""
+    reservations_settled: _builtins.int
+    """Reservations the records settled (each settled once, however often it is named)."""
     def __init__(
         self,
         *,
         records_received: _builtins.int = ...,
         keys_updated: _builtins.int = ...,
         replayed: _builtins.bool = ...,
+        reservations_settled: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["keys_updated", b"keys_updated", "records_received", b"records_received", "replayed", b"replayed"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["keys_updated", b"keys_updated", "records_received", b"records_received", "replayed", b"replayed", "reservations_settled", b"reservations_settled"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

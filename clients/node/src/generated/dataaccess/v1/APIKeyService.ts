@@ -6,6 +6,8 @@ import type { CreateAPIKeyRequest as _dataaccess_v1_CreateAPIKeyRequest, CreateA
 import type { CreateAPIKeyResponse as _dataaccess_v1_CreateAPIKeyResponse, CreateAPIKeyResponse__Output as _dataaccess_v1_CreateAPIKeyResponse__Output } from '../../dataaccess/v1/CreateAPIKeyResponse';
 import type { GetAPIKeyRequest as _dataaccess_v1_GetAPIKeyRequest, GetAPIKeyRequest__Output as _dataaccess_v1_GetAPIKeyRequest__Output } from '../../dataaccess/v1/GetAPIKeyRequest';
 import type { GetAPIKeyResponse as _dataaccess_v1_GetAPIKeyResponse, GetAPIKeyResponse__Output as _dataaccess_v1_GetAPIKeyResponse__Output } from '../../dataaccess/v1/GetAPIKeyResponse';
+import type { GetOwnerPolicyRequest as _dataaccess_v1_GetOwnerPolicyRequest, GetOwnerPolicyRequest__Output as _dataaccess_v1_GetOwnerPolicyRequest__Output } from '../../dataaccess/v1/GetOwnerPolicyRequest';
+import type { GetOwnerPolicyResponse as _dataaccess_v1_GetOwnerPolicyResponse, GetOwnerPolicyResponse__Output as _dataaccess_v1_GetOwnerPolicyResponse__Output } from '../../dataaccess/v1/GetOwnerPolicyResponse';
 import type { ListAPIKeysRequest as _dataaccess_v1_ListAPIKeysRequest, ListAPIKeysRequest__Output as _dataaccess_v1_ListAPIKeysRequest__Output } from '../../dataaccess/v1/ListAPIKeysRequest';
 import type { ListAPIKeysResponse as _dataaccess_v1_ListAPIKeysResponse, ListAPIKeysResponse__Output as _dataaccess_v1_ListAPIKeysResponse__Output } from '../../dataaccess/v1/ListAPIKeysResponse';
 import type { RevokeAPIKeyRequest as _dataaccess_v1_RevokeAPIKeyRequest, RevokeAPIKeyRequest__Output as _dataaccess_v1_RevokeAPIKeyRequest__Output } from '../../dataaccess/v1/RevokeAPIKeyRequest';
@@ -16,6 +18,8 @@ import type { StreamValidateAPIKeysRequest as _dataaccess_v1_StreamValidateAPIKe
 import type { StreamValidateAPIKeysResponse as _dataaccess_v1_StreamValidateAPIKeysResponse, StreamValidateAPIKeysResponse__Output as _dataaccess_v1_StreamValidateAPIKeysResponse__Output } from '../../dataaccess/v1/StreamValidateAPIKeysResponse';
 import type { UpdateAPIKeyRequest as _dataaccess_v1_UpdateAPIKeyRequest, UpdateAPIKeyRequest__Output as _dataaccess_v1_UpdateAPIKeyRequest__Output } from '../../dataaccess/v1/UpdateAPIKeyRequest';
 import type { UpdateAPIKeyResponse as _dataaccess_v1_UpdateAPIKeyResponse, UpdateAPIKeyResponse__Output as _dataaccess_v1_UpdateAPIKeyResponse__Output } from '../../dataaccess/v1/UpdateAPIKeyResponse';
+import type { UpdateOwnerPolicyRequest as _dataaccess_v1_UpdateOwnerPolicyRequest, UpdateOwnerPolicyRequest__Output as _dataaccess_v1_UpdateOwnerPolicyRequest__Output } from '../../dataaccess/v1/UpdateOwnerPolicyRequest';
+import type { UpdateOwnerPolicyResponse as _dataaccess_v1_UpdateOwnerPolicyResponse, UpdateOwnerPolicyResponse__Output as _dataaccess_v1_UpdateOwnerPolicyResponse__Output } from '../../dataaccess/v1/UpdateOwnerPolicyResponse';
 import type { ValidateAPIKeyRequest as _dataaccess_v1_ValidateAPIKeyRequest, ValidateAPIKeyRequest__Output as _dataaccess_v1_ValidateAPIKeyRequest__Output } from '../../dataaccess/v1/ValidateAPIKeyRequest';
 import type { ValidateAPIKeyResponse as _dataaccess_v1_ValidateAPIKeyResponse, ValidateAPIKeyResponse__Output as _dataaccess_v1_ValidateAPIKeyResponse__Output } from '../../dataaccess/v1/ValidateAPIKeyResponse';
 
@@ -56,6 +60,23 @@ export interface APIKeyServiceClient extends grpc.Client {
   getApiKey(argument: _dataaccess_v1_GetAPIKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
   getApiKey(argument: _dataaccess_v1_GetAPIKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
   getApiKey(argument: _dataaccess_v1_GetAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_GetAPIKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Reads the limits and budgets shared by every key of one owner (empty when none were
+   * set).
+   */
+  GetOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  GetOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  GetOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  GetOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Reads the limits and budgets shared by every key of one owner (empty when none were
+   * set).
+   */
+  getOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  getOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  getOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  getOwnerPolicy(argument: _dataaccess_v1_GetOwnerPolicyRequest, callback: grpc.requestCallback<_dataaccess_v1_GetOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Lists keys' public records, oldest first, paginated.
@@ -147,6 +168,25 @@ export interface APIKeyServiceClient extends grpc.Client {
   updateApiKey(argument: _dataaccess_v1_UpdateAPIKeyRequest, callback: grpc.requestCallback<_dataaccess_v1_UpdateAPIKeyResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+   * every server at once. Spending already counted in a window or period is kept for a
+   * limit or budget of the same name.
+   */
+  UpdateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+   * every server at once. Spending already counted in a window or period is kept for a
+   * limit or budget of the same name.
+   */
+  updateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  updateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  updateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  updateOwnerPolicy(argument: _dataaccess_v1_UpdateOwnerPolicyRequest, callback: grpc.requestCallback<_dataaccess_v1_UpdateOwnerPolicyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Checks a key: answers valid or not with a reason, never an error status for an
    * unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
    * rate limit and quota when valid.
@@ -185,6 +225,12 @@ export interface APIKeyServiceHandlers extends grpc.UntypedServiceImplementation
   GetAPIKey: grpc.handleUnaryCall<_dataaccess_v1_GetAPIKeyRequest__Output, _dataaccess_v1_GetAPIKeyResponse>;
   
   /**
+   * Reads the limits and budgets shared by every key of one owner (empty when none were
+   * set).
+   */
+  GetOwnerPolicy: grpc.handleUnaryCall<_dataaccess_v1_GetOwnerPolicyRequest__Output, _dataaccess_v1_GetOwnerPolicyResponse>;
+  
+  /**
    * Lists keys' public records, oldest first, paginated.
    */
   ListAPIKeys: grpc.handleUnaryCall<_dataaccess_v1_ListAPIKeysRequest__Output, _dataaccess_v1_ListAPIKeysResponse>;
@@ -219,6 +265,13 @@ export interface APIKeyServiceHandlers extends grpc.UntypedServiceImplementation
   UpdateAPIKey: grpc.handleUnaryCall<_dataaccess_v1_UpdateAPIKeyRequest__Output, _dataaccess_v1_UpdateAPIKeyResponse>;
   
   /**
+   * Replaces the owner's limits and/or budgets (the fields named in update_mask), on
+   * every server at once. Spending already counted in a window or period is kept for a
+   * limit or budget of the same name.
+   */
+  UpdateOwnerPolicy: grpc.handleUnaryCall<_dataaccess_v1_UpdateOwnerPolicyRequest__Output, _dataaccess_v1_UpdateOwnerPolicyResponse>;
+  
+  /**
    * Checks a key: answers valid or not with a reason, never an error status for an
    * unknown, revoked, expired, rate-limited or used-up key. Counts against the key's
    * rate limit and quota when valid.
@@ -230,10 +283,12 @@ export interface APIKeyServiceHandlers extends grpc.UntypedServiceImplementation
 export interface APIKeyServiceDefinition extends grpc.ServiceDefinition {
   CreateAPIKey: MethodDefinition<_dataaccess_v1_CreateAPIKeyRequest, _dataaccess_v1_CreateAPIKeyResponse, _dataaccess_v1_CreateAPIKeyRequest__Output, _dataaccess_v1_CreateAPIKeyResponse__Output>
   GetAPIKey: MethodDefinition<_dataaccess_v1_GetAPIKeyRequest, _dataaccess_v1_GetAPIKeyResponse, _dataaccess_v1_GetAPIKeyRequest__Output, _dataaccess_v1_GetAPIKeyResponse__Output>
+  GetOwnerPolicy: MethodDefinition<_dataaccess_v1_GetOwnerPolicyRequest, _dataaccess_v1_GetOwnerPolicyResponse, _dataaccess_v1_GetOwnerPolicyRequest__Output, _dataaccess_v1_GetOwnerPolicyResponse__Output>
   ListAPIKeys: MethodDefinition<_dataaccess_v1_ListAPIKeysRequest, _dataaccess_v1_ListAPIKeysResponse, _dataaccess_v1_ListAPIKeysRequest__Output, _dataaccess_v1_ListAPIKeysResponse__Output>
   RevokeAPIKey: MethodDefinition<_dataaccess_v1_RevokeAPIKeyRequest, _dataaccess_v1_RevokeAPIKeyResponse, _dataaccess_v1_RevokeAPIKeyRequest__Output, _dataaccess_v1_RevokeAPIKeyResponse__Output>
   RotateAPIKey: MethodDefinition<_dataaccess_v1_RotateAPIKeyRequest, _dataaccess_v1_RotateAPIKeyResponse, _dataaccess_v1_RotateAPIKeyRequest__Output, _dataaccess_v1_RotateAPIKeyResponse__Output>
   StreamValidateAPIKeys: MethodDefinition<_dataaccess_v1_StreamValidateAPIKeysRequest, _dataaccess_v1_StreamValidateAPIKeysResponse, _dataaccess_v1_StreamValidateAPIKeysRequest__Output, _dataaccess_v1_StreamValidateAPIKeysResponse__Output>
   UpdateAPIKey: MethodDefinition<_dataaccess_v1_UpdateAPIKeyRequest, _dataaccess_v1_UpdateAPIKeyResponse, _dataaccess_v1_UpdateAPIKeyRequest__Output, _dataaccess_v1_UpdateAPIKeyResponse__Output>
+  UpdateOwnerPolicy: MethodDefinition<_dataaccess_v1_UpdateOwnerPolicyRequest, _dataaccess_v1_UpdateOwnerPolicyResponse, _dataaccess_v1_UpdateOwnerPolicyRequest__Output, _dataaccess_v1_UpdateOwnerPolicyResponse__Output>
   ValidateAPIKey: MethodDefinition<_dataaccess_v1_ValidateAPIKeyRequest, _dataaccess_v1_ValidateAPIKeyResponse, _dataaccess_v1_ValidateAPIKeyRequest__Output, _dataaccess_v1_ValidateAPIKeyResponse__Output>
 }

@@ -23,6 +23,24 @@ export const APIKeyValidationReason = {
    * remaining_uses is exhausted.
    */
   API_KEY_VALIDATION_REASON_USAGE_EXCEEDED: 'API_KEY_VALIDATION_REASON_USAGE_EXCEEDED',
+  /**
+   * The key is disabled (UpdateAPIKey "disabled"); enabling it makes it valid again.
+   */
+  API_KEY_VALIDATION_REASON_DISABLED: 'API_KEY_VALIDATION_REASON_DISABLED',
+  /**
+   * The model or provider is not in the key's allowed list (or was not named);
+   * decided_by says which list.
+   */
+  API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED: 'API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED',
+  /**
+   * A limit of the key or its owner has less left in its window than the validation
+   * states; decided_by names it and limits holds its state.
+   */
+  API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED: 'API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED',
+  /**
+   * A budget of the key or its owner has nothing left (or less than the stated cost).
+   */
+  API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED: 'API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED',
 } as const;
 
 /**
@@ -55,6 +73,28 @@ export type APIKeyValidationReason =
    */
   | 'API_KEY_VALIDATION_REASON_USAGE_EXCEEDED'
   | 6
+  /**
+   * The key is disabled (UpdateAPIKey "disabled"); enabling it makes it valid again.
+   */
+  | 'API_KEY_VALIDATION_REASON_DISABLED'
+  | 7
+  /**
+   * The model or provider is not in the key's allowed list (or was not named);
+   * decided_by says which list.
+   */
+  | 'API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED'
+  | 8
+  /**
+   * A limit of the key or its owner has less left in its window than the validation
+   * states; decided_by names it and limits holds its state.
+   */
+  | 'API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED'
+  | 9
+  /**
+   * A budget of the key or its owner has nothing left (or less than the stated cost).
+   */
+  | 'API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED'
+  | 10
 
 /**
  * Why a key is valid or not.

@@ -15,6 +15,10 @@ export interface BatchUpsertUsageResponse {
    * True when request_id was applied before: the first call's figures, nothing added.
    */
   'replayed'?: (boolean);
+  /**
+   * Reservations the records settled (each settled once, however often it is named).
+   */
+  'reservations_settled'?: (number | string | Long);
 }
 
 export interface BatchUpsertUsageResponse__Output {
@@ -30,4 +34,8 @@ export interface BatchUpsertUsageResponse__Output {
    * True when request_id was applied before: the first call's figures, nothing added.
    */
   'replayed': (boolean);
+  /**
+   * Reservations the records settled (each settled once, however often it is named).
+   */
+  'reservations_settled': (string);
 }

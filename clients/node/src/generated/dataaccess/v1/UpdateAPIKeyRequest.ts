@@ -10,7 +10,9 @@ export interface UpdateAPIKeyRequest {
   'api_key'?: (_dataaccess_v1_APIKey | null);
   /**
    * Allowed paths: name, description, rate_limit_per_minute, expire_time,
-   * remaining_uses (a refill), metadata. Required.
+   * remaining_uses (a refill by hand), metadata, limits, budgets, refill,
+   * allowed_models, allowed_providers, disabled. A list path replaces the whole list.
+   * Required.
    */
   'update_mask'?: (_google_protobuf_FieldMask | null);
 }
@@ -22,7 +24,9 @@ export interface UpdateAPIKeyRequest__Output {
   'api_key': (_dataaccess_v1_APIKey__Output | null);
   /**
    * Allowed paths: name, description, rate_limit_per_minute, expire_time,
-   * remaining_uses (a refill), metadata. Required.
+   * remaining_uses (a refill by hand), metadata, limits, budgets, refill,
+   * allowed_models, allowed_providers, disabled. A list path replaces the whole list.
+   * Required.
    */
   'update_mask': (_google_protobuf_FieldMask__Output | null);
 }

@@ -5,7 +5,9 @@ import type { UsageRecord as _dataaccess_v1_UsageRecord, UsageRecord__Output as 
 export interface UpsertUsageRequest {
   'record'?: (_dataaccess_v1_UsageRecord | null);
   /**
-   * Optional idempotency key, 1-128 characters: applied once, whatever the retries.
+   * Optional idempotency key, 1-128 characters: applied once, whatever the retries. It
+   * also settles the reservation made with the same request_id (ValidateAPIKeyRequest),
+   * as record.reservation_id would.
    */
   'request_id'?: (string);
 }
@@ -13,7 +15,9 @@ export interface UpsertUsageRequest {
 export interface UpsertUsageRequest__Output {
   'record': (_dataaccess_v1_UsageRecord__Output | null);
   /**
-   * Optional idempotency key, 1-128 characters: applied once, whatever the retries.
+   * Optional idempotency key, 1-128 characters: applied once, whatever the retries. It
+   * also settles the reservation made with the same request_id (ValidateAPIKeyRequest),
+   * as record.reservation_id would.
    */
   'request_id': (string);
 }

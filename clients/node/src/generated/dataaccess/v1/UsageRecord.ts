@@ -39,6 +39,27 @@ export interface UsageRecord {
    * Output only: input + output + reasoning tokens.
    */
   'total_tokens'?: (number | string | Long);
+  /**
+   * Spend in micro-units of the caller's currency; summed like the counters.
+   */
+  'cost'?: (number | string | Long);
+  /**
+   * Input only, optional: the API key (id) the record is for. Its cost is charged to
+   * the key's budgets and its owner's, in the period current at the write, and to the
+   * key's spend analytics. Records for the same day, provider, model and auth_id but
+   * different keys are summed alike in the counters.
+   */
+  'api_key_id'?: (string);
+  /**
+   * Input only, optional: settles this reservation (ValidateAPIKeyResponse) with the
+   * record's figures as the actual: the estimate is released and the record's tokens
+   * (input + output + reasoning) and cost are charged to the limits and budgets it held,
+   * in the windows and periods it held them. A reservation is settled once: a retried
+   * or second settlement charges nothing more. A reservation that had expired is not
+   * held any more, so its actual is charged as a new charge. Implies api_key_id (which
+   * may be left empty, or must match).
+   */
+  'reservation_id'?: (string);
 }
 
 /**
@@ -78,4 +99,25 @@ export interface UsageRecord__Output {
    * Output only: input + output + reasoning tokens.
    */
   'total_tokens': (string);
+  /**
+   * Spend in micro-units of the caller's currency; summed like the counters.
+   */
+  'cost': (string);
+  /**
+   * Input only, optional: the API key (id) the record is for. Its cost is charged to
+   * the key's budgets and its owner's, in the period current at the write, and to the
+   * key's spend analytics. Records for the same day, provider, model and auth_id but
+   * different keys are summed alike in the counters.
+   */
+  'api_key_id': (string);
+  /**
+   * Input only, optional: settles this reservation (ValidateAPIKeyResponse) with the
+   * record's figures as the actual: the estimate is released and the record's tokens
+   * (input + output + reasoning) and cost are charged to the limits and budgets it held,
+   * in the windows and periods it held them. A reservation is settled once: a retried
+   * or second settlement charges nothing more. A reservation that had expired is not
+   * held any more, so its actual is charged as a new charge. Implies api_key_id (which
+   * may be left empty, or must match).
+   */
+  'reservation_id': (string);
 }
