@@ -1,5 +1,7 @@
 -- 0016 down: key policies removed; keys keep their other settings.
 ALTER TABLE usage_stats DROP CONSTRAINT usage_stats_cost_non_negative, DROP COLUMN cost;
+DROP FUNCTION key_usage_charge(text[], uuid[], bigint[], bigint[]);
+DROP FUNCTION key_limit_take(uuid[], bigint[], boolean);
 DROP TABLE key_spend_daily;
 DROP TABLE key_validation_hourly;
 DROP TABLE key_reservations;

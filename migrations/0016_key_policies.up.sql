@@ -152,3 +152,158 @@ CREATE INDEX key_spend_daily_owner_idx ON key_spend_daily (owner_id, day);
 ALTER TABLE usage_stats
     ADD COLUMN cost bigint NOT NULL DEFAULT 0,
     ADD CONSTRAINT usage_stats_cost_non_negative CHECK (cost >= 0);
+
+-- Takes allowance for this server from the ledger rows of the current window or period
+-- of each limit in `ids` (created on first use), `wants[i]` units for ids[i]: as much
+-- as is left up to what it wants (never past the limit), or, with `forced`, all of it
+-- (a usage write charging its actual cost, which may pass the limit). Returns per
+-- limit its period, its limit, the ledger's taken after the grant, what was granted,
+-- and the database clock used. Rows are locked in limit id order: two servers taking
+-- for the same limits never deadlock.
+CREATE FUNCTION key_limit_take(ids uuid[], wants bigint[], forced boolean,
+    OUT limit_id uuid, OUT period_start timestamptz, OUT period_end timestamptz,
+    OUT amount bigint, OUT taken bigint, OUT granted bigint, OUT clock timestamptz)
+RETURNS SETOF record LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    at timestamptz := dataaccess_now();
+    r record;
+    before bigint;
+BEGIN
+    IF cardinality(ids) IS DISTINCT FROM cardinality(wants) THEN
+        RAISE EXCEPTION 'key_limit_take: % ids but % wants', cardinality(ids), cardinality(wants)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    clock := at;
+    FOR r IN
+        SELECT l.id, l.amount AS limit_amount, l.window_seconds, l.period, l.anchor,
+               l.time_zone, w.want
+        FROM unnest(ids, wants) AS w(id, want) JOIN key_limits l ON l.id = w.id
+        ORDER BY l.id
+    LOOP
+        limit_id := r.id;
+        amount := r.limit_amount;
+        IF r.window_seconds IS NOT NULL THEN
+            SELECT p.period_start, p.period_end INTO period_start, period_end
+            FROM policy_window(r.window_seconds, at) p;
+        ELSE
+            SELECT p.period_start, p.period_end INTO period_start, period_end
+            FROM policy_period(r.period, r.anchor, r.time_zone, at) p;
+        END IF;
+        INSERT INTO key_limit_ledger AS g (limit_id, period_start, period_end)
+        VALUES (r.id, period_start, period_end)
+        ON CONFLICT DO NOTHING;
+        SELECT g.taken INTO before FROM key_limit_ledger g
+        WHERE g.limit_id = r.id AND g.period_start = key_limit_take.period_start
+        FOR UPDATE;
+        IF forced THEN
+            granted := r.want;
+        ELSE
+            granted := least(greatest(r.want, 0), greatest(r.limit_amount - before, 0));
+        END IF;
+        taken := before + granted;
+        IF granted <> 0 THEN
+            UPDATE key_limit_ledger g SET taken = key_limit_take.taken
+            WHERE g.limit_id = r.id AND g.period_start = key_limit_take.period_start;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+
+-- What usage writes charge, in the usage write's transaction (db/usage.py). Charge i is
+-- for key p_key_ids[i] (NULL: none) with the actual p_tokens[i] and p_costs[i]; p_refs[i] names
+-- the reservation it settles, by id or by request id (NULL: none). A reservation still
+-- held is settled: each hold's estimate is replaced by the actual of its unit (a
+-- requests hold stays as it was). One that had expired (its holds released) is charged
+-- the actual as new. One already settled charges nothing: a settlement happens once.
+-- A charge that settles nothing charges its cost to the budgets of its key and of the
+-- key's owner, in their current periods. Returns the ledger rows changed (with their
+-- taken after the change) and, in `settled`, the reservations settled (the same value
+-- on every row; one row with a NULL limit when no ledger row changed).
+CREATE FUNCTION key_usage_charge(p_refs text[], p_key_ids uuid[], p_tokens bigint[], p_costs bigint[],
+    OUT limit_id uuid, OUT period_start timestamptz, OUT taken bigint, OUT settled integer)
+RETURNS SETOF record LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    at timestamptz := dataaccess_now();
+    i integer;
+    res key_reservations%ROWTYPE;
+    d_ids uuid[] := '{}';
+    d_starts timestamptz[] := '{}';
+    d_ends timestamptz[] := '{}';
+    d_amounts bigint[] := '{}';
+    b record;
+    count_settled integer := 0;
+BEGIN
+    FOR i IN 1 .. coalesce(cardinality(p_key_ids), 0) LOOP
+        res := NULL;
+        IF p_refs[i] IS NOT NULL THEN
+            SELECT r.* INTO res FROM key_reservations r
+            WHERE (r.id = CASE WHEN p_refs[i] ~* '^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$'
+                               THEN p_refs[i]::uuid END
+                   OR r.request_id = p_refs[i])
+              AND (p_key_ids[i] IS NULL OR r.api_key_id = p_key_ids[i])
+            ORDER BY r.request_id IS NOT DISTINCT FROM p_refs[i]
+            LIMIT 1
+            FOR UPDATE;
+        END IF;
+        IF res.id IS NOT NULL THEN
+            IF res.state <> 'settled' THEN
+                SELECT d_ids || array_agg(h.limit_id ORDER BY h.limit_id),
+                       d_starts || array_agg(h.period_start ORDER BY h.limit_id),
+                       d_ends || array_agg(h.period_start ORDER BY h.limit_id),
+                       d_amounts || array_agg(
+                           CASE l.unit WHEN 'requests' THEN h.amount
+                                       WHEN 'tokens' THEN p_tokens[i]
+                                       ELSE p_costs[i] END
+                           - CASE WHEN res.state = 'held' THEN h.amount ELSE 0 END
+                           ORDER BY h.limit_id)
+                INTO d_ids, d_starts, d_ends, d_amounts
+                FROM unnest(res.hold_limit_ids, res.hold_starts, res.hold_amounts)
+                    AS h(limit_id, period_start, amount)
+                JOIN key_limits l ON l.id = h.limit_id;
+                UPDATE key_reservations SET state = 'settled', actual_tokens = p_tokens[i],
+                    actual_cost = p_costs[i], finished_at = now()
+                WHERE id = res.id;
+                count_settled := count_settled + 1;
+            END IF;
+        ELSIF p_key_ids[i] IS NOT NULL AND p_costs[i] > 0 THEN
+            FOR b IN
+                SELECT l.id, p.period_start, p.period_end
+                FROM api_keys k
+                JOIN key_limits l ON l.api_key_id = k.id OR l.owner_id = k.owner_id
+                CROSS JOIN LATERAL policy_period(l.period, l.anchor, l.time_zone, at) p
+                WHERE k.id = p_key_ids[i] AND l.period IS NOT NULL
+            LOOP
+                d_ids := d_ids || b.id;
+                d_starts := d_starts || b.period_start;
+                d_ends := d_ends || b.period_end;
+                d_amounts := d_amounts || p_costs[i];
+            END LOOP;
+        END IF;
+    END LOOP;
+    settled := count_settled;
+    -- Budget periods charged for the first time get their row; then every row changes
+    -- once, in (limit, period) order.
+    INSERT INTO key_limit_ledger AS g (limit_id, period_start, period_end)
+    SELECT DISTINCT d.limit_id, d.period_start, d.period_end
+    FROM unnest(d_ids, d_starts, d_ends) AS d(limit_id, period_start, period_end)
+    WHERE d.period_end > d.period_start
+    ORDER BY 1, 2
+    ON CONFLICT DO NOTHING;
+    RETURN QUERY
+    UPDATE key_limit_ledger g SET taken = g.taken + d.amount
+    FROM (SELECT x.limit_id, x.period_start, sum(x.amount)::bigint AS amount
+          FROM unnest(d_ids, d_starts, d_amounts) AS x(limit_id, period_start, amount)
+          GROUP BY 1, 2 ORDER BY 1, 2) d
+    WHERE g.limit_id = d.limit_id AND g.period_start = d.period_start AND d.amount <> 0
+    RETURNING g.limit_id, g.period_start, g.taken, count_settled;
+    IF NOT FOUND THEN
+        limit_id := NULL;
+        period_start := NULL;
+        taken := NULL;
+        RETURN NEXT;
+    END IF;
+END;
+$$;

@@ -30,6 +30,7 @@ from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.configs import PostgresConfigStore, decode_activation
 from dataaccess_server.db.configs import channel_for as config_channel_for
+from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import PostgresSchemaInspector
 from dataaccess_server.db.notifications import ChangeListener
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
@@ -45,6 +46,7 @@ from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.config_watch import ConfigWatchers
 from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_policies import Allowances
 from dataaccess_server.domain.model.access import CallerCredential
 from dataaccess_server.domain.model.api_keys import Known
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
@@ -72,6 +74,7 @@ log = logging.getLogger(__name__)
 
 # How often the log partitions ahead are checked, and retried after a failure (seconds).
 PARTITION_CHECK = 3600.0
+ALLOWANCE_TICK = 1.0
 PARTITION_RETRY = 60.0
 
 
@@ -93,6 +96,7 @@ class Application:
         self._listener: ChangeListener | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.keys: APIKeyService | None = None
+        self.allowances: Allowances | None = None
         self.callers: CallerDirectory | None = None
         self.config_watchers: ConfigWatchers | None = None
         """The open WatchConfig streams of this process, once started."""
@@ -166,7 +170,8 @@ class Application:
         key_store = PostgresAPIKeyStore(cluster, channel_for(settings.schema))
         # One page-token key for every server of the deployment: derived from the keyring.
         pages = PageSigner.from_keyring(settings.encryption_keys)
-        self.keys = APIKeyService(key_store, cache, pages=pages)
+        allowances = self.allowances = Allowances(PostgresPolicyStore(cluster))
+        self.keys = APIKeyService(key_store, cache, pages=pages, allowances=allowances)
         keys = self.keys
         # Caller credentials: cached like keys, invalidated on the same channel.
         caller_cache: KeyCache[CallerCredential] = KeyCache(
@@ -225,6 +230,7 @@ class Application:
             asyncio.create_task(watchers.keep_fresh(), name="config-watch-safety"),
             asyncio.create_task(self._sweep_cache(cache_service), name="cache-sweep"),
             asyncio.create_task(fold.run(), name="rollup-fold"),
+            asyncio.create_task(self._keep_allowances(allowances), name="key-allowances"),
         ]
         auth = AuthInterceptor(
             policy=settings.access_policy,
@@ -246,7 +252,10 @@ class Application:
             tokens=OAuthTokenService(PostgresOAuthTokenStore(cluster), settings.encryption_keys),
             keys=keys,
             usage=UsageService(
-                PostgresUsageStore(cluster), max_batch=settings.max_batch, pages=pages
+                PostgresUsageStore(cluster),
+                max_batch=settings.max_batch,
+                pages=pages,
+                on_charged=allowances.observe_all,
             ),
             logs=logs,
             analytics=AnalyticsService(
@@ -357,6 +366,16 @@ class Application:
             except DataAccessError as exc:
                 log.warning("could not record API key use (kept for the next try): %s", exc)
 
+    async def _keep_allowances(self, allowances: Allowances) -> None:
+        # Key policies' upkeep: idle and finished slices go back to the ledger, budgets
+        # are read again, expired reservations are released (by whichever server first).
+        while True:
+            await asyncio.sleep(ALLOWANCE_TICK)
+            try:
+                await allowances.tick(Deadline.after(10.0))
+            except DataAccessError as exc:
+                log.warning("could not keep key allowances (next try in a second): %s", exc)
+
     async def _prepare_partitions(self, logs: RequestLogService, audit: AuditTrail) -> None:
         # Today's and the next days' log and audit partitions, created before any batch
         # or audited call needs them; checked hourly (either still creates its own).
@@ -389,6 +408,11 @@ class Application:
                 log.debug("swept %d expired cache entries", removed)
 
     async def _final_flush(self) -> None:
+        if self.allowances is not None:
+            try:
+                await self.allowances.close(Deadline.after(5.0))
+            except DataAccessError as exc:
+                log.warning("unspent key allowances stay taken until their windows end: %s", exc)
         if self.keys is None:
             return
         try:

@@ -44,10 +44,13 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
             request.request_id,
             self._deadline(context),
             prefix="record",
+            settle_by_request_id=True,
         )
         if not result.replayed:
             self._records.add(result.records_received)
-        return pb.UpsertUsageResponse(replayed=result.replayed)
+        return pb.UpsertUsageResponse(
+            replayed=result.replayed, reservations_settled=result.settled
+        )
 
     async def BatchUpsertUsage(
         self, request: pb.BatchUpsertUsageRequest, context: Context
@@ -63,6 +66,7 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
             records_received=result.records_received,
             keys_updated=result.keys_updated,
             replayed=result.replayed,
+            reservations_settled=result.settled,
         )
 
     async def ListUsage(

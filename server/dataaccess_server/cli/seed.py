@@ -16,12 +16,14 @@ from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.configs import PostgresConfigStore
 from dataaccess_server.db.configs import channel_for as config_channel_for
+from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.request_logs import PostgresRequestLogStore
 from dataaccess_server.db.usage import PostgresUsageStore
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.configs import ConfigService
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_policies import Allowances
 from dataaccess_server.domain.oauth_tokens import OAuthTokenService
 from dataaccess_server.domain.pagination import PageSigner
 from dataaccess_server.domain.request_logs import RequestLogService
@@ -143,7 +145,10 @@ def _services(settings: Settings, cluster: Cluster) -> SeedServices:
     return SeedServices(
         tokens=OAuthTokenService(PostgresOAuthTokenStore(cluster), settings.encryption_keys),
         keys=APIKeyService(
-            PostgresAPIKeyStore(cluster, channel_for(settings.schema)), KeyCache(), pages=pages
+            PostgresAPIKeyStore(cluster, channel_for(settings.schema)),
+            KeyCache(),
+            pages=pages,
+            allowances=Allowances(PostgresPolicyStore(cluster)),
         ),
         usage=UsageService(PostgresUsageStore(cluster), max_batch=settings.max_batch, pages=pages),
         logs=RequestLogService(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -16,6 +17,7 @@ from dataaccess_server.domain.model.usage import (
     COUNTERS,
     TOTALLED,
     AppliedBatch,
+    Charge,
     DailyUsage,
     UsageFilter,
     UsageKey,
@@ -30,9 +32,9 @@ _ROWS = """
 SELECT * FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[],
     %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
     %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
-    %(success_counts)b::bigint[], %(error_counts)b::bigint[])
+    %(success_counts)b::bigint[], %(error_counts)b::bigint[], %(cost)b::bigint[])
     AS i(usage_date, provider, model, auth_id, request_count, input_tokens, output_tokens,
-        reasoning_tokens, cached_tokens, success_count, error_count)
+        reasoning_tokens, cached_tokens, success_count, error_count, cost)
 """
 # One row (UpsertUsage, and most batches of one key): plain parameters, which cost less
 # to encode than eleven one-element arrays.
@@ -43,7 +45,7 @@ SELECT %(date)s::date AS usage_date, %(provider)s::text AS provider,
     %(output_tokens)s::bigint AS output_tokens,
     %(reasoning_tokens)s::bigint AS reasoning_tokens,
     %(cached_tokens)s::bigint AS cached_tokens, %(success_count)s::bigint AS success_count,
-    %(error_count)s::bigint AS error_count
+    %(error_count)s::bigint AS error_count, %(cost)s::bigint AS cost
 """
 # A batch with a request id claims it in the same statement (one transaction, one round
 # trip): the claim and the counters commit together or not at all, and the counters are
@@ -71,7 +73,8 @@ claim AS (
 _UPSERT = """
 input AS ({rows}), upserted AS (
     INSERT INTO usage_stats AS u (usage_date, provider, model, auth_id, request_count,
-        input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count)
+        input_tokens, output_tokens, reasoning_tokens, cached_tokens, success_count, error_count,
+        cost)
     SELECT * FROM input {guard}
     ORDER BY 1, 2, 3, 4
     ON CONFLICT (usage_date, provider, model, auth_id) DO UPDATE SET
@@ -82,6 +85,7 @@ input AS ({rows}), upserted AS (
         cached_tokens = u.cached_tokens + excluded.cached_tokens,
         success_count = u.success_count + excluded.success_count,
         error_count = u.error_count + excluded.error_count,
+        cost = u.cost + excluded.cost,
         updated_at = now()
     RETURNING usage_date, provider, model, auth_id, xmax = 0 AS added
 ), known AS (
@@ -163,6 +167,13 @@ UPSERT_USAGE = _statement(_ROWS, claimed=False)
 UPSERT_ONE = _statement(_ONE_ROW, claimed=False)
 CLAIM_AND_UPSERT = _statement(_ROWS, claimed=True)
 CLAIM_AND_UPSERT_ONE = _statement(_ONE_ROW, claimed=True)
+# Key policies (migration 0016): settlements of reservations and budget charges, in the
+# batch's transaction, after its counters.
+CHARGE_KEYS = """
+SELECT limit_id::text, period_start, taken, settled
+FROM key_usage_charge(%(refs)s::text[], %(key_ids)s::uuid[], %(tokens)s::bigint[],
+    %(costs)s::bigint[])
+"""
 FETCH_REQUEST = """
 SELECT fingerprint, records_received, keys_updated FROM usage_applied_requests
 WHERE request_id = %(request_id)s
@@ -176,7 +187,7 @@ SELECT d.usage_date, d.provider, d.model, d.auth_id
 FROM unnest(%(dates)b::date[], %(providers)b::text[], %(models)b::text[],
     %(auth_ids)b::text[], %(request_counts)b::bigint[], %(input_tokens)b::bigint[],
     %(output_tokens)b::bigint[], %(reasoning_tokens)b::bigint[], %(cached_tokens)b::bigint[],
-    %(success_counts)b::bigint[], %(error_counts)b::bigint[])
+    %(success_counts)b::bigint[], %(error_counts)b::bigint[], %(cost)b::bigint[])
     AS d(usage_date, provider, model, auth_id, {", ".join(COUNTERS)})
 JOIN usage_stats AS u USING (usage_date, provider, model, auth_id)
 WHERE greatest({_SUMS}, {_TOTAL}) > {BIGINT_MAX}
@@ -184,7 +195,7 @@ ORDER BY 1, 2, 3, 4 LIMIT 1
 """
 USAGE_COLUMNS = """
 usage_date, provider, model, auth_id, request_count, input_tokens, output_tokens,
-reasoning_tokens, cached_tokens, success_count, error_count, total_tokens
+reasoning_tokens, cached_tokens, success_count, error_count, total_tokens, cost
 """
 LIST_USAGE = f"""
 SELECT {USAGE_COLUMNS} FROM usage_stats WHERE {{conditions}}
@@ -208,6 +219,7 @@ async def apply_batch(
     records_received: int,
     request_id: str | None,
     fingerprint: str,
+    charges: Sequence[Charge] = (),
 ) -> AppliedBatch:
     """Add ``rows`` (distinct keys, sorted) in one transaction, once per ``request_id``.
 
@@ -217,7 +229,13 @@ async def apply_batch(
     the key takes later batches that fit.
     """
     try:
-        return await _apply(conn, rows, records_received, request_id, fingerprint)
+        if not charges:
+            return await _apply(conn, rows, records_received, request_id, fingerprint)
+        async with conn.transaction():
+            applied = await _apply(conn, rows, records_received, request_id, fingerprint)
+            if applied.replayed:
+                return applied  # its charges were made by the first application
+            return await _charge(conn, applied, charges)
     except pg_errors.NumericValueOutOfRange:
         cursor = await conn.execute(FIND_OVERFLOW, _columns(rows))
         found = await cursor.fetchone()
@@ -260,6 +278,24 @@ async def _apply(
     first = await cursor.fetchone()
     assert first is not None  # the conflict was on this id, whose row is committed
     return AppliedBatch(int(first[1]), int(first[2]), True, str(first[0]))
+
+
+async def _charge(
+    conn: Connection, applied: AppliedBatch, charges: Sequence[Charge]
+) -> AppliedBatch:
+    cursor = await conn.execute(
+        CHARGE_KEYS,
+        {
+            "refs": [c.reservation for c in charges],
+            "key_ids": [c.api_key_id for c in charges],
+            "tokens": [c.tokens for c in charges],
+            "costs": [c.cost for c in charges],
+        },
+    )
+    rows = await cursor.fetchall()
+    charged = tuple((row[0], row[1], int(row[2])) for row in rows if row[0] is not None)
+    settled = int(rows[0][3]) if rows else 0
+    return replace(applied, settled=settled, charged=charged)
 
 
 def _row(row: DailyUsage) -> dict[str, Any]:
@@ -328,6 +364,7 @@ class PostgresUsageStore:
         request_id: str | None,
         fingerprint: str,
         deadline: Deadline,
+        charges: Sequence[Charge] = (),
     ) -> AppliedBatch:
         """:func:`apply_batch` on the primary within ``deadline``; raises as
         ``Cluster.run`` does."""
@@ -337,6 +374,7 @@ class PostgresUsageStore:
             records_received=records_received,
             request_id=request_id,
             fingerprint=fingerprint,
+            charges=charges,
         )
         return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
 

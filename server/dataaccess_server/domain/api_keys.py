@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import new_id
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_policies import Admission, Allowances, Refusal
 from dataaccess_server.domain.key_rules import (
     DISPLAY_PREFIX_LENGTH,
     MAX_GRACE,
@@ -47,6 +48,7 @@ from dataaccess_server.domain.model.api_keys import (
     Reason,
     Validation,
 )
+from dataaccess_server.domain.model.key_policies import PLAIN, Ask, LimitRule
 from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
@@ -131,6 +133,7 @@ class Unsettled:
     looked_up: bool
     """Whether the cache held the key (then ``known`` is it, to be counted)."""
     known: Known | None
+    ask: Ask = PLAIN
 
 
 class LastUsed:
@@ -163,26 +166,34 @@ class LastUsed:
 class APIKeyService:
     """The rules of API keys, over a store and an invalidated cache."""
 
-    def __init__(self, store: APIKeyStore, cache: KeyCache[Known], *, pages: PageSigner) -> None:
+    def __init__(
+        self,
+        store: APIKeyStore,
+        cache: KeyCache[Known],
+        *,
+        pages: PageSigner,
+        allowances: Allowances,
+    ) -> None:
         self._store = store
         self._pages = pages
         self.cache = cache
         self.last_used = LastUsed()
+        self.allowances = allowances
 
     # --- the hot path ----------------------------------------------------------------
 
-    async def validate(self, key: str, deadline: Deadline) -> Validation:
+    async def validate(self, key: str, deadline: Deadline, ask: Ask = PLAIN) -> Validation:
         """Answer whether ``key`` is valid now, counting it against its rate limit and
         quota if so. Only a malformed key is an error (INVALID_ARGUMENT).
 
         The same as :meth:`validate_now`, then :meth:`settle` when storage is needed:
         streamed validations take the two steps apart, with identical answers."""
-        answer = self.validate_now(key)
+        answer = self.validate_now(key, ask)
         if isinstance(answer, Validation):
             return answer
         return await self.settle(answer, deadline)
 
-    def validate_now(self, key: str) -> Validation | Unsettled:
+    def validate_now(self, key: str, ask: Ask = PLAIN) -> Validation | Unsettled:
         """The answer for ``key`` if it needs no storage (a cached key without rate
         limit or quota, or a cached unknown key); else what :meth:`settle` needs to
         answer it. No I/O: the cheap path of a stream of validations. Raises
@@ -191,41 +202,64 @@ class APIKeyService:
         key_hash = hash_key(key)
         found, known = self.cache.get(key_hash)
         if not found:
-            return Unsettled(key_hash, looked_up=False, known=None)
+            return Unsettled(key_hash, looked_up=False, known=None, ask=ask)
         if known is not None:
             # The hottest path: a cached key without limits (see Known.unlimited_until).
             now = time.time()
             if now < known.unlimited_until:
                 self.last_used.note(known.record.id, now)
                 return known.valid_answer
-        answer = self._judged(known)
-        return answer if answer is not None else Unsettled(key_hash, looked_up=True, known=known)
+        answer = self._judged(known, ask)
+        if answer is not None:
+            return answer
+        return Unsettled(key_hash, looked_up=True, known=known, ask=ask)
 
     async def settle(self, unsettled: Unsettled, deadline: Deadline) -> Validation:
         """The answer :meth:`validate_now` left to storage: the key looked up (if it was
         not cached) and its use counted (if it has a rate limit or quota)."""
-        known = unsettled.known
+        known, ask = unsettled.known, unsettled.ask
         if not unsettled.looked_up:
             known = await self._lookup(unsettled.key_hash, deadline)
-            answer = self._judged(known)
+            answer = self._judged(known, ask)
             if answer is not None:
                 return answer
         assert known is not None  # _judged answers for an unknown key
         record = known.record
-        now = datetime.now(UTC)
-        use = await self._store.count_validation(
-            record.id,
-            deadline,
-            rate_limit=record.rate_limit_per_minute,
-            has_quota=record.remaining_uses is not None,
-        )
-        answer = judge_use(record, use)
-        if answer.valid:
-            self.last_used.record(record.id, now)
-        return answer
+        rules = _rules(known)
+        admission: Admission | None = None
+        if rules:
+            admitted = await self.allowances.admit(rules, ask, deadline)
+            if isinstance(admitted, Refusal):
+                return _refused(record, admitted)
+            admission = admitted
+        answer = Validation(True, Reason.VALID, record)
+        if record.rate_limit_per_minute is not None or record.remaining_uses is not None:
+            try:
+                use = await self._store.count_validation(
+                    record.id,
+                    deadline,
+                    rate_limit=record.rate_limit_per_minute,
+                    has_quota=record.remaining_uses is not None,
+                )
+            except BaseException:
+                if admission is not None:
+                    self.allowances.refund(admission)
+                raise
+            answer = judge_use(record, use)
+            if not answer.valid:
+                if admission is not None:
+                    self.allowances.refund(admission)
+                return answer
+        if ask.reserve:
+            if admission is None:
+                admission = Admission((), "")
+            admission = await self.allowances.reserve(rules, ask, record.id, admission, deadline)
+        self.last_used.record(record.id, datetime.now(UTC))
+        return _admitted(answer, admission)
 
-    def _judged(self, known: Known | None) -> Validation | None:
-        # The answer that needs no counting; None when the use must be counted.
+    def _judged(self, known: Known | None, ask: Ask) -> Validation | None:
+        # The answer that needs no storage; None when the use must be counted (or
+        # allowance taken, or a reservation stored).
         if known is None:
             return Validation(False, Reason.NOT_FOUND)
         record = known.record
@@ -233,10 +267,21 @@ class APIKeyService:
         reason = judge(known, now)
         if reason is not Reason.VALID:
             return Validation(False, reason, record)
-        if record.rate_limit_per_minute is None and record.remaining_uses is None:
+        if record.rate_limit_per_minute is not None or record.remaining_uses is not None:
+            return None
+        if ask.reserve:
+            return None
+        rules = _rules(known)
+        if not rules:
             self.last_used.record(record.id, now)
             return Validation(True, Reason.VALID, record)
-        return None
+        admitted = self.allowances.admit_now(rules, ask)
+        if admitted is None:
+            return None
+        if isinstance(admitted, Refusal):
+            return _refused(record, admitted)
+        self.last_used.record(record.id, now)
+        return _admitted(Validation(True, Reason.VALID, record), admitted)
 
     async def _lookup(self, key_hash: bytes, deadline: Deadline) -> Known | None:
         # One read per miss, unknown keys included (a flood of made-up keys costs one
@@ -372,3 +417,26 @@ class APIKeyService:
             raise NotFoundError(f"API key {row_id} does not exist")
         self.cache.invalidate(change.notified)
         return change
+
+
+def _rules(known: Known) -> tuple[LimitRule, ...]:
+    # The key's limits and budgets, then its owner's.
+    return known.record.rules + known.owner_rules
+
+
+def _refused(record: APIKey, refusal: Refusal) -> Validation:
+    reason = Reason.BUDGET_EXCEEDED if refusal.rule.budget else Reason.LIMIT_EXCEEDED
+    return Validation(False, reason, record, decided_by=refusal.rule.label, limits=refusal.states)
+
+
+def _admitted(answer: Validation, admission: Admission | None) -> Validation:
+    if admission is None:
+        return answer
+    reservation = admission.reservation
+    return replace(
+        answer,
+        decided_by=admission.decided_by,
+        limits=admission.states,
+        reservation_id=reservation.id if reservation is not None else "",
+        reservation_expires=reservation.expires_at if reservation is not None else None,
+    )

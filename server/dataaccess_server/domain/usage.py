@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.batches import check_batch_size
+from dataaccess_server.domain.ids import is_uuid
 from dataaccess_server.domain.model.usage import (
     BIGINT_MAX,
     COUNTERS,
     TOTALLED,
     AppliedBatch,
     BatchResult,
+    Charge,
     DailyUsage,
     UsageFilter,
     UsageInput,
@@ -59,10 +61,12 @@ class UsageStore(Protocol):
         request_id: str | None,
         fingerprint: str,
         deadline: Deadline,
+        charges: Sequence[Charge] = (),
     ) -> AppliedBatch:
         """Add ``rows`` (distinct keys, sorted by key) in one transaction, once per
         ``request_id`` (None: always). A request id applied before adds nothing and
-        answers the first application's figures and fingerprint, ``replayed`` set."""
+        answers the first application's figures and fingerprint, ``replayed`` set.
+        ``charges`` settle reservations and charge budgets in the same transaction."""
         ...
 
     async def list_usage(
@@ -116,6 +120,10 @@ def check_records(
                 problems.append(
                     FieldViolation(f"{path}.{name}", f"must be between 0 and {MAX_COUNTER}")
                 )
+        for name in ("api_key_id", "reservation_id"):
+            value = getattr(record, name)
+            if value and not is_uuid(value):
+                problems.append(FieldViolation(f"{path}.{name}", "must be an id (a UUID)"))
         if len(problems) >= 20:  # enough to act on; the rest would drown it
             break
         if day is not None:
@@ -187,13 +195,47 @@ def fingerprint(rows: Sequence[DailyUsage]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def charges_of(records: Sequence[UsageInput], request_id: str) -> list[Charge]:
+    """What the records charge to key policies (records that name neither a key nor a
+    reservation charge nothing). ``request_id`` (UpsertUsage's) settles the reservation
+    made with it for a record naming a key but no reservation. Pure."""
+    charges = []
+    for record in records:
+        reservation = record.reservation_id.lower() or None
+        if reservation is None and record.api_key_id and request_id:
+            reservation = request_id
+        if record.api_key_id or reservation:
+            counters = record.counters
+            charges.append(
+                Charge(
+                    api_key_id=record.api_key_id.lower() or None,
+                    reservation=reservation,
+                    tokens=sum(counters.get(name, 0) for name in TOTALLED),
+                    cost=counters.get("cost", 0),
+                )
+            )
+    return charges
+
+
+Charged = Callable[[Sequence[tuple[str, datetime, int]]], None]
+"""Told the key-policy ledger rows a usage write changed (limit, period start, taken)."""
+
+
 class UsageService:
     """The rules of usage counters, over a store."""
 
-    def __init__(self, store: UsageStore, *, max_batch: int = 10_000, pages: PageSigner) -> None:
+    def __init__(
+        self,
+        store: UsageStore,
+        *,
+        max_batch: int = 10_000,
+        pages: PageSigner,
+        on_charged: Charged | None = None,
+    ) -> None:
         self._store = store
         self._pages = pages
         self._max_batch = max_batch
+        self._on_charged = on_charged
 
     async def upsert(
         self,
@@ -202,8 +244,12 @@ class UsageService:
         deadline: Deadline,
         *,
         prefix: str = "records",
+        settle_by_request_id: bool = False,
     ) -> BatchResult:
-        """Add the records' counters once per ``request_id``, whole or not at all.
+        """Add the records' counters once per ``request_id``, whole or not at all; settle
+        the reservations they name and charge their keys' budgets in the same
+        transaction (``settle_by_request_id``: UpsertUsage's request id names the
+        reservation of a record that names a key).
 
         INVALID_ARGUMENT (nothing written) for a bad record or an oversized batch;
         FAILED_PRECONDITION when ``request_id`` was used for a different batch.
@@ -215,19 +261,25 @@ class UsageService:
         check_sums(rows, records=len(checked))
         # Only a request id's retries are recognised by it.
         digest = fingerprint(rows) if request_id else ""
+        charges = charges_of(records, request_id if settle_by_request_id else "")
         applied = await self._store.apply_batch(
             rows,
             records_received=len(records),
             request_id=request_id or None,
             fingerprint=digest,
             deadline=deadline,
+            charges=charges,
         )
+        if applied.charged and self._on_charged is not None:
+            self._on_charged(applied.charged)
         if applied.replayed and applied.fingerprint != digest:
             raise FailedPreconditionError(
                 f"request_id {excerpt(request_id)} was already used for a different batch: "
                 "use a new request_id for new data"
             )
-        return BatchResult(applied.records_received, applied.keys_updated, applied.replayed)
+        return BatchResult(
+            applied.records_received, applied.keys_updated, applied.replayed, applied.settled
+        )
 
     async def list(self, query: UsageQuery, deadline: Deadline) -> tuple[list[DailyUsage], str]:
         """A page of daily counters, in key order, and the next page's token."""

@@ -15,6 +15,8 @@ def usage_input_from_proto(record: usage_pb2.UsageRecord) -> UsageInput:
         auth_id=record.auth_id,
         date=record.date,
         counters={name: getattr(record, name) for name in USAGE_COUNTERS},
+        api_key_id=record.api_key_id,
+        reservation_id=record.reservation_id,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from dataaccess_server.errors import excerpt
 
@@ -16,6 +16,7 @@ COUNTERS = (
     "cached_tokens",
     "success_count",
     "error_count",
+    "cost",
 )
 
 UsageKey = tuple[date, str, str, str]
@@ -45,6 +46,10 @@ class UsageInput:
     auth_id: str = ""
     date: str = ""
     counters: dict[str, int] = field(default_factory=dict)
+    api_key_id: str = ""
+    """The key whose budgets the cost is charged to (empty: none)."""
+    reservation_id: str = ""
+    """The reservation the record settles (empty: none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,7 @@ class DailyUsage:
     success_count: int = 0
     error_count: int = 0
     total_tokens: int = 0
+    cost: int = 0
 
     @property
     def key(self) -> UsageKey:
@@ -103,6 +109,10 @@ class AppliedBatch:
     keys_updated: int
     replayed: bool
     fingerprint: str
+    settled: int = 0
+    """Reservations the batch settled."""
+    charged: tuple[tuple[str, datetime, int], ...] = ()
+    """The key-policy ledger rows it changed: (limit id, period start, taken after)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +122,16 @@ class BatchResult:
     records_received: int
     keys_updated: int
     replayed: bool
+    settled: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """What one record charges to key policies: its key, the reservation it settles (by
+    id, or by the request id its reservation was made with; None: none) and its actual
+    tokens and cost."""
+
+    api_key_id: str | None
+    reservation: str | None
+    tokens: int
+    cost: int
