@@ -135,7 +135,8 @@ CREATE TABLE key_validation_hourly (
 CREATE INDEX key_validation_hourly_key_idx ON key_validation_hourly (api_key_id, hour);
 CREATE INDEX key_validation_hourly_owner_idx ON key_validation_hourly (owner_id, hour);
 
--- Spend per key and UTC day, added by usage writes that name a key, in their transaction.
+-- Spend per key and UTC day (of the policy clock), added by usage writes that name a
+-- key, in their transaction (key_usage_charge): records, tokens and cost charged.
 CREATE TABLE key_spend_daily (
     day         date        NOT NULL,
     api_key_id  uuid        NOT NULL,
@@ -284,6 +285,16 @@ BEGIN
         END IF;
     END LOOP;
     settled := count_settled;
+    -- Spend per key and day (analytics), in key order.
+    INSERT INTO key_spend_daily AS s (day, api_key_id, owner_id, requests, tokens, cost)
+    SELECT (at AT TIME ZONE 'UTC')::date, k.id, k.owner_id, count(*), sum(c.tokens), sum(c.cost)
+    FROM unnest(p_key_ids, p_tokens, p_costs) AS c(api_key_id, tokens, cost)
+    JOIN api_keys k ON k.id = c.api_key_id
+    GROUP BY k.id, k.owner_id ORDER BY k.id
+    ON CONFLICT (day, api_key_id) DO UPDATE SET
+        requests = s.requests + excluded.requests,
+        tokens = s.tokens + excluded.tokens,
+        cost = s.cost + excluded.cost;
     -- Budget periods charged for the first time get their row; then every row changes
     -- once, in (limit, period) order.
     INSERT INTO key_limit_ledger AS g (limit_id, period_start, period_end)
