@@ -22,6 +22,7 @@ from bench import (
     cache,
     hot_path,
     ingest,
+    key_policies,
     oauth_tokens,
     operations,
     telemetry_overhead,
@@ -47,6 +48,7 @@ ROUNDED: dict[str, Callable[[int], Coroutine[Any, Any, str]]] = {
 TIMED: dict[str, Callable[[int, float], Coroutine[Any, Any, str]]] = {
     "hot_path": hot_path.run,
     "workers": workers.run,
+    "key_policies": key_policies.run,
 }
 
 
