@@ -342,7 +342,12 @@ class Allowances:
         else:
             demand = need * 4
         cap = max(need, math.ceil(rule.amount / 8))
-        return max(need, min(demand, cap), 1)
+        want = max(need, min(demand, cap), 1)
+        charge = _charge(rule, ask)
+        if charge > 1:
+            # Whole validations of this size: no fragment left unspendable in the slice.
+            want = -(-want // charge) * charge
+        return want
 
     def _apply(
         self, rules: Sequence[LimitRule], grants: Sequence[Grant], wants: dict[str, int]
