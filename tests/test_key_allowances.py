@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -20,8 +20,9 @@ from dataaccess_server.domain.key_policies import Admission, Allowances, Refusal
 from dataaccess_server.domain.model.key_policies import Ask, Cost, LimitRule, Period, Scope, Unit
 
 
-def make_limit(dsn: str, *, unit: Unit, amount: int, window: int | None = 3600,
-               period: Period | None = None) -> LimitRule:
+def make_limit(
+    dsn: str, *, unit: Unit, amount: int, window: int | None = 3600, period: Period | None = None
+) -> LimitRule:
     """A key with one limit (or budget), stored; the rule as the engine sees it."""
     key_id, limit_id = str(uuid.uuid4()), str(uuid.uuid4())
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -33,11 +34,18 @@ def make_limit(dsn: str, *, unit: Unit, amount: int, window: int | None = 3600,
         conn.execute(
             "INSERT INTO key_limits (id, api_key_id, name, unit, amount, window_seconds, period)"
             " VALUES (%s, %s, 'l', %s, %s, %s, %s)",
-            (limit_id, key_id, unit.value, amount, window if period is None else None,
-             period.value if period else None),
+            (
+                limit_id,
+                key_id,
+                unit.value,
+                amount,
+                window if period is None else None,
+                period.value if period else None,
+            ),
         )
-    return LimitRule(limit_id, Scope.KEY, "l", unit, amount, window if period is None else None,
-                     period)
+    return LimitRule(
+        limit_id, Scope.KEY, "l", unit, amount, window if period is None else None, period
+    )
 
 
 def taken(dsn: str, rule: LimitRule) -> int:
@@ -125,7 +133,9 @@ async def test_an_admission_is_all_or_nothing_over_its_limits(
     tokens = make_limit(pg_database, unit=Unit.TOKENS, amount=1_000)
     allowances = servers[0]
     big = Ask(cost=Cost(tokens=600))
-    assert isinstance(await allowances.admit([requests, tokens], big, Deadline.after(10)), Admission)
+    assert isinstance(
+        await allowances.admit([requests, tokens], big, Deadline.after(10)), Admission
+    )
     refused = await allowances.admit([requests, tokens], big, Deadline.after(10))
     assert isinstance(refused, Refusal) and refused.rule == tokens
     states = {s.rule.id: s.remaining for s in refused.states}
@@ -144,10 +154,69 @@ async def test_a_budget_is_checked_not_charged_unless_reserved(
     too_much = await allowances.admit([budget], Ask(cost=Cost(cost=1_001)), Deadline.after(10))
     assert isinstance(too_much, Refusal)
     held = await allowances.admit(
-        [budget], Ask(cost=Cost(cost=400), reserve=True, reservation_ttl=timedelta(minutes=1)),
+        [budget],
+        Ask(cost=Cost(cost=400), reserve=True, reservation_ttl=timedelta(minutes=1)),
         Deadline.after(10),
     )
     assert isinstance(held, Admission) and held.states[0].remaining == 600
     allowances.refund(held)
     answer = allowances.admit_now([budget], Ask())
     assert isinstance(answer, Admission) and answer.states[0].remaining == 1_000
+
+
+async def test_cleanup_removes_old_limit_windows_and_finished_reservations(
+    pg_database: str,
+) -> None:
+    from dataaccess_server.db.cluster import Intent
+    from dataaccess_server.db.retention import cleanup
+
+    window = make_limit(pg_database, unit=Unit.REQUESTS, amount=10, window=60)
+    budget = make_limit(pg_database, unit=Unit.COST, amount=10, period=Period.DAILY)
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        for rule in (window, budget):
+            conn.execute(
+                "INSERT INTO key_limit_ledger (limit_id, period_start, period_end, taken) VALUES"
+                " (%(id)s, now() - interval '3 days', now() - interval '2 days', 5),"
+                " (%(id)s, now() - interval '1 minute', now() + interval '1 minute', 5)",
+                {"id": rule.id},
+            )
+        (key_id,) = conn.execute(
+            "SELECT api_key_id FROM key_limits WHERE id = %s", (window.id,)
+        ).fetchone() or (None,)
+        for state, age in (
+            ("settled", "40 days"),
+            ("expired", "40 days"),
+            ("settled", "1 day"),
+            ("held", "40 days"),
+        ):
+            conn.execute(
+                "INSERT INTO key_reservations (id, api_key_id, state, expires_at, hold_limit_ids,"
+                " hold_starts, hold_amounts, requests, tokens, cost, finished_at) VALUES"
+                " (gen_random_uuid(), %s, %s, now(), '{}', '{}', '{}', 1, 0, 0,"
+                " CASE WHEN %s = 'held' THEN NULL ELSE now() - %s::interval END)",
+                (key_id, state, state, age),
+            )
+    cluster = Cluster(pg_database)
+    await cluster.open()
+    try:
+        removed = await cluster.run(
+            Intent.WRITE,
+            lambda conn: cleanup(
+                conn,
+                keep_from=datetime.now(UTC).date(),
+                retention_days=30,
+                audit_keep_from=datetime.now(UTC).date() - timedelta(days=400),
+            ),
+            deadline=Deadline.after(30),
+        )
+    finally:
+        await cluster.close()
+    assert (removed.limit_windows, removed.reservations) == (1, 2)
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        left = conn.execute(
+            "SELECT l.period IS NULL, count(*) FROM key_limit_ledger g JOIN key_limits l"
+            " ON l.id = g.limit_id GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        states = conn.execute("SELECT state FROM key_reservations ORDER BY state").fetchall()
+    assert left == [(False, 2), (True, 1)]  # the budget keeps its history
+    assert states == [("held",), ("settled",)]

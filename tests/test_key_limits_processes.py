@@ -39,7 +39,9 @@ async def test_two_processes_never_pass_any_limit_and_admit_their_allowance(
                     owner_id="proxy-tenant",
                     limits=[
                         pb.Limit(name="rpm", unit=pb.LIMIT_UNIT_REQUESTS, window=MINUTE, limit=60),
-                        pb.Limit(name="tpm", unit=pb.LIMIT_UNIT_TOKENS, window=MINUTE, limit=10_000),
+                        pb.Limit(
+                            name="tpm", unit=pb.LIMIT_UNIT_TOKENS, window=MINUTE, limit=10_000
+                        ),
                     ],
                     budgets=[pb.Budget(name="daily", limit=BUDGET, period=pb.BUDGET_PERIOD_DAILY)],
                 )
@@ -76,9 +78,15 @@ async def test_two_processes_never_pass_any_limit_and_admit_their_allowance(
                 admitted[window["rpm"]][1] += tokens
                 spent += cost
                 record = usage_pb2.UsageRecord(
-                    provider="openai", model="gpt-4o", auth_id="proxy-tenant",
-                    date=start.date().isoformat(), request_count=1, input_tokens=tokens,
-                    cost=cost, api_key_id=key_id, reservation_id=reply.reservation_id,
+                    provider="openai",
+                    model="gpt-4o",
+                    auth_id="proxy-tenant",
+                    date=start.date().isoformat(),
+                    request_count=1,
+                    input_tokens=tokens,
+                    cost=cost,
+                    api_key_id=key_id,
+                    reservation_id=reply.reservation_id,
                 )
                 settled = await writer.UpsertUsage(
                     usage_pb2.UpsertUsageRequest(record=record, request_id=f"{n}-{call}-{tokens}"),

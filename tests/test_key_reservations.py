@@ -52,7 +52,9 @@ def ledger(dsn: str, key_id: str) -> dict[str, int]:
 
 async def create(stub: APIKeyServiceAsyncStub, **settings: Any) -> pb.CreateAPIKeyResponse:
     settings.setdefault("owner_id", "auth-1")
-    reply = await stub.CreateAPIKey(pb.CreateAPIKeyRequest(api_key=pb.APIKey(**settings)), timeout=5)
+    reply = await stub.CreateAPIKey(
+        pb.CreateAPIKeyRequest(api_key=pb.APIKey(**settings)), timeout=5
+    )
     leaks.register_secret(reply.key)
     return reply
 
@@ -137,8 +139,12 @@ async def test_reserve_then_settle_restores_the_difference_exactly(
     # The actual: 1,500 tokens and 12,000 cost units. The estimate is released and the
     # actual charged: the difference comes back exactly.
     settled = await settle(
-        usage, key_id, reservation_id=first.reservation_id,
-        input_tokens=1_000, output_tokens=500, cost=12_000,
+        usage,
+        key_id,
+        reservation_id=first.reservation_id,
+        input_tokens=1_000,
+        output_tokens=500,
+        cost=12_000,
     )
     assert settled.reservations_settled == 1
     after = await api_keys_stub.ValidateAPIKey(pb.ValidateAPIKeyRequest(key=key), timeout=5)

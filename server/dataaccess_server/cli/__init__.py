@@ -395,7 +395,8 @@ def _cleanup(_args: argparse.Namespace) -> int:
         f"{removed.retired_hashes} expired API key hash(es); kept audit events from "
         f"{audit_keep_from} on (DB_AUDIT_RETENTION_DAYS={audit_days}), dropped "
         f"{len(removed.audit_partitions)} audit partition(s); deleted "
-        f"{removed.cache_entries} expired cache entr(y/ies)"
+        f"{removed.cache_entries} expired cache entr(y/ies), {removed.limit_windows} key "
+        f"limit window(s) and {removed.reservations} finished key reservation(s)"
     )
     return 0
 

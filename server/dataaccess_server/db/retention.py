@@ -16,6 +16,18 @@ DELETE_RATE_WINDOWS = """
 DELETE FROM api_key_rate_windows WHERE window_start < now() - interval '1 hour'
 """
 DELETE_RETIRED_HASHES = "DELETE FROM api_key_retired_hashes WHERE valid_until < now()"
+# Key policies (0016): ledger rows of limits' windows over for a day (budgets' periods
+# are kept: they are spend history), and reservations settled or expired before the
+# usage request ids' retention (a settlement retried later would charge as new).
+DELETE_LIMIT_WINDOWS = """
+DELETE FROM key_limit_ledger g USING key_limits l
+WHERE l.id = g.limit_id AND l.window_seconds IS NOT NULL
+  AND g.period_end < dataaccess_now() - interval '1 day'
+"""
+DELETE_RESERVATIONS = """
+DELETE FROM key_reservations
+WHERE state <> 'held' AND finished_at < now() - make_interval(days => %(days)s)
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +41,10 @@ class Removed:
     audit_partitions: list[str]
     cache_entries: int = 0
     """Expired cache entries deleted."""
+    limit_windows: int = 0
+    """Ledger rows of key limits' windows that ended over a day ago."""
+    reservations: int = 0
+    """Finished key reservations past the retention."""
 
 
 async def cleanup(
@@ -45,11 +61,20 @@ async def cleanup(
     applied = await conn.execute(DELETE_APPLIED_REQUESTS, {"days": retention_days})
     windows = await conn.execute(DELETE_RATE_WINDOWS)
     retired = await conn.execute(DELETE_RETIRED_HASHES)
+    limit_windows = await conn.execute(DELETE_LIMIT_WINDOWS)
+    reservations = await conn.execute(DELETE_RESERVATIONS, {"days": retention_days})
     swept = 0
     while (batch := await cache.sweep_expired(conn, SWEEP_BATCH)) > 0:
         swept += batch
         if batch < SWEEP_BATCH:
             break
     return Removed(
-        dropped, applied.rowcount, windows.rowcount, retired.rowcount, audit_dropped, swept
+        dropped,
+        applied.rowcount,
+        windows.rowcount,
+        retired.rowcount,
+        audit_dropped,
+        swept,
+        limit_windows.rowcount,
+        reservations.rowcount,
     )
