@@ -104,7 +104,8 @@ async def test_a_refusal_while_exhausted_asks_the_database_no_more(
     answers = [await allowances.admit([rule], Ask(), Deadline.after(10)) for _ in range(8)]
     assert [isinstance(a, Admission) for a in answers] == [True] * 5 + [False] * 3
     refusal = answers[-1]
-    assert isinstance(refusal, Refusal) and refusal.rule == rule
+    assert isinstance(refusal, Refusal)
+    assert refusal.rule == rule
     assert refusal.states[0].remaining == 0
     writes = allowances.writes
     for _ in range(50):
@@ -137,7 +138,8 @@ async def test_an_admission_is_all_or_nothing_over_its_limits(
         await allowances.admit([requests, tokens], big, Deadline.after(10)), Admission
     )
     refused = await allowances.admit([requests, tokens], big, Deadline.after(10))
-    assert isinstance(refused, Refusal) and refused.rule == tokens
+    assert isinstance(refused, Refusal)
+    assert refused.rule == tokens
     states = {s.rule.id: s.remaining for s in refused.states}
     assert states == {requests.id: 99, tokens.id: 400}  # the refused call charged nothing
 
@@ -158,10 +160,12 @@ async def test_a_budget_is_checked_not_charged_unless_reserved(
         Ask(cost=Cost(cost=400), reserve=True, reservation_ttl=timedelta(minutes=1)),
         Deadline.after(10),
     )
-    assert isinstance(held, Admission) and held.states[0].remaining == 600
+    assert isinstance(held, Admission)
+    assert held.states[0].remaining == 600
     allowances.refund(held)
     answer = allowances.admit_now([budget], Ask())
-    assert isinstance(answer, Admission) and answer.states[0].remaining == 1_000
+    assert isinstance(answer, Admission)
+    assert answer.states[0].remaining == 1_000
 
 
 async def test_cleanup_removes_old_limit_windows_and_finished_reservations(
