@@ -48,9 +48,7 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
         )
         if not result.replayed:
             self._records.add(result.records_received)
-        return pb.UpsertUsageResponse(
-            replayed=result.replayed, reservations_settled=result.settled
-        )
+        return pb.UpsertUsageResponse(replayed=result.replayed, reservations_settled=result.settled)
 
     async def BatchUpsertUsage(
         self, request: pb.BatchUpsertUsageRequest, context: Context
