@@ -299,10 +299,11 @@ class Allowances:
             self._retire(piece)
             del self._slices[rule.id]
             return None
-        if piece.rule != rule:
-            # The rule changed (a new limit, say): the ledger row is kept, the limit is new.
+        if piece.rule is not rule:  # the same object while the key stays cached
+            if piece.rule.amount != rule.amount:
+                # A new limit: the ledger row is kept, its limit changes at once.
+                piece.amount = rule.amount
             piece.rule = rule
-            piece.amount = rule.amount
         return piece
 
     def _states(self, rules: Sequence[LimitRule], now: float) -> tuple[LimitState, ...]:
