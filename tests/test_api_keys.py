@@ -20,10 +20,12 @@ from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess_server.app import Application
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_policies import Allowances
 from dataaccess_server.domain.model import api_keys as model
 from dataaccess_server.domain.model.api_keys import KeyInput, Known
 from dataaccess_server.domain.pagination import PageSigner
@@ -414,7 +416,10 @@ async def test_the_server_making_a_change_forgets_the_key_without_its_notificati
         cache: KeyCache[Known] = KeyCache()
         cache.set_enabled(True)
         keys = APIKeyService(
-            PostgresAPIKeyStore(cluster, channel_for("public")), cache, pages=PageSigner.ephemeral()
+            PostgresAPIKeyStore(cluster, channel_for("public")),
+            cache,
+            pages=PageSigner.ephemeral(),
+            allowances=Allowances(PostgresPolicyStore(cluster)),
         )
         soon = Deadline.after(10)
 

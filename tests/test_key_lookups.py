@@ -12,10 +12,12 @@ import pytest
 
 from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_cache import KeyCache
+from dataaccess_server.domain.key_policies import Allowances
 from dataaccess_server.domain.key_rules import generate_key
 from dataaccess_server.domain.model.api_keys import KeyInput, Known, Reason
 from dataaccess_server.domain.pagination import PageSigner
@@ -36,6 +38,7 @@ class CountingStore(PostgresAPIKeyStore):
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster, channel_for("public"))
+        self.cluster = cluster
         self.lookups: list[str] = []
 
     async def lookup_hash(
@@ -75,7 +78,7 @@ async def test_an_unknown_key_costs_one_replica_read_once_the_subscription_settl
     cluster, _ = replicated
     store = CountingStore(cluster)
     cache = subscribed_cache()
-    keys = APIKeyService(store, cache, pages=PageSigner.ephemeral())
+    keys = APIKeyService(store, cache, pages=PageSigner.ephemeral(), allowances=allowances(store))
     soon = Deadline.after(10)
 
     # Just subscribed: a key created before may not have reached the replica yet.
@@ -96,7 +99,9 @@ async def test_a_key_this_server_created_validates_at_once_while_the_replica_is_
 ) -> None:
     cluster, replica = replicated
     store = CountingStore(cluster)
-    keys = APIKeyService(store, subscribed_cache(), pages=PageSigner.ephemeral())
+    keys = APIKeyService(
+        store, subscribed_cache(), pages=PageSigner.ephemeral(), allowances=allowances(store)
+    )
     soon = Deadline.after(10)
     await asyncio.sleep(FRESH_WINDOW * 1.5)  # absence on the replica would be final
     execute(replica.dsn(), "SELECT pg_wal_replay_pause()")
@@ -118,7 +123,7 @@ async def test_without_a_replica_in_rotation_an_unknown_key_costs_one_primary_re
     try:
         store = CountingStore(cluster)
         keys = APIKeyService(
-            store, subscribed_cache(), pages=PageSigner.ephemeral()
+            store, subscribed_cache(), pages=PageSigner.ephemeral(), allowances=allowances(store)
         )  # not settled: still one read
         assert not cluster.replicas_serving()
         assert (await keys.validate(generate_key(), Deadline.after(10))).reason is (
@@ -139,3 +144,8 @@ def test_absence_is_final_only_after_the_fresh_window_of_an_unbroken_subscriptio
     slow: KeyCache[Known] = KeyCache(fresh_window=60.0)
     slow.set_enabled(True)
     assert not slow.absence_is_final()
+
+
+def allowances(store: CountingStore) -> Allowances:
+    """Key limits' allowances over the store's cluster (the keys here have none)."""
+    return Allowances(PostgresPolicyStore(store.cluster))

@@ -278,9 +278,9 @@ async def until_valid(stub: APIKeyServiceAsyncStub, key: str) -> pb.ValidateAPIK
     ("before", "boundary", "next_boundary"),
     [
         # Feb 15 - Mar 15 holds the change to daylight time (Mar 8): Mar 15 00:00 EDT.
-        ("2026-03-15T03:59:58+00:00", "2026-03-15T04:00:00+00:00", "2026-04-15T04:00:00+00:00"),
+        ("2026-03-15T03:59:30+00:00", "2026-03-15T04:00:00+00:00", "2026-04-15T04:00:00+00:00"),
         # Oct 15 - Nov 15 holds the change back (Nov 1): Nov 15 00:00 EST.
-        ("2026-11-15T04:59:58+00:00", "2026-11-15T05:00:00+00:00", "2026-12-15T05:00:00+00:00"),
+        ("2026-11-15T04:59:30+00:00", "2026-11-15T05:00:00+00:00", "2026-12-15T05:00:00+00:00"),
     ],
 )
 async def test_a_monthly_budget_resets_at_local_midnight_across_dst(
@@ -312,7 +312,8 @@ async def test_a_monthly_budget_resets_at_local_midnight_across_dst(
     assert state.reset_time.ToDatetime(UTC) == datetime.fromisoformat(boundary)
     assert state.remaining == 0
 
-    set_clock(pg_database, datetime.fromisoformat(boundary) - timedelta(seconds=1))
+    # A few seconds before the boundary (the clock runs on while the test waits).
+    set_clock(pg_database, datetime.fromisoformat(boundary) - timedelta(seconds=5))
     await asyncio.sleep(1.5)  # long enough for the server to read the ledger again
     still = await api_keys_stub.ValidateAPIKey(pb.ValidateAPIKeyRequest(key=key), timeout=5)
     assert still.reason == BUDGET_EXCEEDED

@@ -106,6 +106,8 @@ METHODS: dict[str, Rule] = {
     KEYS + "UpdateAPIKey": Rule(P.API_KEYS_MANAGE, resource=_field("api_key", "id")),
     KEYS + "RevokeAPIKey": Rule(P.API_KEYS_MANAGE, resource=_field("id")),
     KEYS + "RotateAPIKey": Rule(P.API_KEYS_MANAGE, resource=_field("id")),
+    KEYS + "GetOwnerPolicy": Rule(P.API_KEYS_READ),
+    KEYS + "UpdateOwnerPolicy": Rule(P.API_KEYS_MANAGE, resource=_field("policy", "owner_id")),
     TOKENS + "GetOAuthToken": Rule(P.OAUTH_TOKENS_READ, resource=_token_of_get, secrets=_full_view),
     TOKENS + "ListOAuthTokens": Rule(P.OAUTH_TOKENS_READ),
     TOKENS + "UpsertOAuthToken": Rule(P.OAUTH_TOKENS_WRITE, resource=_token_of_upsert),

@@ -11,10 +11,13 @@ from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import api_keys_pb2_grpc as pb_grpc
 from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.api_keys import (
+    ask_from_proto,
     grace_from_proto,
     key_input_from_proto,
     key_query_from_proto,
     key_to_proto,
+    owner_policy_from_proto,
+    owner_policy_to_proto,
 )
 from dataaccess_server.api.convert.validations import StreamAnswers
 from dataaccess_server.api.limits import DEFAULT_MAX_DEADLINE
@@ -50,7 +53,7 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
     ) -> pb.ValidateAPIKeyResponse:
         # validate() in its two steps: a cached key needs no deadline, and its answer is
         # the message kept for its record (see StreamAnswers), not one built per call.
-        result = self._keys.validate_now(request.key)
+        result = self._keys.validate_now(request.key, ask_from_proto(request))
         if not isinstance(result, Validation):
             result = await self._keys.settle(result, self._deadline(context))
         self._count(result.reason._name_)  # not .name: a Python-level property
@@ -124,3 +127,19 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         response = pb.RotateAPIKeyResponse(api_key=key_to_proto(record), key=key)
         response.old_key_expire_time.FromDatetime(old_until)
         return response
+
+    async def GetOwnerPolicy(
+        self, request: pb.GetOwnerPolicyRequest, context: Context
+    ) -> pb.GetOwnerPolicyResponse:
+        policy = await self._keys.get_owner_policy(request.owner_id, self._deadline(context))
+        return pb.GetOwnerPolicyResponse(policy=owner_policy_to_proto(policy))
+
+    async def UpdateOwnerPolicy(
+        self, request: pb.UpdateOwnerPolicyRequest, context: Context
+    ) -> pb.UpdateOwnerPolicyResponse:
+        policy = await self._keys.update_owner_policy(
+            owner_policy_from_proto(request.policy),
+            tuple(request.update_mask.paths),
+            self._deadline(context),
+        )
+        return pb.UpdateOwnerPolicyResponse(policy=owner_policy_to_proto(policy))

@@ -35,6 +35,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from dataaccess.v1 import api_keys_pb2 as pb
+from dataaccess_server.api.convert.api_keys import ask_from_proto
 from dataaccess_server.api.convert.validations import Answer, StreamAnswers, item_error
 from dataaccess_server.api.decoding import HAS_NUL, Refused, nul_field
 from dataaccess_server.deadline import Deadline
@@ -212,9 +213,14 @@ class ValidationStream:
             )
             return
         try:
-            now = self._keys.validate_now(request.request.key)
+            item = request.request
+            now = self._keys.validate_now(item.key, ask_from_proto(item, "request."))
         except InvalidArgumentError as exc:
-            self._send(item_error(correlation_id, exc, prefix="request."))
+            # The key's errors name "key"; the ask's already carry the prefix.
+            prefix = (
+                "" if any(v.field.startswith("request.") for v in exc.violations) else "request."
+            )
+            self._send(item_error(correlation_id, exc, prefix=prefix))
             return
         if not isinstance(now, Unsettled):
             self._count(now.reason.name)

@@ -26,14 +26,16 @@ from dataaccess_server.domain.key_policies import Admission, Allowances, Refusal
 from dataaccess_server.domain.key_rules import (
     DISPLAY_PREFIX_LENGTH,
     MAX_GRACE,
+    OWNER_POLICY_FIELDS,
     UPDATABLE_FIELDS,
     check_presented_key,
+    check_rules,
     check_settings,
     check_update_mask,
     generate_key,
     hash_key,
-    judge,
     judge_use,
+    judged,
     validate_id,
 )
 from dataaccess_server.domain.model.api_keys import (
@@ -48,7 +50,7 @@ from dataaccess_server.domain.model.api_keys import (
     Reason,
     Validation,
 )
-from dataaccess_server.domain.model.key_policies import PLAIN, Ask, LimitRule
+from dataaccess_server.domain.model.key_policies import PLAIN, Ask, LimitRule, OwnerPolicy
 from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
@@ -114,10 +116,28 @@ class APIKeyStore(Protocol):
         ...
 
     async def count_validation(
-        self, key_id: str, deadline: Deadline, *, rate_limit: int | None, has_quota: bool
+        self,
+        key_id: str,
+        deadline: Deadline,
+        *,
+        rate_limit: int | None,
+        has_quota: bool,
+        refills: bool = False,
     ) -> KeyUse:
         """Count one validation in the key's rate window and/or use one of its quota,
-        atomically (over the rate limit uses no quota), on the primary."""
+        atomically (over the rate limit uses no quota), on the primary; ``refills``:
+        apply a scheduled refill that is due first (once per scheduled time)."""
+        ...
+
+    async def fetch_owner_policy(self, owner_id: str, deadline: Deadline) -> OwnerPolicy:
+        """The owner's limits and budgets (none, without update time, if never set)."""
+        ...
+
+    async def update_owner_policy(
+        self, owner_id: str, changes: Mapping[str, Any], deadline: Deadline
+    ) -> tuple[OwnerPolicy, tuple[bytes, ...]]:
+        """Replace the owner's ``limits`` and/or ``budgets``; notifies the hashes of
+        every key of the owner and returns them with the policy."""
         ...
 
     async def record_last_used(self, used: Mapping[str, datetime], deadline: Deadline) -> None:
@@ -240,6 +260,7 @@ class APIKeyService:
                     deadline,
                     rate_limit=record.rate_limit_per_minute,
                     has_quota=record.remaining_uses is not None,
+                    refills=record.refill is not None,
                 )
             except BaseException:
                 if admission is not None:
@@ -264,9 +285,9 @@ class APIKeyService:
             return Validation(False, Reason.NOT_FOUND)
         record = known.record
         now = datetime.now(UTC)
-        reason = judge(known, now)
+        reason, decided_by = judged(known, now, ask.model, ask.provider)
         if reason is not Reason.VALID:
-            return Validation(False, reason, record)
+            return Validation(False, reason, record, decided_by=decided_by)
         if record.rate_limit_per_minute is not None or record.remaining_uses is not None:
             return None
         if ask.reserve:
@@ -335,9 +356,14 @@ class APIKeyService:
             owner_id=data.owner_id,
             rate_limit_per_minute=data.rate_limit_per_minute or None,
             expire_time=data.expire_time,
-            remaining_uses=data.remaining_uses,
+            remaining_uses=_quota(data),
             metadata=data.metadata,
             request_id=request_id or None,
+            rules=data.rules,
+            refill=data.refill,
+            allowed_models=data.allowed_models,
+            allowed_providers=data.allowed_providers,
+            disabled=data.disabled,
         )
         record, created = await self._store.insert(new, deadline)
         if created:
@@ -382,6 +408,12 @@ class APIKeyService:
             "expire_time": data.expire_time,
             "remaining_uses": data.remaining_uses,
             "metadata": data.metadata,
+            "limits": tuple(rule for rule in data.rules if not rule.budget),
+            "budgets": tuple(rule for rule in data.rules if rule.budget),
+            "refill": data.refill,
+            "allowed_models": data.allowed_models,
+            "allowed_providers": data.allowed_providers,
+            "disabled": data.disabled,
         }
         changes = {name: values[name] for name in mask}
         change = await self._store.update(row_id, changes, deadline)
@@ -409,6 +441,30 @@ class APIKeyService:
         )
         rotation = self._forget(rotation, row_id)
         return rotation.record, key, rotation.old_key_valid_until
+
+    async def get_owner_policy(self, owner_id: str, deadline: Deadline) -> OwnerPolicy:
+        """The limits and budgets shared by the owner's keys."""
+        _check_owner(owner_id)
+        return await self._store.fetch_owner_policy(owner_id, deadline)
+
+    async def update_owner_policy(
+        self, policy: OwnerPolicy, mask: tuple[str, ...], deadline: Deadline
+    ) -> OwnerPolicy:
+        """Replace the masked lists of the owner's policy, on every server at once."""
+        _check_owner(policy.owner_id, "policy.owner_id")
+        check_update_mask(mask, OWNER_POLICY_FIELDS)
+        problems = check_rules(policy.rules, "policy", mask)
+        if problems:
+            raise InvalidArgumentError(problems)
+        values = {
+            "limits": tuple(rule for rule in policy.rules if not rule.budget),
+            "budgets": tuple(rule for rule in policy.rules if rule.budget),
+        }
+        stored, notified = await self._store.update_owner_policy(
+            policy.owner_id, {name: values[name] for name in mask}, deadline
+        )
+        self.cache.invalidate(notified)
+        return stored
 
     def _forget(self, change: Change | None, row_id: str) -> Change:
         # This server's cache forgets the notified hashes at once, not when its own
@@ -440,3 +496,17 @@ def _admitted(answer: Validation, admission: Admission | None) -> Validation:
         reservation_id=reservation.id if reservation is not None else "",
         reservation_expires=reservation.expires_at if reservation is not None else None,
     )
+
+
+def _quota(data: KeyInput) -> int | None:
+    # A key with a refill schedule starts with its amount unless told otherwise.
+    if data.remaining_uses is None and data.refill is not None:
+        return data.refill.amount
+    return data.remaining_uses
+
+
+def _check_owner(owner_id: str, field: str = "owner_id") -> None:
+    if not owner_id:
+        raise InvalidArgumentError.single(field, "is required")
+    if len(owner_id) > 256:
+        raise InvalidArgumentError.single(field, "must be at most 256 characters")

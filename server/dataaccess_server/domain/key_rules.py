@@ -7,9 +7,12 @@ first 8 characters are ever stored.
 
 from __future__ import annotations
 
+import functools
+import re
 import secrets
 import sys
-from collections.abc import Collection
+import zoneinfo
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +26,7 @@ from dataaccess_server.domain.model.api_keys import (
     Reason,
     Validation,
 )
+from dataaccess_server.domain.model.key_policies import LimitRule, Period, RefillInterval
 from dataaccess_server.errors import FieldViolation, InvalidArgumentError, excerpt
 
 # CPython's own SHA-256 (what hashlib falls back to without OpenSSL): the same digest
@@ -44,7 +48,19 @@ UPDATABLE_FIELDS = (
     "expire_time",
     "remaining_uses",
     "metadata",
+    "limits",
+    "budgets",
+    "refill",
+    "allowed_models",
+    "allowed_providers",
+    "disabled",
 )
+OWNER_POLICY_FIELDS = ("limits", "budgets")
+MAX_RULES = 16
+MAX_ALLOWED = 64
+MAX_AMOUNT = 2**53
+MAX_WINDOW_SECONDS = 31 * 86_400
+NAME_FORM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def generate_key() -> str:
@@ -97,22 +113,115 @@ def check_settings(data: KeyInput, fields: Collection[str], *, creating: bool) -
         bad("expire_time", "must be in the future")
     if "metadata" in fields and data.metadata_size > MAX_METADATA_BYTES:
         bad("metadata", f"must be at most {MAX_METADATA_BYTES} bytes serialized")
+    problems.extend(check_rules(data.rules, "api_key", fields))
+    refill = data.refill
+    if "refill" in fields and refill is not None:
+        if not 1 <= refill.amount <= MAX_AMOUNT:
+            bad("refill.amount", f"must be between 1 and {MAX_AMOUNT}")
+        if refill.interval is RefillInterval.MONTHLY and not 1 <= refill.day <= 31:
+            bad("refill.day_of_month", "must be between 1 and 31 (0 means 1)")
+        if refill.interval is RefillInterval.DAILY and refill.day != 0:
+            bad("refill.day_of_month", "must be 0 for a daily refill")
+    for name, longest in (("allowed_models", 256), ("allowed_providers", 64)):
+        if name in fields:
+            problems.extend(_check_allowed(getattr(data, name), f"api_key.{name}", longest))
     if problems:
         raise InvalidArgumentError(problems)
 
 
-def check_update_mask(mask: Collection[str]) -> None:
+def check_update_mask(mask: Collection[str], allowed: Sequence[str] = UPDATABLE_FIELDS) -> None:
     """INVALID_ARGUMENT naming ``update_mask`` if it is empty or names a field that
     cannot be updated."""
     if not mask:
         raise InvalidArgumentError.single("update_mask", "names no field to update")
-    unknown = [path for path in mask if path not in UPDATABLE_FIELDS]
+    unknown = [path for path in mask if path not in allowed]
     if unknown:
         raise InvalidArgumentError.single(
             "update_mask",
-            f"cannot update {excerpt(', '.join(unknown))};"
-            f" updatable: {', '.join(UPDATABLE_FIELDS)}",
+            f"cannot update {excerpt(', '.join(unknown))}; updatable: {', '.join(allowed)}",
         )
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
+def check_rules(
+    rules: Sequence[LimitRule], prefix: str, fields: Collection[str]
+) -> list[FieldViolation]:
+    """What is wrong with limits and budgets as stated (the paths under ``prefix``):
+    names, units, windows, periods, anchors, time zones, amounts, counts."""
+    problems: list[FieldViolation] = []
+    limits = [rule for rule in rules if not rule.budget]
+    budgets = [rule for rule in rules if rule.budget]
+    seen: set[str] = set()
+    for kind, group in (("limits", limits), ("budgets", budgets)):
+        if kind not in fields:
+            continue
+        if len(group) > MAX_RULES:
+            problems.append(FieldViolation(f"{prefix}.{kind}", f"must be at most {MAX_RULES}"))
+        for index, rule in enumerate(group):
+            path = f"{prefix}.{kind}[{index}]"
+            if not NAME_FORM.fullmatch(rule.name):
+                problems.append(
+                    FieldViolation(f"{path}.name", "must be 1-64 letters, digits, '_', '-', '.'")
+                )
+            elif rule.name in seen:
+                problems.append(
+                    FieldViolation(f"{path}.name", "is used by another limit or budget")
+                )
+            seen.add(rule.name)
+            if not 1 <= rule.amount <= MAX_AMOUNT:
+                problems.append(
+                    FieldViolation(f"{path}.limit", f"must be between 1 and {MAX_AMOUNT}")
+                )
+            if rule.period is None:
+                window = rule.window_seconds or 0
+                if not 1 <= window <= MAX_WINDOW_SECONDS:
+                    problems.append(
+                        FieldViolation(f"{path}.window", "must be whole seconds, 1 s to 31 days")
+                    )
+                continue
+            if rule.period is Period.WEEKLY and not 1 <= rule.anchor <= 7:
+                problems.append(FieldViolation(f"{path}.anchor", "must be 1 (Monday) to 7"))
+            elif rule.period is Period.MONTHLY and not 1 <= rule.anchor <= 31:
+                problems.append(FieldViolation(f"{path}.anchor", "must be a day of month, 1-31"))
+            elif rule.period is Period.DAILY and rule.anchor != 0:
+                problems.append(FieldViolation(f"{path}.anchor", "must be 0 for a daily budget"))
+            if rule.time_zone not in _zones():
+                problems.append(
+                    FieldViolation(f"{path}.time_zone", "must be an IANA time zone name")
+                )
+    return problems
+
+
+def _check_allowed(values: Sequence[str], path: str, longest: int) -> list[FieldViolation]:
+    if len(values) > MAX_ALLOWED:
+        return [FieldViolation(path, f"must have at most {MAX_ALLOWED} entries")]
+    return [
+        FieldViolation(f"{path}[{index}]", f"must be 1-{longest} printable characters")
+        for index, value in enumerate(values)
+        if not 1 <= len(value) <= longest or not value.isprintable()
+    ]
+
+
+def allowed(value: str, patterns: Sequence[str]) -> bool:
+    """Whether ``value`` matches one of ``patterns`` (exact, or ``*`` for any run of
+    characters; nothing else is special). An empty list allows everything."""
+    if not patterns:
+        return True
+    for pattern in patterns:
+        if pattern == value:
+            return True
+        if "*" in pattern and _pattern(pattern).fullmatch(value):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
 
 
 def validate_id(value: str) -> str:
@@ -125,15 +234,27 @@ def validate_id(value: str) -> str:
 
 
 def judge(known: Known, now: datetime) -> Reason:
-    """The reason a found key is valid or not, before rate limit and quota."""
+    """The reason a found key is valid or not, before its model, rate limit and quota."""
+    return judged(known, now)[0]
+
+
+def judged(known: Known, now: datetime, model: str = "", provider: str = "") -> tuple[Reason, str]:
+    """The reason a found key is valid or not for ``model`` and ``provider``, before
+    limits, rate limit and quota, and the setting that decided a refusal."""
     record = known.record
     if record.revoked_at is not None:
-        return Reason.REVOKED
+        return Reason.REVOKED, "revoke_time"
     if known.retired_until is not None and known.retired_until <= now:
-        return Reason.EXPIRED
+        return Reason.EXPIRED, "expire_time"
     if record.expire_time is not None and record.expire_time <= now:
-        return Reason.EXPIRED
-    return Reason.VALID
+        return Reason.EXPIRED, "expire_time"
+    if record.disabled_at is not None:
+        return Reason.DISABLED, "disabled"
+    if not allowed(model, record.allowed_models):
+        return Reason.MODEL_NOT_ALLOWED, "allowed_models"
+    if not allowed(provider, record.allowed_providers):
+        return Reason.MODEL_NOT_ALLOWED, "allowed_providers"
+    return Reason.VALID, ""
 
 
 def judge_use(record: APIKey, use: KeyUse) -> Validation:
@@ -150,9 +271,13 @@ def judge_use(record: APIKey, use: KeyUse) -> Validation:
             reset_time=use.window_start + timedelta(minutes=1),
         )
         if use.window_count > limit:
-            return Validation(False, Reason.RATE_LIMITED, record, rate)
+            return Validation(
+                False, Reason.RATE_LIMITED, record, rate, decided_by="rate_limit_per_minute"
+            )
     if record.remaining_uses is not None:
         record = replace(record, remaining_uses=use.remaining_uses)
         if not use.used_quota:
-            return Validation(False, Reason.USAGE_EXCEEDED, record, rate)
+            return Validation(
+                False, Reason.USAGE_EXCEEDED, record, rate, decided_by="remaining_uses"
+            )
     return Validation(True, Reason.VALID, record, rate)

@@ -18,6 +18,7 @@ from typing import TypeVar
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess_server.api.convert.api_keys import (
     key_to_proto,
+    policy_to_proto,
     reason_to_proto,
     validation_to_proto,
 )
@@ -53,6 +54,17 @@ class StreamAnswers:
         record = result.record
         if record is None:
             return self._not_found if not result.valid else validation_to_proto(result)
+        if result.limits or result.decided_by or result.reservation_id:
+            # Key policies: the limits' states change with every validation.
+            response = keys_pb2.ValidateAPIKeyResponse(
+                valid=result.valid,
+                reason=reason_to_proto(result.reason),
+                api_key=self._record(record),
+            )
+            if result.rate is not None:
+                _rate_to_proto(result, response)
+            policy_to_proto(result, response)
+            return response
         if result.rate is not None:
             response = keys_pb2.ValidateAPIKeyResponse(
                 valid=result.valid,
@@ -104,3 +116,10 @@ def item_error(correlation_id: str, error: DataAccessError, *, prefix: str = "")
                 field=prefix + violation.field, description=violation.description
             )
     return answer
+
+
+def _rate_to_proto(result: Validation, response: keys_pb2.ValidateAPIKeyResponse) -> None:
+    assert result.rate is not None
+    response.rate_limit.limit = result.rate.limit
+    response.rate_limit.remaining = result.rate.remaining
+    response.rate_limit.reset_time.FromDatetime(result.rate.reset_time)
