@@ -357,8 +357,8 @@ class Budget(_message.Message):
     cost). A reservation holds its estimated cost against the budget until settled.
     Periods are computed by the database in the budget's time zone: a period starts at
     the local midnight of its day (the first instant after it when a daylight-saving
-    change skips midnight, its first occurrence when midnight repeats), never by a job
-    that could run late or twice.
+    change skips midnight, its second occurrence, in standard time, when midnight
+    repeats), never by a job that could run late or twice.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -401,7 +401,7 @@ Global___Budget: _TypeAlias = Budget  # noqa: Y015
 class Refill(_message.Message):
     """Sets remaining_uses to amount on a schedule (it does not add to what is left). A
     refill happens once per scheduled time, whatever the number of servers: the first
-    validation or read after the time applies it.
+    validation after the time applies it (a read shows remaining_uses as last applied).
     """
 
     DESCRIPTOR: _descriptor.Descriptor

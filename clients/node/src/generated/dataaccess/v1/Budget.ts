@@ -10,8 +10,8 @@ import type { Long } from '@grpc/proto-loader';
  * cost). A reservation holds its estimated cost against the budget until settled.
  * Periods are computed by the database in the budget's time zone: a period starts at
  * the local midnight of its day (the first instant after it when a daylight-saving
- * change skips midnight, its first occurrence when midnight repeats), never by a job
- * that could run late or twice.
+ * change skips midnight, its second occurrence, in standard time, when midnight
+ * repeats), never by a job that could run late or twice.
  */
 export interface Budget {
   /**
@@ -44,8 +44,8 @@ export interface Budget {
  * cost). A reservation holds its estimated cost against the budget until settled.
  * Periods are computed by the database in the budget's time zone: a period starts at
  * the local midnight of its day (the first instant after it when a daylight-saving
- * change skips midnight, its first occurrence when midnight repeats), never by a job
- * that could run late or twice.
+ * change skips midnight, its second occurrence, in standard time, when midnight
+ * repeats), never by a job that could run late or twice.
  */
 export interface Budget__Output {
   /**
