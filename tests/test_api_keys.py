@@ -18,8 +18,9 @@ from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess_server.app import Application
-from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.key_channel import channel_for
 from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.deadline import Deadline

@@ -19,7 +19,7 @@ from dataaccess_server.api.convert.api_keys import key_to_proto, validation_to_p
 from dataaccess_server.api.convert.validations import StreamAnswers
 from dataaccess_server.api.method_table import MethodTable
 from dataaccess_server.app import Application
-from dataaccess_server.domain.api_keys import LastUsed
+from dataaccess_server.domain.key_answers import LastUsed
 from dataaccess_server.domain.key_rules import hash_key, judge
 from dataaccess_server.domain.model.api_keys import (
     APIKey,

@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 import psycopg
 import pytest
 
-from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.key_channel import channel_for
 from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import Migrator
 from dataaccess_server.deadline import Deadline

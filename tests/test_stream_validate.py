@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import grpc
 import psycopg
 import pytest
-from google.protobuf import field_mask_pb2, timestamp_pb2
+from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 from grpc import aio
 
 from dataaccess.client import AsyncClient, Client
@@ -146,6 +146,35 @@ async def _usage_exceeded(stub: APIKeyServiceAsyncStub, dsn: str) -> str:
     return made.key
 
 
+async def _disabled(stub: APIKeyServiceAsyncStub, dsn: str) -> str:
+    return (await create(stub, disabled=True)).key
+
+
+async def _model_not_allowed(stub: APIKeyServiceAsyncStub, dsn: str) -> str:
+    return (await create(stub, allowed_models=["gpt-4o*"])).key  # validated naming none
+
+
+async def _limit_exceeded(stub: APIKeyServiceAsyncStub, dsn: str) -> str:
+    month = duration_pb2.Duration(seconds=31 * 86_400)
+    limit = pb.Limit(name="once", unit=pb.LIMIT_UNIT_REQUESTS, window=month, limit=1)
+    made = await create(stub, limits=[limit])
+    assert (await validate(stub, made.key)).valid  # the window's one use
+    return made.key
+
+
+async def _budget_exceeded(stub: APIKeyServiceAsyncStub, dsn: str) -> str:
+    budget = pb.Budget(name="daily", limit=1, period=pb.BUDGET_PERIOD_DAILY)
+    made = await create(stub, budgets=[budget])
+    rows(  # spent, as a usage write naming the key would have charged it
+        dsn,
+        "INSERT INTO key_limit_ledger SELECT l.id, p.period_start, p.period_end, 1"
+        " FROM key_limits l, policy_period('daily', 0, 'UTC', dataaccess_now()) p"
+        " WHERE l.api_key_id = %s",
+        made.api_key.id,
+    )
+    return made.key
+
+
 KEY_IN_STATE: dict[int, Callable[[APIKeyServiceAsyncStub, str], Awaitable[str]]] = {
     VALID: _valid,
     pb.API_KEY_VALIDATION_REASON_NOT_FOUND: _not_found,
@@ -153,6 +182,10 @@ KEY_IN_STATE: dict[int, Callable[[APIKeyServiceAsyncStub, str], Awaitable[str]]]
     pb.API_KEY_VALIDATION_REASON_EXPIRED: _expired,
     RATE_LIMITED: _rate_limited,
     USAGE_EXCEEDED: _usage_exceeded,
+    pb.API_KEY_VALIDATION_REASON_DISABLED: _disabled,
+    pb.API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED: _model_not_allowed,
+    pb.API_KEY_VALIDATION_REASON_LIMIT_EXCEEDED: _limit_exceeded,
+    pb.API_KEY_VALIDATION_REASON_BUDGET_EXCEEDED: _budget_exceeded,
 }
 
 

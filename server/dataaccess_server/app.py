@@ -23,13 +23,14 @@ from dataaccess_server.api.server import GrpcServer, ListenError
 from dataaccess_server.api.tls import TLSFileError, certificate_identity
 from dataaccess_server.config import Settings
 from dataaccess_server.db.analytics import PostgresAnalyticsStore
-from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for, decode_invalidation
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore
 from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.db.cache import PostgresCacheStore
 from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.configs import PostgresConfigStore, decode_activation
 from dataaccess_server.db.configs import channel_for as config_channel_for
+from dataaccess_server.db.key_channel import channel_for, decode_invalidation
 from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import PostgresSchemaInspector
 from dataaccess_server.db.notifications import ChangeListener

@@ -53,11 +53,8 @@ class UsageServicer(pb_grpc.UsageServiceServicer):
     async def BatchUpsertUsage(
         self, request: pb.BatchUpsertUsageRequest, context: Context
     ) -> pb.BatchUpsertUsageResponse:
-        result = await self._usage.upsert(
-            [usage_input_from_proto(record) for record in request.records],
-            request.request_id,
-            self._deadline(context),
-        )
+        records = [usage_input_from_proto(record) for record in request.records]
+        result = await self._usage.upsert(records, request.request_id, self._deadline(context))
         if not result.replayed:
             self._records.add(result.records_received)
         return pb.BatchUpsertUsageResponse(

@@ -39,7 +39,8 @@ from dataaccess_server.api.convert.api_keys import ask_from_proto
 from dataaccess_server.api.convert.validations import Answer, StreamAnswers, item_error
 from dataaccess_server.api.decoding import HAS_NUL, Refused, nul_field
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.api_keys import APIKeyService, Unsettled
+from dataaccess_server.domain.api_keys import APIKeyService
+from dataaccess_server.domain.key_answers import Unsettled
 from dataaccess_server.errors import (
     DataAccessError,
     InvalidArgumentError,

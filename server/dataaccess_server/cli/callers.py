@@ -14,10 +14,10 @@ from typing import Any
 
 from dataaccess_server.cli.context import open_cluster, open_database, settings_from_environment
 from dataaccess_server.config import Settings
-from dataaccess_server.db.api_keys import channel_for
 from dataaccess_server.db.audit import PostgresAuditStore
 from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
+from dataaccess_server.db.key_channel import channel_for
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.audit import AuditTrail
 from dataaccess_server.domain.callers import CallerDirectory

@@ -12,10 +12,11 @@ from typing import Any
 from dataaccess_server import embedded
 from dataaccess_server.cli.context import open_cluster, open_database, settings_from_environment
 from dataaccess_server.config import ConfigError, Settings
-from dataaccess_server.db.api_keys import PostgresAPIKeyStore, channel_for
+from dataaccess_server.db.api_keys import PostgresAPIKeyStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.configs import PostgresConfigStore
 from dataaccess_server.db.configs import channel_for as config_channel_for
+from dataaccess_server.db.key_channel import channel_for
 from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.oauth_tokens import PostgresOAuthTokenStore
 from dataaccess_server.db.request_logs import PostgresRequestLogStore

@@ -9,11 +9,8 @@ the writing server's cache need not wait for the round trip.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -22,9 +19,10 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
+from dataaccess_server.db import key_settings, key_uses
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.db.conditions import with_given_conditions
-from dataaccess_server.db.notifications import notify
+from dataaccess_server.db.key_channel import notify_hashes
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.api_keys import (
     APIKey,
@@ -36,91 +34,19 @@ from dataaccess_server.domain.model.api_keys import (
     NewAPIKey,
 )
 from dataaccess_server.domain.model.key_policies import (
-    LimitRule,
     OwnerPolicy,
-    Period,
     Refill,
     RefillInterval,
     Scope,
-    Unit,
 )
 
 log = logging.getLogger(__name__)
 
-# A key's limits and budgets (and its owner's), as one JSON array each, by name.
-RULES_OF = """
-(SELECT coalesce(json_agg(json_build_array(l.id, l.name, l.unit, l.amount, l.window_seconds,
-    l.period, l.anchor, l.time_zone) ORDER BY l.name), '[]') FROM key_limits l WHERE {where})
-"""
-KEY_RULES = RULES_OF.format(where="l.api_key_id = k.id")
-OWNER_RULES = RULES_OF.format(where="l.owner_id = k.owner_id")
 COLUMNS = f"""
 k.id::text, k.key_prefix, k.name, k.description, k.owner_id, k.rate_limit_per_minute,
 k.expire_time, k.remaining_uses, k.metadata, k.revoked_at, k.last_used_at, k.created_at,
 k.updated_at, k.disabled_at, k.allowed_models, k.allowed_providers, k.refill_amount,
-k.refill_interval, k.refill_day, k.last_refill_at, {KEY_RULES}
-"""
-# The scheduled time a refill is due at now (the current period's start, in UTC).
-DUE = """(SELECT p.period_start FROM policy_period(%(interval)s, %(day)s, 'UTC',
-    dataaccess_now()) p)"""
-SET_POLICY = f"""
-UPDATE api_keys SET allowed_models = %(models)s, allowed_providers = %(providers)s,
-    disabled_at = CASE WHEN %(disabled)s THEN coalesce(disabled_at, now()) END,
-    refill_amount = %(amount)s, refill_interval = %(interval)s, refill_day = %(day)s,
-    last_refill_at = CASE WHEN %(interval)s::text IS NULL THEN NULL ELSE {DUE} END
-WHERE id = %(id)s
-"""
-SET_ALLOWED = "UPDATE api_keys SET {column} = %(value)s WHERE id = %(id)s"
-SET_DISABLED = """
-UPDATE api_keys SET disabled_at = CASE WHEN %(disabled)s THEN coalesce(disabled_at, now()) END
-WHERE id = %(id)s
-"""
-SET_REFILL = f"""
-UPDATE api_keys SET refill_amount = %(amount)s, refill_interval = %(interval)s,
-    refill_day = %(day)s,
-    last_refill_at = CASE WHEN %(interval)s::text IS NULL THEN NULL ELSE {DUE} END
-WHERE id = %(id)s
-"""
-# A due refill, once per scheduled time whatever the number of servers: the
-# compare-and-set on last_refill_at lets one statement apply it.
-REFILL = """
-UPDATE api_keys k SET remaining_uses = k.refill_amount, last_refill_at = d.due
-FROM (SELECT p.period_start AS due FROM api_keys k2
-      CROSS JOIN LATERAL policy_period(k2.refill_interval, k2.refill_day, 'UTC',
-          dataaccess_now()) p
-      WHERE k2.id = %(id)s AND k2.refill_interval IS NOT NULL) d
-WHERE k.id = %(id)s AND (k.last_refill_at IS NULL OR k.last_refill_at < d.due)
-"""
-# Replacing a list of limits or budgets keeps the row (and the ledger) of every name kept.
-DROP_RULES = """
-DELETE FROM key_limits WHERE {subject} = %(subject)s AND (period IS NULL) = %(limits)s
-    AND NOT (name = ANY(%(names)s::text[]))
-"""
-PUT_RULES = """
-INSERT INTO key_limits AS l (id, {subject}, name, unit, amount, window_seconds, period,
-    anchor, time_zone)
-SELECT gen_random_uuid(), * FROM unnest(%(subjects)s::{subject_type}[], %(names)s::text[],
-    %(units)s::text[], %(amounts)s::bigint[], %(windows)s::integer[], %(periods)s::text[],
-    %(anchors)s::smallint[], %(zones)s::text[])
-ORDER BY 3
-ON CONFLICT ({subject}, name) WHERE {subject} IS NOT NULL DO UPDATE SET
-    unit = excluded.unit, amount = excluded.amount, window_seconds = excluded.window_seconds,
-    period = excluded.period, anchor = excluded.anchor, time_zone = excluded.time_zone,
-    updated_at = now()
-"""
-OWNER_POLICY = f"""
-SELECT o.owner_id, o.updated_at, {RULES_OF.format(where="l.owner_id = o.owner_id")}
-FROM key_owner_policies o WHERE o.owner_id = %(owner_id)s
-"""
-TOUCH_OWNER = """
-INSERT INTO key_owner_policies AS o (owner_id) VALUES (%(owner_id)s)
-ON CONFLICT (owner_id) DO UPDATE SET updated_at = now()
-"""
-HASHES_OF_OWNER = """
-SELECT k.key_hash FROM api_keys k WHERE k.owner_id = %(owner_id)s
-UNION ALL
-SELECT r.key_hash FROM api_key_retired_hashes r JOIN api_keys k ON k.id = r.api_key_id
-WHERE k.owner_id = %(owner_id)s
+k.refill_interval, k.refill_day, k.last_refill_at, {key_settings.KEY_RULES}
 """
 INSERT_KEY = f"""
 INSERT INTO api_keys AS k (id, key_hash, key_prefix, name, description, owner_id,
@@ -134,9 +60,10 @@ FETCH_BY_REQUEST_ID = f"SELECT {COLUMNS} FROM api_keys k WHERE k.create_request_
 FETCH_BY_ID = f"SELECT {COLUMNS} FROM api_keys k WHERE k.id = %(id)s"
 # A current key, or a key replaced by rotation (with the end of its grace period).
 LOOKUP_BY_HASH = f"""
-SELECT {COLUMNS}, NULL::timestamptz, {OWNER_RULES} FROM api_keys k WHERE k.key_hash = %(hash)s
+SELECT {COLUMNS}, NULL::timestamptz, {key_settings.OWNER_RULES}
+FROM api_keys k WHERE k.key_hash = %(hash)s
 UNION ALL
-SELECT {COLUMNS}, r.valid_until, {OWNER_RULES}
+SELECT {COLUMNS}, r.valid_until, {key_settings.OWNER_RULES}
 FROM api_key_retired_hashes r JOIN api_keys k ON k.id = r.api_key_id
 WHERE r.key_hash = %(hash)s
 LIMIT 1
@@ -173,39 +100,6 @@ UPDATE api_keys k SET key_hash = %(hash)s, key_prefix = %(prefix)s, updated_at =
 WHERE k.id = %(id)s
 RETURNING {COLUMNS}
 """
-# Fixed one-minute windows on the database's clock, shared by every server.
-COUNT_IN_WINDOW = """
-INSERT INTO api_key_rate_windows AS w (api_key_id, window_start, count)
-VALUES (%(id)s, date_trunc('minute', now()), 1)
-ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = w.count + 1
-RETURNING count, window_start
-"""
-USE_QUOTA = """
-UPDATE api_keys SET remaining_uses = remaining_uses - 1
-WHERE id = %(id)s AND remaining_uses > 0
-RETURNING remaining_uses
-"""
-# Both at once: a validation over the rate limit does not use the quota.
-COUNT_AND_USE_QUOTA = """
-WITH w AS (
-    INSERT INTO api_key_rate_windows AS w (api_key_id, window_start, count)
-    VALUES (%(id)s, date_trunc('minute', now()), 1)
-    ON CONFLICT (api_key_id, window_start) DO UPDATE SET count = w.count + 1
-    RETURNING count, window_start
-), q AS (
-    UPDATE api_keys SET remaining_uses = remaining_uses - 1
-    WHERE id = %(id)s AND remaining_uses > 0 AND (SELECT count FROM w) <= %(limit)s
-    RETURNING remaining_uses
-)
-SELECT (SELECT count FROM w), (SELECT window_start FROM w),
-       (SELECT remaining_uses FROM q), (SELECT remaining_uses FROM api_keys WHERE id = %(id)s)
-"""
-FLUSH_LAST_USED = """
-UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, u.used_at)
-FROM unnest(%(ids)s::uuid[], %(times)s::timestamptz[]) AS u(id, used_at)
-WHERE k.id = u.id
-"""
-# Columns UpdateAPIKey may change.
 # Hashes per notification: 65 characters each, well below NOTIFY's 8000 bytes.
 NOTIFY_HASHES = 100
 UPDATABLE = frozenset(
@@ -215,29 +109,6 @@ UPDATABLE = frozenset(
 POLICY_FIELDS = frozenset(
     {"limits", "budgets", "refill", "allowed_models", "allowed_providers", "disabled"}
 )
-
-
-def channel_for(schema: str) -> str:
-    """The NOTIFY channel of API key changes in ``schema`` (short enough for any schema)."""
-    return "dataaccess_keys_" + hashlib.sha256(schema.encode()).hexdigest()[:12]
-
-
-def rules_from_json(items: Sequence[Sequence[Any]], scope: Scope) -> tuple[LimitRule, ...]:
-    """Limits and budgets as RULES_OF aggregates them."""
-    return tuple(
-        LimitRule(
-            id=str(item[0]),
-            scope=scope,
-            name=item[1],
-            unit=Unit(item[2]),
-            amount=int(item[3]),
-            window_seconds=item[4],
-            period=Period(item[5]) if item[5] is not None else None,
-            anchor=int(item[6]),
-            time_zone=item[7],
-        )
-        for item in items
-    )
 
 
 def _record(values: TupleRow) -> APIKey:
@@ -267,36 +138,8 @@ def _record(values: TupleRow) -> APIKey:
         allowed_models=tuple(values[14]),
         allowed_providers=tuple(values[15]),
         refill=refill,
-        rules=rules_from_json(values[20], Scope.KEY),
+        rules=key_settings.rules_from_json(values[20], Scope.KEY),
     )
-
-
-async def _notify(conn: Connection, channel: str, hashes: Sequence[bytes]) -> tuple[bytes, ...]:
-    # Hex hashes, comma-separated: a key has one current and few retired hashes, far
-    # below NOTIFY's 8000-byte payload limit. They are returned for the caller, whose
-    # own cache must not wait for the notification's round trip. The first part,
-    # "@<unix time>", tells receivers how long the invalidation took to reach them.
-    sent = f"@{time.time():.6f}"
-    await notify(conn, channel, ",".join([sent, *(h.hex() for h in hashes)]))
-    return tuple(hashes)
-
-
-def decode_invalidation(payload: str) -> tuple[list[bytes], float | None]:
-    """The hashes a notification of ``channel`` names (as :func:`_notify` wrote them, or
-    a caller credential's change: one hash), and the Unix time it was sent if it says;
-    a malformed part is logged and skipped."""
-    hashes = []
-    sent: float | None = None
-    for part in payload.split(","):
-        if part.startswith("@"):
-            with contextlib.suppress(ValueError):
-                sent = float(part[1:])
-            continue
-        try:
-            hashes.append(bytes.fromhex(part))
-        except ValueError:
-            log.warning("ignoring a malformed invalidation (%d characters)", len(part))
-    return hashes, sent
 
 
 async def _hashes(conn: Connection, key_id: str) -> list[bytes]:
@@ -326,7 +169,7 @@ async def insert_key(conn: Connection, key: NewAPIKey, *, channel: str) -> tuple
         )
         inserted = await cursor.fetchone()
         if inserted is not None:
-            await _notify(conn, channel, [key.key_hash])
+            await notify_hashes(conn, channel, [key.key_hash])
             if (
                 key.rules
                 or key.refill
@@ -334,9 +177,9 @@ async def insert_key(conn: Connection, key: NewAPIKey, *, channel: str) -> tuple
                 or key.allowed_providers
                 or key.disabled
             ):
-                await _set_policy(conn, key.id, key)
-                await _put_rules(conn, "api_key_id", key.id, key.rules, limits=True)
-                await _put_rules(conn, "api_key_id", key.id, key.rules, limits=False)
+                await key_settings.set_policy(conn, key.id, key)
+                await key_settings.put_rules(conn, "api_key_id", key.id, key.rules, limits=True)
+                await key_settings.put_rules(conn, "api_key_id", key.id, key.rules, limits=False)
                 record = await fetch_key(conn, key.id)
                 assert record is not None
                 return record, True
@@ -353,7 +196,7 @@ async def lookup(conn: Connection, key_hash: bytes) -> Known | None:
     values = await cursor.fetchone()
     if values is None:
         return None
-    return Known(_record(values), values[21], rules_from_json(values[22], Scope.OWNER))
+    return Known(_record(values), values[21], key_settings.rules_from_json(values[22], Scope.OWNER))
 
 
 async def fetch_key(conn: Connection, key_id: str) -> APIKey | None:
@@ -406,87 +249,13 @@ async def update_key(
         if values is None:
             return None
         if set(changes) & POLICY_FIELDS:
-            await _update_policy(conn, key_id, changes)
+            await key_settings.update_policy(conn, key_id, changes)
             record = await fetch_key(conn, key_id)
             assert record is not None  # the row is locked by the update
         else:
             record = _record(values)
-        notified = await _notify(conn, channel, await _hashes(conn, key_id))
+        notified = await notify_hashes(conn, channel, await _hashes(conn, key_id))
         return KeyChange(record, notified)
-
-
-async def _set_policy(conn: Connection, key_id: str, key: NewAPIKey) -> None:
-    refill = key.refill
-    await conn.execute(
-        SET_POLICY,
-        {
-            "id": key_id,
-            "models": list(key.allowed_models),
-            "providers": list(key.allowed_providers),
-            "disabled": key.disabled,
-            **_refill_params(refill),
-        },
-    )
-
-
-def _refill_params(refill: Refill | None) -> dict[str, Any]:
-    if refill is None:
-        return {"amount": None, "interval": None, "day": 0}
-    day = 0 if refill.interval is RefillInterval.DAILY else max(refill.day, 1)
-    return {"amount": refill.amount, "interval": refill.interval.value, "day": day}
-
-
-async def _update_policy(conn: Connection, key_id: str, changes: Mapping[str, Any]) -> None:
-    for column in ("allowed_models", "allowed_providers"):
-        if column in changes:
-            statement = sql.SQL(SET_ALLOWED).format(column=sql.Identifier(column))
-            await conn.execute(statement, {"value": list(changes[column]), "id": key_id})
-    if "disabled" in changes:
-        await conn.execute(SET_DISABLED, {"disabled": changes["disabled"], "id": key_id})
-    if "refill" in changes:
-        await conn.execute(SET_REFILL, {"id": key_id, **_refill_params(changes["refill"])})
-    for kind in ("limits", "budgets"):
-        if kind in changes:
-            await _put_rules(conn, "api_key_id", key_id, changes[kind], limits=kind == "limits")
-
-
-async def _put_rules(
-    conn: Connection, subject: str, subject_id: str, rules: Sequence[LimitRule], *, limits: bool
-) -> None:
-    # The list of one kind (limits, or budgets) of a key or an owner becomes ``rules``.
-    mine = [rule for rule in rules if rule.budget != limits]
-    names = sql.SQL(DROP_RULES).format(subject=sql.Identifier(subject))
-    await conn.execute(
-        names, {"subject": subject_id, "limits": limits, "names": [r.name for r in mine]}
-    )
-    if not mine:
-        return
-    put = sql.SQL(PUT_RULES).format(
-        subject=sql.Identifier(subject),
-        subject_type=sql.SQL("uuid" if subject == "api_key_id" else "text"),
-    )
-    await conn.execute(
-        put,
-        {
-            "subjects": [subject_id] * len(mine),
-            "names": [r.name for r in mine],
-            "units": [r.unit.value for r in mine],
-            "amounts": [r.amount for r in mine],
-            "windows": [r.window_seconds for r in mine],
-            "periods": [r.period.value if r.period else None for r in mine],
-            "anchors": [r.anchor if r.period is not Period.DAILY else 0 for r in mine],
-            "zones": [r.time_zone for r in mine],
-        },
-    )
-
-
-async def fetch_owner_policy(conn: Connection, owner_id: str) -> OwnerPolicy:
-    """The owner's limits and budgets; an empty policy if none was ever set."""
-    cursor = await conn.execute(OWNER_POLICY, {"owner_id": owner_id})
-    values = await cursor.fetchone()
-    if values is None:
-        return OwnerPolicy(owner_id)
-    return OwnerPolicy(values[0], rules_from_json(values[2], Scope.OWNER), values[1])
 
 
 async def update_owner_policy(
@@ -495,16 +264,18 @@ async def update_owner_policy(
     """Replace the owner's ``limits`` and/or ``budgets`` and notify the hashes of every
     key of the owner (several notifications when they would not fit one)."""
     async with conn.transaction():
-        await conn.execute(TOUCH_OWNER, {"owner_id": owner_id})
+        await conn.execute(key_settings.TOUCH_OWNER, {"owner_id": owner_id})
         for kind in ("limits", "budgets"):
             if kind in changes:
-                await _put_rules(conn, "owner_id", owner_id, changes[kind], limits=kind == "limits")
-        cursor = await conn.execute(HASHES_OF_OWNER, {"owner_id": owner_id})
+                await key_settings.put_rules(
+                    conn, "owner_id", owner_id, changes[kind], limits=kind == "limits"
+                )
+        cursor = await conn.execute(key_settings.HASHES_OF_OWNER, {"owner_id": owner_id})
         hashes = [bytes(row[0]) for row in await cursor.fetchall()]
         notified: tuple[bytes, ...] = ()
         for start in range(0, len(hashes), NOTIFY_HASHES):
-            notified += await _notify(conn, channel, hashes[start : start + NOTIFY_HASHES])
-        return await fetch_owner_policy(conn, owner_id), notified
+            notified += await notify_hashes(conn, channel, hashes[start : start + NOTIFY_HASHES])
+        return await key_settings.fetch_owner_policy(conn, owner_id), notified
 
 
 async def revoke_key(conn: Connection, key_id: str, *, channel: str) -> KeyChange | None:
@@ -515,7 +286,7 @@ async def revoke_key(conn: Connection, key_id: str, *, channel: str) -> KeyChang
         values = await cursor.fetchone()
         if values is None:
             return None
-        notified = await _notify(conn, channel, await _hashes(conn, key_id))
+        notified = await notify_hashes(conn, channel, await _hashes(conn, key_id))
         return KeyChange(_record(values), notified)
 
 
@@ -546,42 +317,8 @@ async def rotate_key(
         )
         values = await cursor.fetchone()
         assert values is not None  # the row is locked
-        notified = await _notify(conn, channel, [old_hash, new_hash])
+        notified = await notify_hashes(conn, channel, [old_hash, new_hash])
         return KeyRotation(_record(values), until[0], notified)
-
-
-async def count_use(
-    conn: Connection,
-    key_id: str,
-    *,
-    rate_limit: int | None,
-    has_quota: bool,
-    refills: bool = False,
-) -> KeyUse:
-    """Count one validation in the key's current window and/or use one of its quota,
-    in one statement (after the refill that is due, if ``refills``). A validation over
-    the rate limit does not use the quota."""
-    if refills:
-        await conn.execute(REFILL, {"id": key_id})
-    if rate_limit is not None and has_quota:
-        cursor = await conn.execute(COUNT_AND_USE_QUOTA, {"id": key_id, "limit": rate_limit})
-        values = await cursor.fetchone()
-        assert values is not None
-        used = values[2] is not None
-        return KeyUse(values[0], values[1], used, values[2] if used else values[3])
-    if rate_limit is not None:
-        cursor = await conn.execute(COUNT_IN_WINDOW, {"id": key_id})
-        values = await cursor.fetchone()
-        assert values is not None
-        return KeyUse(values[0], values[1], False, None)
-    cursor = await conn.execute(USE_QUOTA, {"id": key_id})
-    values = await cursor.fetchone()
-    return KeyUse(None, None, values is not None, values[0] if values is not None else 0)
-
-
-async def flush_last_used(conn: Connection, used: Mapping[str, datetime]) -> None:
-    """Record last-used times of many keys in one statement (never moving one back)."""
-    await conn.execute(FLUSH_LAST_USED, {"ids": list(used), "times": list(used.values())})
 
 
 def _reading(primary: bool) -> Intent:
@@ -676,13 +413,17 @@ class PostgresAPIKeyStore:
     ) -> KeyUse:
         """Count one validation against the key's rate limit and/or quota."""
         write = partial(
-            count_use, key_id=key_id, rate_limit=rate_limit, has_quota=has_quota, refills=refills
+            key_uses.count_use,
+            key_id=key_id,
+            rate_limit=rate_limit,
+            has_quota=has_quota,
+            refills=refills,
         )
         return await self._cluster.run(Intent.WRITE, write, deadline=deadline)
 
     async def fetch_owner_policy(self, owner_id: str, deadline: Deadline) -> OwnerPolicy:
         """See :func:`fetch_owner_policy` (on a node that may be a replica)."""
-        read = partial(fetch_owner_policy, owner_id=owner_id)
+        read = partial(key_settings.fetch_owner_policy, owner_id=owner_id)
         return await self._cluster.run(Intent.READ, read, deadline=deadline)
 
     async def update_owner_policy(
@@ -696,5 +437,5 @@ class PostgresAPIKeyStore:
 
     async def record_last_used(self, used: Mapping[str, datetime], deadline: Deadline) -> None:
         """Record the last-used times of many keys in one statement."""
-        write = partial(flush_last_used, used=used)
+        write = partial(key_uses.flush_last_used, used=used)
         await self._cluster.run(Intent.WRITE, write, deadline=deadline)

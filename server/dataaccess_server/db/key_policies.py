@@ -14,8 +14,14 @@ from functools import partial
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
 from dataaccess_server.deadline import Deadline
-from dataaccess_server.domain.key_policies import Expired, Grant, NewReservation, Return, Taken
-from dataaccess_server.domain.model.key_policies import Reservation
+from dataaccess_server.domain.model.key_policies import (
+    Expired,
+    Grant,
+    NewReservation,
+    Reservation,
+    Return,
+    Taken,
+)
 
 TAKE = """
 SELECT limit_id::text, period_start, period_end, amount, taken, granted, clock

@@ -72,6 +72,14 @@ SERVER_TABLES: dict[str, tuple[str, ...]] = {
     # Config versions are immutable: added and read, never changed; the head moves.
     "configs": ("SELECT", "INSERT"),
     "config_heads": ("SELECT", "INSERT", "UPDATE"),
+    # Key policies (0015, 0016): the clock is read, never set, by the server.
+    "policy_clock": ("SELECT",),
+    "key_owner_policies": DML,
+    "key_limits": DML,
+    "key_limit_ledger": DML,
+    "key_reservations": DML,
+    "key_validation_hourly": DML,
+    "key_spend_daily": DML,
 }
 # The SECURITY DEFINER functions of migration 0006 the server calls, by signature.
 SERVER_FUNCTIONS: tuple[str, ...] = (

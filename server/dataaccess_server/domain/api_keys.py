@@ -15,12 +15,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import new_id
+from dataaccess_server.domain.key_answers import (
+    LastUsed,
+    Unsettled,
+    admitted_answer,
+    check_owner,
+    quota_of,
+    refusal_answer,
+    rules_of,
+)
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.key_policies import Admission, Allowances, Refusal
 from dataaccess_server.domain.key_rules import (
@@ -50,7 +58,7 @@ from dataaccess_server.domain.model.api_keys import (
     Reason,
     Validation,
 )
-from dataaccess_server.domain.model.key_policies import PLAIN, Ask, LimitRule, OwnerPolicy
+from dataaccess_server.domain.model.key_policies import PLAIN, Ask, OwnerPolicy
 from dataaccess_server.domain.pagination import Pager, PageSigner
 from dataaccess_server.errors import InvalidArgumentError, NotFoundError
 
@@ -145,44 +153,6 @@ class APIKeyStore(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Unsettled:
-    """A validation that needs storage: the key's hash, and what the cache knew."""
-
-    key_hash: bytes
-    looked_up: bool
-    """Whether the cache held the key (then ``known`` is it, to be counted)."""
-    known: Known | None
-    ask: Ask = PLAIN
-
-
-class LastUsed:
-    """Last successful validation per key, kept in memory between flushes."""
-
-    def __init__(self) -> None:
-        self._pending: dict[str, float] = {}  # epoch seconds: cheaper than datetimes
-
-    def record(self, key_id: str, when: datetime) -> None:
-        """Note a use; only the newest per key is kept."""
-        self.note(key_id, when.timestamp())
-
-    def note(self, key_id: str, when: float) -> None:
-        """:meth:`record` with ``when`` in epoch seconds (``time.time()``)."""
-        previous = self._pending.get(key_id)
-        if previous is None or when > previous:
-            self._pending[key_id] = when
-
-    def take(self) -> dict[str, datetime]:
-        """Everything noted since the last take."""
-        pending, self._pending = self._pending, {}
-        return {key_id: datetime.fromtimestamp(when, UTC) for key_id, when in pending.items()}
-
-    def put_back(self, pending: dict[str, datetime]) -> None:
-        """Return uses a flush could not write, to go with the next one."""
-        for key_id, when in pending.items():
-            self.record(key_id, when)
-
-
 class APIKeyService:
     """The rules of API keys, over a store and an invalidated cache."""
 
@@ -245,12 +215,12 @@ class APIKeyService:
                 return answer
         assert known is not None  # _judged answers for an unknown key
         record = known.record
-        rules = _rules(known)
+        rules = rules_of(known)
         admission: Admission | None = None
         if rules:
             admitted = await self.allowances.admit(rules, ask, deadline)
             if isinstance(admitted, Refusal):
-                return _refused(record, admitted)
+                return refusal_answer(record, admitted)
             admission = admitted
         answer = Validation(True, Reason.VALID, record)
         if record.rate_limit_per_minute is not None or record.remaining_uses is not None:
@@ -276,7 +246,7 @@ class APIKeyService:
                 admission = Admission((), "")
             admission = await self.allowances.reserve(rules, ask, record.id, admission, deadline)
         self.last_used.record(record.id, datetime.now(UTC))
-        return _admitted(answer, admission)
+        return admitted_answer(answer, admission)
 
     def _judged(self, known: Known | None, ask: Ask) -> Validation | None:
         # The answer that needs no storage; None when the use must be counted (or
@@ -292,7 +262,7 @@ class APIKeyService:
             return None
         if ask.reserve:
             return None
-        rules = _rules(known)
+        rules = rules_of(known)
         if not rules:
             self.last_used.record(record.id, now)
             return Validation(True, Reason.VALID, record)
@@ -300,9 +270,9 @@ class APIKeyService:
         if admitted is None:
             return None
         if isinstance(admitted, Refusal):
-            return _refused(record, admitted)
+            return refusal_answer(record, admitted)
         self.last_used.record(record.id, now)
-        return _admitted(Validation(True, Reason.VALID, record), admitted)
+        return admitted_answer(Validation(True, Reason.VALID, record), admitted)
 
     async def _lookup(self, key_hash: bytes, deadline: Deadline) -> Known | None:
         # One read per miss, unknown keys included (a flood of made-up keys costs one
@@ -356,7 +326,7 @@ class APIKeyService:
             owner_id=data.owner_id,
             rate_limit_per_minute=data.rate_limit_per_minute or None,
             expire_time=data.expire_time,
-            remaining_uses=_quota(data),
+            remaining_uses=quota_of(data),
             metadata=data.metadata,
             request_id=request_id or None,
             rules=data.rules,
@@ -444,14 +414,14 @@ class APIKeyService:
 
     async def get_owner_policy(self, owner_id: str, deadline: Deadline) -> OwnerPolicy:
         """The limits and budgets shared by the owner's keys."""
-        _check_owner(owner_id)
+        check_owner(owner_id)
         return await self._store.fetch_owner_policy(owner_id, deadline)
 
     async def update_owner_policy(
         self, policy: OwnerPolicy, mask: tuple[str, ...], deadline: Deadline
     ) -> OwnerPolicy:
         """Replace the masked lists of the owner's policy, on every server at once."""
-        _check_owner(policy.owner_id, "policy.owner_id")
+        check_owner(policy.owner_id, "policy.owner_id")
         check_update_mask(mask, OWNER_POLICY_FIELDS)
         problems = check_rules(policy.rules, "policy", mask)
         if problems:
@@ -473,40 +443,3 @@ class APIKeyService:
             raise NotFoundError(f"API key {row_id} does not exist")
         self.cache.invalidate(change.notified)
         return change
-
-
-def _rules(known: Known) -> tuple[LimitRule, ...]:
-    # The key's limits and budgets, then its owner's.
-    return known.record.rules + known.owner_rules
-
-
-def _refused(record: APIKey, refusal: Refusal) -> Validation:
-    reason = Reason.BUDGET_EXCEEDED if refusal.rule.budget else Reason.LIMIT_EXCEEDED
-    return Validation(False, reason, record, decided_by=refusal.rule.label, limits=refusal.states)
-
-
-def _admitted(answer: Validation, admission: Admission | None) -> Validation:
-    if admission is None:
-        return answer
-    reservation = admission.reservation
-    return replace(
-        answer,
-        decided_by=admission.decided_by,
-        limits=admission.states,
-        reservation_id=reservation.id if reservation is not None else "",
-        reservation_expires=reservation.expires_at if reservation is not None else None,
-    )
-
-
-def _quota(data: KeyInput) -> int | None:
-    # A key with a refill schedule starts with its amount unless told otherwise.
-    if data.remaining_uses is None and data.refill is not None:
-        return data.refill.amount
-    return data.remaining_uses
-
-
-def _check_owner(owner_id: str, field: str = "owner_id") -> None:
-    if not owner_id:
-        raise InvalidArgumentError.single(field, "is required")
-    if len(owner_id) > 256:
-        raise InvalidArgumentError.single(field, "must be at most 256 characters")

@@ -38,7 +38,18 @@ from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import new_id
-from dataaccess_server.domain.model.key_policies import Ask, LimitRule, LimitState, Reservation
+from dataaccess_server.domain.model.key_policies import (
+    Ask,
+    Expired,
+    Grant,
+    Hold,
+    LimitRule,
+    LimitState,
+    NewReservation,
+    Reservation,
+    Return,
+    Taken,
+)
 
 DEFAULT_HORIZON = 1.0
 """Seconds of this server's demand a slice is sized for."""
@@ -49,70 +60,6 @@ BUDGET_REFRESH = 1.0
 other servers charge it)."""
 EXHAUSTED_RETRY = 0.25
 """Seconds a slice whose ledger had nothing left refuses without asking again."""
-
-
-@dataclass(frozen=True, slots=True)
-class Grant:
-    """What the ledger answered for one limit: its current period, its limit, what is
-    taken after the grant, what this server was granted, and the database's clock."""
-
-    limit_id: str
-    period_start: datetime
-    period_end: datetime
-    amount: int
-    taken: int
-    granted: int
-    clock: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Hold:
-    """Part of a reservation: ``amount`` held on a limit's period."""
-
-    limit_id: str
-    period_start: datetime
-    amount: int
-
-
-@dataclass(frozen=True, slots=True)
-class NewReservation:
-    """A reservation to store."""
-
-    id: str
-    api_key_id: str
-    request_id: str | None
-    expires_at: datetime
-    holds: tuple[Hold, ...]
-    requests: int
-    tokens: int
-    cost: int
-
-
-@dataclass(frozen=True, slots=True)
-class Expired:
-    """What a sweep of expired reservations released: how many, and the ledger rows
-    it changed (limit id, period start, taken after)."""
-
-    count: int
-    ledger: tuple[tuple[str, datetime, int], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Taken:
-    """Ledger rows as read: taken per (limit id, period start), and the database's
-    clock (None when no row was found)."""
-
-    taken: dict[tuple[str, datetime], int]
-    clock: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Return:
-    """Allowance going back to (positive) the ledger of a limit's period."""
-
-    limit_id: str
-    period_start: datetime
-    amount: int
 
 
 class PolicyStore(Protocol):

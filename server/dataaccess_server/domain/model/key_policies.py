@@ -144,3 +144,70 @@ class Reservation:
 
     id: str
     expires_at: datetime
+
+
+# --- the ledger's answers (domain/key_policies.py, db/key_policies.py) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What the ledger answered for one limit: its current period, its limit, what is
+    taken after the grant, what this server was granted, and the database's clock."""
+
+    limit_id: str
+    period_start: datetime
+    period_end: datetime
+    amount: int
+    taken: int
+    granted: int
+    clock: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Part of a reservation: ``amount`` held on a limit's period."""
+
+    limit_id: str
+    period_start: datetime
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewReservation:
+    """A reservation to store."""
+
+    id: str
+    api_key_id: str
+    request_id: str | None
+    expires_at: datetime
+    holds: tuple[Hold, ...]
+    requests: int
+    tokens: int
+    cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class Expired:
+    """What a sweep of expired reservations released: how many, and the ledger rows
+    it changed (limit id, period start, taken after)."""
+
+    count: int
+    ledger: tuple[tuple[str, datetime, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """Ledger rows as read: taken per (limit id, period start), and the database's
+    clock (None when no row was found)."""
+
+    taken: dict[tuple[str, datetime], int]
+    clock: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    """Allowance going back to (positive) the ledger of a limit's period."""
+
+    limit_id: str
+    period_start: datetime
+    amount: int
