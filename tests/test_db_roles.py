@@ -271,6 +271,18 @@ async def call_every_rpc(call: Caller, new_day: date) -> None:
     assert rotated.key != created.key
     revoked = await call(keys, "RevokeAPIKey", keys_pb2.RevokeAPIKeyRequest(id=key_id))
     assert revoked.api_key.HasField("revoke_time")
+    budget = keys_pb2.Budget(name="daily", limit=10, period=keys_pb2.BUDGET_PERIOD_DAILY)
+    updated = await call(
+        keys,
+        "UpdateOwnerPolicy",
+        keys_pb2.UpdateOwnerPolicyRequest(
+            policy=keys_pb2.OwnerPolicy(owner_id="o", budgets=[budget]),
+            update_mask=field_mask_pb2.FieldMask(paths=["budgets"]),
+        ),
+    )
+    assert updated.policy.HasField("update_time")
+    policy = await call(keys, "GetOwnerPolicy", keys_pb2.GetOwnerPolicyRequest(owner_id="o"))
+    assert [b.name for b in policy.policy.budgets] == ["daily"]
 
     usage = "UsageService"
     record = usage_pb2.UsageRecord(
