@@ -420,7 +420,7 @@ def _usage_batch(rng: random.Random, days: Sequence[date]) -> UsageBatch:
         day = rng.choice(days)
         requests = rng.randint(1, 20)
         errors = rng.choices((0, 1, 2), weights=(90, 8, 2))[0]
-        counters = {
+        counters: dict[str, Any] = {
             "request_count": requests,
             "input_tokens": requests * int(rng.lognormvariate(7.0, 1.2)),
             "output_tokens": requests * int(rng.lognormvariate(5.5, 1.0)),

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 
 import grpc
 import psycopg
+from google.protobuf import duration_pb2
 
 from bench.cpu import postmaster_pid
 from bench.ghz import Call, GhzResult, Load
@@ -55,7 +56,7 @@ LEDGER = "SELECT count(*), coalesce(sum(taken), 0) FROM key_limit_ledger"
 def seed(target: str) -> tuple[str, str]:
     """The two keys (plaintexts), each validated once."""
     check_serving(target)
-    minute = {"seconds": 60}
+    minute = duration_pb2.Duration(seconds=60)
     big = 10**15
     with grpc.insecure_channel(target) as channel:
         keys = keys_grpc.APIKeyServiceStub(channel)

@@ -163,9 +163,9 @@ async def test_a_budget_is_checked_not_charged_unless_reserved(
     assert isinstance(held, Admission)
     assert held.states[0].remaining == 600
     allowances.refund(held)
-    answer = allowances.admit_now([budget], Ask())
-    assert isinstance(answer, Admission)
-    assert answer.states[0].remaining == 1_000
+    again = allowances.admit_now([budget], Ask())
+    assert isinstance(again, Admission)
+    assert again.states[0].remaining == 1_000
 
 
 async def test_cleanup_removes_old_limit_windows_and_finished_reservations(

@@ -205,7 +205,12 @@ async def test_enable_after_disable_is_valid_again_at_once_on_every_process(
     await within(other, made.key, VALID)
 
 
-async def within(stub: APIKeyServiceAsyncStub, key: str, reason: int, bound: float = 0.5) -> None:
+async def within(
+    stub: APIKeyServiceAsyncStub,
+    key: str,
+    reason: pb.APIKeyValidationReason.ValueType,
+    bound: float = 0.5,
+) -> None:
     # The other process hears of the change by NOTIFY: within milliseconds.
     started = time.monotonic()
     while (await stub.ValidateAPIKey(pb.ValidateAPIKeyRequest(key=key))).reason != reason:

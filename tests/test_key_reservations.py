@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
-from google.protobuf import duration_pb2
+from google.protobuf import duration_pb2, field_mask_pb2
 
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess.v1 import usage_pb2
@@ -239,7 +239,7 @@ async def test_budgets_are_charged_by_usage_writes_of_the_key_and_its_owner(
                 owner_id="team-9",
                 budgets=[pb.Budget(name="team", limit=30_000, period=pb.BUDGET_PERIOD_DAILY)],
             ),
-            update_mask={"paths": ["budgets"]},
+            update_mask=field_mask_pb2.FieldMask(paths=["budgets"]),
         ),
         timeout=5,
     )

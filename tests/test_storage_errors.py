@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import grpc
 import psycopg
@@ -48,8 +49,9 @@ async def rpc_error(call: Awaitable[object]) -> aio.AioRpcError:
 
 
 def record(day: date, auth_id: str, **counters: int) -> usage_pb.UsageRecord:
+    values: dict[str, Any] = dict(counters)
     return usage_pb.UsageRecord(
-        provider="claude", model="m", auth_id=auth_id, date=day.isoformat(), **counters
+        provider="claude", model="m", auth_id=auth_id, date=day.isoformat(), **values
     )
 
 

@@ -41,7 +41,8 @@ def record(
     day: date, auth_id: str = "auth-1", model: str = "m1", **counters: int
 ) -> pb.UsageRecord:
     """A usage record of ``day`` (the test's ``today``)."""
-    values = {"request_count": 1, "input_tokens": 10, "output_tokens": 5, **counters}
+    values: dict[str, Any] = {"request_count": 1, "input_tokens": 10, "output_tokens": 5}
+    values.update(counters)
     return pb.UsageRecord(
         provider="claude", model=model, auth_id=auth_id, date=day.isoformat(), **values
     )
