@@ -19,9 +19,9 @@ from google.protobuf import duration_pb2, field_mask_pb2
 
 from dataaccess.v1 import api_keys_pb2 as pb
 from dataaccess_server.app import Application
-from tests.harness import leaks, stubs
+from tests.harness import stubs
 from tests.harness.server import server_settings
-from tests.test_key_reservations import set_clock
+from tests.test_key_reservations import create, set_clock
 
 if TYPE_CHECKING:
     from dataaccess.v1.api_keys_pb2_grpc import APIKeyServiceAsyncStub
@@ -31,15 +31,6 @@ DISABLED = pb.API_KEY_VALIDATION_REASON_DISABLED
 MODEL_NOT_ALLOWED = pb.API_KEY_VALIDATION_REASON_MODEL_NOT_ALLOWED
 USAGE_EXCEEDED = pb.API_KEY_VALIDATION_REASON_USAGE_EXCEEDED
 MINUTE = duration_pb2.Duration(seconds=60)
-
-
-async def create(stub: APIKeyServiceAsyncStub, **settings: Any) -> pb.CreateAPIKeyResponse:
-    settings.setdefault("owner_id", "auth-1")
-    reply = await stub.CreateAPIKey(
-        pb.CreateAPIKeyRequest(api_key=pb.APIKey(**settings)), timeout=5
-    )
-    leaks.register_secret(reply.key)
-    return reply
 
 
 async def update(
