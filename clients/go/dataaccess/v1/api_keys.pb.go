@@ -551,8 +551,8 @@ func (x *APIKey) GetDisableTime() *timestamppb.Timestamp {
 // second of the server's own demand, at least what one validation needs. The price is
 // under-admission near a window's end: a server may refuse while another still holds
 // unspent allowance, at most (servers - 1) slices per window; a server that dies with
-// a slice loses its unspent part until the window ends. Slices of windows longer than
-// a minute are returned after a few seconds without use.
+// a slice loses its unspent part until the window ends. What a server did not spend
+// goes back after five seconds without use, or when its window ends.
 type Limit struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// 1-64 characters: letters, digits, "_", "-", "."; unique among the key's (or the

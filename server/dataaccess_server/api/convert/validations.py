@@ -6,9 +6,10 @@ same cached keys are answered again and again, and a cached key's record is one 
 for as long as it stays cached: the answer built for it once is kept (keyed by the
 record's identity and the reason), returned as is by ValidateAPIKey and copied into a
 stream's answer. Answers with a rate-limit state (counted in storage, so never on the
-cheap path) are built afresh around the kept record message; a key with a quota gets a
-new record per validation (the quota left), so its messages are built afresh and not
-kept.
+cheap path) are built afresh around the kept record message, and so are answers with
+limits' states or a reservation (they change with every validation); a key with a quota
+gets a new record per validation (the quota left), so its messages are built afresh and
+not kept.
 """
 
 from __future__ import annotations
@@ -71,9 +72,7 @@ class StreamAnswers:
                 reason=reason_to_proto(result.reason),
                 api_key=self._record(record),
             )
-            response.rate_limit.limit = result.rate.limit
-            response.rate_limit.remaining = result.rate.remaining
-            response.rate_limit.reset_time.FromDatetime(result.rate.reset_time)
+            _rate_to_proto(result, response)
             return response
         if record.remaining_uses is not None:
             return validation_to_proto(result)
