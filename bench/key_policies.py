@@ -1,7 +1,7 @@
 """Issue 18's acceptance 6: validations of a key with limits, leases warm, beside
 validations of a key without, in one run; and the database writes they cost.
 
-``python -m bench key_policies [--rounds N] [--duration S]`` (default 3 rounds of 10 s).
+``python -m bench key_policies [--rounds N] [--duration S]`` (default 3 rounds of 15 s).
 One ``dataaccess serve`` process (pool POOL_SIZE, auth none) on a durable PostgreSQL 18;
 ghz with the hot path's load (CONNECTIONS connections, CONCURRENCY workers). Each round
 runs, in order, after a 1 s warm-up run of its own (which warms the leases):
@@ -39,7 +39,7 @@ from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess.v1 import api_keys_pb2_grpc as keys_grpc
 
 ROUNDS = 3
-DURATION = 10.0
+DURATION = 15.0
 MIN_SHARE = 0.7  # acceptance 6: limited calls/s over unlimited, same round
 MAX_WRITES_PER_1000 = 20.0  # acceptance 6's target
 STATS_SETTLE = 11.0  # seconds: backends report their table statistics within 10 s idle
