@@ -10,10 +10,9 @@ limit. This server's ``Slice`` of a limit's current window keeps what it was gra
 ledger when the slice has been idle a few seconds or its window is over.
 
 Slices are sized to about ``horizon`` seconds of this server's own demand (at least what
-one validation needs, at most an eighth of the limit), so a server at 5,000 validations
-a second takes a grant about once a second per limit. The price is under-admission near
-a window's end: a server may refuse while another still holds unspent allowance, at most
-(servers - 1) slices per window.
+one validation needs, at most an eighth of the limit): a grant about once a second per
+limit, whatever the rate. The price is under-admission near a window's end: a server may
+refuse while another holds unspent allowance, at most (servers - 1) slices per window.
 
 Budgets are charged by usage writes (their actual cost); a validation only checks what
 is left (``amount - taken`` plus this server's unspent part) unless it reserves, when
@@ -21,9 +20,8 @@ the estimate is held from a slice like a limit's charge. A reservation's holds a
 stored with it (one row, db/key_policies.py) so that a usage write on any server can
 settle it and any server can release it at its expiry.
 
-Windows and periods come from the database's clock: every grant returns the clock, and
-this server keeps its offset, so a test (or an operator) that moves the database's clock
-moves every server's windows.
+Windows and periods come from the database's clock (each grant and budget read returns
+it; this server keeps the offset): moving the database's clock moves every server's.
 """
 
 from __future__ import annotations
@@ -189,14 +187,19 @@ class Allowances:
         """Admit or refuse, taking grants as needed. A reservation is stored apart
         (:meth:`reserve`), once every other check passed."""
         answer = self._decide(rules, ask, final=False)
-        if answer is None:
-            async with self._lock:
+        if answer is not None:
+            return answer
+        async with self._lock:
+            # Twice at most: a grant that moved this server's clock into a new window
+            # retires the other rules' slices of the old one, which need a grant too.
+            for _ in range(2):
                 answer = self._decide(rules, ask, final=False)
-                if answer is None:
-                    await self._take_for(rules, ask, deadline)
-                    answer = self._decide(rules, ask, final=True)
-        assert answer is not None
-        return answer
+                if answer is not None:
+                    return answer
+                await self._take_for(rules, ask, deadline)
+            decided = self._decide(rules, ask, final=True)
+        assert decided is not None  # a final decision admits or refuses
+        return decided
 
     def refund(self, admission: Admission) -> None:
         """Undo an admission's charges (a later check refused the validation)."""
