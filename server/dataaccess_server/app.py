@@ -30,6 +30,7 @@ from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.configs import PostgresConfigStore, decode_activation
 from dataaccess_server.db.configs import channel_for as config_channel_for
+from dataaccess_server.db.key_analytics import PostgresValidationCountStore
 from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import PostgresSchemaInspector
 from dataaccess_server.db.notifications import ChangeListener
@@ -45,6 +46,7 @@ from dataaccess_server.domain.cache import CacheService
 from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.config_watch import ConfigWatchers
 from dataaccess_server.domain.configs import ConfigService
+from dataaccess_server.domain.key_analytics import ValidationCounts
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.key_policies import Allowances
 from dataaccess_server.domain.model.access import CallerCredential
@@ -109,6 +111,10 @@ class Application:
         self._observability: Observability | None = None
         self.rollup_fold: RollupFold | None = None
         """The fold of request-log deltas into the rollups (a background task), once started."""
+        # --- per-key analytics (issue 18) ---
+        self.validation_counts = ValidationCounts()
+        """Validations per hour, key and reason, flushed with the last-used times."""
+        self._validation_count_store: PostgresValidationCountStore | None = None
 
     @property
     def cluster(self) -> Cluster | None:
@@ -171,6 +177,7 @@ class Application:
         # One page-token key for every server of the deployment: derived from the keyring.
         pages = PageSigner.from_keyring(settings.encryption_keys)
         allowances = self.allowances = Allowances(PostgresPolicyStore(cluster))
+        self._validation_count_store = PostgresValidationCountStore(cluster)  # key analytics
         self.keys = APIKeyService(key_store, cache, pages=pages, allowances=allowances)
         keys = self.keys
         # Caller credentials: cached like keys, invalidated on the same channel.
@@ -365,6 +372,7 @@ class Application:
                 await self.keys.flush_last_used(Deadline.after(10.0))
             except DataAccessError as exc:
                 log.warning("could not record API key use (kept for the next try): %s", exc)
+            await self._flush_validation_counts(10.0)
 
     async def _keep_allowances(self, allowances: Allowances) -> None:
         # Key policies' upkeep: idle and finished slices go back to the ledger, budgets
@@ -421,6 +429,18 @@ class Application:
             log.warning("API key last-used times since the last flush are lost: %s", exc)
         else:
             log.info("recorded the last use of %d API key(s)", flushed)
+        await self._flush_validation_counts(5.0)
+
+    async def _flush_validation_counts(self, timeout: float) -> None:
+        # Per-key analytics: validations by reason, one statement per flush (issue 18).
+        if self._validation_count_store is None:
+            return
+        try:
+            await self.validation_counts.flush(
+                self._validation_count_store, Deadline.after(timeout)
+            )
+        except DataAccessError as exc:
+            log.warning("could not add API key validation counts (kept for the next try): %s", exc)
 
 
 async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:

@@ -25,6 +25,7 @@ from itertools import accumulate
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.key_analytics import check_subject, every_bucket, every_day
 from dataaccess_server.domain.model.analytics import (
     Answer,
     AuthUsage,
@@ -40,6 +41,7 @@ from dataaccess_server.domain.model.analytics import (
     TopAuthsOrder,
     UsageSummary,
 )
+from dataaccess_server.domain.model.key_analytics import KeySpend, KeySubject, ValidationBucket
 from dataaccess_server.domain.usage import parse_date
 from dataaccess_server.errors import DataCorruptionError, FieldViolation, InvalidArgumentError
 
@@ -128,6 +130,25 @@ class AnalyticsStore(Protocol):
         deadline: Deadline,
     ) -> Answer[list[Point]]:
         """Totals per hour or day (UTC) of the range that has logs, oldest first."""
+        ...
+
+    async def key_validations(
+        self,
+        subject: KeySubject,
+        time_range: TimeRange,
+        *,
+        granularity: Granularity,
+        deadline: Deadline,
+    ) -> Answer[list[ValidationBucket]]:
+        """Validations of the key or owner by reason per hour or day (UTC) of the range
+        (whole units) that has some, oldest first, from the hourly rollup."""
+        ...
+
+    async def key_spend(
+        self, subject: KeySubject, start_date: date, end_date: date, deadline: Deadline
+    ) -> Answer[KeySpend]:
+        """Spend of the key or owner per day of the inclusive range that has some, from
+        the daily rollup, and the budgets that apply in their current periods."""
         ...
 
 
@@ -228,10 +249,61 @@ class AnalyticsService:
     ) -> tuple[TimeRange, Answer[list[Point]]]:
         """Every hour or day of the range, oldest first, zeros where there were no logs
         (``granularity`` None: unspecified or unknown)."""
+        used, unit = self._series_range(start_time, end_time, granularity)
+        step = STEPS[unit]
+        points = (used.end - used.start) // step
+        used_filters = check_filters(filters, allow_auth=False)
+        answer = await self._store.time_series(
+            used, granularity=unit, filters=used_filters, deadline=deadline
+        )
+        found = {point.time: point for point in answer.value}
+        starts = (used.start + n * step for n in range(points))
+        series = [found.get(start) or Point(start, 0, 0, 0, 0) for start in starts]
+        return used, Answer(series, answer.as_of)
+
+    async def key_validations(
+        self,
+        api_key_id: str,
+        owner_id: str,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        *,
+        granularity: Granularity | None,
+        deadline: Deadline,
+    ) -> tuple[TimeRange, Answer[list[ValidationBucket]]]:
+        """Validations of one key, or of one owner's keys, by reason in every hour or
+        day of the range, oldest first (empty buckets where there were none)."""
+        subject = check_subject(api_key_id, owner_id)
+        used, unit = self._series_range(start_time, end_time, granularity)
+        answer = await self._store.key_validations(
+            subject, used, granularity=unit, deadline=deadline
+        )
+        buckets = every_bucket(used.start, used.end, STEPS[unit], answer.value)
+        return used, Answer(buckets, answer.as_of)
+
+    async def key_spend(
+        self, api_key_id: str, owner_id: str, start_date: str, end_date: str, deadline: Deadline
+    ) -> Answer[KeySpend]:
+        """Spend of one key, or of one owner's keys, in every day of the inclusive range,
+        oldest first (zeros where there was none), and each budget that applies in its
+        current period."""
+        subject = check_subject(api_key_id, owner_id)
+        start, end = self._day_range(start_date, end_date)
+        answer = await self._store.key_spend(subject, start, end, deadline)
+        days = every_day(start, end, answer.value.days)
+        return Answer(replace(answer.value, days=days), answer.as_of)
+
+    # --- shared ---------------------------------------------------------------------
+
+    def _series_range(
+        self, start: datetime | None, end: datetime | None, granularity: Granularity | None
+    ) -> tuple[TimeRange, Granularity]:
+        """A time series' range, widened to whole steps of ``granularity``, and the
+        granularity; INVALID_ARGUMENT for none, a bad range or too many points."""
         if granularity is None:
             raise InvalidArgumentError.single("granularity", "must be HOUR or DAY")
         step = STEPS[granularity]
-        used = self._time_range(start_time, end_time, step)
+        used = self._time_range(start, end, step)
         points = (used.end - used.start) // step
         if points > MAX_POINTS:
             raise InvalidArgumentError.single(
@@ -239,16 +311,7 @@ class AnalyticsService:
                 f"the range holds {points} points of this granularity; at most "
                 f"{MAX_POINTS} are allowed: use a coarser granularity or a shorter range",
             )
-        used_filters = check_filters(filters, allow_auth=False)
-        answer = await self._store.time_series(
-            used, granularity=granularity, filters=used_filters, deadline=deadline
-        )
-        found = {point.time: point for point in answer.value}
-        starts = (used.start + n * step for n in range(points))
-        series = [found.get(start) or Point(start, 0, 0, 0, 0) for start in starts]
-        return used, Answer(series, answer.as_of)
-
-    # --- shared ---------------------------------------------------------------------
+        return used, granularity
 
     def _day_range(self, start_text: str, end_text: str) -> tuple[date, date]:
         problems = []
