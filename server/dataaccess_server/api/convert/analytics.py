@@ -9,7 +9,6 @@ from google.protobuf import message as message_types
 
 from dataaccess.v1 import analytics_pb2
 from dataaccess.v1 import api_keys_pb2 as keys_pb2
-from dataaccess_server.api.convert.api_keys import reason_to_proto
 from dataaccess_server.api.convert.times import set_times
 from dataaccess_server.domain.model.analytics import (
     Answer,
@@ -43,6 +42,11 @@ _GRANULARITIES: dict[int, Granularity] = {
     analytics_pb2.GRANULARITY_DAY: Granularity.DAY,
 }
 
+# By name: every reason of the domain has its proto value (an import fails otherwise).
+_REASONS = {
+    reason: keys_pb2.APIKeyValidationReason.Value(f"API_KEY_VALIDATION_REASON_{reason.name}")
+    for reason in Reason
+}
 _SCOPES = {Scope.KEY: keys_pb2.LIMIT_SCOPE_KEY, Scope.OWNER: keys_pb2.LIMIT_SCOPE_OWNER}
 _PERIODS = {
     Period.DAILY: keys_pb2.BUDGET_PERIOD_DAILY,
@@ -199,7 +203,7 @@ def _reason_counts(
     counts: dict[Reason, int],
 ) -> list[analytics_pb2.KeyValidationCount]:
     """Counts per reason, by reason number."""
-    values = sorted((reason_to_proto(reason), count) for reason, count in counts.items())
+    values = sorted((_REASONS[reason], count) for reason, count in counts.items())
     return [analytics_pb2.KeyValidationCount(reason=value, count=count) for value, count in values]
 
 
