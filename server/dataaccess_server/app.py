@@ -111,10 +111,7 @@ class Application:
         self._observability: Observability | None = None
         self.rollup_fold: RollupFold | None = None
         """The fold of request-log deltas into the rollups (a background task), once started."""
-        # --- per-key analytics (issue 18) ---
-        self.validation_counts = ValidationCounts()
-        """Validations per hour, key and reason, flushed with the last-used times."""
-        self._validation_count_store: PostgresValidationCountStore | None = None
+        self.validation_counts = ValidationCounts()  # per-key analytics, flushed with last-used
 
     @property
     def cluster(self) -> Cluster | None:
@@ -177,7 +174,7 @@ class Application:
         # One page-token key for every server of the deployment: derived from the keyring.
         pages = PageSigner.from_keyring(settings.encryption_keys)
         allowances = self.allowances = Allowances(PostgresPolicyStore(cluster))
-        self._validation_count_store = PostgresValidationCountStore(cluster)  # key analytics
+        self.validation_counts.store = PostgresValidationCountStore(cluster)
         self.keys = APIKeyService(key_store, cache, pages=pages, allowances=allowances)
         keys = self.keys
         # Caller credentials: cached like keys, invalidated on the same channel.
@@ -372,7 +369,10 @@ class Application:
                 await self.keys.flush_last_used(Deadline.after(10.0))
             except DataAccessError as exc:
                 log.warning("could not record API key use (kept for the next try): %s", exc)
-            await self._flush_validation_counts(10.0)
+            try:
+                await self.validation_counts.flush(Deadline.after(10.0))
+            except DataAccessError as exc:
+                log.warning("could not count API key validations (kept for the next try): %s", exc)
 
     async def _keep_allowances(self, allowances: Allowances) -> None:
         # Key policies' upkeep: idle and finished slices go back to the ledger, budgets
@@ -429,18 +429,10 @@ class Application:
             log.warning("API key last-used times since the last flush are lost: %s", exc)
         else:
             log.info("recorded the last use of %d API key(s)", flushed)
-        await self._flush_validation_counts(5.0)
-
-    async def _flush_validation_counts(self, timeout: float) -> None:
-        # Per-key analytics: validations by reason, one statement per flush (issue 18).
-        if self._validation_count_store is None:
-            return
         try:
-            await self.validation_counts.flush(
-                self._validation_count_store, Deadline.after(timeout)
-            )
+            await self.validation_counts.flush(Deadline.after(5.0))
         except DataAccessError as exc:
-            log.warning("could not add API key validation counts (kept for the next try): %s", exc)
+            log.warning("API key validation counts since the last flush are lost: %s", exc)
 
 
 async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:

@@ -16,9 +16,11 @@ from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import is_uuid
+from dataaccess_server.domain.model.analytics import Answer, Granularity, TimeRange
 from dataaccess_server.domain.model.api_keys import APIKey, Reason
 from dataaccess_server.domain.model.key_analytics import (
     CountKey,
+    KeySpend,
     KeySubject,
     SpendDay,
     ValidationBucket,
@@ -39,11 +41,37 @@ class ValidationCountStore(Protocol):
         ...
 
 
+class KeyAnalyticsStore(Protocol):
+    """The per-key figures, read as AnalyticsStore reads (one node, one snapshot, the
+    answer's freshness; the same errors)."""
+
+    async def key_validations(
+        self,
+        subject: KeySubject,
+        time_range: TimeRange,
+        *,
+        granularity: Granularity,
+        deadline: Deadline,
+    ) -> Answer[list[ValidationBucket]]:
+        """Validations of the key or owner by reason per hour or day (UTC) of the range
+        (whole units) that has some, oldest first, from the hourly rollup."""
+        ...
+
+    async def key_spend(
+        self, subject: KeySubject, start_date: date, end_date: date, deadline: Deadline
+    ) -> Answer[KeySpend]:
+        """Spend of the key or owner per day of the inclusive range that has some, from
+        the daily rollup, and the budgets that apply in their current periods."""
+        ...
+
+
 class ValidationCounts:
     """Validations per (UTC hour, key, owner, reason), kept in memory between flushes."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: ValidationCountStore | None = None) -> None:
         self._pending: dict[CountKey, int] = {}
+        self.store = store
+        """Where :meth:`flush` adds the counts (None: nowhere yet, nothing is flushed)."""
 
     def note(self, record: APIKey | None, reason: Reason, now: float) -> None:
         """Count one validation of ``record`` (None: an unknown key, not counted) at
@@ -65,12 +93,13 @@ class ValidationCounts:
         for key, count in pending.items():
             counts[key] = counts.get(key, 0) + count
 
-    async def flush(self, store: ValidationCountStore, deadline: Deadline) -> int:
-        """Add the counts to ``store`` in one statement; how many (hour, key, reason)
+    async def flush(self, deadline: Deadline) -> int:
+        """Add the counts to the store in one statement; how many (hour, key, reason)
         counts. On failure they are kept for the next flush."""
-        pending = self.take()
-        if not pending:
+        store = self.store
+        if store is None or not self._pending:
             return 0
+        pending = self.take()
         try:
             await store.add_validation_counts(pending, deadline)
         except BaseException:
