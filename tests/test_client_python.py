@@ -49,7 +49,7 @@ def snake_case(name: str) -> str:
 
 def test_every_rpc_has_a_method_on_both_clients_with_its_request_and_response_types() -> None:
     methods = api_methods()
-    assert len(methods) == 41
+    assert len(methods) == 43
     pool = descriptor_pool.Default()
     assert sorted(path for path, _name in RPC_METHODS) == sorted(m.path for m in methods)
     for method in methods:

@@ -372,3 +372,25 @@ async def test_bad_validation_asks_are_named(
         await api_keys_stub.ValidateAPIKey(pb.ValidateAPIKeyRequest(key=key, **request_fields))
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field in (raised.value.details() or "")
+
+
+async def test_validations_are_counted_per_key_and_reason_for_analytics(
+    server: Application, api_keys_stub: APIKeyServiceAsyncStub, pg_database: str
+) -> None:
+    from dataaccess_server.deadline import Deadline
+
+    made = await create(api_keys_stub, owner_id="team-7")
+    for _ in range(3):
+        assert (await api_keys_stub.ValidateAPIKey(pb.ValidateAPIKeyRequest(key=made.key))).valid
+    await update(api_keys_stub, made.api_key.id, "disabled", disabled=True)
+    for _ in range(2):
+        reply = await api_keys_stub.ValidateAPIKey(pb.ValidateAPIKeyRequest(key=made.key))
+        assert reply.reason == DISABLED
+    await server.validation_counts.flush(Deadline.after(10))
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        counted = conn.execute(
+            "SELECT owner_id, reason, sum(count) FROM key_validation_hourly WHERE api_key_id = %s"
+            " GROUP BY 1, 2 ORDER BY 2",
+            (made.api_key.id,),
+        ).fetchall()
+    assert counted == [("team-7", "disabled", 2), ("team-7", "valid", 3)]

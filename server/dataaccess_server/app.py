@@ -30,6 +30,7 @@ from dataaccess_server.db.callers import PostgresCallerStore
 from dataaccess_server.db.cluster import Cluster
 from dataaccess_server.db.configs import PostgresConfigStore, decode_activation
 from dataaccess_server.db.configs import channel_for as config_channel_for
+from dataaccess_server.db.key_analytics import PostgresValidationCountStore
 from dataaccess_server.db.key_channel import channel_for, decode_invalidation
 from dataaccess_server.db.key_policies import PostgresPolicyStore
 from dataaccess_server.db.migrations import PostgresSchemaInspector
@@ -46,6 +47,7 @@ from dataaccess_server.domain.cache import CacheService
 from dataaccess_server.domain.callers import CallerDirectory
 from dataaccess_server.domain.config_watch import ConfigWatchers
 from dataaccess_server.domain.configs import ConfigService
+from dataaccess_server.domain.key_analytics import ValidationCounts
 from dataaccess_server.domain.key_cache import KeyCache
 from dataaccess_server.domain.key_policies import Allowances
 from dataaccess_server.domain.model.access import CallerCredential
@@ -110,6 +112,7 @@ class Application:
         self._observability: Observability | None = None
         self.rollup_fold: RollupFold | None = None
         """The fold of request-log deltas into the rollups (a background task), once started."""
+        self.validation_counts = ValidationCounts()  # per-key analytics, flushed with last-used
 
     @property
     def cluster(self) -> Cluster | None:
@@ -172,7 +175,11 @@ class Application:
         # One page-token key for every server of the deployment: derived from the keyring.
         pages = PageSigner.from_keyring(settings.encryption_keys)
         allowances = self.allowances = Allowances(PostgresPolicyStore(cluster))
-        self.keys = APIKeyService(key_store, cache, pages=pages, allowances=allowances)
+        self.validation_counts.store = PostgresValidationCountStore(cluster)
+        counts = self.validation_counts
+        self.keys = APIKeyService(
+            key_store, cache, pages=pages, allowances=allowances, validation_counts=counts
+        )
         keys = self.keys
         # Caller credentials: cached like keys, invalidated on the same channel.
         caller_cache: KeyCache[CallerCredential] = KeyCache(
@@ -366,10 +373,13 @@ class Application:
                 await self.keys.flush_last_used(Deadline.after(10.0))
             except DataAccessError as exc:
                 log.warning("could not record API key use (kept for the next try): %s", exc)
+            try:
+                await self.validation_counts.flush(Deadline.after(10.0))
+            except DataAccessError as exc:
+                log.warning("could not count API key validations (kept for the next try): %s", exc)
 
     async def _keep_allowances(self, allowances: Allowances) -> None:
-        # Key policies' upkeep: idle and finished slices go back to the ledger, budgets
-        # are read again, expired reservations are released (by whichever server first).
+        # Slices go back, budgets are read again, expired reservations are released.
         while True:
             await asyncio.sleep(ALLOWANCE_TICK)
             try:
@@ -422,6 +432,10 @@ class Application:
             log.warning("API key last-used times since the last flush are lost: %s", exc)
         else:
             log.info("recorded the last use of %d API key(s)", flushed)
+        try:
+            await self.validation_counts.flush(Deadline.after(5.0))
+        except DataAccessError as exc:
+            log.warning("API key validation counts since the last flush are lost: %s", exc)
 
 
 async def _bounded(step: str, work: Awaitable[object], timeout: float) -> None:

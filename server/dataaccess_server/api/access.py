@@ -125,6 +125,8 @@ METHODS: dict[str, Rule] = {
     ANALYTICS + "GetErrorRates": Rule(P.ANALYTICS_READ),
     ANALYTICS + "GetLatencyPercentiles": Rule(P.ANALYTICS_READ),
     ANALYTICS + "GetUsageTimeSeries": Rule(P.ANALYTICS_READ),
+    ANALYTICS + "GetKeyValidations": Rule(P.ANALYTICS_READ),
+    ANALYTICS + "GetKeySpend": Rule(P.ANALYTICS_READ),
     "/dataaccess.v1.OperationsService/GetDatabaseStatus": Rule(P.OPERATIONS_STATUS),
     "/dataaccess.v1.AuditService/ListAuditEvents": Rule(P.AUDIT_READ),
     # Config changes steer every proxy at once: audited like credential changes.

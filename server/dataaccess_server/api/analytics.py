@@ -14,6 +14,8 @@ from dataaccess_server.api.calls import CallDeadline
 from dataaccess_server.api.convert.analytics import (
     error_rates_to_proto,
     granularity_from_proto,
+    key_spend_to_proto,
+    key_validations_to_proto,
     latency_group_by_from_proto,
     latency_percentiles_to_proto,
     time_series_to_proto,
@@ -99,6 +101,30 @@ class AnalyticsServicer(pb_grpc.AnalyticsServiceServicer):
             deadline=self._deadline(context),
         )
         return time_series_to_proto(used, answer)
+
+    async def GetKeyValidations(
+        self, request: pb.GetKeyValidationsRequest, context: Context
+    ) -> pb.GetKeyValidationsResponse:
+        used, answer = await self._analytics.key_validations(
+            request.api_key_id,
+            request.owner_id,
+            *_times(request),
+            granularity=granularity_from_proto(request.granularity),
+            deadline=self._deadline(context),
+        )
+        return key_validations_to_proto(used, answer)
+
+    async def GetKeySpend(
+        self, request: pb.GetKeySpendRequest, context: Context
+    ) -> pb.GetKeySpendResponse:
+        answer = await self._analytics.key_spend(
+            request.api_key_id,
+            request.owner_id,
+            request.start_date,
+            request.end_date,
+            self._deadline(context),
+        )
+        return key_spend_to_proto(answer)
 
 
 def _times(message: Message) -> tuple[datetime | None, datetime | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -43,7 +44,7 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
     ) -> None:
         self._keys = keys
         self._deadline = CallDeadline(default_deadline, max_deadline)
-        self._count = telemetry.count_validation
+        self._telemetry_count, self._counts = telemetry.count_validation, keys.validation_counts
         self._answers, self._stream_longest = StreamAnswers(), stream_max_duration
         self.streams = ValidationStreams()
         """The open StreamValidateAPIKeys calls: the server closes them at shutdown."""
@@ -56,8 +57,14 @@ class APIKeyServicer(pb_grpc.APIKeyServiceServicer):
         result = self._keys.validate_now(request.key, ask_from_proto(request))
         if not isinstance(result, Validation):
             result = await self._keys.settle(result, self._deadline(context))
-        self._count(result.reason._name_)  # not .name: a Python-level property
+        self._count(result)
         return self._answers.result(result)
+
+    def _count(self, result: Validation) -> None:
+        # Telemetry's counter by reason, and the per-key counts of analytics.
+        reason = result.reason
+        self._telemetry_count(reason._name_)  # not .name: a Python-level property
+        self._counts.note(result.record, reason, time.time())
 
     def StreamValidateAPIKeys(
         self,

@@ -41,6 +41,7 @@ from dataaccess_server.api.decoding import HAS_NUL, Refused, nul_field
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.api_keys import APIKeyService
 from dataaccess_server.domain.key_answers import Unsettled
+from dataaccess_server.domain.model.api_keys import Validation
 from dataaccess_server.errors import (
     DataAccessError,
     InvalidArgumentError,
@@ -73,7 +74,7 @@ class ValidationStreams:
         *,
         deadline: Callable[[], Deadline],
         longest: float,
-        count: Callable[[str], None],
+        count: Callable[[Validation], None],
     ) -> AsyncIterator[Response]:
         """The answers to ``requests`` (messages, or ``Refused``); each validation that
         needs storage is bounded by ``deadline()`` as it stands when it starts.
@@ -110,7 +111,7 @@ class ValidationStream:
         *,
         deadline: Callable[[], Deadline],
         longest: float,
-        count: Callable[[str], None],
+        count: Callable[[Validation], None],
     ) -> None:
         self._keys = keys
         self._requests = requests
@@ -224,7 +225,7 @@ class ValidationStream:
             self._send(item_error(correlation_id, exc, prefix=prefix))
             return
         if not isinstance(now, Unsettled):
-            self._count(now.reason.name)
+            self._count(now)
             self._send(self._build.answer(correlation_id, now))
             return
         await self._slots.acquire()
@@ -240,7 +241,7 @@ class ValidationStream:
         except DataAccessError as exc:  # the unary call's status, for this request only
             self._send(item_error(correlation_id, exc, prefix="request."))
             return
-        self._count(result.reason.name)
+        self._count(result)
         self._send(self._build.answer(correlation_id, result))
 
     def _settled(self, task: asyncio.Task[None]) -> None:

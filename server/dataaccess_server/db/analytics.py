@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from psycopg import sql
 
 from dataaccess_server.db.cluster import Cluster, Connection, Intent
+from dataaccess_server.db.key_analytics import key_spend, key_validations
 from dataaccess_server.db.usage_analytics import top_auths, usage_summary
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.model.analytics import (
@@ -39,6 +40,7 @@ from dataaccess_server.domain.model.analytics import (
     TopAuthsOrder,
     UsageSummary,
 )
+from dataaccess_server.domain.model.key_analytics import KeySpend, KeySubject, ValidationBucket
 
 T = TypeVar("T")
 
@@ -359,6 +361,31 @@ class PostgresAnalyticsStore:
             granularity=granularity,
             filters=filters,
         )
+        return await self._read(query, deadline)
+
+    async def key_validations(
+        self,
+        subject: KeySubject,
+        time_range: TimeRange,
+        *,
+        granularity: Granularity,
+        deadline: Deadline,
+    ) -> Answer[list[ValidationBucket]]:
+        """``key_validations`` (db/key_analytics.py) over ``time_range`` (whole units)."""
+        query = partial(
+            key_validations,
+            subject=subject,
+            start_time=time_range.start,
+            end_time=time_range.end,
+            granularity=granularity,
+        )
+        return await self._read(query, deadline)
+
+    async def key_spend(
+        self, subject: KeySubject, start_date: date, end_date: date, deadline: Deadline
+    ) -> Answer[KeySpend]:
+        """``key_spend`` (db/key_analytics.py) over the inclusive day range."""
+        query = partial(key_spend, subject=subject, start_date=start_date, end_date=end_date)
         return await self._read(query, deadline)
 
     async def _read(

@@ -20,11 +20,17 @@ import math
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import accumulate
 from typing import Protocol
 
 from dataaccess_server.deadline import Deadline
+from dataaccess_server.domain.key_analytics import (
+    KeyAnalyticsStore,
+    check_subject,
+    every_bucket,
+    every_day,
+)
 from dataaccess_server.domain.model.analytics import (
     Answer,
     AuthUsage,
@@ -40,14 +46,11 @@ from dataaccess_server.domain.model.analytics import (
     TopAuthsOrder,
     UsageSummary,
 )
-from dataaccess_server.domain.usage import parse_date
+from dataaccess_server.domain.model.key_analytics import KeySpend, ValidationBucket
+from dataaccess_server.domain.ranges import DAY, HOUR, STEPS, Ranges, floor
 from dataaccess_server.errors import DataCorruptionError, FieldViolation, InvalidArgumentError
 
-HOUR = timedelta(hours=1)
-DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
-STEPS = {Granularity.HOUR: HOUR, Granularity.DAY: DAY}
-MAX_POINTS = 5_000
 MAX_PERCENTILES = 20
 DEFAULT_PERCENTILES = (50.0, 95.0, 99.0)
 DEFAULT_TOP = 10
@@ -71,7 +74,7 @@ def check_filters(filters: Filters, *, allow_auth: bool) -> Filters:
     return used
 
 
-class AnalyticsStore(Protocol):
+class AnalyticsStore(KeyAnalyticsStore, Protocol):
     """Where the figures are read. Each call reads one node (a replica in rotation, else
     the primary): first the node's freshness (the answer's ``as_of``), then every figure
     of the call in one snapshot, within ``deadline``. Every method raises
@@ -137,13 +140,13 @@ class AnalyticsService:
 
     def __init__(self, store: AnalyticsStore, *, max_days: int = 366) -> None:
         self._store = store
-        self._max_days = max_days
+        self._ranges = Ranges(max_days)
 
     async def usage_summary(
         self, start_date: str, end_date: str, filters: Filters, deadline: Deadline
     ) -> Answer[UsageSummary]:
         """Usage per provider and model over the inclusive day range, and the total."""
-        start, end = self._day_range(start_date, end_date)
+        start, end = self._ranges.days(start_date, end_date)
         used_filters = check_filters(filters, allow_auth=True)
         return await self._store.usage_summary(start, end, used_filters, deadline)
 
@@ -159,7 +162,7 @@ class AnalyticsService:
     ) -> Answer[list[AuthUsage]]:
         """The auths with the most requests or total tokens over the day range (``order``
         None: one this server does not know)."""
-        start, end = self._day_range(start_date, end_date)
+        start, end = self._ranges.days(start_date, end_date)
         if order is None:
             raise InvalidArgumentError.single("order_by", "is not a known order")
         if limit < 0 or limit > MAX_TOP:
@@ -184,7 +187,7 @@ class AnalyticsService:
         deadline: Deadline,
     ) -> tuple[TimeRange, Answer[list[GroupCounts]]]:
         """Requests and errors per provider and model, highest error rate first."""
-        used = self._time_range(start_time, end_time, HOUR)
+        used = self._ranges.times(start_time, end_time, HOUR)
         if min_requests < 0:
             raise InvalidArgumentError.single("min_requests", "must be at least 0")
         used_filters = check_filters(filters, allow_auth=False)
@@ -205,7 +208,7 @@ class AnalyticsService:
     ) -> tuple[TimeRange, Answer[list[PercentileRow]]]:
         """Latency percentiles per group (``group_by`` ⊆ provider, model).
         DATA_CORRUPTION when a group's histogram does not count its requests."""
-        used = self._time_range(start_time, end_time, HOUR)
+        used = self._ranges.times(start_time, end_time, HOUR)
         wanted = check_percentiles(percentiles)
         used_filters = check_filters(filters, allow_auth=False)
         answer = await self._store.latency(
@@ -228,62 +231,49 @@ class AnalyticsService:
     ) -> tuple[TimeRange, Answer[list[Point]]]:
         """Every hour or day of the range, oldest first, zeros where there were no logs
         (``granularity`` None: unspecified or unknown)."""
-        if granularity is None:
-            raise InvalidArgumentError.single("granularity", "must be HOUR or DAY")
-        step = STEPS[granularity]
-        used = self._time_range(start_time, end_time, step)
+        used, unit = self._ranges.series(start_time, end_time, granularity)
+        step = STEPS[unit]
         points = (used.end - used.start) // step
-        if points > MAX_POINTS:
-            raise InvalidArgumentError.single(
-                "granularity",
-                f"the range holds {points} points of this granularity; at most "
-                f"{MAX_POINTS} are allowed: use a coarser granularity or a shorter range",
-            )
         used_filters = check_filters(filters, allow_auth=False)
         answer = await self._store.time_series(
-            used, granularity=granularity, filters=used_filters, deadline=deadline
+            used, granularity=unit, filters=used_filters, deadline=deadline
         )
         found = {point.time: point for point in answer.value}
         starts = (used.start + n * step for n in range(points))
         series = [found.get(start) or Point(start, 0, 0, 0, 0) for start in starts]
         return used, Answer(series, answer.as_of)
 
-    # --- shared ---------------------------------------------------------------------
+    async def key_validations(
+        self,
+        api_key_id: str,
+        owner_id: str,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        *,
+        granularity: Granularity | None,
+        deadline: Deadline,
+    ) -> tuple[TimeRange, Answer[list[ValidationBucket]]]:
+        """Validations of one key, or of one owner's keys, by reason in every hour or
+        day of the range, oldest first (empty buckets where there were none)."""
+        subject = check_subject(api_key_id, owner_id)
+        used, unit = self._ranges.series(start_time, end_time, granularity)
+        answer = await self._store.key_validations(
+            subject, used, granularity=unit, deadline=deadline
+        )
+        buckets = every_bucket(used.start, used.end, STEPS[unit], answer.value)
+        return used, Answer(buckets, answer.as_of)
 
-    def _day_range(self, start_text: str, end_text: str) -> tuple[date, date]:
-        problems = []
-        for name, text in (("start_date", start_text), ("end_date", end_text)):
-            if not text:
-                problems.append(FieldViolation(name, "is required"))
-        if problems:
-            raise InvalidArgumentError(problems)
-        start, end = parse_date(start_text, "start_date"), parse_date(end_text, "end_date")
-        if start > end:
-            raise InvalidArgumentError.single("end_date", "must not be before start_date")
-        if (end - start).days + 1 > self._max_days:
-            raise InvalidArgumentError.single(
-                "end_date", f"the range spans more than {self._max_days} days"
-            )
-        return start, end
-
-    def _time_range(
-        self, start: datetime | None, end: datetime | None, unit: timedelta
-    ) -> TimeRange:
-        problems = []
-        for name, value in (("start_time", start), ("end_time", end)):
-            if value is None:
-                problems.append(FieldViolation(name, "is required"))
-        if problems:
-            raise InvalidArgumentError(problems)
-        assert start is not None
-        assert end is not None
-        if start >= end:
-            raise InvalidArgumentError.single("end_time", "must be after start_time")
-        if end - start > self._max_days * DAY:
-            raise InvalidArgumentError.single(
-                "end_time", f"the range spans more than {self._max_days} days"
-            )
-        return TimeRange(_floor(start, unit), _ceil(end, unit))
+    async def key_spend(
+        self, api_key_id: str, owner_id: str, start_date: str, end_date: str, deadline: Deadline
+    ) -> Answer[KeySpend]:
+        """Spend of one key, or of one owner's keys, in every day of the inclusive range,
+        oldest first (zeros where there was none), and each budget that applies in its
+        current period."""
+        subject = check_subject(api_key_id, owner_id)
+        start, end = self._ranges.days(start_date, end_date)
+        answer = await self._store.key_spend(subject, start, end, deadline)
+        days = every_day(start, end, answer.value.days)
+        return Answer(replace(answer.value, days=days), answer.as_of)
 
 
 def histogram_pieces(start: datetime, end: datetime) -> list[Piece]:
@@ -293,7 +283,7 @@ def histogram_pieces(start: datetime, end: datetime) -> list[Piece]:
     the range, or, when those are more than half the day, as the day minus its hours
     outside the range. So at most 12 hours are read hourly at each end."""
     pieces: list[Piece] = []
-    first_day, last_day = _floor(start, DAY), _floor(end - HOUR, DAY)
+    first_day, last_day = floor(start, DAY), floor(end - HOUR, DAY)
     hourly_days = set()  # partial days read from the hourly histogram alone
     for day in sorted({first_day, last_day}):
         inside_from, inside_to = max(start, day), min(end, day + DAY)
@@ -402,14 +392,3 @@ def bucket_estimate(bucket: int) -> float:
     if smallest > largest:  # no whole millisecond in it: cannot hold a logged latency
         return middle
     return min(max(middle, float(smallest)), float(largest))
-
-
-def _floor(moment: datetime, unit: timedelta) -> datetime:
-    moment = moment.astimezone(UTC)
-    midnight = datetime.combine(moment.date(), time(), UTC)
-    return midnight + ((moment - midnight) // unit) * unit
-
-
-def _ceil(moment: datetime, unit: timedelta) -> datetime:
-    floored = _floor(moment, unit)
-    return floored if floored == moment else floored + unit

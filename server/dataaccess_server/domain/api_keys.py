@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from dataaccess_server.deadline import Deadline
 from dataaccess_server.domain.ids import new_id
+from dataaccess_server.domain.key_analytics import ValidationCounts
 from dataaccess_server.domain.key_answers import (
     LastUsed,
     Unsettled,
@@ -163,12 +164,15 @@ class APIKeyService:
         *,
         pages: PageSigner,
         allowances: Allowances,
+        validation_counts: ValidationCounts | None = None,
     ) -> None:
         self._store = store
         self._pages = pages
         self.cache = cache
         self.last_used = LastUsed()
         self.allowances = allowances
+        self.validation_counts = validation_counts or ValidationCounts()
+        """Validations per key and reason for analytics (counted by the servicers)."""
 
     # --- the hot path ----------------------------------------------------------------
 

@@ -1409,11 +1409,655 @@ func (x *GetUsageTimeSeriesResponse) GetAsOfTime() *timestamppb.Timestamp {
 	return nil
 }
 
+type GetKeyValidationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Exactly one is required: a key id (a UUID), or an owner_id (1-256 characters: every
+	// key of the owner, as owned when each validation was counted). A key or owner
+	// without validations answers with zeros, not NOT_FOUND.
+	ApiKeyId string `protobuf:"bytes,1,opt,name=api_key_id,json=apiKeyId,proto3" json:"api_key_id,omitempty"`
+	OwnerId  string `protobuf:"bytes,2,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	// Half-open range, widened to whole hours (whole UTC days for DAY); both required.
+	// At most 5,000 points of the granularity.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	EndTime   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// Required: HOUR or DAY.
+	Granularity   Granularity `protobuf:"varint,5,opt,name=granularity,proto3,enum=dataaccess.v1.Granularity" json:"granularity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKeyValidationsRequest) Reset() {
+	*x = GetKeyValidationsRequest{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKeyValidationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKeyValidationsRequest) ProtoMessage() {}
+
+func (x *GetKeyValidationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKeyValidationsRequest.ProtoReflect.Descriptor instead.
+func (*GetKeyValidationsRequest) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *GetKeyValidationsRequest) GetApiKeyId() string {
+	if x != nil {
+		return x.ApiKeyId
+	}
+	return ""
+}
+
+func (x *GetKeyValidationsRequest) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *GetKeyValidationsRequest) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *GetKeyValidationsRequest) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+func (x *GetKeyValidationsRequest) GetGranularity() Granularity {
+	if x != nil {
+		return x.Granularity
+	}
+	return Granularity_GRANULARITY_UNSPECIFIED
+}
+
+// Validations with one reason.
+type KeyValidationCount struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Reason        APIKeyValidationReason `protobuf:"varint,1,opt,name=reason,proto3,enum=dataaccess.v1.APIKeyValidationReason" json:"reason,omitempty"`
+	Count         int64                  `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeyValidationCount) Reset() {
+	*x = KeyValidationCount{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeyValidationCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeyValidationCount) ProtoMessage() {}
+
+func (x *KeyValidationCount) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeyValidationCount.ProtoReflect.Descriptor instead.
+func (*KeyValidationCount) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *KeyValidationCount) GetReason() APIKeyValidationReason {
+	if x != nil {
+		return x.Reason
+	}
+	return APIKeyValidationReason_API_KEY_VALIDATION_REASON_UNSPECIFIED
+}
+
+func (x *KeyValidationCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// Validations of one hour or day.
+type KeyValidationPoint struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Start of the hour or day.
+	Time *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=time,proto3" json:"time,omitempty"`
+	// Every validation counted in it, whatever its reason.
+	Total int64 `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
+	// Per reason with at least one, by reason number. Unknown keys (NOT_FOUND) are never
+	// counted: they belong to no key.
+	Counts        []*KeyValidationCount `protobuf:"bytes,3,rep,name=counts,proto3" json:"counts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeyValidationPoint) Reset() {
+	*x = KeyValidationPoint{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeyValidationPoint) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeyValidationPoint) ProtoMessage() {}
+
+func (x *KeyValidationPoint) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeyValidationPoint.ProtoReflect.Descriptor instead.
+func (*KeyValidationPoint) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *KeyValidationPoint) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *KeyValidationPoint) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *KeyValidationPoint) GetCounts() []*KeyValidationCount {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
+type GetKeyValidationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Every hour or day of the range, oldest first; those without validations have total
+	// 0 and no counts.
+	Points []*KeyValidationPoint `protobuf:"bytes,1,rep,name=points,proto3" json:"points,omitempty"`
+	// Over the whole range: total, and per reason with at least one, by reason number.
+	Total  int64                 `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
+	Counts []*KeyValidationCount `protobuf:"bytes,3,rep,name=counts,proto3" json:"counts,omitempty"`
+	// The range used: the request's, widened to whole hours or days.
+	StartTime     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	EndTime       *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	AsOfTime      *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=as_of_time,json=asOfTime,proto3" json:"as_of_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKeyValidationsResponse) Reset() {
+	*x = GetKeyValidationsResponse{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKeyValidationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKeyValidationsResponse) ProtoMessage() {}
+
+func (x *GetKeyValidationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKeyValidationsResponse.ProtoReflect.Descriptor instead.
+func (*GetKeyValidationsResponse) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *GetKeyValidationsResponse) GetPoints() []*KeyValidationPoint {
+	if x != nil {
+		return x.Points
+	}
+	return nil
+}
+
+func (x *GetKeyValidationsResponse) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *GetKeyValidationsResponse) GetCounts() []*KeyValidationCount {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
+func (x *GetKeyValidationsResponse) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *GetKeyValidationsResponse) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+func (x *GetKeyValidationsResponse) GetAsOfTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AsOfTime
+	}
+	return nil
+}
+
+type GetKeySpendRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Exactly one is required, as in GetKeyValidationsRequest.
+	ApiKeyId string `protobuf:"bytes,1,opt,name=api_key_id,json=apiKeyId,proto3" json:"api_key_id,omitempty"`
+	OwnerId  string `protobuf:"bytes,2,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	// Inclusive day range, "YYYY-MM-DD" (UTC days of the database's clock); both
+	// required, start_date <= end_date.
+	StartDate     string `protobuf:"bytes,3,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	EndDate       string `protobuf:"bytes,4,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKeySpendRequest) Reset() {
+	*x = GetKeySpendRequest{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKeySpendRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKeySpendRequest) ProtoMessage() {}
+
+func (x *GetKeySpendRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKeySpendRequest.ProtoReflect.Descriptor instead.
+func (*GetKeySpendRequest) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *GetKeySpendRequest) GetApiKeyId() string {
+	if x != nil {
+		return x.ApiKeyId
+	}
+	return ""
+}
+
+func (x *GetKeySpendRequest) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *GetKeySpendRequest) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *GetKeySpendRequest) GetEndDate() string {
+	if x != nil {
+		return x.EndDate
+	}
+	return ""
+}
+
+// What usage writes naming a key (UsageRecord.api_key_id) charged over a day or range.
+type KeySpendTotals struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Usage records.
+	Requests int64 `protobuf:"varint,1,opt,name=requests,proto3" json:"requests,omitempty"`
+	// Tokens charged: input + output + reasoning tokens of the records.
+	Tokens int64 `protobuf:"varint,2,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	// Cost (micro-units) of the records.
+	Cost          int64 `protobuf:"varint,3,opt,name=cost,proto3" json:"cost,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeySpendTotals) Reset() {
+	*x = KeySpendTotals{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeySpendTotals) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeySpendTotals) ProtoMessage() {}
+
+func (x *KeySpendTotals) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeySpendTotals.ProtoReflect.Descriptor instead.
+func (*KeySpendTotals) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *KeySpendTotals) GetRequests() int64 {
+	if x != nil {
+		return x.Requests
+	}
+	return 0
+}
+
+func (x *KeySpendTotals) GetTokens() int64 {
+	if x != nil {
+		return x.Tokens
+	}
+	return 0
+}
+
+func (x *KeySpendTotals) GetCost() int64 {
+	if x != nil {
+		return x.Cost
+	}
+	return 0
+}
+
+type KeySpendDay struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "YYYY-MM-DD", UTC.
+	Date          string          `protobuf:"bytes,1,opt,name=date,proto3" json:"date,omitempty"`
+	Spend         *KeySpendTotals `protobuf:"bytes,2,opt,name=spend,proto3" json:"spend,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeySpendDay) Reset() {
+	*x = KeySpendDay{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeySpendDay) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeySpendDay) ProtoMessage() {}
+
+func (x *KeySpendDay) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeySpendDay.ProtoReflect.Descriptor instead.
+func (*KeySpendDay) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *KeySpendDay) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *KeySpendDay) GetSpend() *KeySpendTotals {
+	if x != nil {
+		return x.Spend
+	}
+	return nil
+}
+
+// A budget in its current period.
+type KeyBudgetSpend struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whose budget: the key's own, or its owner's (shared by all the owner's keys).
+	Scope  LimitScope `protobuf:"varint,1,opt,name=scope,proto3,enum=dataaccess.v1.LimitScope" json:"scope,omitempty"`
+	Budget *Budget    `protobuf:"bytes,2,opt,name=budget,proto3" json:"budget,omitempty"`
+	// The current period, on the database's clock: [period_start, reset_time).
+	PeriodStart *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=period_start,json=periodStart,proto3" json:"period_start,omitempty"`
+	ResetTime   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=reset_time,json=resetTime,proto3" json:"reset_time,omitempty"`
+	// What the budget's ledger holds as taken in the period: the actual cost charged by
+	// usage writes (of every key of the owner, for an owner's budget), plus the
+	// estimates of reservations still held (not yet settled, not yet expired), plus any
+	// allowance servers have leased from it and not yet given back (returned within
+	// seconds when unused). So it may run ahead of the cost in `days` for a while, and
+	// the days' cost need not add up to it: a period in a time zone other than UTC does
+	// not start on a UTC day.
+	Taken int64 `protobuf:"varint,5,opt,name=taken,proto3" json:"taken,omitempty"`
+	// budget.limit - taken: what validations may still be admitted against; negative
+	// when settled actual costs went past the limit.
+	Remaining     int64 `protobuf:"varint,6,opt,name=remaining,proto3" json:"remaining,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeyBudgetSpend) Reset() {
+	*x = KeyBudgetSpend{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeyBudgetSpend) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeyBudgetSpend) ProtoMessage() {}
+
+func (x *KeyBudgetSpend) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeyBudgetSpend.ProtoReflect.Descriptor instead.
+func (*KeyBudgetSpend) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *KeyBudgetSpend) GetScope() LimitScope {
+	if x != nil {
+		return x.Scope
+	}
+	return LimitScope_LIMIT_SCOPE_UNSPECIFIED
+}
+
+func (x *KeyBudgetSpend) GetBudget() *Budget {
+	if x != nil {
+		return x.Budget
+	}
+	return nil
+}
+
+func (x *KeyBudgetSpend) GetPeriodStart() *timestamppb.Timestamp {
+	if x != nil {
+		return x.PeriodStart
+	}
+	return nil
+}
+
+func (x *KeyBudgetSpend) GetResetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResetTime
+	}
+	return nil
+}
+
+func (x *KeyBudgetSpend) GetTaken() int64 {
+	if x != nil {
+		return x.Taken
+	}
+	return 0
+}
+
+func (x *KeyBudgetSpend) GetRemaining() int64 {
+	if x != nil {
+		return x.Remaining
+	}
+	return 0
+}
+
+type GetKeySpendResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Every day of the range, oldest first; days without spend are zeros.
+	Days []*KeySpendDay `protobuf:"bytes,1,rep,name=days,proto3" json:"days,omitempty"`
+	// Sums over the days.
+	Total *KeySpendTotals `protobuf:"bytes,2,opt,name=total,proto3" json:"total,omitempty"`
+	// For a key: its own budgets, then its owner's; for an owner: the owner's budgets.
+	// Each by name. Empty when none applies.
+	Budgets       []*KeyBudgetSpend      `protobuf:"bytes,3,rep,name=budgets,proto3" json:"budgets,omitempty"`
+	AsOfTime      *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=as_of_time,json=asOfTime,proto3" json:"as_of_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetKeySpendResponse) Reset() {
+	*x = GetKeySpendResponse{}
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetKeySpendResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetKeySpendResponse) ProtoMessage() {}
+
+func (x *GetKeySpendResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_dataaccess_v1_analytics_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetKeySpendResponse.ProtoReflect.Descriptor instead.
+func (*GetKeySpendResponse) Descriptor() ([]byte, []int) {
+	return file_dataaccess_v1_analytics_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *GetKeySpendResponse) GetDays() []*KeySpendDay {
+	if x != nil {
+		return x.Days
+	}
+	return nil
+}
+
+func (x *GetKeySpendResponse) GetTotal() *KeySpendTotals {
+	if x != nil {
+		return x.Total
+	}
+	return nil
+}
+
+func (x *GetKeySpendResponse) GetBudgets() []*KeyBudgetSpend {
+	if x != nil {
+		return x.Budgets
+	}
+	return nil
+}
+
+func (x *GetKeySpendResponse) GetAsOfTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AsOfTime
+	}
+	return nil
+}
+
 var File_dataaccess_v1_analytics_proto protoreflect.FileDescriptor
 
 const file_dataaccess_v1_analytics_proto_rawDesc = "" +
 	"\n" +
-	"\x1ddataaccess/v1/analytics.proto\x12\rdataaccess.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc1\x02\n" +
+	"\x1ddataaccess/v1/analytics.proto\x12\rdataaccess.v1\x1a\x1cdataaccess/v1/api_keys.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc1\x02\n" +
 	"\vUsageTotals\x12\x1a\n" +
 	"\brequests\x18\x01 \x01(\x03R\brequests\x12!\n" +
 	"\finput_tokens\x18\x02 \x01(\x03R\vinputTokens\x12#\n" +
@@ -1527,6 +2171,58 @@ const file_dataaccess_v1_analytics_proto_rawDesc = "" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x128\n" +
 	"\n" +
+	"as_of_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\basOfTime\"\x83\x02\n" +
+	"\x18GetKeyValidationsRequest\x12\x1c\n" +
+	"\n" +
+	"api_key_id\x18\x01 \x01(\tR\bapiKeyId\x12\x19\n" +
+	"\bowner_id\x18\x02 \x01(\tR\aownerId\x129\n" +
+	"\n" +
+	"start_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12<\n" +
+	"\vgranularity\x18\x05 \x01(\x0e2\x1a.dataaccess.v1.GranularityR\vgranularity\"i\n" +
+	"\x12KeyValidationCount\x12=\n" +
+	"\x06reason\x18\x01 \x01(\x0e2%.dataaccess.v1.APIKeyValidationReasonR\x06reason\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x03R\x05count\"\x95\x01\n" +
+	"\x12KeyValidationPoint\x12.\n" +
+	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x14\n" +
+	"\x05total\x18\x02 \x01(\x03R\x05total\x129\n" +
+	"\x06counts\x18\x03 \x03(\v2!.dataaccess.v1.KeyValidationCountR\x06counts\"\xd3\x02\n" +
+	"\x19GetKeyValidationsResponse\x129\n" +
+	"\x06points\x18\x01 \x03(\v2!.dataaccess.v1.KeyValidationPointR\x06points\x12\x14\n" +
+	"\x05total\x18\x02 \x01(\x03R\x05total\x129\n" +
+	"\x06counts\x18\x03 \x03(\v2!.dataaccess.v1.KeyValidationCountR\x06counts\x129\n" +
+	"\n" +
+	"start_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x128\n" +
+	"\n" +
+	"as_of_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\basOfTime\"\x87\x01\n" +
+	"\x12GetKeySpendRequest\x12\x1c\n" +
+	"\n" +
+	"api_key_id\x18\x01 \x01(\tR\bapiKeyId\x12\x19\n" +
+	"\bowner_id\x18\x02 \x01(\tR\aownerId\x12\x1d\n" +
+	"\n" +
+	"start_date\x18\x03 \x01(\tR\tstartDate\x12\x19\n" +
+	"\bend_date\x18\x04 \x01(\tR\aendDate\"X\n" +
+	"\x0eKeySpendTotals\x12\x1a\n" +
+	"\brequests\x18\x01 \x01(\x03R\brequests\x12\x16\n" +
+	"\x06tokens\x18\x02 \x01(\x03R\x06tokens\x12\x12\n" +
+	"\x04cost\x18\x03 \x01(\x03R\x04cost\"V\n" +
+	"\vKeySpendDay\x12\x12\n" +
+	"\x04date\x18\x01 \x01(\tR\x04date\x123\n" +
+	"\x05spend\x18\x02 \x01(\v2\x1d.dataaccess.v1.KeySpendTotalsR\x05spend\"\x9e\x02\n" +
+	"\x0eKeyBudgetSpend\x12/\n" +
+	"\x05scope\x18\x01 \x01(\x0e2\x19.dataaccess.v1.LimitScopeR\x05scope\x12-\n" +
+	"\x06budget\x18\x02 \x01(\v2\x15.dataaccess.v1.BudgetR\x06budget\x12=\n" +
+	"\fperiod_start\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\vperiodStart\x129\n" +
+	"\n" +
+	"reset_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tresetTime\x12\x14\n" +
+	"\x05taken\x18\x05 \x01(\x03R\x05taken\x12\x1c\n" +
+	"\tremaining\x18\x06 \x01(\x03R\tremaining\"\xed\x01\n" +
+	"\x13GetKeySpendResponse\x12.\n" +
+	"\x04days\x18\x01 \x03(\v2\x1a.dataaccess.v1.KeySpendDayR\x04days\x123\n" +
+	"\x05total\x18\x02 \x01(\v2\x1d.dataaccess.v1.KeySpendTotalsR\x05total\x127\n" +
+	"\abudgets\x18\x03 \x03(\v2\x1d.dataaccess.v1.KeyBudgetSpendR\abudgets\x128\n" +
+	"\n" +
 	"as_of_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\basOfTime*p\n" +
 	"\rTopAuthsOrder\x12\x1f\n" +
 	"\x1bTOP_AUTHS_ORDER_UNSPECIFIED\x10\x00\x12\x1c\n" +
@@ -1535,13 +2231,15 @@ const file_dataaccess_v1_analytics_proto_rawDesc = "" +
 	"\vGranularity\x12\x1b\n" +
 	"\x17GRANULARITY_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10GRANULARITY_HOUR\x10\x01\x12\x13\n" +
-	"\x0fGRANULARITY_DAY\x10\x022\x9a\x04\n" +
+	"\x0fGRANULARITY_DAY\x10\x022\xd8\x05\n" +
 	"\x10AnalyticsService\x12`\n" +
 	"\x0fGetUsageSummary\x12%.dataaccess.v1.GetUsageSummaryRequest\x1a&.dataaccess.v1.GetUsageSummaryResponse\x12i\n" +
 	"\x12GetTopAuthsByUsage\x12(.dataaccess.v1.GetTopAuthsByUsageRequest\x1a).dataaccess.v1.GetTopAuthsByUsageResponse\x12Z\n" +
 	"\rGetErrorRates\x12#.dataaccess.v1.GetErrorRatesRequest\x1a$.dataaccess.v1.GetErrorRatesResponse\x12r\n" +
 	"\x15GetLatencyPercentiles\x12+.dataaccess.v1.GetLatencyPercentilesRequest\x1a,.dataaccess.v1.GetLatencyPercentilesResponse\x12i\n" +
-	"\x12GetUsageTimeSeries\x12(.dataaccess.v1.GetUsageTimeSeriesRequest\x1a).dataaccess.v1.GetUsageTimeSeriesResponseb\x06proto3"
+	"\x12GetUsageTimeSeries\x12(.dataaccess.v1.GetUsageTimeSeriesRequest\x1a).dataaccess.v1.GetUsageTimeSeriesResponse\x12f\n" +
+	"\x11GetKeyValidations\x12'.dataaccess.v1.GetKeyValidationsRequest\x1a(.dataaccess.v1.GetKeyValidationsResponse\x12T\n" +
+	"\vGetKeySpend\x12!.dataaccess.v1.GetKeySpendRequest\x1a\".dataaccess.v1.GetKeySpendResponseb\x06proto3"
 
 var (
 	file_dataaccess_v1_analytics_proto_rawDescOnce sync.Once
@@ -1556,7 +2254,7 @@ func file_dataaccess_v1_analytics_proto_rawDescGZIP() []byte {
 }
 
 var file_dataaccess_v1_analytics_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_dataaccess_v1_analytics_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_dataaccess_v1_analytics_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_dataaccess_v1_analytics_proto_goTypes = []any{
 	(TopAuthsOrder)(0),                    // 0: dataaccess.v1.TopAuthsOrder
 	(Granularity)(0),                      // 1: dataaccess.v1.Granularity
@@ -1577,52 +2275,88 @@ var file_dataaccess_v1_analytics_proto_goTypes = []any{
 	(*GetUsageTimeSeriesRequest)(nil),     // 16: dataaccess.v1.GetUsageTimeSeriesRequest
 	(*TimeSeriesPoint)(nil),               // 17: dataaccess.v1.TimeSeriesPoint
 	(*GetUsageTimeSeriesResponse)(nil),    // 18: dataaccess.v1.GetUsageTimeSeriesResponse
-	(*timestamppb.Timestamp)(nil),         // 19: google.protobuf.Timestamp
+	(*GetKeyValidationsRequest)(nil),      // 19: dataaccess.v1.GetKeyValidationsRequest
+	(*KeyValidationCount)(nil),            // 20: dataaccess.v1.KeyValidationCount
+	(*KeyValidationPoint)(nil),            // 21: dataaccess.v1.KeyValidationPoint
+	(*GetKeyValidationsResponse)(nil),     // 22: dataaccess.v1.GetKeyValidationsResponse
+	(*GetKeySpendRequest)(nil),            // 23: dataaccess.v1.GetKeySpendRequest
+	(*KeySpendTotals)(nil),                // 24: dataaccess.v1.KeySpendTotals
+	(*KeySpendDay)(nil),                   // 25: dataaccess.v1.KeySpendDay
+	(*KeyBudgetSpend)(nil),                // 26: dataaccess.v1.KeyBudgetSpend
+	(*GetKeySpendResponse)(nil),           // 27: dataaccess.v1.GetKeySpendResponse
+	(*timestamppb.Timestamp)(nil),         // 28: google.protobuf.Timestamp
+	(APIKeyValidationReason)(0),           // 29: dataaccess.v1.APIKeyValidationReason
+	(LimitScope)(0),                       // 30: dataaccess.v1.LimitScope
+	(*Budget)(nil),                        // 31: dataaccess.v1.Budget
 }
 var file_dataaccess_v1_analytics_proto_depIdxs = []int32{
 	2,  // 0: dataaccess.v1.UsageSummaryRow.totals:type_name -> dataaccess.v1.UsageTotals
 	4,  // 1: dataaccess.v1.GetUsageSummaryResponse.rows:type_name -> dataaccess.v1.UsageSummaryRow
 	2,  // 2: dataaccess.v1.GetUsageSummaryResponse.total:type_name -> dataaccess.v1.UsageTotals
-	19, // 3: dataaccess.v1.GetUsageSummaryResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	28, // 3: dataaccess.v1.GetUsageSummaryResponse.as_of_time:type_name -> google.protobuf.Timestamp
 	0,  // 4: dataaccess.v1.GetTopAuthsByUsageRequest.order_by:type_name -> dataaccess.v1.TopAuthsOrder
 	7,  // 5: dataaccess.v1.GetTopAuthsByUsageResponse.auths:type_name -> dataaccess.v1.AuthUsage
-	19, // 6: dataaccess.v1.GetTopAuthsByUsageResponse.as_of_time:type_name -> google.protobuf.Timestamp
-	19, // 7: dataaccess.v1.GetErrorRatesRequest.start_time:type_name -> google.protobuf.Timestamp
-	19, // 8: dataaccess.v1.GetErrorRatesRequest.end_time:type_name -> google.protobuf.Timestamp
+	28, // 6: dataaccess.v1.GetTopAuthsByUsageResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	28, // 7: dataaccess.v1.GetErrorRatesRequest.start_time:type_name -> google.protobuf.Timestamp
+	28, // 8: dataaccess.v1.GetErrorRatesRequest.end_time:type_name -> google.protobuf.Timestamp
 	10, // 9: dataaccess.v1.GetErrorRatesResponse.rates:type_name -> dataaccess.v1.ErrorRate
-	19, // 10: dataaccess.v1.GetErrorRatesResponse.start_time:type_name -> google.protobuf.Timestamp
-	19, // 11: dataaccess.v1.GetErrorRatesResponse.end_time:type_name -> google.protobuf.Timestamp
-	19, // 12: dataaccess.v1.GetErrorRatesResponse.as_of_time:type_name -> google.protobuf.Timestamp
-	19, // 13: dataaccess.v1.GetLatencyPercentilesRequest.start_time:type_name -> google.protobuf.Timestamp
-	19, // 14: dataaccess.v1.GetLatencyPercentilesRequest.end_time:type_name -> google.protobuf.Timestamp
+	28, // 10: dataaccess.v1.GetErrorRatesResponse.start_time:type_name -> google.protobuf.Timestamp
+	28, // 11: dataaccess.v1.GetErrorRatesResponse.end_time:type_name -> google.protobuf.Timestamp
+	28, // 12: dataaccess.v1.GetErrorRatesResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	28, // 13: dataaccess.v1.GetLatencyPercentilesRequest.start_time:type_name -> google.protobuf.Timestamp
+	28, // 14: dataaccess.v1.GetLatencyPercentilesRequest.end_time:type_name -> google.protobuf.Timestamp
 	13, // 15: dataaccess.v1.LatencyRow.percentiles:type_name -> dataaccess.v1.LatencyPercentile
 	14, // 16: dataaccess.v1.GetLatencyPercentilesResponse.rows:type_name -> dataaccess.v1.LatencyRow
-	19, // 17: dataaccess.v1.GetLatencyPercentilesResponse.start_time:type_name -> google.protobuf.Timestamp
-	19, // 18: dataaccess.v1.GetLatencyPercentilesResponse.end_time:type_name -> google.protobuf.Timestamp
-	19, // 19: dataaccess.v1.GetLatencyPercentilesResponse.as_of_time:type_name -> google.protobuf.Timestamp
-	19, // 20: dataaccess.v1.GetUsageTimeSeriesRequest.start_time:type_name -> google.protobuf.Timestamp
-	19, // 21: dataaccess.v1.GetUsageTimeSeriesRequest.end_time:type_name -> google.protobuf.Timestamp
+	28, // 17: dataaccess.v1.GetLatencyPercentilesResponse.start_time:type_name -> google.protobuf.Timestamp
+	28, // 18: dataaccess.v1.GetLatencyPercentilesResponse.end_time:type_name -> google.protobuf.Timestamp
+	28, // 19: dataaccess.v1.GetLatencyPercentilesResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	28, // 20: dataaccess.v1.GetUsageTimeSeriesRequest.start_time:type_name -> google.protobuf.Timestamp
+	28, // 21: dataaccess.v1.GetUsageTimeSeriesRequest.end_time:type_name -> google.protobuf.Timestamp
 	1,  // 22: dataaccess.v1.GetUsageTimeSeriesRequest.granularity:type_name -> dataaccess.v1.Granularity
-	19, // 23: dataaccess.v1.TimeSeriesPoint.time:type_name -> google.protobuf.Timestamp
+	28, // 23: dataaccess.v1.TimeSeriesPoint.time:type_name -> google.protobuf.Timestamp
 	17, // 24: dataaccess.v1.GetUsageTimeSeriesResponse.points:type_name -> dataaccess.v1.TimeSeriesPoint
-	19, // 25: dataaccess.v1.GetUsageTimeSeriesResponse.start_time:type_name -> google.protobuf.Timestamp
-	19, // 26: dataaccess.v1.GetUsageTimeSeriesResponse.end_time:type_name -> google.protobuf.Timestamp
-	19, // 27: dataaccess.v1.GetUsageTimeSeriesResponse.as_of_time:type_name -> google.protobuf.Timestamp
-	3,  // 28: dataaccess.v1.AnalyticsService.GetUsageSummary:input_type -> dataaccess.v1.GetUsageSummaryRequest
-	6,  // 29: dataaccess.v1.AnalyticsService.GetTopAuthsByUsage:input_type -> dataaccess.v1.GetTopAuthsByUsageRequest
-	9,  // 30: dataaccess.v1.AnalyticsService.GetErrorRates:input_type -> dataaccess.v1.GetErrorRatesRequest
-	12, // 31: dataaccess.v1.AnalyticsService.GetLatencyPercentiles:input_type -> dataaccess.v1.GetLatencyPercentilesRequest
-	16, // 32: dataaccess.v1.AnalyticsService.GetUsageTimeSeries:input_type -> dataaccess.v1.GetUsageTimeSeriesRequest
-	5,  // 33: dataaccess.v1.AnalyticsService.GetUsageSummary:output_type -> dataaccess.v1.GetUsageSummaryResponse
-	8,  // 34: dataaccess.v1.AnalyticsService.GetTopAuthsByUsage:output_type -> dataaccess.v1.GetTopAuthsByUsageResponse
-	11, // 35: dataaccess.v1.AnalyticsService.GetErrorRates:output_type -> dataaccess.v1.GetErrorRatesResponse
-	15, // 36: dataaccess.v1.AnalyticsService.GetLatencyPercentiles:output_type -> dataaccess.v1.GetLatencyPercentilesResponse
-	18, // 37: dataaccess.v1.AnalyticsService.GetUsageTimeSeries:output_type -> dataaccess.v1.GetUsageTimeSeriesResponse
-	33, // [33:38] is the sub-list for method output_type
-	28, // [28:33] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	28, // 25: dataaccess.v1.GetUsageTimeSeriesResponse.start_time:type_name -> google.protobuf.Timestamp
+	28, // 26: dataaccess.v1.GetUsageTimeSeriesResponse.end_time:type_name -> google.protobuf.Timestamp
+	28, // 27: dataaccess.v1.GetUsageTimeSeriesResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	28, // 28: dataaccess.v1.GetKeyValidationsRequest.start_time:type_name -> google.protobuf.Timestamp
+	28, // 29: dataaccess.v1.GetKeyValidationsRequest.end_time:type_name -> google.protobuf.Timestamp
+	1,  // 30: dataaccess.v1.GetKeyValidationsRequest.granularity:type_name -> dataaccess.v1.Granularity
+	29, // 31: dataaccess.v1.KeyValidationCount.reason:type_name -> dataaccess.v1.APIKeyValidationReason
+	28, // 32: dataaccess.v1.KeyValidationPoint.time:type_name -> google.protobuf.Timestamp
+	20, // 33: dataaccess.v1.KeyValidationPoint.counts:type_name -> dataaccess.v1.KeyValidationCount
+	21, // 34: dataaccess.v1.GetKeyValidationsResponse.points:type_name -> dataaccess.v1.KeyValidationPoint
+	20, // 35: dataaccess.v1.GetKeyValidationsResponse.counts:type_name -> dataaccess.v1.KeyValidationCount
+	28, // 36: dataaccess.v1.GetKeyValidationsResponse.start_time:type_name -> google.protobuf.Timestamp
+	28, // 37: dataaccess.v1.GetKeyValidationsResponse.end_time:type_name -> google.protobuf.Timestamp
+	28, // 38: dataaccess.v1.GetKeyValidationsResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	24, // 39: dataaccess.v1.KeySpendDay.spend:type_name -> dataaccess.v1.KeySpendTotals
+	30, // 40: dataaccess.v1.KeyBudgetSpend.scope:type_name -> dataaccess.v1.LimitScope
+	31, // 41: dataaccess.v1.KeyBudgetSpend.budget:type_name -> dataaccess.v1.Budget
+	28, // 42: dataaccess.v1.KeyBudgetSpend.period_start:type_name -> google.protobuf.Timestamp
+	28, // 43: dataaccess.v1.KeyBudgetSpend.reset_time:type_name -> google.protobuf.Timestamp
+	25, // 44: dataaccess.v1.GetKeySpendResponse.days:type_name -> dataaccess.v1.KeySpendDay
+	24, // 45: dataaccess.v1.GetKeySpendResponse.total:type_name -> dataaccess.v1.KeySpendTotals
+	26, // 46: dataaccess.v1.GetKeySpendResponse.budgets:type_name -> dataaccess.v1.KeyBudgetSpend
+	28, // 47: dataaccess.v1.GetKeySpendResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	3,  // 48: dataaccess.v1.AnalyticsService.GetUsageSummary:input_type -> dataaccess.v1.GetUsageSummaryRequest
+	6,  // 49: dataaccess.v1.AnalyticsService.GetTopAuthsByUsage:input_type -> dataaccess.v1.GetTopAuthsByUsageRequest
+	9,  // 50: dataaccess.v1.AnalyticsService.GetErrorRates:input_type -> dataaccess.v1.GetErrorRatesRequest
+	12, // 51: dataaccess.v1.AnalyticsService.GetLatencyPercentiles:input_type -> dataaccess.v1.GetLatencyPercentilesRequest
+	16, // 52: dataaccess.v1.AnalyticsService.GetUsageTimeSeries:input_type -> dataaccess.v1.GetUsageTimeSeriesRequest
+	19, // 53: dataaccess.v1.AnalyticsService.GetKeyValidations:input_type -> dataaccess.v1.GetKeyValidationsRequest
+	23, // 54: dataaccess.v1.AnalyticsService.GetKeySpend:input_type -> dataaccess.v1.GetKeySpendRequest
+	5,  // 55: dataaccess.v1.AnalyticsService.GetUsageSummary:output_type -> dataaccess.v1.GetUsageSummaryResponse
+	8,  // 56: dataaccess.v1.AnalyticsService.GetTopAuthsByUsage:output_type -> dataaccess.v1.GetTopAuthsByUsageResponse
+	11, // 57: dataaccess.v1.AnalyticsService.GetErrorRates:output_type -> dataaccess.v1.GetErrorRatesResponse
+	15, // 58: dataaccess.v1.AnalyticsService.GetLatencyPercentiles:output_type -> dataaccess.v1.GetLatencyPercentilesResponse
+	18, // 59: dataaccess.v1.AnalyticsService.GetUsageTimeSeries:output_type -> dataaccess.v1.GetUsageTimeSeriesResponse
+	22, // 60: dataaccess.v1.AnalyticsService.GetKeyValidations:output_type -> dataaccess.v1.GetKeyValidationsResponse
+	27, // 61: dataaccess.v1.AnalyticsService.GetKeySpend:output_type -> dataaccess.v1.GetKeySpendResponse
+	55, // [55:62] is the sub-list for method output_type
+	48, // [48:55] is the sub-list for method input_type
+	48, // [48:48] is the sub-list for extension type_name
+	48, // [48:48] is the sub-list for extension extendee
+	0,  // [0:48] is the sub-list for field type_name
 }
 
 func init() { file_dataaccess_v1_analytics_proto_init() }
@@ -1630,13 +2364,14 @@ func file_dataaccess_v1_analytics_proto_init() {
 	if File_dataaccess_v1_analytics_proto != nil {
 		return
 	}
+	file_dataaccess_v1_api_keys_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dataaccess_v1_analytics_proto_rawDesc), len(file_dataaccess_v1_analytics_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   17,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -24,6 +24,8 @@ const (
 	AnalyticsService_GetErrorRates_FullMethodName         = "/dataaccess.v1.AnalyticsService/GetErrorRates"
 	AnalyticsService_GetLatencyPercentiles_FullMethodName = "/dataaccess.v1.AnalyticsService/GetLatencyPercentiles"
 	AnalyticsService_GetUsageTimeSeries_FullMethodName    = "/dataaccess.v1.AnalyticsService/GetUsageTimeSeries"
+	AnalyticsService_GetKeyValidations_FullMethodName     = "/dataaccess.v1.AnalyticsService/GetKeyValidations"
+	AnalyticsService_GetKeySpend_FullMethodName           = "/dataaccess.v1.AnalyticsService/GetKeySpend"
 )
 
 // AnalyticsServiceClient is the client API for AnalyticsService service.
@@ -41,6 +43,12 @@ const (
 //     daily rollups that request-log ingestion maintains, never the logs themselves: their
 //     cost grows with the hours and (provider, model) groups in the range, not with the
 //     number of logs.
+//   - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+//     hour, key and reason by every server (added every few seconds: a validation shows
+//     up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+//     flush are lost if it dies), and spend per key and UTC day added by usage writes in
+//     their transaction. Their cost grows with the hours or days and the keys and
+//     reasons in the range, not with the number of validations or usage records.
 //
 // Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
 // (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -57,6 +65,11 @@ type AnalyticsServiceClient interface {
 	GetLatencyPercentiles(ctx context.Context, in *GetLatencyPercentilesRequest, opts ...grpc.CallOption) (*GetLatencyPercentilesResponse, error)
 	// Requests, tokens and errors of request logs per hour or per day.
 	GetUsageTimeSeries(ctx context.Context, in *GetUsageTimeSeriesRequest, opts ...grpc.CallOption) (*GetUsageTimeSeriesResponse, error)
+	// Validations of one API key, or of every key of one owner, by reason per hour or day.
+	GetKeyValidations(ctx context.Context, in *GetKeyValidationsRequest, opts ...grpc.CallOption) (*GetKeyValidationsResponse, error)
+	// Spend of one API key, or of every key of one owner, per day, and each budget that
+	// applies in its current period.
+	GetKeySpend(ctx context.Context, in *GetKeySpendRequest, opts ...grpc.CallOption) (*GetKeySpendResponse, error)
 }
 
 type analyticsServiceClient struct {
@@ -117,6 +130,26 @@ func (c *analyticsServiceClient) GetUsageTimeSeries(ctx context.Context, in *Get
 	return out, nil
 }
 
+func (c *analyticsServiceClient) GetKeyValidations(ctx context.Context, in *GetKeyValidationsRequest, opts ...grpc.CallOption) (*GetKeyValidationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetKeyValidationsResponse)
+	err := c.cc.Invoke(ctx, AnalyticsService_GetKeyValidations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *analyticsServiceClient) GetKeySpend(ctx context.Context, in *GetKeySpendRequest, opts ...grpc.CallOption) (*GetKeySpendResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetKeySpendResponse)
+	err := c.cc.Invoke(ctx, AnalyticsService_GetKeySpend_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AnalyticsServiceServer is the server API for AnalyticsService service.
 // All implementations must embed UnimplementedAnalyticsServiceServer
 // for forward compatibility.
@@ -132,6 +165,12 @@ func (c *analyticsServiceClient) GetUsageTimeSeries(ctx context.Context, in *Get
 //     daily rollups that request-log ingestion maintains, never the logs themselves: their
 //     cost grows with the hours and (provider, model) groups in the range, not with the
 //     number of logs.
+//   - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+//     hour, key and reason by every server (added every few seconds: a validation shows
+//     up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+//     flush are lost if it dies), and spend per key and UTC day added by usage writes in
+//     their transaction. Their cost grows with the hours or days and the keys and
+//     reasons in the range, not with the number of validations or usage records.
 //
 // Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
 // (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -148,6 +187,11 @@ type AnalyticsServiceServer interface {
 	GetLatencyPercentiles(context.Context, *GetLatencyPercentilesRequest) (*GetLatencyPercentilesResponse, error)
 	// Requests, tokens and errors of request logs per hour or per day.
 	GetUsageTimeSeries(context.Context, *GetUsageTimeSeriesRequest) (*GetUsageTimeSeriesResponse, error)
+	// Validations of one API key, or of every key of one owner, by reason per hour or day.
+	GetKeyValidations(context.Context, *GetKeyValidationsRequest) (*GetKeyValidationsResponse, error)
+	// Spend of one API key, or of every key of one owner, per day, and each budget that
+	// applies in its current period.
+	GetKeySpend(context.Context, *GetKeySpendRequest) (*GetKeySpendResponse, error)
 	mustEmbedUnimplementedAnalyticsServiceServer()
 }
 
@@ -172,6 +216,12 @@ func (UnimplementedAnalyticsServiceServer) GetLatencyPercentiles(context.Context
 }
 func (UnimplementedAnalyticsServiceServer) GetUsageTimeSeries(context.Context, *GetUsageTimeSeriesRequest) (*GetUsageTimeSeriesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetUsageTimeSeries not implemented")
+}
+func (UnimplementedAnalyticsServiceServer) GetKeyValidations(context.Context, *GetKeyValidationsRequest) (*GetKeyValidationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetKeyValidations not implemented")
+}
+func (UnimplementedAnalyticsServiceServer) GetKeySpend(context.Context, *GetKeySpendRequest) (*GetKeySpendResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetKeySpend not implemented")
 }
 func (UnimplementedAnalyticsServiceServer) mustEmbedUnimplementedAnalyticsServiceServer() {}
 func (UnimplementedAnalyticsServiceServer) testEmbeddedByValue()                          {}
@@ -284,6 +334,42 @@ func _AnalyticsService_GetUsageTimeSeries_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AnalyticsService_GetKeyValidations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetKeyValidationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AnalyticsServiceServer).GetKeyValidations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AnalyticsService_GetKeyValidations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AnalyticsServiceServer).GetKeyValidations(ctx, req.(*GetKeyValidationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AnalyticsService_GetKeySpend_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetKeySpendRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AnalyticsServiceServer).GetKeySpend(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AnalyticsService_GetKeySpend_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AnalyticsServiceServer).GetKeySpend(ctx, req.(*GetKeySpendRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AnalyticsService_ServiceDesc is the grpc.ServiceDesc for AnalyticsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -310,6 +396,14 @@ var AnalyticsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetUsageTimeSeries",
 			Handler:    _AnalyticsService_GetUsageTimeSeries_Handler,
+		},
+		{
+			MethodName: "GetKeyValidations",
+			Handler:    _AnalyticsService_GetKeyValidations_Handler,
+		},
+		{
+			MethodName: "GetKeySpend",
+			Handler:    _AnalyticsService_GetKeySpend_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -38,6 +38,8 @@ RPC_METHODS: Final[tuple[tuple[str, str], ...]] = (
     ("/dataaccess.v1.AnalyticsService/GetErrorRates", "get_error_rates"),
     ("/dataaccess.v1.AnalyticsService/GetLatencyPercentiles", "get_latency_percentiles"),
     ("/dataaccess.v1.AnalyticsService/GetUsageTimeSeries", "get_usage_time_series"),
+    ("/dataaccess.v1.AnalyticsService/GetKeyValidations", "get_key_validations"),
+    ("/dataaccess.v1.AnalyticsService/GetKeySpend", "get_key_spend"),
     ("/dataaccess.v1.APIKeyService/CreateAPIKey", "create_api_key"),
     ("/dataaccess.v1.APIKeyService/ValidateAPIKey", "validate_api_key"),
     ("/dataaccess.v1.APIKeyService/StreamValidateAPIKeys", "stream_validate_api_keys"),
@@ -179,6 +181,47 @@ class SyncRPCs(SyncCaller):
             "/dataaccess.v1.AnalyticsService/GetUsageTimeSeries",
             request,
             analytics_pb2.GetUsageTimeSeriesResponse,
+            timeout,
+            metadata,
+        )
+
+    def get_key_validations(
+        self,
+        request: analytics_pb2.GetKeyValidationsRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> analytics_pb2.GetKeyValidationsResponse:
+        """Validations of one API key, or of every key of one owner, by reason per hour or day.
+
+        Calls ``AnalyticsService.GetKeyValidations``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.AnalyticsService/GetKeyValidations",
+            request,
+            analytics_pb2.GetKeyValidationsResponse,
+            timeout,
+            metadata,
+        )
+
+    def get_key_spend(
+        self,
+        request: analytics_pb2.GetKeySpendRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> analytics_pb2.GetKeySpendResponse:
+        """Spend of one API key, or of every key of one owner, per day, and each budget that applies
+        in its current period.
+
+        Calls ``AnalyticsService.GetKeySpend``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return self._unary(
+            "/dataaccess.v1.AnalyticsService/GetKeySpend",
+            request,
+            analytics_pb2.GetKeySpendResponse,
             timeout,
             metadata,
         )
@@ -1047,6 +1090,47 @@ class AsyncRPCs(AsyncCaller):
             "/dataaccess.v1.AnalyticsService/GetUsageTimeSeries",
             request,
             analytics_pb2.GetUsageTimeSeriesResponse,
+            timeout,
+            metadata,
+        )
+
+    async def get_key_validations(
+        self,
+        request: analytics_pb2.GetKeyValidationsRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> analytics_pb2.GetKeyValidationsResponse:
+        """Validations of one API key, or of every key of one owner, by reason per hour or day.
+
+        Calls ``AnalyticsService.GetKeyValidations``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.AnalyticsService/GetKeyValidations",
+            request,
+            analytics_pb2.GetKeyValidationsResponse,
+            timeout,
+            metadata,
+        )
+
+    async def get_key_spend(
+        self,
+        request: analytics_pb2.GetKeySpendRequest,
+        *,
+        timeout: float | None = None,
+        metadata: Metadata = (),
+    ) -> analytics_pb2.GetKeySpendResponse:
+        """Spend of one API key, or of every key of one owner, per day, and each budget that applies
+        in its current period.
+
+        Calls ``AnalyticsService.GetKeySpend``. Idempotent: retried on UNAVAILABLE by the
+        recommended service config.
+        """
+        return await self._unary(
+            "/dataaccess.v1.AnalyticsService/GetKeySpend",
+            request,
+            analytics_pb2.GetKeySpendResponse,
             timeout,
             metadata,
         )

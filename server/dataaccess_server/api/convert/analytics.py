@@ -8,6 +8,7 @@ from typing import Any
 from google.protobuf import message as message_types
 
 from dataaccess.v1 import analytics_pb2
+from dataaccess.v1 import api_keys_pb2 as keys_pb2
 from dataaccess_server.api.convert.times import set_times
 from dataaccess_server.domain.model.analytics import (
     Answer,
@@ -21,6 +22,14 @@ from dataaccess_server.domain.model.analytics import (
     UsageSummary,
     UsageTotals,
 )
+from dataaccess_server.domain.model.api_keys import Reason
+from dataaccess_server.domain.model.key_analytics import (
+    BudgetSpend,
+    KeySpend,
+    SpendDay,
+    ValidationBucket,
+)
+from dataaccess_server.domain.model.key_policies import Period, Scope
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TOP_AUTHS_ORDERS: dict[int, TopAuthsOrder] = {
@@ -31,6 +40,18 @@ _TOP_AUTHS_ORDERS: dict[int, TopAuthsOrder] = {
 _GRANULARITIES: dict[int, Granularity] = {
     analytics_pb2.GRANULARITY_HOUR: Granularity.HOUR,
     analytics_pb2.GRANULARITY_DAY: Granularity.DAY,
+}
+
+# By name: every reason of the domain has its proto value (an import fails otherwise).
+_REASONS = {
+    reason: keys_pb2.APIKeyValidationReason.Value(f"API_KEY_VALIDATION_REASON_{reason.name}")
+    for reason in Reason
+}
+_SCOPES = {Scope.KEY: keys_pb2.LIMIT_SCOPE_KEY, Scope.OWNER: keys_pb2.LIMIT_SCOPE_OWNER}
+_PERIODS = {
+    Period.DAILY: keys_pb2.BUDGET_PERIOD_DAILY,
+    Period.WEEKLY: keys_pb2.BUDGET_PERIOD_WEEKLY,
+    Period.MONTHLY: keys_pb2.BUDGET_PERIOD_MONTHLY,
 }
 
 
@@ -175,6 +196,75 @@ def time_series_to_proto(
         message.time.seconds = since.days * 86_400 + since.seconds
         message.time.nanos = since.microseconds * 1000
     _set_range(response, used, answer)
+    return response
+
+
+def _reason_counts(
+    counts: dict[Reason, int],
+) -> list[analytics_pb2.KeyValidationCount]:
+    """Counts per reason, by reason number."""
+    values = sorted((_REASONS[reason], count) for reason, count in counts.items())
+    return [analytics_pb2.KeyValidationCount(reason=value, count=count) for value, count in values]
+
+
+def key_validations_to_proto(
+    used: TimeRange, answer: Answer[list[ValidationBucket]]
+) -> analytics_pb2.GetKeyValidationsResponse:
+    """The reply of GetKeyValidations: every bucket, the totals, the range used and
+    freshness."""
+    response = analytics_pb2.GetKeyValidationsResponse()
+    totals: dict[Reason, int] = {}
+    add = response.points.add
+    for bucket in answer.value:
+        message = add(total=bucket.total, counts=_reason_counts(bucket.counts))
+        set_times(message, time=bucket.time)
+        for reason, count in bucket.counts.items():
+            totals[reason] = totals.get(reason, 0) + count
+    response.total = sum(totals.values())
+    response.counts.extend(_reason_counts(totals))
+    _set_range(response, used, answer)
+    return response
+
+
+def _spend(day: SpendDay) -> analytics_pb2.KeySpendTotals:
+    return analytics_pb2.KeySpendTotals(requests=day.requests, tokens=day.tokens, cost=day.cost)
+
+
+def _budget(spend: BudgetSpend) -> analytics_pb2.KeyBudgetSpend:
+    rule = spend.rule
+    assert rule.period is not None  # a budget
+    message = analytics_pb2.KeyBudgetSpend(
+        scope=_SCOPES[rule.scope],
+        budget=keys_pb2.Budget(
+            name=rule.name,
+            limit=rule.amount,
+            period=_PERIODS[rule.period],
+            anchor=rule.anchor,
+            time_zone=rule.time_zone,
+        ),
+        taken=spend.taken,
+        remaining=spend.remaining,
+    )
+    set_times(message, period_start=spend.period_start, reset_time=spend.reset_time)
+    return message
+
+
+def key_spend_to_proto(answer: Answer[KeySpend]) -> analytics_pb2.GetKeySpendResponse:
+    """The reply of GetKeySpend: every day, the total, the budgets and freshness."""
+    spend = answer.value
+    days = spend.days
+    response = analytics_pb2.GetKeySpendResponse(
+        days=[
+            analytics_pb2.KeySpendDay(date=day.day.isoformat(), spend=_spend(day)) for day in days
+        ],
+        total=analytics_pb2.KeySpendTotals(
+            requests=sum(day.requests for day in days),
+            tokens=sum(day.tokens for day in days),
+            cost=sum(day.cost for day in days),
+        ),
+        budgets=[_budget(budget) for budget in spend.budgets],
+    )
+    set_times(response, as_of_time=answer.as_of)
     return response
 
 

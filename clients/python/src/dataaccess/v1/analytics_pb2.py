@@ -22,54 +22,73 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from dataaccess.v1 import api_keys_pb2 as dataaccess_dot_v1_dot_api__keys__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64\x61taaccess/v1/analytics.proto\x12\rdataaccess.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xce\x01\n\x0bUsageTotals\x12\x10\n\x08requests\x18\x01 \x01(\x03\x12\x14\n\x0cinput_tokens\x18\x02 \x01(\x03\x12\x15\n\routput_tokens\x18\x03 \x01(\x03\x12\x18\n\x10reasoning_tokens\x18\x04 \x01(\x03\x12\x15\n\rcached_tokens\x18\x05 \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x06 \x01(\x03\x12\x11\n\tsuccesses\x18\x07 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x08 \x01(\x03\x12\x16\n\x0e\x64istinct_auths\x18\t \x01(\x03\"p\n\x16GetUsageSummaryRequest\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\x10\n\x08provider\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0f\n\x07\x61uth_id\x18\x05 \x01(\t\"^\n\x0fUsageSummaryRow\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12*\n\x06totals\x18\x03 \x01(\x0b\x32\x1a.dataaccess.v1.UsageTotals\"\xa2\x01\n\x17GetUsageSummaryResponse\x12,\n\x04rows\x18\x01 \x03(\x0b\x32\x1e.dataaccess.v1.UsageSummaryRow\x12)\n\x05total\x18\x02 \x01(\x0b\x32\x1a.dataaccess.v1.UsageTotals\x12.\n\nas_of_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x01\n\x19GetTopAuthsByUsageRequest\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\x12.\n\x08order_by\x18\x04 \x01(\x0e\x32\x1c.dataaccess.v1.TopAuthsOrder\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\"]\n\tAuthUsage\x12\x0f\n\x07\x61uth_id\x18\x01 \x01(\t\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x03 \x01(\x03\x12\x17\n\x0f\x64istinct_models\x18\x04 \x01(\x03\"u\n\x1aGetTopAuthsByUsageResponse\x12\'\n\x05\x61uths\x18\x01 \x03(\x0b\x32\x18.dataaccess.v1.AuthUsage\x12.\n\nas_of_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\x14GetErrorRatesRequest\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cmin_requests\x18\x03 \x01(\x03\x12\x10\n\x08provider\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\"b\n\tErrorRate\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x08requests\x18\x03 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x04 \x01(\x03\x12\x12\n\nerror_rate\x18\x05 \x01(\x01\"\xce\x01\n\x15GetErrorRatesResponse\x12\'\n\x05rates\x18\x01 \x03(\x0b\x32\x18.dataaccess.v1.ErrorRate\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nas_of_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe5\x01\n\x1cGetLatencyPercentilesRequest\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bpercentiles\x18\x03 \x03(\x01\x12\x19\n\x11group_by_provider\x18\x04 \x01(\x08\x12\x16\n\x0egroup_by_model\x18\x05 \x01(\x08\x12\x10\n\x08provider\x18\x06 \x01(\t\x12\r\n\x05model\x18\x07 \x01(\t\";\n\x11LatencyPercentile\x12\x12\n\npercentile\x18\x01 \x01(\x01\x12\x12\n\nlatency_ms\x18\x02 \x01(\x01\"\x87\x01\n\nLatencyRow\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x08requests\x18\x03 \x01(\x03\x12\x0f\n\x07mean_ms\x18\x04 \x01(\x01\x12\x35\n\x0bpercentiles\x18\x05 \x03(\x0b\x32 .dataaccess.v1.LatencyPercentile\"\xd6\x01\n\x1dGetLatencyPercentilesResponse\x12\'\n\x04rows\x18\x01 \x03(\x0b\x32\x19.dataaccess.v1.LatencyRow\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nas_of_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcb\x01\n\x19GetUsageTimeSeriesRequest\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bgranularity\x18\x03 \x01(\x0e\x32\x1a.dataaccess.v1.Granularity\x12\x10\n\x08provider\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\"\xa0\x01\n\x0fTimeSeriesPoint\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x14\n\x0cinput_tokens\x18\x03 \x01(\x03\x12\x15\n\routput_tokens\x18\x04 \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x05 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x06 \x01(\x03\"\xda\x01\n\x1aGetUsageTimeSeriesResponse\x12.\n\x06points\x18\x01 \x03(\x0b\x32\x1e.dataaccess.v1.TimeSeriesPoint\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nas_of_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*p\n\rTopAuthsOrder\x12\x1f\n\x1bTOP_AUTHS_ORDER_UNSPECIFIED\x10\x00\x12\x1c\n\x18TOP_AUTHS_ORDER_REQUESTS\x10\x01\x12 \n\x1cTOP_AUTHS_ORDER_TOTAL_TOKENS\x10\x02*U\n\x0bGranularity\x12\x1b\n\x17GRANULARITY_UNSPECIFIED\x10\x00\x12\x14\n\x10GRANULARITY_HOUR\x10\x01\x12\x13\n\x0fGRANULARITY_DAY\x10\x02\x32\x9a\x04\n\x10\x41nalyticsService\x12`\n\x0fGetUsageSummary\x12%.dataaccess.v1.GetUsageSummaryRequest\x1a&.dataaccess.v1.GetUsageSummaryResponse\x12i\n\x12GetTopAuthsByUsage\x12(.dataaccess.v1.GetTopAuthsByUsageRequest\x1a).dataaccess.v1.GetTopAuthsByUsageResponse\x12Z\n\rGetErrorRates\x12#.dataaccess.v1.GetErrorRatesRequest\x1a$.dataaccess.v1.GetErrorRatesResponse\x12r\n\x15GetLatencyPercentiles\x12+.dataaccess.v1.GetLatencyPercentilesRequest\x1a,.dataaccess.v1.GetLatencyPercentilesResponse\x12i\n\x12GetUsageTimeSeries\x12(.dataaccess.v1.GetUsageTimeSeriesRequest\x1a).dataaccess.v1.GetUsageTimeSeriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64\x61taaccess/v1/analytics.proto\x12\rdataaccess.v1\x1a\x1c\x64\x61taaccess/v1/api_keys.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xce\x01\n\x0bUsageTotals\x12\x10\n\x08requests\x18\x01 \x01(\x03\x12\x14\n\x0cinput_tokens\x18\x02 \x01(\x03\x12\x15\n\routput_tokens\x18\x03 \x01(\x03\x12\x18\n\x10reasoning_tokens\x18\x04 \x01(\x03\x12\x15\n\rcached_tokens\x18\x05 \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x06 \x01(\x03\x12\x11\n\tsuccesses\x18\x07 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x08 \x01(\x03\x12\x16\n\x0e\x64istinct_auths\x18\t \x01(\x03\"p\n\x16GetUsageSummaryRequest\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\x10\n\x08provider\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0f\n\x07\x61uth_id\x18\x05 \x01(\t\"^\n\x0fUsageSummaryRow\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12*\n\x06totals\x18\x03 \x01(\x0b\x32\x1a.dataaccess.v1.UsageTotals\"\xa2\x01\n\x17GetUsageSummaryResponse\x12,\n\x04rows\x18\x01 \x03(\x0b\x32\x1e.dataaccess.v1.UsageSummaryRow\x12)\n\x05total\x18\x02 \x01(\x0b\x32\x1a.dataaccess.v1.UsageTotals\x12.\n\nas_of_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x01\n\x19GetTopAuthsByUsageRequest\x12\x12\n\nstart_date\x18\x01 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\x12.\n\x08order_by\x18\x04 \x01(\x0e\x32\x1c.dataaccess.v1.TopAuthsOrder\x12\x10\n\x08provider\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\"]\n\tAuthUsage\x12\x0f\n\x07\x61uth_id\x18\x01 \x01(\t\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x03 \x01(\x03\x12\x17\n\x0f\x64istinct_models\x18\x04 \x01(\x03\"u\n\x1aGetTopAuthsByUsageResponse\x12\'\n\x05\x61uths\x18\x01 \x03(\x0b\x32\x18.dataaccess.v1.AuthUsage\x12.\n\nas_of_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\x14GetErrorRatesRequest\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cmin_requests\x18\x03 \x01(\x03\x12\x10\n\x08provider\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\"b\n\tErrorRate\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x08requests\x18\x03 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x04 \x01(\x03\x12\x12\n\nerror_rate\x18\x05 \x01(\x01\"\xce\x01\n\x15GetErrorRatesResponse\x12\'\n\x05rates\x18\x01 \x03(\x0b\x32\x18.dataaccess.v1.ErrorRate\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nas_of_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe5\x01\n\x1cGetLatencyPercentilesRequest\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bpercentiles\x18\x03 \x03(\x01\x12\x19\n\x11group_by_provider\x18\x04 \x01(\x08\x12\x16\n\x0egroup_by_model\x18\x05 \x01(\x08\x12\x10\n\x08provider\x18\x06 \x01(\t\x12\r\n\x05model\x18\x07 \x01(\t\";\n\x11LatencyPercentile\x12\x12\n\npercentile\x18\x01 \x01(\x01\x12\x12\n\nlatency_ms\x18\x02 \x01(\x01\"\x87\x01\n\nLatencyRow\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x08requests\x18\x03 \x01(\x03\x12\x0f\n\x07mean_ms\x18\x04 \x01(\x01\x12\x35\n\x0bpercentiles\x18\x05 \x03(\x0b\x32 .dataaccess.v1.LatencyPercentile\"\xd6\x01\n\x1dGetLatencyPercentilesResponse\x12\'\n\x04rows\x18\x01 \x03(\x0b\x32\x19.dataaccess.v1.LatencyRow\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nas_of_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcb\x01\n\x19GetUsageTimeSeriesRequest\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bgranularity\x18\x03 \x01(\x0e\x32\x1a.dataaccess.v1.Granularity\x12\x10\n\x08provider\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\"\xa0\x01\n\x0fTimeSeriesPoint\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08requests\x18\x02 \x01(\x03\x12\x14\n\x0cinput_tokens\x18\x03 \x01(\x03\x12\x15\n\routput_tokens\x18\x04 \x01(\x03\x12\x14\n\x0ctotal_tokens\x18\x05 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x06 \x01(\x03\"\xda\x01\n\x1aGetUsageTimeSeriesResponse\x12.\n\x06points\x18\x01 \x03(\x0b\x32\x1e.dataaccess.v1.TimeSeriesPoint\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nas_of_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcf\x01\n\x18GetKeyValidationsRequest\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bgranularity\x18\x05 \x01(\x0e\x32\x1a.dataaccess.v1.Granularity\"Z\n\x12KeyValidationCount\x12\x35\n\x06reason\x18\x01 \x01(\x0e\x32%.dataaccess.v1.APIKeyValidationReason\x12\r\n\x05\x63ount\x18\x02 \x01(\x03\"\x80\x01\n\x12KeyValidationPoint\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05total\x18\x02 \x01(\x03\x12\x31\n\x06\x63ounts\x18\x03 \x03(\x0b\x32!.dataaccess.v1.KeyValidationCount\"\x9e\x02\n\x19GetKeyValidationsResponse\x12\x31\n\x06points\x18\x01 \x03(\x0b\x32!.dataaccess.v1.KeyValidationPoint\x12\r\n\x05total\x18\x02 \x01(\x03\x12\x31\n\x06\x63ounts\x18\x03 \x03(\x0b\x32!.dataaccess.v1.KeyValidationCount\x12.\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nas_of_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\x12GetKeySpendRequest\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x12\n\nstart_date\x18\x03 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x04 \x01(\t\"@\n\x0eKeySpendTotals\x12\x10\n\x08requests\x18\x01 \x01(\x03\x12\x0e\n\x06tokens\x18\x02 \x01(\x03\x12\x0c\n\x04\x63ost\x18\x03 \x01(\x03\"I\n\x0bKeySpendDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12,\n\x05spend\x18\x02 \x01(\x0b\x32\x1d.dataaccess.v1.KeySpendTotals\"\xe5\x01\n\x0eKeyBudgetSpend\x12(\n\x05scope\x18\x01 \x01(\x0e\x32\x19.dataaccess.v1.LimitScope\x12%\n\x06\x62udget\x18\x02 \x01(\x0b\x32\x15.dataaccess.v1.Budget\x12\x30\n\x0cperiod_start\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nreset_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05taken\x18\x05 \x01(\x03\x12\x11\n\tremaining\x18\x06 \x01(\x03\"\xcd\x01\n\x13GetKeySpendResponse\x12(\n\x04\x64\x61ys\x18\x01 \x03(\x0b\x32\x1a.dataaccess.v1.KeySpendDay\x12,\n\x05total\x18\x02 \x01(\x0b\x32\x1d.dataaccess.v1.KeySpendTotals\x12.\n\x07\x62udgets\x18\x03 \x03(\x0b\x32\x1d.dataaccess.v1.KeyBudgetSpend\x12.\n\nas_of_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*p\n\rTopAuthsOrder\x12\x1f\n\x1bTOP_AUTHS_ORDER_UNSPECIFIED\x10\x00\x12\x1c\n\x18TOP_AUTHS_ORDER_REQUESTS\x10\x01\x12 \n\x1cTOP_AUTHS_ORDER_TOTAL_TOKENS\x10\x02*U\n\x0bGranularity\x12\x1b\n\x17GRANULARITY_UNSPECIFIED\x10\x00\x12\x14\n\x10GRANULARITY_HOUR\x10\x01\x12\x13\n\x0fGRANULARITY_DAY\x10\x02\x32\xd8\x05\n\x10\x41nalyticsService\x12`\n\x0fGetUsageSummary\x12%.dataaccess.v1.GetUsageSummaryRequest\x1a&.dataaccess.v1.GetUsageSummaryResponse\x12i\n\x12GetTopAuthsByUsage\x12(.dataaccess.v1.GetTopAuthsByUsageRequest\x1a).dataaccess.v1.GetTopAuthsByUsageResponse\x12Z\n\rGetErrorRates\x12#.dataaccess.v1.GetErrorRatesRequest\x1a$.dataaccess.v1.GetErrorRatesResponse\x12r\n\x15GetLatencyPercentiles\x12+.dataaccess.v1.GetLatencyPercentilesRequest\x1a,.dataaccess.v1.GetLatencyPercentilesResponse\x12i\n\x12GetUsageTimeSeries\x12(.dataaccess.v1.GetUsageTimeSeriesRequest\x1a).dataaccess.v1.GetUsageTimeSeriesResponse\x12\x66\n\x11GetKeyValidations\x12\'.dataaccess.v1.GetKeyValidationsRequest\x1a(.dataaccess.v1.GetKeyValidationsResponse\x12T\n\x0bGetKeySpend\x12!.dataaccess.v1.GetKeySpendRequest\x1a\".dataaccess.v1.GetKeySpendResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dataaccess.v1.analytics_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TOPAUTHSORDER']._serialized_start=2764
-  _globals['_TOPAUTHSORDER']._serialized_end=2876
-  _globals['_GRANULARITY']._serialized_start=2878
-  _globals['_GRANULARITY']._serialized_end=2963
-  _globals['_USAGETOTALS']._serialized_start=82
-  _globals['_USAGETOTALS']._serialized_end=288
-  _globals['_GETUSAGESUMMARYREQUEST']._serialized_start=290
-  _globals['_GETUSAGESUMMARYREQUEST']._serialized_end=402
-  _globals['_USAGESUMMARYROW']._serialized_start=404
-  _globals['_USAGESUMMARYROW']._serialized_end=498
-  _globals['_GETUSAGESUMMARYRESPONSE']._serialized_start=501
-  _globals['_GETUSAGESUMMARYRESPONSE']._serialized_end=663
-  _globals['_GETTOPAUTHSBYUSAGEREQUEST']._serialized_start=666
-  _globals['_GETTOPAUTHSBYUSAGEREQUEST']._serialized_end=827
-  _globals['_AUTHUSAGE']._serialized_start=829
-  _globals['_AUTHUSAGE']._serialized_end=922
-  _globals['_GETTOPAUTHSBYUSAGERESPONSE']._serialized_start=924
-  _globals['_GETTOPAUTHSBYUSAGERESPONSE']._serialized_end=1041
-  _globals['_GETERRORRATESREQUEST']._serialized_start=1044
-  _globals['_GETERRORRATESREQUEST']._serialized_end=1215
-  _globals['_ERRORRATE']._serialized_start=1217
-  _globals['_ERRORRATE']._serialized_end=1315
-  _globals['_GETERRORRATESRESPONSE']._serialized_start=1318
-  _globals['_GETERRORRATESRESPONSE']._serialized_end=1524
-  _globals['_GETLATENCYPERCENTILESREQUEST']._serialized_start=1527
-  _globals['_GETLATENCYPERCENTILESREQUEST']._serialized_end=1756
-  _globals['_LATENCYPERCENTILE']._serialized_start=1758
-  _globals['_LATENCYPERCENTILE']._serialized_end=1817
-  _globals['_LATENCYROW']._serialized_start=1820
-  _globals['_LATENCYROW']._serialized_end=1955
-  _globals['_GETLATENCYPERCENTILESRESPONSE']._serialized_start=1958
-  _globals['_GETLATENCYPERCENTILESRESPONSE']._serialized_end=2172
-  _globals['_GETUSAGETIMESERIESREQUEST']._serialized_start=2175
-  _globals['_GETUSAGETIMESERIESREQUEST']._serialized_end=2378
-  _globals['_TIMESERIESPOINT']._serialized_start=2381
-  _globals['_TIMESERIESPOINT']._serialized_end=2541
-  _globals['_GETUSAGETIMESERIESRESPONSE']._serialized_start=2544
-  _globals['_GETUSAGETIMESERIESRESPONSE']._serialized_end=2762
-  _globals['_ANALYTICSSERVICE']._serialized_start=2966
-  _globals['_ANALYTICSSERVICE']._serialized_end=3504
+  _globals['_TOPAUTHSORDER']._serialized_start=4195
+  _globals['_TOPAUTHSORDER']._serialized_end=4307
+  _globals['_GRANULARITY']._serialized_start=4309
+  _globals['_GRANULARITY']._serialized_end=4394
+  _globals['_USAGETOTALS']._serialized_start=112
+  _globals['_USAGETOTALS']._serialized_end=318
+  _globals['_GETUSAGESUMMARYREQUEST']._serialized_start=320
+  _globals['_GETUSAGESUMMARYREQUEST']._serialized_end=432
+  _globals['_USAGESUMMARYROW']._serialized_start=434
+  _globals['_USAGESUMMARYROW']._serialized_end=528
+  _globals['_GETUSAGESUMMARYRESPONSE']._serialized_start=531
+  _globals['_GETUSAGESUMMARYRESPONSE']._serialized_end=693
+  _globals['_GETTOPAUTHSBYUSAGEREQUEST']._serialized_start=696
+  _globals['_GETTOPAUTHSBYUSAGEREQUEST']._serialized_end=857
+  _globals['_AUTHUSAGE']._serialized_start=859
+  _globals['_AUTHUSAGE']._serialized_end=952
+  _globals['_GETTOPAUTHSBYUSAGERESPONSE']._serialized_start=954
+  _globals['_GETTOPAUTHSBYUSAGERESPONSE']._serialized_end=1071
+  _globals['_GETERRORRATESREQUEST']._serialized_start=1074
+  _globals['_GETERRORRATESREQUEST']._serialized_end=1245
+  _globals['_ERRORRATE']._serialized_start=1247
+  _globals['_ERRORRATE']._serialized_end=1345
+  _globals['_GETERRORRATESRESPONSE']._serialized_start=1348
+  _globals['_GETERRORRATESRESPONSE']._serialized_end=1554
+  _globals['_GETLATENCYPERCENTILESREQUEST']._serialized_start=1557
+  _globals['_GETLATENCYPERCENTILESREQUEST']._serialized_end=1786
+  _globals['_LATENCYPERCENTILE']._serialized_start=1788
+  _globals['_LATENCYPERCENTILE']._serialized_end=1847
+  _globals['_LATENCYROW']._serialized_start=1850
+  _globals['_LATENCYROW']._serialized_end=1985
+  _globals['_GETLATENCYPERCENTILESRESPONSE']._serialized_start=1988
+  _globals['_GETLATENCYPERCENTILESRESPONSE']._serialized_end=2202
+  _globals['_GETUSAGETIMESERIESREQUEST']._serialized_start=2205
+  _globals['_GETUSAGETIMESERIESREQUEST']._serialized_end=2408
+  _globals['_TIMESERIESPOINT']._serialized_start=2411
+  _globals['_TIMESERIESPOINT']._serialized_end=2571
+  _globals['_GETUSAGETIMESERIESRESPONSE']._serialized_start=2574
+  _globals['_GETUSAGETIMESERIESRESPONSE']._serialized_end=2792
+  _globals['_GETKEYVALIDATIONSREQUEST']._serialized_start=2795
+  _globals['_GETKEYVALIDATIONSREQUEST']._serialized_end=3002
+  _globals['_KEYVALIDATIONCOUNT']._serialized_start=3004
+  _globals['_KEYVALIDATIONCOUNT']._serialized_end=3094
+  _globals['_KEYVALIDATIONPOINT']._serialized_start=3097
+  _globals['_KEYVALIDATIONPOINT']._serialized_end=3225
+  _globals['_GETKEYVALIDATIONSRESPONSE']._serialized_start=3228
+  _globals['_GETKEYVALIDATIONSRESPONSE']._serialized_end=3514
+  _globals['_GETKEYSPENDREQUEST']._serialized_start=3516
+  _globals['_GETKEYSPENDREQUEST']._serialized_end=3612
+  _globals['_KEYSPENDTOTALS']._serialized_start=3614
+  _globals['_KEYSPENDTOTALS']._serialized_end=3678
+  _globals['_KEYSPENDDAY']._serialized_start=3680
+  _globals['_KEYSPENDDAY']._serialized_end=3753
+  _globals['_KEYBUDGETSPEND']._serialized_start=3756
+  _globals['_KEYBUDGETSPEND']._serialized_end=3985
+  _globals['_GETKEYSPENDRESPONSE']._serialized_start=3988
+  _globals['_GETKEYSPENDRESPONSE']._serialized_end=4193
+  _globals['_ANALYTICSSERVICE']._serialized_start=4397
+  _globals['_ANALYTICSSERVICE']._serialized_end=5125
 # @@protoc_insertion_point(module_scope)

@@ -4,6 +4,7 @@ isort:skip_file
 """
 
 from collections import abc as _abc
+from dataaccess.v1 import api_keys_pb2 as _api_keys_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -654,3 +655,330 @@ class GetUsageTimeSeriesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetUsageTimeSeriesResponse: _TypeAlias = GetUsageTimeSeriesResponse  # noqa: Y015
+
+@_typing.final
+class GetKeyValidationsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    API_KEY_ID_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    START_TIME_FIELD_NUMBER: _builtins.int
+    END_TIME_FIELD_NUMBER: _builtins.int
+    GRANULARITY_FIELD_NUMBER: _builtins.int
+    api_key_id: _builtins.str
+    """Exactly one is required: a key id (a UUID), or an owner_id (1-256 characters: every
+    key of the owner, as owned when each validation was counted). A key or owner
+    without validations answers with zeros, not NOT_FOUND.
+    """
+    owner_id: _builtins.str
+    granularity: Global___Granularity.ValueType
+    """Required: HOUR or DAY."""
+    @_builtins.property
+    def start_time(self) -> _timestamp_pb2.Timestamp:
+        """Half-open range, widened to whole hours (whole UTC days for DAY); both required.
+        At most 5,000 points of the granularity.
+        """
+
+    @_builtins.property
+    def end_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        api_key_id: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        start_time: _timestamp_pb2.Timestamp | None = ...,
+        end_time: _timestamp_pb2.Timestamp | None = ...,
+        granularity: Global___Granularity.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["end_time", b"end_time", "start_time", b"start_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_key_id", b"api_key_id", "end_time", b"end_time", "granularity", b"granularity", "owner_id", b"owner_id", "start_time", b"start_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetKeyValidationsRequest: _TypeAlias = GetKeyValidationsRequest  # noqa: Y015
+
+@_typing.final
+class KeyValidationCount(_message.Message):
+    """Validations with one reason."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REASON_FIELD_NUMBER: _builtins.int
+    COUNT_FIELD_NUMBER: _builtins.int
+    reason: _api_keys_pb2.APIKeyValidationReason.ValueType
+    count: _builtins.int
+    def __init__(
+        self,
+        *,
+        reason: _api_keys_pb2.APIKeyValidationReason.ValueType = ...,
+        count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["count", b"count", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeyValidationCount: _TypeAlias = KeyValidationCount  # noqa: Y015
+
+@_typing.final
+class KeyValidationPoint(_message.Message):
+    """Validations of one hour or day."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TIME_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    COUNTS_FIELD_NUMBER: _builtins.int
+    total: _builtins.int
+    """Every validation counted in it, whatever its reason."""
+    @_builtins.property
+    def time(self) -> _timestamp_pb2.Timestamp:
+        """Start of the hour or day."""
+
+    @_builtins.property
+    def counts(self) -> _containers.RepeatedCompositeFieldContainer[Global___KeyValidationCount]:
+        """Per reason with at least one, by reason number. Unknown keys (NOT_FOUND) are never
+        counted: they belong to no key.
+        """
+
+    def __init__(
+        self,
+        *,
+        time: _timestamp_pb2.Timestamp | None = ...,
+        total: _builtins.int = ...,
+        counts: _abc.Iterable[Global___KeyValidationCount] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["counts", b"counts", "time", b"time", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeyValidationPoint: _TypeAlias = KeyValidationPoint  # noqa: Y015
+
+@_typing.final
+class GetKeyValidationsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    POINTS_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    COUNTS_FIELD_NUMBER: _builtins.int
+    START_TIME_FIELD_NUMBER: _builtins.int
+    END_TIME_FIELD_NUMBER: _builtins.int
+    AS_OF_TIME_FIELD_NUMBER: _builtins.int
+    total: _builtins.int
+    """Over the whole range: total, and per reason with at least one, by reason number."""
+    @_builtins.property
+    def points(self) -> _containers.RepeatedCompositeFieldContainer[Global___KeyValidationPoint]:
+        """Every hour or day of the range, oldest first; those without validations have total
+        0 and no counts.
+        """
+
+    @_builtins.property
+    def counts(self) -> _containers.RepeatedCompositeFieldContainer[Global___KeyValidationCount]: ...
+    @_builtins.property
+    def start_time(self) -> _timestamp_pb2.Timestamp:
+        """The range used: the request's, widened to whole hours or days."""
+
+    @_builtins.property
+    def end_time(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def as_of_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        points: _abc.Iterable[Global___KeyValidationPoint] | None = ...,
+        total: _builtins.int = ...,
+        counts: _abc.Iterable[Global___KeyValidationCount] | None = ...,
+        start_time: _timestamp_pb2.Timestamp | None = ...,
+        end_time: _timestamp_pb2.Timestamp | None = ...,
+        as_of_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["as_of_time", b"as_of_time", "end_time", b"end_time", "start_time", b"start_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of_time", b"as_of_time", "counts", b"counts", "end_time", b"end_time", "points", b"points", "start_time", b"start_time", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetKeyValidationsResponse: _TypeAlias = GetKeyValidationsResponse  # noqa: Y015
+
+@_typing.final
+class GetKeySpendRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    API_KEY_ID_FIELD_NUMBER: _builtins.int
+    OWNER_ID_FIELD_NUMBER: _builtins.int
+    START_DATE_FIELD_NUMBER: _builtins.int
+    END_DATE_FIELD_NUMBER: _builtins.int
+    api_key_id: _builtins.str
+    """Exactly one is required, as in GetKeyValidationsRequest."""
+    owner_id: _builtins.str
+    start_date: _builtins.str
+    """Inclusive day range, "YYYY-MM-DD" (UTC days of the database's clock); both
+    required, start_date <= end_date.
+    """
+    end_date: _builtins.str
+    def __init__(
+        self,
+        *,
+        api_key_id: _builtins.str = ...,
+        owner_id: _builtins.str = ...,
+        start_date: _builtins.str = ...,
+        end_date: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_key_id", b"api_key_id", "end_date", b"end_date", "owner_id", b"owner_id", "start_date", b"start_date"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetKeySpendRequest: _TypeAlias = GetKeySpendRequest  # noqa: Y015
+
+@_typing.final
+class KeySpendTotals(_message.Message):
+    """What usage writes naming a key (UsageRecord.api_key_id) charged over a day or range."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUESTS_FIELD_NUMBER: _builtins.int
+    TOKENS_FIELD_NUMBER: _builtins.int
+    COST_FIELD_NUMBER: _builtins.int
+    requests: _builtins.int
+    """Usage records."""
+    tokens: _builtins.int
+    """Tokens charged: input + output + reasoning tokens of the records."""
+    cost: _builtins.int
+    """Cost (micro-units) of the records."""
+    def __init__(
+        self,
+        *,
+        requests: _builtins.int = ...,
+        tokens: _builtins.int = ...,
+        cost: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cost", b"cost", "requests", b"requests", "tokens", b"tokens"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeySpendTotals: _TypeAlias = KeySpendTotals  # noqa: Y015
+
+@_typing.final
+class KeySpendDay(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATE_FIELD_NUMBER: _builtins.int
+    SPEND_FIELD_NUMBER: _builtins.int
+    date: _builtins.str
+    """"YYYY-MM-DD", UTC."""
+    @_builtins.property
+    def spend(self) -> Global___KeySpendTotals: ...
+    def __init__(
+        self,
+        *,
+        date: _builtins.str = ...,
+        spend: Global___KeySpendTotals | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["spend", b"spend"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["date", b"date", "spend", b"spend"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeySpendDay: _TypeAlias = KeySpendDay  # noqa: Y015
+
+@_typing.final
+class KeyBudgetSpend(_message.Message):
+    """A budget in its current period."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SCOPE_FIELD_NUMBER: _builtins.int
+    BUDGET_FIELD_NUMBER: _builtins.int
+    PERIOD_START_FIELD_NUMBER: _builtins.int
+    RESET_TIME_FIELD_NUMBER: _builtins.int
+    TAKEN_FIELD_NUMBER: _builtins.int
+    REMAINING_FIELD_NUMBER: _builtins.int
+    scope: _api_keys_pb2.LimitScope.ValueType
+    """Whose budget: the key's own, or its owner's (shared by all the owner's keys)."""
+    taken: _builtins.int
+    """What the budget's ledger holds as taken in the period: the actual cost charged by
+    usage writes (of every key of the owner, for an owner's budget), plus the
+    estimates of reservations still held (not yet settled, not yet expired), plus any
+    allowance servers have leased from it and not yet given back (returned within
+    seconds when unused). So it may run ahead of the cost in `days` for a while, and
+    the days' cost need not add up to it: a period in a time zone other than UTC does
+    not start on a UTC day.
+    """
+    remaining: _builtins.int
+    """budget.limit - taken: what validations may still be admitted against; negative
+    when settled actual costs went past the limit.
+    """
+    @_builtins.property
+    def budget(self) -> _api_keys_pb2.Budget: ...
+    @_builtins.property
+    def period_start(self) -> _timestamp_pb2.Timestamp:
+        """The current period, on the database's clock: [period_start, reset_time)."""
+
+    @_builtins.property
+    def reset_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        scope: _api_keys_pb2.LimitScope.ValueType = ...,
+        budget: _api_keys_pb2.Budget | None = ...,
+        period_start: _timestamp_pb2.Timestamp | None = ...,
+        reset_time: _timestamp_pb2.Timestamp | None = ...,
+        taken: _builtins.int = ...,
+        remaining: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["budget", b"budget", "period_start", b"period_start", "reset_time", b"reset_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["budget", b"budget", "period_start", b"period_start", "remaining", b"remaining", "reset_time", b"reset_time", "scope", b"scope", "taken", b"taken"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeyBudgetSpend: _TypeAlias = KeyBudgetSpend  # noqa: Y015
+
+@_typing.final
+class GetKeySpendResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAYS_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    BUDGETS_FIELD_NUMBER: _builtins.int
+    AS_OF_TIME_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def days(self) -> _containers.RepeatedCompositeFieldContainer[Global___KeySpendDay]:
+        """Every day of the range, oldest first; days without spend are zeros."""
+
+    @_builtins.property
+    def total(self) -> Global___KeySpendTotals:
+        """Sums over the days."""
+
+    @_builtins.property
+    def budgets(self) -> _containers.RepeatedCompositeFieldContainer[Global___KeyBudgetSpend]:
+        """For a key: its own budgets, then its owner's; for an owner: the owner's budgets.
+        Each by name. Empty when none applies.
+        """
+
+    @_builtins.property
+    def as_of_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        days: _abc.Iterable[Global___KeySpendDay] | None = ...,
+        total: Global___KeySpendTotals | None = ...,
+        budgets: _abc.Iterable[Global___KeyBudgetSpend] | None = ...,
+        as_of_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["as_of_time", b"as_of_time", "total", b"total"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of_time", b"as_of_time", "budgets", b"budgets", "days", b"days", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetKeySpendResponse: _TypeAlias = GetKeySpendResponse  # noqa: Y015

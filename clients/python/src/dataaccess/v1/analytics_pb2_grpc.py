@@ -37,6 +37,12 @@ class AnalyticsServiceStub:
     daily rollups that request-log ingestion maintains, never the logs themselves: their
     cost grows with the hours and (provider, model) groups in the range, not with the
     number of logs.
+    - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+    hour, key and reason by every server (added every few seconds: a validation shows
+    up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+    flush are lost if it dies), and spend per key and UTC day added by usage writes in
+    their transaction. Their cost grows with the hours or days and the keys and
+    reasons in the range, not with the number of validations or usage records.
 
     Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
     (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -75,6 +81,16 @@ class AnalyticsServiceStub:
                 request_serializer=dataaccess_dot_v1_dot_analytics__pb2.GetUsageTimeSeriesRequest.SerializeToString,
                 response_deserializer=dataaccess_dot_v1_dot_analytics__pb2.GetUsageTimeSeriesResponse.FromString,
                 _registered_method=True)
+        self.GetKeyValidations = channel.unary_unary(
+                '/dataaccess.v1.AnalyticsService/GetKeyValidations',
+                request_serializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeyValidationsRequest.SerializeToString,
+                response_deserializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeyValidationsResponse.FromString,
+                _registered_method=True)
+        self.GetKeySpend = channel.unary_unary(
+                '/dataaccess.v1.AnalyticsService/GetKeySpend',
+                request_serializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeySpendRequest.SerializeToString,
+                response_deserializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeySpendResponse.FromString,
+                _registered_method=True)
 
 
 class AnalyticsServiceServicer:
@@ -89,6 +105,12 @@ class AnalyticsServiceServicer:
     daily rollups that request-log ingestion maintains, never the logs themselves: their
     cost grows with the hours and (provider, model) groups in the range, not with the
     number of logs.
+    - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+    hour, key and reason by every server (added every few seconds: a validation shows
+    up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+    flush are lost if it dies), and spend per key and UTC day added by usage writes in
+    their transaction. Their cost grows with the hours or days and the keys and
+    reasons in the range, not with the number of validations or usage records.
 
     Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
     (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -131,6 +153,21 @@ class AnalyticsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetKeyValidations(self, request, context):
+        """Validations of one API key, or of every key of one owner, by reason per hour or day.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetKeySpend(self, request, context):
+        """Spend of one API key, or of every key of one owner, per day, and each budget that
+        applies in its current period.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AnalyticsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -159,6 +196,16 @@ def add_AnalyticsServiceServicer_to_server(servicer, server):
                     request_deserializer=dataaccess_dot_v1_dot_analytics__pb2.GetUsageTimeSeriesRequest.FromString,
                     response_serializer=dataaccess_dot_v1_dot_analytics__pb2.GetUsageTimeSeriesResponse.SerializeToString,
             ),
+            'GetKeyValidations': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetKeyValidations,
+                    request_deserializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeyValidationsRequest.FromString,
+                    response_serializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeyValidationsResponse.SerializeToString,
+            ),
+            'GetKeySpend': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetKeySpend,
+                    request_deserializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeySpendRequest.FromString,
+                    response_serializer=dataaccess_dot_v1_dot_analytics__pb2.GetKeySpendResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'dataaccess.v1.AnalyticsService', rpc_method_handlers)
@@ -179,6 +226,12 @@ class AnalyticsService:
     daily rollups that request-log ingestion maintains, never the logs themselves: their
     cost grows with the hours and (provider, model) groups in the range, not with the
     number of logs.
+    - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+    hour, key and reason by every server (added every few seconds: a validation shows
+    up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+    flush are lost if it dies), and spend per key and UTC day added by usage writes in
+    their transaction. Their cost grows with the hours or days and the keys and
+    reasons in the range, not with the number of validations or usage records.
 
     Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
     (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -311,6 +364,60 @@ class AnalyticsService:
             '/dataaccess.v1.AnalyticsService/GetUsageTimeSeries',
             dataaccess_dot_v1_dot_analytics__pb2.GetUsageTimeSeriesRequest.SerializeToString,
             dataaccess_dot_v1_dot_analytics__pb2.GetUsageTimeSeriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetKeyValidations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dataaccess.v1.AnalyticsService/GetKeyValidations',
+            dataaccess_dot_v1_dot_analytics__pb2.GetKeyValidationsRequest.SerializeToString,
+            dataaccess_dot_v1_dot_analytics__pb2.GetKeyValidationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetKeySpend(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dataaccess.v1.AnalyticsService/GetKeySpend',
+            dataaccess_dot_v1_dot_analytics__pb2.GetKeySpendRequest.SerializeToString,
+            dataaccess_dot_v1_dot_analytics__pb2.GetKeySpendResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -38,6 +38,12 @@ class AnalyticsServiceStub:
       daily rollups that request-log ingestion maintains, never the logs themselves: their
       cost grows with the hours and (provider, model) groups in the range, not with the
       number of logs.
+    - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+      hour, key and reason by every server (added every few seconds: a validation shows
+      up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+      flush are lost if it dies), and spend per key and UTC day added by usage writes in
+      their transaction. Their cost grows with the hours or days and the keys and
+      reasons in the range, not with the number of validations or usage records.
 
     Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
     (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -59,6 +65,12 @@ class AnalyticsServiceStub:
     """Latency percentiles of request logs, overall or per provider and/or model."""
     GetUsageTimeSeries: _grpc.UnaryUnaryMultiCallable[_analytics_pb2.GetUsageTimeSeriesRequest, _analytics_pb2.GetUsageTimeSeriesResponse]
     """Requests, tokens and errors of request logs per hour or per day."""
+    GetKeyValidations: _grpc.UnaryUnaryMultiCallable[_analytics_pb2.GetKeyValidationsRequest, _analytics_pb2.GetKeyValidationsResponse]
+    """Validations of one API key, or of every key of one owner, by reason per hour or day."""
+    GetKeySpend: _grpc.UnaryUnaryMultiCallable[_analytics_pb2.GetKeySpendRequest, _analytics_pb2.GetKeySpendResponse]
+    """Spend of one API key, or of every key of one owner, per day, and each budget that
+    applies in its current period.
+    """
 
 @_typing.type_check_only
 class AnalyticsServiceAsyncStub(AnalyticsServiceStub):
@@ -73,6 +85,12 @@ class AnalyticsServiceAsyncStub(AnalyticsServiceStub):
       daily rollups that request-log ingestion maintains, never the logs themselves: their
       cost grows with the hours and (provider, model) groups in the range, not with the
       number of logs.
+    - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+      hour, key and reason by every server (added every few seconds: a validation shows
+      up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+      flush are lost if it dies), and spend per key and UTC day added by usage writes in
+      their transaction. Their cost grows with the hours or days and the keys and
+      reasons in the range, not with the number of validations or usage records.
 
     Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
     (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -91,6 +109,12 @@ class AnalyticsServiceAsyncStub(AnalyticsServiceStub):
     """Latency percentiles of request logs, overall or per provider and/or model."""
     GetUsageTimeSeries: _aio.UnaryUnaryMultiCallable[_analytics_pb2.GetUsageTimeSeriesRequest, _analytics_pb2.GetUsageTimeSeriesResponse]  # type: ignore[assignment]
     """Requests, tokens and errors of request logs per hour or per day."""
+    GetKeyValidations: _aio.UnaryUnaryMultiCallable[_analytics_pb2.GetKeyValidationsRequest, _analytics_pb2.GetKeyValidationsResponse]  # type: ignore[assignment]
+    """Validations of one API key, or of every key of one owner, by reason per hour or day."""
+    GetKeySpend: _aio.UnaryUnaryMultiCallable[_analytics_pb2.GetKeySpendRequest, _analytics_pb2.GetKeySpendResponse]  # type: ignore[assignment]
+    """Spend of one API key, or of every key of one owner, per day, and each budget that
+    applies in its current period.
+    """
 
 class AnalyticsServiceServicer(metaclass=_abc_1.ABCMeta):
     """AnalyticsService answers dashboard and billing questions over usage counters and
@@ -104,6 +128,12 @@ class AnalyticsServiceServicer(metaclass=_abc_1.ABCMeta):
       daily rollups that request-log ingestion maintains, never the logs themselves: their
       cost grows with the hours and (provider, model) groups in the range, not with the
       number of logs.
+    - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+      hour, key and reason by every server (added every few seconds: a validation shows
+      up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+      flush are lost if it dies), and spend per key and UTC day added by usage writes in
+      their transaction. Their cost grows with the hours or days and the keys and
+      reasons in the range, not with the number of validations or usage records.
 
     Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
     (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -150,5 +180,23 @@ class AnalyticsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_analytics_pb2.GetUsageTimeSeriesResponse, _abc.Awaitable[_analytics_pb2.GetUsageTimeSeriesResponse]]:
         """Requests, tokens and errors of request logs per hour or per day."""
+
+    @_abc_1.abstractmethod
+    def GetKeyValidations(
+        self,
+        request: _analytics_pb2.GetKeyValidationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_analytics_pb2.GetKeyValidationsResponse, _abc.Awaitable[_analytics_pb2.GetKeyValidationsResponse]]:
+        """Validations of one API key, or of every key of one owner, by reason per hour or day."""
+
+    @_abc_1.abstractmethod
+    def GetKeySpend(
+        self,
+        request: _analytics_pb2.GetKeySpendRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_analytics_pb2.GetKeySpendResponse, _abc.Awaitable[_analytics_pb2.GetKeySpendResponse]]:
+        """Spend of one API key, or of every key of one owner, per day, and each budget that
+        applies in its current period.
+        """
 
 def add_AnalyticsServiceServicer_to_server(servicer: AnalyticsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -4,6 +4,10 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { GetErrorRatesRequest as _dataaccess_v1_GetErrorRatesRequest, GetErrorRatesRequest__Output as _dataaccess_v1_GetErrorRatesRequest__Output } from '../../dataaccess/v1/GetErrorRatesRequest';
 import type { GetErrorRatesResponse as _dataaccess_v1_GetErrorRatesResponse, GetErrorRatesResponse__Output as _dataaccess_v1_GetErrorRatesResponse__Output } from '../../dataaccess/v1/GetErrorRatesResponse';
+import type { GetKeySpendRequest as _dataaccess_v1_GetKeySpendRequest, GetKeySpendRequest__Output as _dataaccess_v1_GetKeySpendRequest__Output } from '../../dataaccess/v1/GetKeySpendRequest';
+import type { GetKeySpendResponse as _dataaccess_v1_GetKeySpendResponse, GetKeySpendResponse__Output as _dataaccess_v1_GetKeySpendResponse__Output } from '../../dataaccess/v1/GetKeySpendResponse';
+import type { GetKeyValidationsRequest as _dataaccess_v1_GetKeyValidationsRequest, GetKeyValidationsRequest__Output as _dataaccess_v1_GetKeyValidationsRequest__Output } from '../../dataaccess/v1/GetKeyValidationsRequest';
+import type { GetKeyValidationsResponse as _dataaccess_v1_GetKeyValidationsResponse, GetKeyValidationsResponse__Output as _dataaccess_v1_GetKeyValidationsResponse__Output } from '../../dataaccess/v1/GetKeyValidationsResponse';
 import type { GetLatencyPercentilesRequest as _dataaccess_v1_GetLatencyPercentilesRequest, GetLatencyPercentilesRequest__Output as _dataaccess_v1_GetLatencyPercentilesRequest__Output } from '../../dataaccess/v1/GetLatencyPercentilesRequest';
 import type { GetLatencyPercentilesResponse as _dataaccess_v1_GetLatencyPercentilesResponse, GetLatencyPercentilesResponse__Output as _dataaccess_v1_GetLatencyPercentilesResponse__Output } from '../../dataaccess/v1/GetLatencyPercentilesResponse';
 import type { GetTopAuthsByUsageRequest as _dataaccess_v1_GetTopAuthsByUsageRequest, GetTopAuthsByUsageRequest__Output as _dataaccess_v1_GetTopAuthsByUsageRequest__Output } from '../../dataaccess/v1/GetTopAuthsByUsageRequest';
@@ -25,6 +29,12 @@ import type { GetUsageTimeSeriesResponse as _dataaccess_v1_GetUsageTimeSeriesRes
  * daily rollups that request-log ingestion maintains, never the logs themselves: their
  * cost grows with the hours and (provider, model) groups in the range, not with the
  * number of logs.
+ * - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+ * hour, key and reason by every server (added every few seconds: a validation shows
+ * up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+ * flush are lost if it dies), and spend per key and UTC day added by usage writes in
+ * their transaction. Their cost grows with the hours or days and the keys and
+ * reasons in the range, not with the number of validations or usage records.
  * 
  * Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
  * (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -46,6 +56,38 @@ export interface AnalyticsServiceClient extends grpc.Client {
   getErrorRates(argument: _dataaccess_v1_GetErrorRatesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetErrorRatesResponse__Output>): grpc.ClientUnaryCall;
   getErrorRates(argument: _dataaccess_v1_GetErrorRatesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetErrorRatesResponse__Output>): grpc.ClientUnaryCall;
   getErrorRates(argument: _dataaccess_v1_GetErrorRatesRequest, callback: grpc.requestCallback<_dataaccess_v1_GetErrorRatesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Spend of one API key, or of every key of one owner, per day, and each budget that
+   * applies in its current period.
+   */
+  GetKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  GetKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  GetKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  GetKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Spend of one API key, or of every key of one owner, per day, and each budget that
+   * applies in its current period.
+   */
+  getKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  getKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  getKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  getKeySpend(argument: _dataaccess_v1_GetKeySpendRequest, callback: grpc.requestCallback<_dataaccess_v1_GetKeySpendResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Validations of one API key, or of every key of one owner, by reason per hour or day.
+   */
+  GetKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
+  GetKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
+  GetKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
+  GetKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Validations of one API key, or of every key of one owner, by reason per hour or day.
+   */
+  getKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
+  getKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
+  getKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
+  getKeyValidations(argument: _dataaccess_v1_GetKeyValidationsRequest, callback: grpc.requestCallback<_dataaccess_v1_GetKeyValidationsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Latency percentiles of request logs, overall or per provider and/or model.
@@ -121,6 +163,12 @@ export interface AnalyticsServiceClient extends grpc.Client {
  * daily rollups that request-log ingestion maintains, never the logs themselves: their
  * cost grows with the hours and (provider, model) groups in the range, not with the
  * number of logs.
+ * - GetKeyValidations and GetKeySpend read the per-key rollups: validations counted per
+ * hour, key and reason by every server (added every few seconds: a validation shows
+ * up within DATAACCESS_LAST_USED_FLUSH seconds, and the counts since a server's last
+ * flush are lost if it dies), and spend per key and UTC day added by usage writes in
+ * their transaction. Their cost grows with the hours or days and the keys and
+ * reasons in the range, not with the number of validations or usage records.
  * 
  * Ranges: start must be before end, and span at most DATAACCESS_ANALYTICS_MAX_DAYS
  * (default 366 days). Time ranges are half-open [start_time, end_time) and widened to
@@ -132,6 +180,17 @@ export interface AnalyticsServiceHandlers extends grpc.UntypedServiceImplementat
    * Request-log error rates per provider and model, highest first.
    */
   GetErrorRates: grpc.handleUnaryCall<_dataaccess_v1_GetErrorRatesRequest__Output, _dataaccess_v1_GetErrorRatesResponse>;
+  
+  /**
+   * Spend of one API key, or of every key of one owner, per day, and each budget that
+   * applies in its current period.
+   */
+  GetKeySpend: grpc.handleUnaryCall<_dataaccess_v1_GetKeySpendRequest__Output, _dataaccess_v1_GetKeySpendResponse>;
+  
+  /**
+   * Validations of one API key, or of every key of one owner, by reason per hour or day.
+   */
+  GetKeyValidations: grpc.handleUnaryCall<_dataaccess_v1_GetKeyValidationsRequest__Output, _dataaccess_v1_GetKeyValidationsResponse>;
   
   /**
    * Latency percentiles of request logs, overall or per provider and/or model.
@@ -157,6 +216,8 @@ export interface AnalyticsServiceHandlers extends grpc.UntypedServiceImplementat
 
 export interface AnalyticsServiceDefinition extends grpc.ServiceDefinition {
   GetErrorRates: MethodDefinition<_dataaccess_v1_GetErrorRatesRequest, _dataaccess_v1_GetErrorRatesResponse, _dataaccess_v1_GetErrorRatesRequest__Output, _dataaccess_v1_GetErrorRatesResponse__Output>
+  GetKeySpend: MethodDefinition<_dataaccess_v1_GetKeySpendRequest, _dataaccess_v1_GetKeySpendResponse, _dataaccess_v1_GetKeySpendRequest__Output, _dataaccess_v1_GetKeySpendResponse__Output>
+  GetKeyValidations: MethodDefinition<_dataaccess_v1_GetKeyValidationsRequest, _dataaccess_v1_GetKeyValidationsResponse, _dataaccess_v1_GetKeyValidationsRequest__Output, _dataaccess_v1_GetKeyValidationsResponse__Output>
   GetLatencyPercentiles: MethodDefinition<_dataaccess_v1_GetLatencyPercentilesRequest, _dataaccess_v1_GetLatencyPercentilesResponse, _dataaccess_v1_GetLatencyPercentilesRequest__Output, _dataaccess_v1_GetLatencyPercentilesResponse__Output>
   GetTopAuthsByUsage: MethodDefinition<_dataaccess_v1_GetTopAuthsByUsageRequest, _dataaccess_v1_GetTopAuthsByUsageResponse, _dataaccess_v1_GetTopAuthsByUsageRequest__Output, _dataaccess_v1_GetTopAuthsByUsageResponse__Output>
   GetUsageSummary: MethodDefinition<_dataaccess_v1_GetUsageSummaryRequest, _dataaccess_v1_GetUsageSummaryResponse, _dataaccess_v1_GetUsageSummaryRequest__Output, _dataaccess_v1_GetUsageSummaryResponse__Output>
