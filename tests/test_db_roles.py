@@ -362,6 +362,22 @@ async def call_every_rpc(call: Caller, new_day: date) -> None:
         ),
     )
     assert len(series.points) == 2
+    validations = await call(
+        analytics,
+        "GetKeyValidations",
+        analytics_pb2.GetKeyValidationsRequest(
+            owner_id="o", granularity=analytics_pb2.GRANULARITY_DAY, start_time=start, end_time=end
+        ),
+    )
+    assert validations.HasField("start_time")
+    spend = await call(
+        analytics,
+        "GetKeySpend",
+        analytics_pb2.GetKeySpendRequest(
+            owner_id="o", start_date=day_of(start), end_date=day_of(end)
+        ),
+    )
+    assert [budget.budget.name for budget in spend.budgets] == ["daily"]
 
     cache, ttl = "CacheService", duration_pb2.Duration(seconds=60)
     await call(
@@ -626,3 +642,8 @@ async def test_a_server_running_as_the_owner_warns_once(
         f"the server's database role {roles.owner} owns the tables it serves: run it as a"
         " DML-only role that owns nothing (see DB_APP_ROLE in the README)"
     ]
+
+
+def day_of(stamp: timestamp_pb2.Timestamp) -> str:
+    """The UTC day of a timestamp, as the day-range RPCs take it."""
+    return stamp.ToDatetime(UTC).date().isoformat()
