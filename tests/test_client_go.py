@@ -29,9 +29,9 @@ from dataaccess_server.api.tls import TLSFiles
 from dataaccess_server.app import Application
 from dataaccess_server.domain.access import parse_policy
 from tests.harness import leaks, readme, stubs
-from tests.harness.reservations import read_reservation, start_a_minute
 from tests.harness.calls import Metadata, bearer, create_api_key, credential
 from tests.harness.certs import CertificateAuthority, channel_credentials
+from tests.harness.reservations import read_reservation, start_a_minute
 from tests.harness.server import server_settings
 
 REPO = Path(__file__).resolve().parents[1]
