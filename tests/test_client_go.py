@@ -4,7 +4,8 @@ with a bearer credential and over mTLS (stale generated code: tests/test_proto_c
 The example (clients/go/cmd/example) is built once per session with the module's own
 go.mod and go.sum (the module proxy fills the module cache on a fresh machine); its JSON
 lines are checked value by value, and what it wrote is read back from the server here,
-with the Python stubs, so the example's own report is not the only witness.
+with the Python stubs (and the reservation it settled from the database), so the
+example's own report is not the only witness.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataaccess_server.domain.access import parse_policy
 from tests.harness import leaks, readme, stubs
 from tests.harness.calls import Metadata, bearer, create_api_key, credential
 from tests.harness.certs import CertificateAuthority, channel_credentials
+from tests.harness.reservations import read_reservation, start_a_minute
 from tests.harness.server import server_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,6 +40,10 @@ MODULE_PATH = "github.com/dataaccess/dataaccess/clients/go"
 README_ADDRESS = "127.0.0.1:50051"
 BUILD_TIMEOUT = 240.0  # a fresh machine downloads the modules and compiles grpc-go
 RUN_TIMEOUT = 60.0
+# The example's key, estimate and actual (cmd/example/main.go's constants).
+TOKENS_PER_MINUTE, DAILY_BUDGET = 10_000, 1_000_000
+ESTIMATED_TOKENS, ESTIMATED_COST = 1_000, 5_000
+INPUT_TOKENS, OUTPUT_TOKENS, ACTUAL_COST = 120, 80, 1_200
 # The first test to need the example builds it (about 30 s on a fresh machine, a second
 # with a warm cache): past the suite's default per-test timeout, if the proxy is slow.
 pytestmark = pytest.mark.timeout(BUILD_TIMEOUT + 60)
@@ -126,10 +132,11 @@ async def run_example(
 
 
 async def assert_example_did_everything(
-    example: ExampleRun, channel: aio.Channel, metadata: Metadata = ()
+    example: ExampleRun, channel: aio.Channel, dsn: str, metadata: Metadata = ()
 ) -> None:
     """Every step's printed values, and the server's own view of what the example wrote
-    (read over ``channel`` as an admin: a certificate's role or ``metadata``'s)."""
+    (read over ``channel`` as an admin: a certificate's role or ``metadata``'s; the
+    reservation from the database at ``dsn``)."""
     s = example.steps
     assert list(s) == [
         "create_api_key",
@@ -140,14 +147,23 @@ async def assert_example_did_everything(
         "upsert_usage_again",
         "batch_insert_request_logs",
         "get_usage_summary",
+        "validate_after_settlement",
     ]
     key_id = s["create_api_key"]["id"]
     assert s["create_api_key"]["owner_id"] == example.owner
     assert str(s["create_api_key"]["key_prefix"]).startswith("dak_")
+    reservation_id = str(s["validate_api_key"].pop("reservation_id"))
+    assert reservation_id
+    # The estimate is held against the limit and the budget; tpm has the least left.
     assert s["validate_api_key"] == {
         "valid": True,
         "reason": "API_KEY_VALIDATION_REASON_VALID",
         "api_key_id": key_id,
+        "decided_by": "key.limits.tpm",
+        "remaining": {
+            "tpm": TOKENS_PER_MINUTE - ESTIMATED_TOKENS,
+            "daily": DAILY_BUDGET - ESTIMATED_COST,
+        },
     }
     upserted, read = s["upsert_oauth_token"], s["get_oauth_token"]
     assert upserted["created"] is True
@@ -159,8 +175,9 @@ async def assert_example_did_everything(
     assert read["access_token_sha256"] == sha256(example.access_token)
     assert read["refresh_token_sha256"] == upserted["refresh_token_sha256"]
     assert read["refresh_token_sha256"] != sha256("")
-    assert s["upsert_usage"] == {"replayed": False}
-    assert s["upsert_usage_again"] == {"replayed": True}  # same request_id: counted once
+    assert s["upsert_usage"] == {"replayed": False, "reservations_settled": 1}
+    # Same request_id: counted once, settled once.
+    assert s["upsert_usage_again"] == {"replayed": True, "reservations_settled": 0}
     assert s["batch_insert_request_logs"] == {"inserted": 3, "duplicates": 0}
     assert s["get_usage_summary"] == {
         "rows": 1,
@@ -172,15 +189,39 @@ async def assert_example_did_everything(
         "errors": 0,
         "distinct_auths": 1,
     }
+    # Settled: the estimate released, the actual charged, and nothing else.
+    assert s["validate_after_settlement"] == {
+        "valid": True,
+        "decided_by": "key.limits.tpm",
+        "remaining": {
+            "tpm": TOKENS_PER_MINUTE - INPUT_TOKENS - OUTPUT_TOKENS,
+            "daily": DAILY_BUDGET - ACTUAL_COST,
+        },
+    }
     # The server's side of it.
     got_key = await stubs.api_keys(channel).GetAPIKey(
         api_keys_pb2.GetAPIKeyRequest(id=str(key_id)), metadata=metadata, timeout=10
     )
     assert got_key.api_key.owner_id == example.owner
+    assert [
+        (lim.name, lim.unit, lim.window.seconds, lim.limit) for lim in got_key.api_key.limits
+    ] == [("tpm", api_keys_pb2.LIMIT_UNIT_TOKENS, 60, TOKENS_PER_MINUTE)]
+    assert [(b.name, b.period, b.limit) for b in got_key.api_key.budgets] == [
+        ("daily", api_keys_pb2.BUDGET_PERIOD_DAILY, DAILY_BUDGET)
+    ]
+    reservation = read_reservation(dsn, reservation_id)
+    assert (reservation.api_key_id, reservation.state) == (key_id, "settled")
+    assert (reservation.tokens, reservation.cost) == (ESTIMATED_TOKENS, ESTIMATED_COST)
+    assert (reservation.actual_tokens, reservation.actual_cost) == (
+        INPUT_TOKENS + OUTPUT_TOKENS,
+        ACTUAL_COST,
+    )
     usage = await stubs.usage(channel).ListUsage(
         usage_pb2.ListUsageRequest(auth_id=example.owner), metadata=metadata, timeout=10
     )
-    assert [(r.request_count, r.total_tokens) for r in usage.records] == [(1, 200)]
+    assert [(r.request_count, r.total_tokens, r.cost) for r in usage.records] == [
+        (1, INPUT_TOKENS + OUTPUT_TOKENS, ACTUAL_COST)
+    ]
     logs = await stubs.request_logs(channel).ListRequestLogs(
         request_logs_pb2.ListRequestLogsRequest(auth_id=example.owner),
         metadata=metadata,
@@ -190,11 +231,12 @@ async def assert_example_did_everything(
 
 
 async def test_go_example_does_a_proxys_calls_with_a_bearer_credential(
-    go_example: Path, auth_app: Application, auth_channel: aio.Channel
+    go_example: Path, auth_app: Application, auth_channel: aio.Channel, pg_database: str
 ) -> None:
     token = await credential(auth_app, "admin")
+    start_a_minute(pg_database)
     example, _ = await run_example(go_example, f"127.0.0.1:{auth_app.port}", token=token)
-    await assert_example_did_everything(example, auth_channel, bearer(token))
+    await assert_example_did_everything(example, auth_channel, pg_database, bearer(token))
 
 
 async def test_go_example_without_a_credential_is_refused(
@@ -230,9 +272,10 @@ async def test_go_example_over_mtls_is_the_identity_the_policy_binds(
             "-key",
             str(client.key_path),
         )
+        start_a_minute(pg_database)
         example, _ = await run_example(go_example, target, *tls_args)
         async with aio.secure_channel(target, channel_credentials(ca, client)) as channel:
-            await assert_example_did_everything(example, channel)
+            await assert_example_did_everything(example, channel, pg_database)
         # Without the client certificate the handshake fails before any call.
         _, refused = await run_example(
             go_example, target, "-ca", str(ca_file), expect_success=False

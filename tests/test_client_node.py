@@ -4,7 +4,9 @@ code: tests/test_proto_check.py).
 
 The package is installed with ``npm ci`` (when package.json or its lock file is newer
 than the install) and compiled by ``npm run build`` (tsc, strict) once per session, so a
-type error in the helper, the example or the generated code fails here too.
+type error in the helper, the example or the generated code fails here too. What the
+example printed is checked value by value, and read back from the server: the key it
+created, and the reservation it settled (from the database).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataaccess_server.domain.access import parse_policy
 from tests.harness import leaks, readme, stubs
 from tests.harness.calls import bearer, create_api_key, credential
 from tests.harness.certs import CertificateAuthority
+from tests.harness.reservations import read_reservation, start_a_minute
 from tests.harness.server import server_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,8 +40,12 @@ PACKAGE = REPO / "clients" / "node"
 INSTALLED = PACKAGE / "node_modules" / ".installed"
 EXAMPLE = PACKAGE / "dist" / "example.js"
 README = REPO / "README.md"
-# What the example records (src/example.ts USAGE and LOGS), so what the summary must total.
-REQUESTS, INPUT_TOKENS, OUTPUT_TOKENS, SUCCESSES, LOGS = 3, 1200, 345, 2, 3
+# What the example records (src/example.ts USAGE, COST and LOGS), so what the summary must
+# total; the key's limit and budget and the estimate it reserves (POLICY and ESTIMATE).
+REQUESTS, INPUT_TOKENS, OUTPUT_TOKENS, SUCCESSES, LOGS = 1, 1200, 345, 1, 3
+ACTUAL_COST = 9000
+TOKENS_PER_MINUTE, DAILY_BUDGET = 10_000, 1_000_000
+ESTIMATED_TOKENS, ESTIMATED_COST = 2000, 30_000
 
 
 def _run(
@@ -127,6 +134,11 @@ def assert_example_output(out: dict[str, str], made: Secrets) -> None:
     assert out["api_key_prefix"].startswith("dak_")
     assert out["validate_valid"] == "true"
     assert out["validate_reason"] == "API_KEY_VALIDATION_REASON_VALID"
+    # The estimate held against the limit and the budget; tpm has the least left.
+    assert out["validate_decided_by"] == "key.limits.tpm"
+    assert out["validate_reservation_id"]
+    assert out["validate_remaining_tpm"] == str(TOKENS_PER_MINUTE - ESTIMATED_TOKENS)
+    assert out["validate_remaining_daily"] == str(DAILY_BUDGET - ESTIMATED_COST)
     assert out["oauth_created"] == "true"
     assert out["oauth_id"]
     sha = hashlib.sha256
@@ -134,7 +146,10 @@ def assert_example_output(out: dict[str, str], made: Secrets) -> None:
     assert out["oauth_refresh_token_sha256"] == sha(made.refresh_token.encode()).hexdigest()
     assert out["oauth_secrets_match"] == "true"
     assert out["usage_replayed"] == "false"
-    assert out["usage_retry_replayed"] == "true"  # same request_id: counted once
+    assert out["usage_reservations_settled"] == "1"
+    # Same request_id: counted once, settled once.
+    assert out["usage_retry_replayed"] == "true"
+    assert out["usage_retry_reservations_settled"] == "0"
     assert out["logs_inserted"] == str(LOGS)
     assert out["logs_duplicates"] == "0"
     assert out["summary_rows"] == "1"
@@ -145,27 +160,60 @@ def assert_example_output(out: dict[str, str], made: Secrets) -> None:
     assert out["summary_successes"] == str(SUCCESSES)
     assert out["summary_errors"] == str(REQUESTS - SUCCESSES)
     assert out["summary_distinct_auths"] == "1"
+    # Settled: the estimate released, the actual charged, and nothing else.
+    assert out["after_valid"] == "true"
+    assert out["after_decided_by"] == "key.limits.tpm"
+    assert out["after_remaining_tpm"] == str(TOKENS_PER_MINUTE - INPUT_TOKENS - OUTPUT_TOKENS)
+    assert out["after_remaining_daily"] == str(DAILY_BUDGET - ACTUAL_COST)
+    # The key's limit and budget, and nothing else (no owner policy applies).
+    assert sorted(k for k in out if "_remaining_" in k) == [
+        "after_remaining_daily",
+        "after_remaining_tpm",
+        "validate_remaining_daily",
+        "validate_remaining_tpm",
+    ]
+
+
+def assert_reservation_settled(dsn: str, out: dict[str, str]) -> None:
+    """The database's row of the example's reservation: its estimate, settled with the
+    actual the usage write carried."""
+    reservation = read_reservation(dsn, out["validate_reservation_id"])
+    assert (reservation.api_key_id, reservation.state) == (out["api_key_id"], "settled")
+    assert (reservation.tokens, reservation.cost) == (ESTIMATED_TOKENS, ESTIMATED_COST)
+    assert (reservation.actual_tokens, reservation.actual_cost) == (
+        INPUT_TOKENS + OUTPUT_TOKENS,
+        ACTUAL_COST,
+    )
 
 
 async def test_the_node_example_with_a_bearer_credential(
-    node_package: Path, auth_app: Application
+    node_package: Path, auth_app: Application, pg_database: str
 ) -> None:
     admin = await credential(auth_app, "admin")
     made = Secrets.fresh()
     target = f"127.0.0.1:{auth_app.port}"
+    start_a_minute(pg_database)
     # The token from the environment, the rest from flags: both ways are read.
     env = node_environment(DATAACCESS_TOKEN=admin)
     result = await run_node([str(EXAMPLE), "--target", target, *made.argv()], node_package, env)
     assert result.returncode == 0, result.stderr
     out = parse_lines(result.stdout)
     assert_example_output(out, made)
-    # The key it created is on the server, owned by this run's auth id.
+    # The key it created is on the server, owned by this run's auth id, with its limit
+    # and budget.
     async with aio.insecure_channel(target) as channel:
         got = await stubs.api_keys(channel).GetAPIKey(
             api_keys_pb2.GetAPIKeyRequest(id=out["api_key_id"]), metadata=bearer(admin), timeout=10
         )
     assert got.api_key.owner_id == made.auth_id
     assert got.api_key.key_prefix == out["api_key_prefix"]
+    assert [(lim.name, lim.unit, lim.window.seconds, lim.limit) for lim in got.api_key.limits] == [
+        ("tpm", api_keys_pb2.LIMIT_UNIT_TOKENS, 60, TOKENS_PER_MINUTE)
+    ]
+    assert [(b.name, b.period, b.limit) for b in got.api_key.budgets] == [
+        ("daily", api_keys_pb2.BUDGET_PERIOD_DAILY, DAILY_BUDGET)
+    ]
+    assert_reservation_settled(pg_database, out)
 
 
 async def test_the_node_example_without_a_credential_is_refused(
@@ -198,9 +246,12 @@ async def test_the_node_example_over_mtls(
             DATAACCESS_KEY_FILE=str(client.key_path),
         )
         argv = [str(EXAMPLE), "--target", f"127.0.0.1:{app.port}", *made.argv()]
+        start_a_minute(pg_database)
         result = await run_node(argv, node_package, env)
         assert result.returncode == 0, result.stderr
-        assert_example_output(parse_lines(result.stdout), made)
+        out = parse_lines(result.stdout)
+        assert_example_output(out, made)
+        assert_reservation_settled(pg_database, out)
         # Without the client certificate the server refuses the handshake's caller.
         no_cert = node_environment(DATAACCESS_CA_FILE=str(ca_file))
         refused = await run_node(

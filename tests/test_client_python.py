@@ -1,9 +1,10 @@
 """The typed Python client: a method per RPC on both flavours, typed errors with their
-google.rpc details from the real server, and the README's "Calling from Python" snippet
-run as written against a live server."""
+google.rpc details from the real server, and the README's "Calling from Python" snippets
+(a key validated; a reservation made and settled) run as written against a live server."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
 import re
@@ -29,6 +30,7 @@ from dataaccess_server.api.limits import CallLimits
 from dataaccess_server.app import Application
 from tests.harness import readme
 from tests.harness.calls import api_methods, credential
+from tests.harness.reservations import read_reservation, start_a_minute
 from tests.harness.server import server_settings
 from tests.harness.waiting import wait_until
 
@@ -230,23 +232,18 @@ async def test_usage_written_through_the_client_reads_back(server_target: str) -
 # --- README ------------------------------------------------------------------------------
 
 
-def readme_python_snippet() -> str:
-    return readme.snippet("Calling from Python", "python")
+README_ADDRESS = "127.0.0.1:50051"
 
 
-def test_the_client_package_readme_snippets_are_python() -> None:
-    text = (REPO / "clients" / "python" / "README.md").read_text()
-    blocks = re.findall(r"^```python\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
-    assert len(blocks) == 3
-    for block in blocks:
-        compile(block, "clients/python/README.md", "exec")
+def readme_python_snippets() -> list[str]:
+    return readme.snippets("Calling from Python", "python")
 
 
-async def test_the_readme_python_snippet_runs_against_a_live_server(auth_app: Application) -> None:
-    snippet = readme_python_snippet()
-    assert "127.0.0.1:50051" in snippet
-    token = await credential(auth_app, "admin")
-    script = snippet.replace("127.0.0.1:50051", f"127.0.0.1:{auth_app.port}")
+async def run_readme_snippet(snippet: str, app: Application, token: str) -> list[str]:
+    """Run ``snippet`` as written, against ``app``, with ``token`` as DATAACCESS_TOKEN and
+    nothing else of this environment; the lines it printed."""
+    assert README_ADDRESS in snippet
+    script = snippet.replace(README_ADDRESS, f"127.0.0.1:{app.port}")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -257,7 +254,46 @@ async def test_the_readme_python_snippet_runs_against_a_live_server(auth_app: Ap
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, stderr.decode()
-    lines = stdout.decode().splitlines()
+    return stdout.decode().splitlines()
+
+
+def test_the_client_package_readme_snippets_are_python() -> None:
+    text = (REPO / "clients" / "python" / "README.md").read_text()
+    blocks = re.findall(r"^```python\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+    assert len(blocks) == 4
+    for block in blocks:
+        compile(block, "clients/python/README.md", "exec")
+
+
+def test_the_readme_has_two_python_snippets() -> None:
+    assert len(readme_python_snippets()) == 2
+
+
+async def test_the_readme_python_snippet_runs_against_a_live_server(auth_app: Application) -> None:
+    token = await credential(auth_app, "admin")
+    lines = await run_readme_snippet(readme_python_snippets()[0], auth_app, token)
     assert lines[0] == "True API_KEY_VALIDATION_REASON_VALID team-a"
     assert lines[1].startswith("NOT_FOUND ")
     assert len(lines) == 2
+
+
+async def test_the_readme_reserve_then_settle_snippet_restores_the_difference(
+    auth_app: Application, pg_database: str
+) -> None:
+    token = await credential(auth_app, "admin")
+    start_a_minute(pg_database)
+    lines = await run_readme_snippet(readme_python_snippets()[1], auth_app, token)
+    assert len(lines) == 3, lines
+    # The estimate (2,000 tokens, 30,000 cost units) held; tpm has the least left.
+    valid, decided_by, reservation_id, held = lines[0].split(" ", 3)
+    assert (valid, decided_by) == ("True", "key.limits.tpm")
+    assert ast.literal_eval(held) == {"tpm": 10_000 - 2_000, "daily": 5_000_000 - 30_000}
+    assert lines[1] == "1"
+    # The actual (900 + 300 tokens, 18,000) charged instead, as the snippet's comment says.
+    after = {"tpm": 10_000 - 1_200, "daily": 5_000_000 - 18_000}
+    assert ast.literal_eval(lines[2]) == after
+    assert f"# {lines[2]}" in readme_python_snippets()[1]
+    # The database's own record of it.
+    reservation = read_reservation(pg_database, reservation_id)
+    assert (reservation.state, reservation.tokens, reservation.cost) == ("settled", 2_000, 30_000)
+    assert (reservation.actual_tokens, reservation.actual_cost) == (1_200, 18_000)

@@ -1,7 +1,10 @@
 /**
- * What an LLM proxy does with dataaccess, end to end: create an API key and validate it,
- * store a provider OAuth token and read it back with its secrets, record usage (retried
- * with its request_id, so counted once) and request logs, then read the usage summary.
+ * What an LLM proxy does with dataaccess, end to end: create an API key with a
+ * tokens-per-minute limit and a daily budget, validate it reserving the call's estimated
+ * tokens and cost, store a provider OAuth token and read it back with its secrets, record
+ * the call's actual usage (retried with its request_id, so counted once) which settles the
+ * reservation made with the same request_id, record request logs, read the usage summary,
+ * and validate again to see the estimate released and the actual charged.
  * Each result is one `key=value` line on stdout (tests/test_client_node.py parses them);
  * secrets are never printed, only the SHA-256 of what was read back.
  *
@@ -30,8 +33,13 @@ const FLAGS = {
   "refresh-token": { type: "string", env: "" },
 } as const;
 
-// The usage the example records, and so the summary totals it expects back.
-const USAGE = { request_count: 3, input_tokens: 1200, output_tokens: 345, success_count: 2 };
+// The key's limit and budget (cost in micro-units of a currency), and the call's estimate
+// that the validation reserves against them.
+const POLICY = { tokens_per_minute: 10000, daily_budget: 1000000 };
+const ESTIMATE = { tokens: 2000, cost: 30000 };
+// The call's actual usage, which settles the reservation, and so the summary's totals.
+const USAGE = { request_count: 1, input_tokens: 1200, output_tokens: 345, success_count: 1 };
+const COST = 9000;
 const LOGS = 3;
 
 function option(values: Record<string, string | boolean | undefined>, name: keyof typeof FLAGS) {
@@ -43,6 +51,11 @@ function option(values: Record<string, string | boolean | undefined>, name: keyo
 
 function print(key: string, value: unknown): void {
   process.stdout.write(`${key}=${String(value)}\n`);
+}
+
+/** One `<prefix>_remaining_<name>=<units left>` line per limit and budget reported. */
+function printRemaining(prefix: string, limits: { name: string; remaining: string }[]): void {
+  for (const state of limits) print(`${prefix}_remaining_${state.name}`, state.remaining);
 }
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
@@ -74,15 +87,40 @@ async function main(): Promise<void> {
   const client = connect(target, connectOptions);
   try {
     const created = await call(client.apiKeys, "CreateAPIKey", {
-      api_key: { name: "node-example", owner_id: authId },
+      api_key: {
+        name: "node-example",
+        owner_id: authId,
+        limits: [
+          {
+            name: "tpm",
+            unit: "LIMIT_UNIT_TOKENS",
+            window: { seconds: 60 },
+            limit: POLICY.tokens_per_minute,
+          },
+        ],
+        budgets: [{ name: "daily", limit: POLICY.daily_budget, period: "BUDGET_PERIOD_DAILY" }],
+      },
       request_id: fresh("create-key"),
     });
     print("api_key_id", created.api_key?.id);
     print("api_key_prefix", created.api_key?.key_prefix);
 
-    const validated = await call(client.apiKeys, "ValidateAPIKey", { key: created.key });
+    // Before the upstream call: validate, holding its estimate against the limit and the
+    // budget until the usage write with the same request_id settles it (or it expires).
+    const callId = fresh("call");
+    const validated = await call(client.apiKeys, "ValidateAPIKey", {
+      key: created.key,
+      provider: "anthropic",
+      model: "claude",
+      ...ESTIMATE,
+      reserve: true,
+      request_id: callId,
+    });
     print("validate_valid", validated.valid);
     print("validate_reason", validated.reason);
+    print("validate_decided_by", validated.decided_by);
+    print("validate_reservation_id", validated.reservation_id);
+    printRemaining("validate", validated.limits);
 
     const upserted = await call(client.oauthTokens, "UpsertOAuthToken", {
       token: {
@@ -111,6 +149,8 @@ async function main(): Promise<void> {
     );
 
     const today = new Date().toISOString().slice(0, 10);
+    // The call's actual figures, for the key, under the validation's request_id: they
+    // settle its reservation (estimate released, actual charged) with the counters.
     const usage = {
       record: {
         provider: "anthropic",
@@ -120,12 +160,18 @@ async function main(): Promise<void> {
         ...USAGE,
         error_count: USAGE.request_count - USAGE.success_count,
         total_tokens: USAGE.input_tokens + USAGE.output_tokens,
+        cost: COST,
+        api_key_id: created.api_key?.id ?? "",
       },
-      request_id: fresh("usage"),
+      request_id: callId,
     };
-    print("usage_replayed", (await call(client.usage, "UpsertUsage", usage)).replayed);
+    const recorded = await call(client.usage, "UpsertUsage", usage);
+    print("usage_replayed", recorded.replayed);
+    print("usage_reservations_settled", recorded.reservations_settled);
     // The same request_id again, as a retry after a lost answer would send it.
-    print("usage_retry_replayed", (await call(client.usage, "UpsertUsage", usage)).replayed);
+    const retried = await call(client.usage, "UpsertUsage", usage);
+    print("usage_retry_replayed", retried.replayed);
+    print("usage_retry_reservations_settled", retried.reservations_settled);
 
     const now = Date.now();
     const logs = Array.from({ length: LOGS }, (_, n) => ({
@@ -160,6 +206,16 @@ async function main(): Promise<void> {
     print("summary_successes", total?.successes);
     print("summary_errors", total?.errors);
     print("summary_distinct_auths", total?.distinct_auths);
+
+    // After settlement the limit and budget have the estimate back and the actual spent.
+    const after = await call(client.apiKeys, "ValidateAPIKey", {
+      key: created.key,
+      provider: "anthropic",
+      model: "claude",
+    });
+    print("after_valid", after.valid);
+    print("after_decided_by", after.decided_by);
+    printRemaining("after", after.limits);
   } finally {
     client.close();
   }

@@ -1,6 +1,9 @@
 // Command example walks through what an LLM proxy does with dataaccess: create an API
-// key and validate it, store a provider OAuth token and read it back with its secrets,
-// record usage (idempotently, by request_id) and request logs, and read a usage summary.
+// key with a tokens-per-minute limit and a daily budget, validate it reserving the call's
+// estimated tokens and cost, store a provider OAuth token and read it back with its
+// secrets, record usage (idempotently, by request_id) whose actual tokens and cost settle
+// the reservation, record request logs, read a usage summary, and validate again to see
+// the estimate released and the actual charged.
 //
 // Each step prints one JSON object on a line of its own ("step" names it). Secrets are
 // never printed: the tokens appear as SHA-256 digests, so what was stored can be compared
@@ -28,6 +31,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/dataaccess/dataaccess/clients/go/dataaccess"
@@ -35,6 +39,18 @@ import (
 )
 
 const callTimeout = 10 * time.Second
+
+// The key's limit and budget, the call's estimate (held by the reservation) and its
+// actual (charged by the usage write that settles it).
+const (
+	tokensPerMinute = 10_000
+	dailyBudget     = 1_000_000 // micro-units of a currency: one dollar
+	estimatedTokens = 1_000
+	estimatedCost   = 5_000
+	inputTokens     = 120
+	outputTokens    = 80
+	actualCost      = 1_200
+)
 
 func main() {
 	target := flag.String("target", env("DATAACCESS_TARGET", "localhost:50051"), "server address host:port")
@@ -69,7 +85,14 @@ func walkThrough(conn grpc.ClientConnInterface, id string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
 	created, err := keys.CreateAPIKey(ctx, &pb.CreateAPIKeyRequest{
-		ApiKey: &pb.APIKey{Name: "go example", OwnerId: id},
+		ApiKey: &pb.APIKey{
+			Name: "go example", OwnerId: id,
+			Limits: []*pb.Limit{{
+				Name: "tpm", Unit: pb.LimitUnit_LIMIT_UNIT_TOKENS,
+				Window: durationpb.New(time.Minute), Limit: tokensPerMinute,
+			}},
+			Budgets: []*pb.Budget{{Name: "daily", Limit: dailyBudget, Period: pb.BudgetPeriod_BUDGET_PERIOD_DAILY}},
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("CreateAPIKey: %w", err)
@@ -77,12 +100,18 @@ func walkThrough(conn grpc.ClientConnInterface, id string) error {
 	emit("create_api_key", "id", created.ApiKey.Id, "key_prefix", created.ApiKey.KeyPrefix,
 		"owner_id", created.ApiKey.OwnerId)
 
-	validated, err := keys.ValidateAPIKey(ctx, &pb.ValidateAPIKeyRequest{Key: created.Key})
+	// Before the upstream call: validate, holding its estimate against the limit and the
+	// budget until the usage write below settles it (or the reservation expires).
+	validated, err := keys.ValidateAPIKey(ctx, &pb.ValidateAPIKeyRequest{
+		Key: created.Key, Provider: "claude", Model: "claude-example",
+		Tokens: estimatedTokens, Cost: estimatedCost, Reserve: true, RequestId: id + "-call",
+	})
 	if err != nil {
 		return fmt.Errorf("ValidateAPIKey: %w", err)
 	}
 	emit("validate_api_key", "valid", validated.Valid, "reason", validated.Reason.String(),
-		"api_key_id", validated.ApiKey.GetId())
+		"api_key_id", validated.ApiKey.GetId(), "decided_by", validated.DecidedBy,
+		"reservation_id", validated.ReservationId, "remaining", remaining(validated))
 
 	access := env("DATAACCESS_EXAMPLE_ACCESS_TOKEN", "example-access-"+randomHex(16))
 	refresh := "example-refresh-" + randomHex(16)
@@ -108,17 +137,21 @@ func walkThrough(conn grpc.ClientConnInterface, id string) error {
 
 	now := time.Now().UTC()
 	day := now.Format(time.DateOnly)
+	// The call's actual figures, for the key: they settle the reservation (released
+	// estimate, charged actual) in the same write as the usage counters.
 	record := &pb.UsageRecord{
 		Provider: "claude", Model: "claude-example", AuthId: id, Date: day,
-		RequestCount: 1, InputTokens: 120, OutputTokens: 80, SuccessCount: 1,
+		RequestCount: 1, InputTokens: inputTokens, OutputTokens: outputTokens, SuccessCount: 1,
+		Cost: actualCost, ApiKeyId: created.ApiKey.Id, ReservationId: validated.ReservationId,
 	}
-	// The same request_id twice, as a retry after a lost answer would: counted once.
+	// The same request_id twice, as a retry after a lost answer would: counted (and the
+	// reservation settled) once.
 	for _, step := range []string{"upsert_usage", "upsert_usage_again"} {
 		recorded, err := usage.UpsertUsage(ctx, &pb.UpsertUsageRequest{Record: record, RequestId: id + "-usage"})
 		if err != nil {
 			return fmt.Errorf("UpsertUsage: %w", err)
 		}
-		emit(step, "replayed", recorded.Replayed)
+		emit(step, "replayed", recorded.Replayed, "reservations_settled", recorded.ReservationsSettled)
 	}
 
 	batch := &pb.BatchInsertRequestLogsRequest{}
@@ -147,7 +180,26 @@ func walkThrough(conn grpc.ClientConnInterface, id string) error {
 		"input_tokens", total.GetInputTokens(), "output_tokens", total.GetOutputTokens(),
 		"total_tokens", total.GetTotalTokens(), "successes", total.GetSuccesses(),
 		"errors", total.GetErrors(), "distinct_auths", total.GetDistinctAuths())
+
+	// After settlement the limit and budget have the estimate back and the actual spent.
+	again, err := keys.ValidateAPIKey(ctx, &pb.ValidateAPIKeyRequest{
+		Key: created.Key, Provider: "claude", Model: "claude-example",
+	})
+	if err != nil {
+		return fmt.Errorf("ValidateAPIKey: %w", err)
+	}
+	emit("validate_after_settlement", "valid", again.Valid, "decided_by", again.DecidedBy,
+		"remaining", remaining(again))
 	return nil
+}
+
+// remaining maps each limit and budget a validation reports to what it has left.
+func remaining(validated *pb.ValidateAPIKeyResponse) map[string]int64 {
+	left := make(map[string]int64, len(validated.Limits))
+	for _, state := range validated.Limits {
+		left[state.Name] = state.Remaining
+	}
+	return left
 }
 
 // emit prints one step's result as a JSON line: "step" first, then the key/value pairs.
