@@ -94,6 +94,44 @@ def no_secret_in_logs(collect_logs: None) -> Iterator[None]:
     assert not found, "secrets in this test's logs: " + "; ".join(found)
 
 
+# Modules whose subject does not change with PostgreSQL's major version: pure checks
+# (configuration, request bounds, times, WAL positions, the access policy), the proto
+# toolchain, the layers contract, the manifests, the test harness itself, and the
+# callers' side (the Go, Node and Python clients, the README's grpcurl commands), whose
+# server is checked on both majors by the rest of the suite. `make pytest-pg16` leaves
+# them out (-m "not version_independent"): the first run, on 18, runs them.
+VERSION_INDEPENDENT = frozenset(
+    {
+        "test_access_policy",
+        "test_client_go",
+        "test_client_node",
+        "test_client_python",
+        "test_client_python_install",
+        "test_clock_at_import",
+        "test_config",
+        "test_layers",
+        "test_manifests",
+        "test_proto_check",
+        "test_readme_grpcurl",
+        "test_request_log_checks",
+        "test_secret_leaks",
+        "test_telemetry_harness",
+        "test_times",
+        "test_wal_history",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of VERSION_INDEPENDENT's modules ``version_independent``."""
+    here = Path(__file__).parent
+    missing = sorted(name for name in VERSION_INDEPENDENT if not (here / f"{name}.py").exists())
+    assert not missing, f"VERSION_INDEPENDENT names no module {missing}"
+    for item in items:
+        if item.path.stem in VERSION_INDEPENDENT:
+            item.add_marker(pytest.mark.version_independent)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Fail the run if a secret appears in what was logged outside the tests."""

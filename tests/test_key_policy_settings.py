@@ -328,6 +328,15 @@ async def test_a_refill_happens_once_per_scheduled_time_with_two_processes_and_a
             "api_key.budgets[0].time_zone",
         ),
         (
+            {
+                "budgets": [
+                    pb.Budget(name=zone, limit=1, period=pb.BUDGET_PERIOD_DAILY, time_zone=zone)
+                    for zone in ("UTC", "localtime")
+                ]
+            },
+            "api_key.budgets[1].time_zone",
+        ),
+        (
             {"refill": pb.Refill(amount=0, interval=pb.REFILL_INTERVAL_DAILY)},
             "api_key.refill.amount",
         ),

@@ -142,9 +142,15 @@ def check_update_mask(mask: Collection[str], allowed: Sequence[str] = UPDATABLE_
         )
 
 
+# Names the tz database's files carry that are not zones of the IANA list: the machine's
+# own zone (CPython lists ``localtime`` where /etc/localtime is on its path; PostgreSQL
+# knows neither), so a budget stated with them would mean another place on another host.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+
+
 @functools.cache
 def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+    return (frozenset(zoneinfo.available_timezones()) - _NOT_ZONES) | {"UTC"}
 
 
 def check_rules(

@@ -794,7 +794,9 @@ func (x *Refill) GetLastRefillTime() *timestamppb.Timestamp {
 type CreateAPIKeyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// name, description, owner_id, rate_limit_per_minute, expire_time, remaining_uses,
-	// metadata are used; the rest is ignored.
+	// metadata, limits, budgets, refill, allowed_models, allowed_providers and disabled
+	// are used; the rest (id, key_prefix, the *_time fields, refill.last_refill_time) is
+	// ignored.
 	ApiKey *APIKey `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
 	// Optional idempotency key (1-128 characters).
 	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`

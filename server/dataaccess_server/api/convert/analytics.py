@@ -8,7 +8,7 @@ from typing import Any
 from google.protobuf import message as message_types
 
 from dataaccess.v1 import analytics_pb2
-from dataaccess.v1 import api_keys_pb2 as keys_pb2
+from dataaccess_server.api.convert.api_keys import budget_to_proto, reason_to_proto, scope_to_proto
 from dataaccess_server.api.convert.times import set_times
 from dataaccess_server.domain.model.analytics import (
     Answer,
@@ -29,7 +29,6 @@ from dataaccess_server.domain.model.key_analytics import (
     SpendDay,
     ValidationBucket,
 )
-from dataaccess_server.domain.model.key_policies import Period, Scope
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TOP_AUTHS_ORDERS: dict[int, TopAuthsOrder] = {
@@ -40,18 +39,6 @@ _TOP_AUTHS_ORDERS: dict[int, TopAuthsOrder] = {
 _GRANULARITIES: dict[int, Granularity] = {
     analytics_pb2.GRANULARITY_HOUR: Granularity.HOUR,
     analytics_pb2.GRANULARITY_DAY: Granularity.DAY,
-}
-
-# By name: every reason of the domain has its proto value (an import fails otherwise).
-_REASONS = {
-    reason: keys_pb2.APIKeyValidationReason.Value(f"API_KEY_VALIDATION_REASON_{reason.name}")
-    for reason in Reason
-}
-_SCOPES = {Scope.KEY: keys_pb2.LIMIT_SCOPE_KEY, Scope.OWNER: keys_pb2.LIMIT_SCOPE_OWNER}
-_PERIODS = {
-    Period.DAILY: keys_pb2.BUDGET_PERIOD_DAILY,
-    Period.WEEKLY: keys_pb2.BUDGET_PERIOD_WEEKLY,
-    Period.MONTHLY: keys_pb2.BUDGET_PERIOD_MONTHLY,
 }
 
 
@@ -203,7 +190,7 @@ def _reason_counts(
     counts: dict[Reason, int],
 ) -> list[analytics_pb2.KeyValidationCount]:
     """Counts per reason, by reason number."""
-    values = sorted((_REASONS[reason], count) for reason, count in counts.items())
+    values = sorted((reason_to_proto(reason), count) for reason, count in counts.items())
     return [analytics_pb2.KeyValidationCount(reason=value, count=count) for value, count in values]
 
 
@@ -231,17 +218,9 @@ def _spend(day: SpendDay) -> analytics_pb2.KeySpendTotals:
 
 
 def _budget(spend: BudgetSpend) -> analytics_pb2.KeyBudgetSpend:
-    rule = spend.rule
-    assert rule.period is not None  # a budget
     message = analytics_pb2.KeyBudgetSpend(
-        scope=_SCOPES[rule.scope],
-        budget=keys_pb2.Budget(
-            name=rule.name,
-            limit=rule.amount,
-            period=_PERIODS[rule.period],
-            anchor=rule.anchor,
-            time_zone=rule.time_zone,
-        ),
+        scope=scope_to_proto(spend.rule.scope),
+        budget=budget_to_proto(spend.rule),
         taken=spend.taken,
         remaining=spend.remaining,
     )

@@ -212,13 +212,24 @@ def _rules_to_proto(
             limit = limits.add(name=rule.name, unit=_UNITS_OUT[rule.unit], limit=rule.amount)
             limit.window.seconds = rule.window_seconds or 0
         else:
-            budgets.add(
-                name=rule.name,
-                limit=rule.amount,
-                period=_PERIODS_OUT[rule.period],
-                anchor=rule.anchor,
-                time_zone=rule.time_zone,
-            )
+            budgets.append(budget_to_proto(rule))
+
+
+def budget_to_proto(rule: LimitRule) -> keys_pb2.Budget:
+    """A budget as the proto states it (``rule.period`` is set)."""
+    assert rule.period is not None  # a budget
+    return keys_pb2.Budget(
+        name=rule.name,
+        limit=rule.amount,
+        period=_PERIODS_OUT[rule.period],
+        anchor=rule.anchor,
+        time_zone=rule.time_zone,
+    )
+
+
+def scope_to_proto(scope: Scope) -> keys_pb2.LimitScope.ValueType:
+    """The proto value of whose a limit or budget is: the key's or its owner's."""
+    return _SCOPES_OUT[scope]
 
 
 def owner_policy_from_proto(policy: keys_pb2.OwnerPolicy) -> OwnerPolicy:

@@ -447,7 +447,9 @@ class CreateAPIKeyRequest(_message.Message):
     @_builtins.property
     def api_key(self) -> Global___APIKey:
         """name, description, owner_id, rate_limit_per_minute, expire_time, remaining_uses,
-        metadata are used; the rest is ignored.
+        metadata, limits, budgets, refill, allowed_models, allowed_providers and disabled
+        are used; the rest (id, key_prefix, the *_time fields, refill.last_refill_time) is
+        ignored.
         """
 
     def __init__(

@@ -5,7 +5,9 @@ import type { APIKey as _dataaccess_v1_APIKey, APIKey__Output as _dataaccess_v1_
 export interface CreateAPIKeyRequest {
   /**
    * name, description, owner_id, rate_limit_per_minute, expire_time, remaining_uses,
-   * metadata are used; the rest is ignored.
+   * metadata, limits, budgets, refill, allowed_models, allowed_providers and disabled
+   * are used; the rest (id, key_prefix, the *_time fields, refill.last_refill_time) is
+   * ignored.
    */
   'api_key'?: (_dataaccess_v1_APIKey | null);
   /**
@@ -17,7 +19,9 @@ export interface CreateAPIKeyRequest {
 export interface CreateAPIKeyRequest__Output {
   /**
    * name, description, owner_id, rate_limit_per_minute, expire_time, remaining_uses,
-   * metadata are used; the rest is ignored.
+   * metadata, limits, budgets, refill, allowed_models, allowed_providers and disabled
+   * are used; the rest (id, key_prefix, the *_time fields, refill.last_refill_time) is
+   * ignored.
    */
   'api_key': (_dataaccess_v1_APIKey__Output | null);
   /**
