@@ -234,8 +234,17 @@ async def test_a_refill_happens_once_per_scheduled_time_with_two_processes_and_a
             )
             return Counter(answer.reason for answer in answers)
 
-        # Past midnight: both processes validate at once; one refill to 5 (not +5).
+        # Past midnight: a read shows the refill due as applied (without applying it)...
         set_clock(pg_database, day + timedelta(days=1, seconds=5))
+        for _ in range(2):
+            shown = (await keys[1].GetAPIKey(pb.GetAPIKeyRequest(id=made.api_key.id))).api_key
+            assert shown.remaining_uses == 5
+            assert shown.refill.last_refill_time.ToDatetime(UTC) == day + timedelta(days=1)
+        listed = await keys[0].ListAPIKeys(pb.ListAPIKeysRequest(owner_id=made.api_key.owner_id))
+        assert [k.remaining_uses for k in listed.api_keys] == [5]
+        with psycopg.connect(pg_database, autocommit=True) as conn:
+            assert conn.execute("SELECT remaining_uses FROM api_keys").fetchone() == (1,)
+        # ... and both processes validating at once refill once, to 5 (not +5).
         assert await burst(12) == Counter({VALID: 5, USAGE_EXCEEDED: 7})
 
         # A restart of one process in between: no second refill for the same time.

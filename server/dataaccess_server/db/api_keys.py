@@ -44,9 +44,10 @@ log = logging.getLogger(__name__)
 
 COLUMNS = f"""
 k.id::text, k.key_prefix, k.name, k.description, k.owner_id, k.rate_limit_per_minute,
-k.expire_time, k.remaining_uses, k.metadata, k.revoked_at, k.last_used_at, k.created_at,
-k.updated_at, k.disabled_at, k.allowed_models, k.allowed_providers, k.refill_amount,
-k.refill_interval, k.refill_day, k.last_refill_at, {key_settings.KEY_RULES}
+k.expire_time, {key_settings.SHOWN_REMAINING_USES}, k.metadata, k.revoked_at, k.last_used_at,
+k.created_at, k.updated_at, k.disabled_at, k.allowed_models, k.allowed_providers,
+k.refill_amount, k.refill_interval, k.refill_day, {key_settings.SHOWN_LAST_REFILL},
+{key_settings.KEY_RULES}
 """
 INSERT_KEY = f"""
 INSERT INTO api_keys AS k (id, key_hash, key_prefix, name, description, owner_id,

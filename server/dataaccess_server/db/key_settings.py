@@ -30,6 +30,15 @@ RULES_OF = """
 """
 KEY_RULES = RULES_OF.format(where="l.api_key_id = k.id")
 OWNER_RULES = RULES_OF.format(where="l.owner_id = k.owner_id")
+# A read shows a refill that is due as applied (remaining_uses the refill's amount,
+# last_refill_at its scheduled time): reads do not write it; the key's next validation
+# applies it (REFILL), to the same values.
+_DUE_NOW = """(SELECT p.period_start FROM policy_period(k.refill_interval, k.refill_day, 'UTC',
+    dataaccess_now()) p)"""
+_REFILL_DUE = f"""k.refill_interval IS NOT NULL
+    AND (k.last_refill_at IS NULL OR k.last_refill_at < {_DUE_NOW})"""
+SHOWN_REMAINING_USES = f"CASE WHEN {_REFILL_DUE} THEN k.refill_amount ELSE k.remaining_uses END"
+SHOWN_LAST_REFILL = f"CASE WHEN {_REFILL_DUE} THEN {_DUE_NOW} ELSE k.last_refill_at END"
 # The scheduled time a refill is due at now (the current period's start, in UTC).
 DUE = """(SELECT p.period_start FROM policy_period(%(interval)s, %(day)s, 'UTC',
     dataaccess_now()) p)"""

@@ -718,7 +718,7 @@ func (x *Budget) GetTimeZone() string {
 
 // Sets remaining_uses to amount on a schedule (it does not add to what is left). A
 // refill happens once per scheduled time, whatever the number of servers: the first
-// validation after the time applies it (a read shows remaining_uses as last applied).
+// validation after the time applies it, and a read after the time shows it applied.
 type Refill struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// What remaining_uses becomes: at least 1.

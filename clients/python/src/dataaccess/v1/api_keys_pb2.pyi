@@ -401,7 +401,7 @@ Global___Budget: _TypeAlias = Budget  # noqa: Y015
 class Refill(_message.Message):
     """Sets remaining_uses to amount on a schedule (it does not add to what is left). A
     refill happens once per scheduled time, whatever the number of servers: the first
-    validation after the time applies it (a read shows remaining_uses as last applied).
+    validation after the time applies it, and a read after the time shows it applied.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

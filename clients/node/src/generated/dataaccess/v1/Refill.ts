@@ -7,7 +7,7 @@ import type { Long } from '@grpc/proto-loader';
 /**
  * Sets remaining_uses to amount on a schedule (it does not add to what is left). A
  * refill happens once per scheduled time, whatever the number of servers: the first
- * validation after the time applies it (a read shows remaining_uses as last applied).
+ * validation after the time applies it, and a read after the time shows it applied.
  */
 export interface Refill {
   /**
@@ -31,7 +31,7 @@ export interface Refill {
 /**
  * Sets remaining_uses to amount on a schedule (it does not add to what is left). A
  * refill happens once per scheduled time, whatever the number of servers: the first
- * validation after the time applies it (a read shows remaining_uses as last applied).
+ * validation after the time applies it, and a read after the time shows it applied.
  */
 export interface Refill__Output {
   /**
