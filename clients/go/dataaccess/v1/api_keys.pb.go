@@ -629,7 +629,9 @@ func (x *Limit) GetLimit() int64 {
 // A spending budget (in cost units) that starts afresh every period. Usage writes that
 // name the key (UsageRecord.api_key_id) charge their cost to it; validations are
 // refused with BUDGET_EXCEEDED once nothing is left (or less than a validation's stated
-// cost). A reservation holds its estimated cost against the budget until settled.
+// cost). A reservation holds its estimated cost against the budget until settled. A
+// validation without a reservation judges by this server's view of what is left, read
+// again every second: a usage write through another server shows within a second.
 // Periods are computed by the database in the budget's time zone: a period starts at
 // the local midnight of its day (the first instant after it when a daylight-saving
 // change skips midnight, its second occurrence, in standard time, when midnight
@@ -645,7 +647,8 @@ type Budget struct {
 	// WEEKLY: the ISO weekday the period starts on, 1 (Monday) to 7; MONTHLY: the day of
 	// the month, 1 to 31 (past a month's last day, its last day). 0 means 1; DAILY: 0.
 	Anchor int32 `protobuf:"varint,4,opt,name=anchor,proto3" json:"anchor,omitempty"`
-	// An IANA time zone ("America/New_York"); empty means UTC.
+	// An IANA time zone ("America/New_York"); empty means UTC. The machine's own zone
+	// ("localtime", "posixrules") is refused: it names another place on another host.
 	TimeZone      string `protobuf:"bytes,5,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -354,7 +354,9 @@ class Budget(_message.Message):
     """A spending budget (in cost units) that starts afresh every period. Usage writes that
     name the key (UsageRecord.api_key_id) charge their cost to it; validations are
     refused with BUDGET_EXCEEDED once nothing is left (or less than a validation's stated
-    cost). A reservation holds its estimated cost against the budget until settled.
+    cost). A reservation holds its estimated cost against the budget until settled. A
+    validation without a reservation judges by this server's view of what is left, read
+    again every second: a usage write through another server shows within a second.
     Periods are computed by the database in the budget's time zone: a period starts at
     the local midnight of its day (the first instant after it when a daylight-saving
     change skips midnight, its second occurrence, in standard time, when midnight
@@ -379,7 +381,9 @@ class Budget(_message.Message):
     the month, 1 to 31 (past a month's last day, its last day). 0 means 1; DAILY: 0.
     """
     time_zone: _builtins.str
-    """An IANA time zone ("America/New_York"); empty means UTC."""
+    """An IANA time zone ("America/New_York"); empty means UTC. The machine's own zone
+    ("localtime", "posixrules") is refused: it names another place on another host.
+    """
     def __init__(
         self,
         *,

@@ -7,7 +7,9 @@ import type { Long } from '@grpc/proto-loader';
  * A spending budget (in cost units) that starts afresh every period. Usage writes that
  * name the key (UsageRecord.api_key_id) charge their cost to it; validations are
  * refused with BUDGET_EXCEEDED once nothing is left (or less than a validation's stated
- * cost). A reservation holds its estimated cost against the budget until settled.
+ * cost). A reservation holds its estimated cost against the budget until settled. A
+ * validation without a reservation judges by this server's view of what is left, read
+ * again every second: a usage write through another server shows within a second.
  * Periods are computed by the database in the budget's time zone: a period starts at
  * the local midnight of its day (the first instant after it when a daylight-saving
  * change skips midnight, its second occurrence, in standard time, when midnight
@@ -32,7 +34,8 @@ export interface Budget {
    */
   'anchor'?: (number);
   /**
-   * An IANA time zone ("America/New_York"); empty means UTC.
+   * An IANA time zone ("America/New_York"); empty means UTC. The machine's own zone
+   * ("localtime", "posixrules") is refused: it names another place on another host.
    */
   'time_zone'?: (string);
 }
@@ -41,7 +44,9 @@ export interface Budget {
  * A spending budget (in cost units) that starts afresh every period. Usage writes that
  * name the key (UsageRecord.api_key_id) charge their cost to it; validations are
  * refused with BUDGET_EXCEEDED once nothing is left (or less than a validation's stated
- * cost). A reservation holds its estimated cost against the budget until settled.
+ * cost). A reservation holds its estimated cost against the budget until settled. A
+ * validation without a reservation judges by this server's view of what is left, read
+ * again every second: a usage write through another server shows within a second.
  * Periods are computed by the database in the budget's time zone: a period starts at
  * the local midnight of its day (the first instant after it when a daylight-saving
  * change skips midnight, its second occurrence, in standard time, when midnight
@@ -66,7 +71,8 @@ export interface Budget__Output {
    */
   'anchor': (number);
   /**
-   * An IANA time zone ("America/New_York"); empty means UTC.
+   * An IANA time zone ("America/New_York"); empty means UTC. The machine's own zone
+   * ("localtime", "posixrules") is refused: it names another place on another host.
    */
   'time_zone': (string);
 }
