@@ -33,10 +33,11 @@ from tests.harness.server import Serve, clean_environment, health_status, run_cl
 from tests.harness.waiting import wait_until_sync
 
 BLOCK_KEYS = "LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE"
+# Sessions waiting for that lock (by the lock, not the statement's text, which
+# pg_stat_activity cuts at track_activity_query_size).
 WAITING_CALLS = """
-SELECT count(*) FROM pg_stat_activity
-WHERE wait_event_type = 'Lock' AND query LIKE '%%api_keys%%'
-  AND datname = current_database()
+SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+WHERE l.relation = 'api_keys'::regclass AND NOT l.granted AND d.datname = current_database()
 """
 
 
