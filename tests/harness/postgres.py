@@ -11,7 +11,7 @@ root, PostgreSQL runs as an unprivileged user, who cannot traverse the 0700
 ``/tmp/pytest-of-root``. They go to a memory file system where one has room
 (:func:`instance_parent`): on ext4, creating the ~400 files of each test's database
 (after the last test's were deleted) costs the kernel ~0.3 s of CPU in its inode
-allocator, a third of the suite's time; on tmpfs, milliseconds.
+allocator, a sixth of the PostgreSQL 18 run (884 s there, 736 s here); on tmpfs, ~20 ms.
 """
 
 from __future__ import annotations

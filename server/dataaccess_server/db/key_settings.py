@@ -30,18 +30,20 @@ RULES_OF = """
 """
 KEY_RULES = RULES_OF.format(where="l.api_key_id = k.id")
 OWNER_RULES = RULES_OF.format(where="l.owner_id = k.owner_id")
-# A read shows a refill that is due as applied (remaining_uses the refill's amount,
-# last_refill_at its scheduled time): reads do not write it; the key's next validation
-# applies it (REFILL), to the same values.
-_DUE_NOW = """(SELECT p.period_start FROM policy_period(k.refill_interval, k.refill_day, 'UTC',
+# The scheduled time a refill is due at now (the current period's start, in UTC), of
+# the interval and day given (statement parameters, or the key's columns).
+_DUE_OF = """(SELECT p.period_start FROM policy_period({interval}, {day}, 'UTC',
     dataaccess_now()) p)"""
+DUE = _DUE_OF.format(interval="%(interval)s", day="%(day)s")
+_KEY_DUE = _DUE_OF.format(interval="k.refill_interval", day="k.refill_day")
+# Whether the key ``k`` has a refill due that was not applied yet.
 _REFILL_DUE = f"""k.refill_interval IS NOT NULL
-    AND (k.last_refill_at IS NULL OR k.last_refill_at < {_DUE_NOW})"""
+    AND (k.last_refill_at IS NULL OR k.last_refill_at < {_KEY_DUE})"""
+# A read shows a due refill as applied (remaining_uses the refill's amount,
+# last_refill_at its scheduled time) without writing it: the key's next validation
+# applies it (REFILL), to the same values.
 SHOWN_REMAINING_USES = f"CASE WHEN {_REFILL_DUE} THEN k.refill_amount ELSE k.remaining_uses END"
-SHOWN_LAST_REFILL = f"CASE WHEN {_REFILL_DUE} THEN {_DUE_NOW} ELSE k.last_refill_at END"
-# The scheduled time a refill is due at now (the current period's start, in UTC).
-DUE = """(SELECT p.period_start FROM policy_period(%(interval)s, %(day)s, 'UTC',
-    dataaccess_now()) p)"""
+SHOWN_LAST_REFILL = f"CASE WHEN {_REFILL_DUE} THEN {_KEY_DUE} ELSE k.last_refill_at END"
 SET_POLICY = f"""
 UPDATE api_keys SET allowed_models = %(models)s, allowed_providers = %(providers)s,
     disabled_at = CASE WHEN %(disabled)s THEN coalesce(disabled_at, now()) END,
@@ -62,13 +64,9 @@ WHERE id = %(id)s
 """
 # A due refill, once per scheduled time whatever the number of servers: the
 # compare-and-set on last_refill_at lets one statement apply it.
-REFILL = """
-UPDATE api_keys k SET remaining_uses = k.refill_amount, last_refill_at = d.due
-FROM (SELECT p.period_start AS due FROM api_keys k2
-      CROSS JOIN LATERAL policy_period(k2.refill_interval, k2.refill_day, 'UTC',
-          dataaccess_now()) p
-      WHERE k2.id = %(id)s AND k2.refill_interval IS NOT NULL) d
-WHERE k.id = %(id)s AND (k.last_refill_at IS NULL OR k.last_refill_at < d.due)
+REFILL = f"""
+UPDATE api_keys k SET remaining_uses = k.refill_amount, last_refill_at = {_KEY_DUE}
+WHERE k.id = %(id)s AND {_REFILL_DUE}
 """
 # Replacing a list of limits or budgets keeps the row (and the ledger) of every name kept.
 DROP_RULES = """

@@ -228,7 +228,7 @@ def budget_to_proto(rule: LimitRule) -> keys_pb2.Budget:
 
 
 def scope_to_proto(scope: Scope) -> keys_pb2.LimitScope.ValueType:
-    """The proto value of whose a limit or budget is: the key's or its owner's."""
+    """The proto value of a limit's or budget's scope: the key's or its owner's."""
     return _SCOPES_OUT[scope]
 
 
